@@ -1,0 +1,218 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, packages, demonstrates and benchmarks ConstantContactExport.
+
+.DESCRIPTION
+    The one entry point. Run it with the PowerShell that the repository's tool manifest installs:
+
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Test
+
+    Build    out/ConstantContactExport/ (the module folder) and out/sandbox/ (ConstantContact.Sandbox).
+    Test     Build, then every xunit project, then Pester against the built module in a child pwsh.
+             Prints the counts and fails when any test fails.
+    Package  out/ConstantContactExport.<version>.nupkg through Publish-PSResource to a local repository.
+    Demo     The main job, end to end on generated sample profiles.
+    Bench    The benchmarks in bench/; figures go to docs/benchmarks.md by hand, with date and machine.
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test -PesterFilter 'Test-CCEmailAddress'
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Runs only the Pester files whose name matches (a wildcard); xunit still runs unless -SkipXunit.
+    [string] $PesterFilter = '*',
+
+    [switch] $SkipXunit,
+
+    [switch] $SkipPester,
+
+    # Bench: number of profiles for the pipeline benchmark.
+    [int] $BenchProfiles = 1000000
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$RepoRoot = $PSScriptRoot
+$OutPath = Join-Path $RepoRoot 'out'
+$ModuleOut = Join-Path $OutPath 'ConstantContactExport'
+$SandboxOut = Join-Path $OutPath 'sandbox'
+$ArtifactsPath = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { Join-Path $RepoRoot 'artifacts' }
+$Manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'ConstantContactExport.psd1')
+$ModuleVersion = $Manifest.ModuleVersion
+
+function Invoke-Native {
+    # Runs a native command, streams its output, and throws when it fails.
+    param([string] $FilePath, [string[]] $ArgumentList)
+    Write-Host "> $FilePath $($ArgumentList -join ' ')" -ForegroundColor DarkGray
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Get-PwshCommand {
+    # The pwsh running this script, as a command line: 'dotnet <pwsh.dll>' for the local tool, else pwsh itself.
+    $process = [Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, [System.Reflection.Assembly]::GetEntryAssembly().Location)
+    }
+    return @($process)
+}
+
+function Get-NuGetPackagePath {
+    param([string] $Id, [string] $Version)
+    $root = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $path = Join-Path $root "$($Id.ToLowerInvariant())/$Version"
+    if (-not (Test-Path $path)) {
+        Invoke-Native dotnet @('restore', (Join-Path $RepoRoot 'tests/tools/tools.csproj'), '--nologo', '-v', 'q')
+    }
+    if (-not (Test-Path $path)) { throw "NuGet package $Id $Version was not restored to $path." }
+    return $path
+}
+
+function Invoke-Build {
+    $publish = Join-Path $ArtifactsPath 'module-publish'
+    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $RepoRoot 'src/ConstantContactExport/ConstantContactExport.csproj'),
+        '-c', $Configuration, '-o', (Join-Path $publish 'bin'), '--nologo', '-v', 'q', '-clp:ErrorsOnly')
+    Invoke-Native dotnet @('publish', (Join-Path $RepoRoot 'src/ConstantContactExport.Loader/ConstantContactExport.Loader.csproj'),
+        '-c', $Configuration, '-o', (Join-Path $publish 'loader'), '--nologo', '-v', 'q', '-clp:ErrorsOnly')
+
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $bin = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'bin') -Force
+    $loader = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'loader') -Force
+    # Assemblies only: deps.json files mean nothing to PowerShell, and the XML docs are for the IDE.
+    Get-ChildItem (Join-Path $publish 'bin') -File |
+        Where-Object { $_.Extension -in '.dll', '.pdb' } |
+        Copy-Item -Destination $bin
+    Copy-Item (Join-Path $publish 'loader/ConstantContactExport.Loader.dll') -Destination $loader
+    Copy-Item (Join-Path $RepoRoot 'ConstantContactExport.psd1') -Destination $ModuleOut
+    Copy-Item (Join-Path $RepoRoot 'src/ConstantContactExport/Module/*') -Destination $ModuleOut -Recurse
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $ModuleOut
+
+    $sandboxProject = Join-Path $RepoRoot 'src/ConstantContact.Sandbox/ConstantContact.Sandbox.csproj'
+    if (Test-Path $sandboxProject) {
+        if (Test-Path $SandboxOut) { Remove-Item $SandboxOut -Recurse -Force }
+        Invoke-Native dotnet @('publish', $sandboxProject, '-c', $Configuration, '-o', $SandboxOut, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
+    }
+    Write-Host "Built $ModuleOut (version $ModuleVersion)." -ForegroundColor Green
+}
+
+function Invoke-XunitTests {
+    $totals = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'tests') -Filter '*.Tests.csproj' -Recurse) {
+        Write-Host "== xunit: $($project.BaseName)" -ForegroundColor Cyan
+        $output = & dotnet test $project.FullName -c $Configuration --nologo 2>&1 | ForEach-Object { Write-Host $_; $_ }
+        $exit = $LASTEXITCODE
+        $summary = $output | Select-String -Pattern 'Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)' | Select-Object -Last 1
+        if (-not $summary) {
+            Write-Host "No test summary from $($project.BaseName) (exit code $exit)." -ForegroundColor Red
+            $totals.Failed++
+            continue
+        }
+        $totals.Failed += [int]$summary.Matches[0].Groups[1].Value
+        $totals.Passed += [int]$summary.Matches[0].Groups[2].Value
+        $totals.Skipped += [int]$summary.Matches[0].Groups[3].Value
+        if ($exit -ne 0 -and [int]$summary.Matches[0].Groups[1].Value -eq 0) { $totals.Failed++ }
+    }
+    return $totals
+}
+
+function Invoke-PesterTests {
+    $pester = Join-Path (Get-NuGetPackagePath -Id 'Pester' -Version '5.7.1') 'tools/Pester.psd1'
+    $resultFile = Join-Path $ArtifactsPath 'pester-result.json'
+    New-Item -ItemType Directory -Path $ArtifactsPath -Force | Out-Null
+    $runner = Join-Path $RepoRoot 'tests/pester/Invoke-PesterRun.ps1'
+    $pwsh = Get-PwshCommand
+    Write-Host "== Pester: tests/pester ($PesterFilter)" -ForegroundColor Cyan
+    $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner,
+        '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'),
+        '-Filter', $PesterFilter, '-ResultPath', $resultFile)
+    & $pwsh[0] @pwshArgs
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $resultFile)) {
+        Write-Host "Pester wrote no result (exit code $exit)." -ForegroundColor Red
+        return @{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $result = Get-Content $resultFile -Raw | ConvertFrom-Json
+    $failed = [int]$result.Failed
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
+    return @{ Passed = [int]$result.Passed; Failed = $failed; Skipped = [int]$result.Skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $sum = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    $parts = @()
+    if (-not $SkipXunit) { $parts += , @('xunit', (Invoke-XunitTests)) }
+    if (-not $SkipPester) { $parts += , @('Pester', (Invoke-PesterTests)) }
+    Write-Host ''
+    foreach ($part in $parts) {
+        $counts = $part[1]
+        Write-Host ('{0,-7} {1} passed, {2} failed, {3} skipped' -f $part[0], $counts.Passed, $counts.Failed, $counts.Skipped)
+        foreach ($key in 'Passed', 'Failed', 'Skipped') { $sum[$key] += $counts[$key] }
+    }
+    # The closing line, in the plain form CI reads.
+    Write-Host ("Total: {0} passed, {1} failed, {2} skipped" -f $sum.Passed, $sum.Failed, $sum.Skipped)
+    if ($sum.Failed -gt 0 -or $sum.Passed -eq 0) { exit 1 }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $repoPath = Join-Path $OutPath 'repository'
+    if (Test-Path $repoPath) { Remove-Item $repoPath -Recurse -Force }
+    New-Item -ItemType Directory -Path $repoPath | Out-Null
+    $repoName = "ConstantContactExport-build-$PID"
+    Register-PSResourceRepository -Name $repoName -Uri $repoPath -Trusted
+    try {
+        Publish-PSResource -Path $ModuleOut -Repository $repoName
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repoName
+    }
+    $package = Get-ChildItem $repoPath -Filter '*.nupkg' | Select-Object -First 1
+    $target = Join-Path $OutPath $package.Name
+    Move-Item $package.FullName $target -Force
+    Write-Host "Packaged $target" -ForegroundColor Green
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    $demoArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', (Join-Path $RepoRoot 'docs/demo/Start-Demo.ps1'),
+        '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'))
+    & $pwsh[0] @demoArgs
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    $benchArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', (Join-Path $RepoRoot 'bench/Invoke-Benchmarks.ps1'),
+        '-RepoRoot', $RepoRoot, '-Profiles', $BenchProfiles)
+    & $pwsh[0] @benchArgs
+    if ($LASTEXITCODE -ne 0) { throw "The benchmarks failed with exit code $LASTEXITCODE." }
+}
+
+Push-Location $RepoRoot
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
+        'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
+    }
+}
+finally {
+    Pop-Location
+}

@@ -1,0 +1,55 @@
+# Shared by the Pester files: where the built module is, and how to start a child pwsh like the one running.
+
+function Get-TestModulePath {
+    if (-not $env:CCE_TEST_MODULE_PATH) { throw 'CCE_TEST_MODULE_PATH is not set: run the tests through build.ps1 -Task Test.' }
+    $env:CCE_TEST_MODULE_PATH
+}
+
+function Get-RepoRoot {
+    (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+}
+
+function Get-SharedDataPath {
+    # ../shared/data beside the repository (the project's test material).
+    param([string] $Child = '')
+    $path = Join-Path (Get-RepoRoot) (Join-Path '../shared/data' $Child)
+    (Resolve-Path $path).Path
+}
+
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs a script block's text in a fresh pwsh -NoProfile -NonInteractive and returns its output lines,
+        its error lines and its exit code.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{}
+    )
+    $process = [Environment]::ProcessPath
+    $prefix = if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        @([System.Reflection.Assembly]::GetEntryAssembly().Location)
+    } else { @() }
+    $scriptFile = Join-Path ([System.IO.Path]::GetTempPath()) ("cce-child-{0}.ps1" -f [guid]::NewGuid())
+    Set-Content -Path $scriptFile -Value $Script -Encoding utf8
+    $saved = @{}
+    try {
+        foreach ($key in $Environment.Keys) {
+            $saved[$key] = [Environment]::GetEnvironmentVariable($key)
+            [Environment]::SetEnvironmentVariable($key, $Environment[$key])
+        }
+        $stderrFile = "$scriptFile.err"
+        $output = & $process @prefix -NoProfile -NonInteractive -File $scriptFile 2> $stderrFile
+        [pscustomobject]@{
+            Output   = @($output)
+            Errors   = @(Get-Content $stderrFile -ErrorAction SilentlyContinue)
+            ExitCode = $LASTEXITCODE
+        }
+    }
+    finally {
+        foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
+        Remove-Item $scriptFile, "$scriptFile.err" -ErrorAction SilentlyContinue
+    }
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Invoke-ChildPwsh
