@@ -78,14 +78,6 @@ public sealed class ExportMapping
             attributeList.Add(new KeyValuePair<string, string>(field.Name, property));
         }
 
-        int customFields = fields.Count(f => f.Field.IsCustom);
-        if (customFields > ContactFieldCatalog.MaxCustomFieldsPerContact)
-        {
-            throw new ArgumentException(
-                $"The mapping has {customFields} custom fields; Constant Contact takes at most {ContactFieldCatalog.MaxCustomFieldsPerContact} for one contact.",
-                nameof(attributes));
-        }
-
         ContactFieldCatalog.CheckCombination(fields.Select(f => f.Field));
         Fields = fields;
         Attributes = attributeList;

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.IO;
+
+namespace ConstantContactExport.Engine.Import;
+
+/// <summary>
+/// Writes each body to <c>batch-00001.json</c> in a folder: first to a temporary name, flushed to disk and
+/// renamed when complete, so a body file that exists is always whole.
+/// </summary>
+public sealed class DirectoryBatchSink : IImportBatchSink
+{
+    private const int BufferSize = 1 << 16;
+
+    public DirectoryBatchSink(string folder)
+    {
+        Folder = folder;
+        Directory.CreateDirectory(folder);
+    }
+
+    public string Folder { get; }
+
+    public static string FileName(int number) => "batch-" + number.ToString("D5", CultureInfo.InvariantCulture) + ".json";
+
+    public string PathOf(int number) => Path.Combine(Folder, FileName(number));
+
+    public Stream Open(int number) =>
+        new FileStream(PathOf(number) + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, BufferSize);
+
+    public void Complete(ImportBatch batch, Stream stream)
+    {
+        var file = (FileStream)stream;
+        file.Flush(flushToDisk: true);
+        file.Dispose();
+        string final = PathOf(batch.Number);
+        if (File.Exists(final))
+        {
+            File.Delete(final);
+        }
+
+        File.Move(final + ".tmp", final);
+    }
+}

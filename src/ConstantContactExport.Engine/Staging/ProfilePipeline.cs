@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using ConstantContactExport.Engine.Import;
+using ConstantContactExport.Engine.Mapping;
+using ConstantContactExport.Engine.Profiles;
+
+namespace ConstantContactExport.Engine.Staging;
+
+/// <summary>
+/// The offline half of an export: each profile is decided OutOfSegment, Invalid, Duplicate or Submitted, in
+/// that order; Submitted ones are written into import bodies, Invalid ones into the reject report, and the
+/// ledger counts every one. Memory stays flat: nothing per profile is kept but 16 bytes for duplicates.
+/// </summary>
+public sealed class ProfilePipeline
+{
+    private readonly ExportMapping mapping;
+    private readonly ImportBatchWriter batches;
+    private readonly RejectReportWriter? rejects;
+    private readonly ContactBuilder builder;
+    private readonly SegmentMatcher segments;
+    private readonly EmailDeduplicator duplicates = new();
+    private readonly ImportContact contact = new();
+    private readonly bool? wholeInputIsMember;
+
+    /// <param name="mapping">The export's mapping and segments.</param>
+    /// <param name="inputSegments">The segments of the whole input (Invoke-CCExport -Segment), which then override any segment property; null to read each profile's segment property.</param>
+    /// <param name="batches">Receives the Submitted contacts.</param>
+    /// <param name="rejects">Receives a row for each Invalid profile; null for none.</param>
+    public ProfilePipeline(ExportMapping mapping, IReadOnlyList<string>? inputSegments, ImportBatchWriter batches, RejectReportWriter? rejects)
+    {
+        this.mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
+        this.batches = batches ?? throw new ArgumentNullException(nameof(batches));
+        this.rejects = rejects;
+        builder = new ContactBuilder(mapping);
+        segments = new SegmentMatcher(mapping.Segments);
+        if (inputSegments is not null && inputSegments.Count > 0)
+        {
+            wholeInputIsMember = segments.AnyMember(inputSegments);
+        }
+        else if (mapping.SegmentIndex < 0)
+        {
+            throw new ArgumentException(
+                "The export has no segment field, so the input's segment must be given (Invoke-CCExport -Segment).", nameof(inputSegments));
+        }
+    }
+
+    public ExportLedger Ledger { get; } = new();
+
+    /// <summary>Decides one profile and sends it where it belongs.</summary>
+    /// <param name="record">The profile; it may be reused by the caller once this returns.</param>
+    /// <param name="issue">Why it is Invalid, for the caller's error record.</param>
+    public ProfileOutcome Add(ProfileRecord record, out ProfileIssue? issue)
+    {
+        ProfileOutcome outcome = Decide(record, out issue);
+        Ledger.Record(outcome);
+        if (outcome == ProfileOutcome.Invalid)
+        {
+            rejects?.Write(new RejectedProfile(
+                record.RecordNumber,
+                record.LineNumber,
+                record.SourceName ?? "pipeline",
+                EmailText(record),
+                issue!));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Closes the last import body and flushes the reject report.</summary>
+    public void Complete()
+    {
+        batches.Complete();
+        rejects?.Flush();
+    }
+
+    private ProfileOutcome Decide(ProfileRecord record, out ProfileIssue? issue)
+    {
+        // A record that could not be read whole cannot be trusted for its segment either.
+        issue = record.ReadIssue;
+        if (issue is not null)
+        {
+            return ProfileOutcome.Invalid;
+        }
+
+        if (!IsInSegment(record, out issue))
+        {
+            return issue is null ? ProfileOutcome.OutOfSegment : ProfileOutcome.Invalid;
+        }
+
+        issue = builder.Build(record.Values, out string? email, contact);
+        if (issue is not null)
+        {
+            return ProfileOutcome.Invalid;
+        }
+
+        if (!duplicates.Add(email!))
+        {
+            return ProfileOutcome.Duplicate;
+        }
+
+        batches.Add(contact);
+        return ProfileOutcome.Submitted;
+    }
+
+    private bool IsInSegment(ProfileRecord record, out ProfileIssue? issue)
+    {
+        issue = null;
+        if (wholeInputIsMember.HasValue)
+        {
+            return wholeInputIsMember.Value;
+        }
+
+        SourceValue value = record.Values[mapping.SegmentIndex];
+        if (value.Kind == SourceValueKind.NotText)
+        {
+            issue = new ProfileIssue(RejectReason.FieldNotText, mapping.SegmentField,
+                $"The segment property '{mapping.SegmentField}' holds a {value.Text}; segment names are wanted.");
+            return false;
+        }
+
+        return segments.IsMember(value);
+    }
+
+    private string EmailText(ProfileRecord record)
+    {
+        SourceValue value = record.Values.Length > mapping.EmailIndex ? record.Values[mapping.EmailIndex] : default;
+        return value.Kind == SourceValueKind.Text ? TextChecks.Printable(value.Text!.Trim(), 254) : string.Empty;
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace ConstantContactExport.Engine.Staging;
+
+/// <summary>
+/// Writes the reject report: one CSV row per Invalid profile with its reason and field. Profile data can hold
+/// anything, so a cell that a spreadsheet would run as a formula (one starting with =, +, -, @, tab or CR) is
+/// escaped with a leading apostrophe, as CsvHelper's injection protection does.
+/// </summary>
+public sealed class RejectReportWriter : IDisposable
+{
+    public static readonly string[] Columns = { "RecordNumber", "Line", "Source", "Email", "Reason", "Field", "Message" };
+
+    private readonly CsvWriter csv;
+
+    public RejectReportWriter(string path)
+        : this(new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
+    {
+        Path = path;
+    }
+
+    /// <param name="writer">Owned: disposed with this writer.</param>
+    public RejectReportWriter(TextWriter writer)
+    {
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            InjectionOptions = InjectionOptions.Escape,
+            InjectionCharacters = new[] { '=', '@', '+', '-', '\t', '\r' },
+            InjectionEscapeCharacter = '\'',
+            NewLine = "\r\n",
+        };
+        csv = new CsvWriter(writer, config);
+        foreach (string column in Columns)
+        {
+            csv.WriteField(column);
+        }
+
+        csv.NextRecord();
+    }
+
+    public string? Path { get; }
+
+    public long Count { get; private set; }
+
+    public void Write(RejectedProfile rejected)
+    {
+        csv.WriteField(rejected.RecordNumber.ToString(CultureInfo.InvariantCulture));
+        csv.WriteField(rejected.LineNumber?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
+        csv.WriteField(rejected.Source);
+        csv.WriteField(rejected.Email);
+        csv.WriteField(rejected.Issue.Reason.ToString());
+        csv.WriteField(rejected.Issue.Field ?? string.Empty);
+        csv.WriteField(rejected.Issue.Message);
+        csv.NextRecord();
+        Count++;
+    }
+
+    public void Flush() => csv.Flush();
+
+    public void Dispose() => csv.Dispose();
+}

@@ -1,0 +1,42 @@
+using System.IO;
+using ConstantContactExport.Engine.Profiles;
+using ConstantContactExport.Engine.Staging;
+
+namespace ConstantContactExport.Engine.Tests.Staging;
+
+public sealed class RejectReportWriterTests
+{
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")")]
+    [InlineData("+1+2")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(A1)")]
+    [InlineData("\t=1")]
+    [InlineData("\r=1")]
+    public void Cells_a_spreadsheet_would_run_are_neutralized(string email)
+    {
+        var text = new StringWriter();
+        using (var writer = new RejectReportWriter(text))
+        {
+            writer.Write(new RejectedProfile(1, 2, "file.csv", email, new ProfileIssue(RejectReason.EmailInvalid, "email", email)));
+        }
+
+        string row = text.ToString().Split("\r\n")[1];
+        // Every cell that starts with a formula character is written with a leading apostrophe.
+        Assert.DoesNotContain(",=", row);
+        Assert.DoesNotContain(",+", row);
+        Assert.DoesNotContain(",@", row);
+        Assert.Contains("'" + email[0], row);
+    }
+
+    [Fact]
+    public void Header_names_the_columns()
+    {
+        var text = new StringWriter();
+        using (new RejectReportWriter(text))
+        {
+        }
+
+        Assert.Equal("RecordNumber,Line,Source,Email,Reason,Field,Message", text.ToString().TrimEnd());
+    }
+}
