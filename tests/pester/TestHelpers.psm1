@@ -16,6 +16,13 @@ function Get-SharedDataPath {
     (Resolve-Path $path).Path
 }
 
+function Get-NuGetPackageFolder {
+    # A package that tests/tools/tools.csproj put into the NuGet cache.
+    param([Parameter(Mandatory)] [string] $Id, [Parameter(Mandatory)] [string] $Version)
+    $root = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    Join-Path $root "$($Id.ToLowerInvariant())/$Version"
+}
+
 function Invoke-ChildPwsh {
     <#
     .SYNOPSIS
@@ -52,4 +59,4 @@ function Invoke-ChildPwsh {
     }
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Invoke-ChildPwsh
+Export-ModuleMember -Function Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh

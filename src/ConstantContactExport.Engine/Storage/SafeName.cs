@@ -1,0 +1,67 @@
+using System;
+using System.Linq;
+
+namespace ConstantContactExport.Engine.Storage;
+
+/// <summary>
+/// Connection and export names become file names, so a name must be one that no file system reads as
+/// anything else: no path separators or "..", no characters Windows forbids, not a reserved device name
+/// (CON, NUL, COM1...), not empty, no leading or trailing space or dot, at most 64 characters.
+/// </summary>
+public static class SafeName
+{
+    public const int MaxLength = 64;
+
+    private static readonly string[] Reserved =
+    {
+        "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+        "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+        "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    };
+
+    private static readonly char[] Forbidden = { '<', '>', ':', '"', '/', '\\', '|', '?', '*' };
+
+    /// <summary>Null when the name is safe; else why not, as a sentence.</summary>
+    public static string? Problem(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "The name is empty.";
+        }
+
+        if (name!.Length > MaxLength)
+        {
+            return $"The name is {name.Length} characters; at most {MaxLength}.";
+        }
+
+        if (name.Trim() != name || name.EndsWith(".", StringComparison.Ordinal) || name.StartsWith(".", StringComparison.Ordinal))
+        {
+            return "The name starts or ends with a space or a dot.";
+        }
+
+        if (name.Any(c => char.IsControl(c) || Array.IndexOf(Forbidden, c) >= 0))
+        {
+            return "The name holds a character that a file name cannot: one of < > : \" / \\ | ? * or a control character.";
+        }
+
+        string stem = name.Split('.')[0];
+        if (Reserved.Any(r => string.Equals(r, stem, StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"'{stem}' is a device name on Windows.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Throws an ArgumentException naming the problem, or returns the name.</summary>
+    public static string Check(string? name, string what)
+    {
+        string? problem = Problem(name);
+        if (problem is not null)
+        {
+            throw new ArgumentException($"'{name}' is not a usable {what} name: {problem}");
+        }
+
+        return name!;
+    }
+}
