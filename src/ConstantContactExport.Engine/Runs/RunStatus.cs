@@ -9,7 +9,7 @@ public sealed class RunStatus
 {
     private readonly Dictionary<int, string> activityByBatch = new();
     private readonly Dictionary<string, JournalEntry> doneByActivity = new(StringComparer.Ordinal);
-    private readonly HashSet<int> sending = new();
+    private readonly Dictionary<int, DateTimeOffset> sending = new();
 
     public RunStatus(RunManifest manifest)
     {
@@ -59,7 +59,10 @@ public sealed class RunStatus
     public string? ActivityOf(int batch) => activityByBatch.TryGetValue(batch, out string? id) ? id : null;
 
     /// <summary>A batch whose POST was started but whose answer was never journaled: it may have been accepted.</summary>
-    public bool IsInDoubt(int batch) => sending.Contains(batch) && !activityByBatch.ContainsKey(batch);
+    public bool IsInDoubt(int batch) => sending.ContainsKey(batch) && !activityByBatch.ContainsKey(batch);
+
+    /// <summary>When the batch was last journaled Sending.</summary>
+    public DateTimeOffset? SendingTimeOf(int batch) => sending.TryGetValue(batch, out DateTimeOffset at) ? at : null;
 
     public bool IsActivityDone(string activityId) => doneByActivity.ContainsKey(activityId);
 
@@ -85,7 +88,7 @@ public sealed class RunStatus
                 State = RunState.Sending;
                 break;
             case JournalEntryType.Sending:
-                sending.Add(entry.Batch!.Value);
+                sending[entry.Batch!.Value] = entry.At;
                 break;
             case JournalEntryType.Submitted:
                 activityByBatch[entry.Batch!.Value] = entry.ActivityId!;
