@@ -52,6 +52,9 @@ public sealed class JournalEntry
     /// <summary>State: why, for a person.</summary>
     public string? Message { get; set; }
 
+    /// <summary>State: requests made to Constant Contact since the run started or resumed.</summary>
+    public int? Requests { get; set; }
+
     /// <summary>Staged: the ledger and the batches.</summary>
     public long? InputCount { get; set; }
 

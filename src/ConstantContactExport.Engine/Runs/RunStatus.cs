@@ -40,6 +40,9 @@ public sealed class RunStatus
 
     public DateTimeOffset? CompletedAt { get; private set; }
 
+    /// <summary>Requests made to Constant Contact, over every invocation of the run.</summary>
+    public int RequestCount { get; private set; }
+
     /// <summary>Activity ids in batch order.</summary>
     public IReadOnlyList<string> ActivityIds => activityByBatch.OrderBy(p => p.Key).Select(p => p.Value).ToList();
 
@@ -99,6 +102,7 @@ public sealed class RunStatus
             case JournalEntryType.State:
                 State = entry.State ?? State;
                 Message = entry.Message;
+                RequestCount += entry.Requests ?? 0;
                 if (State is RunState.Completed or RunState.CompletedWithErrors or RunState.Failed or RunState.WhatIf)
                 {
                     CompletedAt = entry.At;

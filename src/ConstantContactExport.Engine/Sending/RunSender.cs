@@ -28,6 +28,7 @@ public sealed class RunSender
     private readonly IImportApi api;
     private readonly TimeProvider time;
     private readonly Action<SenderEvent> tell;
+    private int requestsAtStart;
 
     public RunSender(IImportApi api, TimeProvider time, Action<SenderEvent>? tell = null)
     {
@@ -40,6 +41,7 @@ public sealed class RunSender
     public async Task<RunState> SendAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
     {
         RunStatus status = run.Status;
+        requestsAtStart = api.RequestCount;
         try
         {
             foreach (int batch in status.UnsentBatches().ToList())
@@ -237,7 +239,7 @@ public sealed class RunSender
 
     private RunState Finish(RunSendContext run, RunState state, string message)
     {
-        Record(run, new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message });
+        Record(run, new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, Requests = api.RequestCount - requestsAtStart });
         return state;
     }
 
