@@ -62,6 +62,10 @@ public sealed class RunSender
         {
             return Finish(run, RunState.Stopped, ex.Message);
         }
+        catch (ApiUnavailableException ex)
+        {
+            return Finish(run, RunState.Stopped, ex.Message);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return Finish(run, RunState.Stopped, "Stopped by the user. Invoke-CCExport -Resume continues this run without sending any batch twice.");

@@ -46,3 +46,15 @@ public sealed class ImportRefusedException : Exception
 
     public string? ErrorKey { get; }
 }
+
+/// <summary>
+/// Constant Contact could not be reached, or refused the connection's credentials, after the retries: the
+/// run stops where it is and -Resume continues it.
+/// </summary>
+public sealed class ApiUnavailableException : Exception
+{
+    public ApiUnavailableException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}
