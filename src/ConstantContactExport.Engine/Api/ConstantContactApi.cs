@@ -8,10 +8,12 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace ConstantContactExport.Engine.Sending;
+using ConstantContactExport.Engine.Sending;
+
+namespace ConstantContactExport.Engine.Api;
 
 /// <summary>
-/// The import endpoints over an authenticated HttpClient (the module's one pipeline: bearer token with
+/// The endpoints the module uses (imports, activities, lists, custom fields) over an authenticated HttpClient (the module's one pipeline: bearer token with
 /// refresh on 401, the 4-a-second limiter, the request log). On top of it, the decisions that depend on
 /// what a request was:
 /// a throttled 429 is waited out and sent again (nothing was accepted); quota_exceeded stops; a full activity
@@ -19,7 +21,7 @@ namespace ConstantContactExport.Engine.Sending;
 /// capped, jittered exponential back-off; an import POST that fails that way is never retried here, because
 /// it may have been accepted: the sender looks it up first.
 /// </summary>
-public sealed class ConstantContactImportApi : IImportApi, IDisposable
+public sealed partial class ConstantContactApi : IImportApi, IDisposable
 {
     private const int MaxAttempts = 8;
     private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(500);
@@ -41,7 +43,7 @@ public sealed class ConstantContactImportApi : IImportApi, IDisposable
     /// <param name="random">Jitter; seedable for tests.</param>
     /// <param name="log">Verbose lines (no personal data, no tokens).</param>
     /// <param name="owned">Disposed with this object (the client's owner), or null.</param>
-    public ConstantContactImportApi(HttpClient client, Uri apiBaseUri, TimeProvider time, Random? random = null, Action<string>? log = null, IDisposable? owned = null)
+    public ConstantContactApi(HttpClient client, Uri apiBaseUri, TimeProvider time, Random? random = null, Action<string>? log = null, IDisposable? owned = null)
     {
         this.client = client;
         apiBase = new Uri(apiBaseUri.ToString().TrimEnd('/') + "/");
@@ -138,7 +140,12 @@ public sealed class ConstantContactImportApi : IImportApi, IDisposable
 
     public void Dispose() => owned?.Dispose();
 
-    private async Task<JsonDocument> GetJsonAsync(string relative, CancellationToken cancellationToken)
+    /// <summary>GET with the retry rules.</summary>
+    private async Task<JsonDocument> GetJsonAsync(string relative, CancellationToken cancellationToken) =>
+        (await GetJsonAsync(relative, notFoundIsNull: false, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>GET with the retry rules; null for a 404 when <paramref name="notFoundIsNull"/>.</summary>
+    private async Task<JsonDocument?> GetJsonAsync(string relative, bool notFoundIsNull, CancellationToken cancellationToken)
     {
         int attempt = 0;
         int throttled = 0;
@@ -172,6 +179,11 @@ public sealed class ConstantContactImportApi : IImportApi, IDisposable
                 if (status == 401)
                 {
                     throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection, then run Invoke-CCExport -Resume.");
+                }
+
+                if (status == 404 && notFoundIsNull)
+                {
+                    return null;
                 }
 
                 if (status < 500)

@@ -5,23 +5,24 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Sending;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContactExport.Engine.Tests.Sending;
 
-public sealed class ConstantContactImportApiTests : IDisposable
+public sealed class ConstantContactApiTests : IDisposable
 {
     private const string Activity = "{\"activity_id\":\"a1\",\"state\":\"completed\",\"created_at\":\"2026-11-28T12:00:00Z\",\"status\":{\"person_count\":3,\"error_count\":1,\"correctable_count\":2,\"cannot_add_to_list_count\":0},\"activity_errors\":[\"bad row\",{\"message\":\"other\"}]}";
     private readonly TempFolder temp = new();
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly ScriptedHandler handler = new();
-    private readonly ConstantContactImportApi api;
+    private readonly ConstantContactApi api;
     private readonly string body;
 
-    public ConstantContactImportApiTests()
+    public ConstantContactApiTests()
     {
-        api = new ConstantContactImportApi(new HttpClient(handler), new Uri("http://127.0.0.1:1/v3"), time, new Random(1));
+        api = new ConstantContactApi(new HttpClient(handler), new Uri("http://127.0.0.1:1/v3"), time, new Random(1));
         body = temp.File("batch.json");
         System.IO.File.WriteAllText(body, "{\"import_data\":[],\"list_ids\":[]}");
     }
