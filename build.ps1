@@ -137,7 +137,8 @@ function Invoke-PesterTests {
     $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner,
         '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'),
         '-Filter', $PesterFilter, '-ResultPath', $resultFile)
-    & $pwsh[0] @pwshArgs
+    # To the host: left in the output stream, the child's lines would become part of this function's result.
+    & $pwsh[0] @pwshArgs | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $resultFile)) {
         Write-Host "Pester wrote no result (exit code $exit)." -ForegroundColor Red
