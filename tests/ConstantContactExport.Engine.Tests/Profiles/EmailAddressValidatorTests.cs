@@ -291,6 +291,8 @@ public sealed class EmailAddressValidatorTests
     [InlineData("hans@b\u00FCcher.de", "hans@xn--bcher-kva.de")]
     [InlineData(" john.doe@yidong.\u79FB\u52A8 ", "john.doe@yidong.xn--6frz82g")]
     [InlineData("A@XN--MLLER-KVA.COM", "A@xn--mller-kva.com")]
+    [InlineData("ivan@\u043F\u0440\u0438\u043C\u0435\u0440.\u0440\u0444", "ivan@xn--e1afmkfd.xn--p1ai")]
+    [InlineData("ivan@example.XN--P1AI", "ivan@example.xn--p1ai")]
     [InlineData("test@xn--hxajbheg2az3al.xn--jxalpdlp", "test@xn--hxajbheg2az3al.xn--jxalpdlp")]
     [InlineData("john@example\u3002com", "john@example.com")]
     [InlineData("john@\uFF45\uFF58\uFF41\uFF4D\uFF50\uFF4C\uFF45.com", "john@example.com")]
