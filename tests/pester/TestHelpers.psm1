@@ -34,9 +34,10 @@ function Invoke-ChildPwsh {
         [hashtable] $Environment = @{}
     )
     $process = [Environment]::ProcessPath
-    $prefix = if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        @([System.Reflection.Assembly]::GetEntryAssembly().Location)
-    } else { @() }
+    # @(): a lone string splatted would be taken apart character by character.
+    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        [System.Reflection.Assembly]::GetEntryAssembly().Location
+    })
     $scriptFile = Join-Path ([System.IO.Path]::GetTempPath()) ("cce-child-{0}.ps1" -f [guid]::NewGuid())
     Set-Content -Path $scriptFile -Value $Script -Encoding utf8
     $saved = @{}
