@@ -109,7 +109,7 @@ public sealed class CsvProfileReader : IDisposable
 
     /// <summary>
     /// Blank lines and rows after the header that were skipped: empty lines, and rows whose cells are all empty or white
-    /// space (",,,," left by Excel, a line of spaces). They are not records.
+    /// space (",,,," left by Excel, a line of spaces). They are not records. Empty lines at the end of the file are not counted.
     /// </summary>
     public long BlankRowsSkipped { get; private set; }
 
@@ -247,13 +247,14 @@ public sealed class CsvProfileReader : IDisposable
         SourceValue[] values = record.Values;
         while (!ended)
         {
-            bool more = NextRow(out int startLine, out int endLine, out int emptyLines);
-            BlankRowsSkipped += emptyLines;
-            if (!more)
+            if (!NextRow(out int startLine, out int endLine, out int emptyLines))
             {
+                // Empty lines at the very end are not counted: CsvHelper reports them only for some line ends.
                 ended = true;
                 break;
             }
+
+            BlankRowsSkipped += emptyLines;
 
             int count = parser.Count;
             fieldWithBadQuotes = -1;
