@@ -7,12 +7,13 @@ namespace ConstantContactExport.Engine.Profiles;
 /// (Excel "Unicode Text") or pipe.
 /// </summary>
 /// <remarks>
-/// Our own sniff rather than CsvHelper's DetectDelimiter, because that one prefers the current culture's list
-/// separator (so the same file would parse differently on a German and an American machine), and it needs a
-/// candidate on every line, which one odd line in the sample defeats. This one is deterministic: the header is the
-/// first non-blank line; a candidate must occur in it outside quotes; the winner is the candidate whose count in
-/// the header is repeated by the most of the following lines, then the one with more columns, then the order
-/// comma, semicolon, tab, pipe. A header with none of them is a one-column file: comma.
+/// Our own sniff rather than CsvHelper's DetectDelimiter, because that one ranks only candidates found on every
+/// line of its sample (one odd line, such as a title, defeats it) and then prefers the configured culture's list
+/// separator, so the result would hang on a culture setting rather than on the file. This one is deterministic:
+/// the header is the first line with content (not only delimiters and white space); a candidate must occur in it
+/// outside quotes; the winner is the candidate whose header count the most of the following lines repeat, then
+/// the one giving more columns, then the order comma, semicolon, tab, pipe. A header with none of them is a
+/// one-column file: comma.
 /// </remarks>
 internal static class CsvDelimiterSniffer
 {

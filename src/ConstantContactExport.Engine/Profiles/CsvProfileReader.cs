@@ -134,8 +134,8 @@ public sealed class CsvProfileReader : IDisposable
                 throw new CsvSourceException(path, CsvSourceProblem.Unreadable, $"Cannot read '{path}': it is a folder, not a CSV file.");
             }
 
-            // SequentialScan: the file is read once, front to back.
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
+            // ReadWrite sharing: a file still open in Excel can be read, as Import-Csv can. SequentialScan: read once, front to back.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
