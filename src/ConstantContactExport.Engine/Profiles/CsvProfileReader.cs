@@ -388,6 +388,8 @@ public sealed class CsvProfileReader : IDisposable
         }
         catch (MaxFieldSizeException e)
         {
+            // The parser cannot resume mid-value: the file ends here for this reader.
+            ended = true;
             int line = lastRawRow + 1;
             throw new CsvSourceException(
                 SourceName,
@@ -398,6 +400,7 @@ public sealed class CsvProfileReader : IDisposable
         }
         catch (IOException e)
         {
+            ended = true;
             throw Unreadable(SourceName, e);
         }
 

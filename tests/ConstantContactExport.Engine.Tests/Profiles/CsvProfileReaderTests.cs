@@ -500,6 +500,7 @@ public sealed class CsvProfileReaderTests : IDisposable
         Assert.Equal(CsvSourceProblem.FieldTooLarge, e.Problem);
         Assert.Contains("line 3", e.Message);
         Assert.Contains("'big.csv'", e.Message);
+        Assert.False(reader.Read(record));
     }
 
     [Fact]
