@@ -148,16 +148,22 @@ public sealed class ExportRun : IDisposable
         Record(new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, Requests = 0 });
 
     /// <summary>Sends the staged batches and waits for the activities (unless noWait).</summary>
-    public Task<RunState> SendAsync(IImportApi api, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken)
+    public Task<RunState> SendAsync(IImportApi api, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
+        new RunSender(api, time, tell).SendAsync(SendContext(), noWait, cancellationToken);
+
+    /// <summary>One look at the unfinished activities (Get-CCExportRun -Refresh).</summary>
+    public Task<RunState> RefreshAsync(IImportApi api, CancellationToken cancellationToken) =>
+        new RunSender(api, time).RefreshAsync(SendContext(), cancellationToken);
+
+    private RunSendContext SendContext()
     {
         string batches = Path.Combine(Folder, ExportStaging.BatchFolderName);
-        var context = new RunSendContext(
+        return new RunSendContext(
             Status,
             journal!,
             batch => Path.Combine(batches, DirectoryBatchSink.FileName(batch)),
             ClaimedActivityIds,
             ct => FileLock.Acquire(Path.Combine(paths.Locks, "import-" + Status.Manifest.Connection.ToLowerInvariant() + ".lock"), TimeSpan.FromMinutes(10), ct));
-        return new RunSender(api, time, tell).SendAsync(context, noWait, cancellationToken);
     }
 
     public void Dispose()

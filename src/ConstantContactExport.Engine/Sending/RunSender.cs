@@ -76,6 +76,23 @@ public sealed class RunSender
         }
     }
 
+    /// <summary>
+    /// One look at the run's unfinished activities, without waiting: what has finished is journaled, and a
+    /// Submitted run whose activities have all finished gets its final state.
+    /// </summary>
+    public async Task<RunState> RefreshAsync(RunSendContext run, CancellationToken cancellationToken)
+    {
+        requestsAtStart = api.RequestCount;
+        await PollOnceAsync(run, cancellationToken).ConfigureAwait(false);
+        RunStatus status = run.Status;
+        if (status.State == RunState.Submitted && !status.PendingActivities().Any())
+        {
+            return Finish(run, Outcome(status, out string message), message);
+        }
+
+        return status.State;
+    }
+
     private async Task SubmitAsync(RunSendContext run, int batch, CancellationToken cancellationToken)
     {
         RunStatus status = run.Status;
@@ -171,28 +188,37 @@ public sealed class RunSender
             }
 
             await time.Delay(delay, cancellationToken).ConfigureAwait(false);
-            bool changed = false;
-            if (pending.Count == 1)
-            {
-                changed = Apply(run, await api.GetActivityAsync(pending[0], cancellationToken).ConfigureAwait(false));
-            }
-            else
-            {
-                // One request reports many activities; those it does not list are asked for one by one.
-                IReadOnlyList<ActivityInfo> listed = await api.ListActivitiesAsync(Math.Min(500, Math.Max(50, pending.Count * 2)), cancellationToken).ConfigureAwait(false);
-                var byId = listed.ToDictionary(a => a.ActivityId, StringComparer.Ordinal);
-                foreach (string id in pending)
-                {
-                    ActivityInfo activity = byId.TryGetValue(id, out ActivityInfo? info)
-                        ? info
-                        : await api.GetActivityAsync(id, cancellationToken).ConfigureAwait(false);
-                    changed |= Apply(run, activity);
-                }
-            }
+            bool changed = await PollOnceAsync(run, cancellationToken).ConfigureAwait(false);
 
             // Back off while nothing changes; come back sooner once activities are finishing.
             delay = changed ? FirstPollDelay : TimeSpan.FromTicks(Math.Min(MaxPollDelay.Ticks, (long)(delay.Ticks * 1.6)));
         }
+    }
+
+    /// <summary>Asks once about every unfinished activity; true when any finished.</summary>
+    private async Task<bool> PollOnceAsync(RunSendContext run, CancellationToken cancellationToken)
+    {
+        List<string> pending = run.Status.PendingActivities().ToList();
+        bool changed = false;
+        if (pending.Count == 1)
+        {
+            changed = Apply(run, await api.GetActivityAsync(pending[0], cancellationToken).ConfigureAwait(false));
+        }
+        else if (pending.Count > 1)
+        {
+            // One request reports many activities; those it does not list are asked for one by one.
+            IReadOnlyList<ActivityInfo> listed = await api.ListActivitiesAsync(Math.Min(500, Math.Max(50, pending.Count * 2)), cancellationToken).ConfigureAwait(false);
+            var byId = listed.ToDictionary(a => a.ActivityId, StringComparer.Ordinal);
+            foreach (string id in pending)
+            {
+                ActivityInfo activity = byId.TryGetValue(id, out ActivityInfo? info)
+                    ? info
+                    : await api.GetActivityAsync(id, cancellationToken).ConfigureAwait(false);
+                changed |= Apply(run, activity);
+            }
+        }
+
+        return changed;
     }
 
     private bool Apply(RunSendContext run, ActivityInfo activity)
