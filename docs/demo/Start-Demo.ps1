@@ -68,7 +68,7 @@ try {
     Step 'Checking the list in the sandbox'
     $listId = $export.ListIds[0]
     $members = Invoke-RestMethod "$($sandboxInfo.apiBaseUri -replace '/v3$', '')/__sandbox/lists/$listId/members"
-    $memberCount = @($members).Count
+    $memberCount = $members.members_count
     $ok = $memberCount -eq $expected.SubmittedCount -and $run.SubmittedCount -eq $expected.SubmittedCount -and
         $run.InputCount -eq $expected.InputCount -and $run.InvalidCount -eq $expected.InvalidCount -and
         $run.DuplicateCount -eq $expected.DuplicateCount -and $run.OutOfSegmentCount -eq $expected.OutOfSegmentCount

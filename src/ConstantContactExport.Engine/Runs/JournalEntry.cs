@@ -15,6 +15,9 @@ public enum JournalEntryType
     /// <summary>Constant Contact accepted a batch as an activity.</summary>
     Submitted,
 
+    /// <summary>Constant Contact answered that it did not take a batch (quota, full queue, refused): it is not in doubt.</summary>
+    NotAccepted,
+
     /// <summary>An activity reached an end state, with its counts.</summary>
     ActivityDone,
 

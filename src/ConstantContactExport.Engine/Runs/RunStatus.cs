@@ -96,6 +96,9 @@ public sealed class RunStatus
             case JournalEntryType.Submitted:
                 activityByBatch[entry.Batch!.Value] = entry.ActivityId!;
                 break;
+            case JournalEntryType.NotAccepted:
+                sending.Remove(entry.Batch!.Value);
+                break;
             case JournalEntryType.ActivityDone:
                 doneByActivity[entry.ActivityId!] = entry;
                 break;

@@ -136,8 +136,15 @@ public sealed class RunSender
 
                 tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch} was not accepted; sending it again."));
             }
+            catch (Exception ex) when (ex is QuotaExceededException or ImportRefusedException)
+            {
+                // A definite no: the batch is not in doubt, and a resume sends it without looking first.
+                Record(run, new JournalEntry { Type = JournalEntryType.NotAccepted, At = time.GetUtcNow(), Batch = batch });
+                throw;
+            }
             catch (ActivityQueueFullException)
             {
+                Record(run, new JournalEntry { Type = JournalEntryType.NotAccepted, At = time.GetUtcNow(), Batch = batch });
                 tell(new SenderEvent(SenderEventKind.Warning, $"Constant Contact's activity queue for this account is full (1,000 queued). Waiting {QueueFullDelay.TotalSeconds:0} seconds before sending batch {batch} again."));
                 await time.Delay(QueueFullDelay, cancellationToken).ConfigureAwait(false);
             }

@@ -102,9 +102,12 @@ public sealed class RunSenderTests : IDisposable
         Assert.Contains("-Resume", status.Message);
         Assert.True(status.IsUnfinished);
 
+        Assert.False(status.IsInDoubt(2));
+        int requestsBefore = api.RequestCount;
         (state, status) = await Send(runId);
         Assert.Equal(RunState.Completed, state);
         Assert.Equal(new[] { "batch-1", "batch-2", "batch-3" }, api.Activities.Select(a => a.Body));
+        Assert.Equal(2 + 1, api.RequestCount - requestsBefore); // two POSTs and one poll of the list; no look-up for a batch that was refused
     }
 
     [Fact]
