@@ -33,12 +33,14 @@ public sealed class Contact
 
     public string? Anniversary { get; set; }
 
-    public List<ContactPhone> Phones { get; } = [];
+    // The sub-collections are made on first use: most contacts of a big import never have any, and a
+    // million empty collections would be a third of the sandbox's memory.
+    public List<ContactPhone>? Phones { get; set; }
 
-    public List<ContactAddress> Addresses { get; } = [];
+    public List<ContactAddress>? Addresses { get; set; }
 
     /// <summary>Custom field id to value, in the order first set.</summary>
-    public Dictionary<Guid, string> CustomFields { get; } = [];
+    public Dictionary<Guid, string>? CustomFields { get; set; }
 
     public List<ContactList> Lists { get; } = [];
 

@@ -26,13 +26,13 @@ public static class ContactMapper
         CreatedAt = contact.CreatedAt,
         UpdatedAt = contact.UpdatedAt,
         PhoneNumbers = includes.HasFlag(ContactIncludes.PhoneNumbers)
-            ? contact.Phones.Select(p => new PhoneNumberResource
+            ? (contact.Phones ?? []).Select(p => new PhoneNumberResource
             {
                 PhoneNumberId = p.Id, PhoneNumber = p.Number, Kind = p.Kind, CreatedAt = p.CreatedAt, UpdatedAt = p.UpdatedAt,
             }).ToArray()
             : null,
         StreetAddresses = includes.HasFlag(ContactIncludes.StreetAddresses)
-            ? contact.Addresses.Select(a => new StreetAddressResource
+            ? (contact.Addresses ?? []).Select(a => new StreetAddressResource
             {
                 StreetAddressId = a.Id,
                 Kind = a.Kind,
@@ -47,7 +47,7 @@ public static class ContactMapper
             }).ToArray()
             : null,
         CustomFields = includes.HasFlag(ContactIncludes.CustomFields)
-            ? contact.CustomFields.Select(p => new CustomFieldValueResource { CustomFieldId = p.Key, Value = p.Value }).ToArray()
+            ? (contact.CustomFields ?? []).Select(p => new CustomFieldValueResource { CustomFieldId = p.Key, Value = p.Value }).ToArray()
             : null,
         ListMemberships = includes.HasFlag(ContactIncludes.ListMemberships) ? contact.Lists.Select(l => l.Id).ToArray() : null,
     };

@@ -175,7 +175,7 @@ public sealed class ImportApplier
                 // Existence was checked when the import was accepted, and custom fields are never deleted.
                 if (_db.FindCustomField(name) is { } field)
                 {
-                    contact.CustomFields[field.Id] = value;
+                    (contact.CustomFields ??= [])[field.Id] = value;
                 }
             }
         }
@@ -185,16 +185,16 @@ public sealed class ImportApplier
 
     private static void SetPhone(Contact contact, string kind, string number, DateTime now)
     {
-        var phone = contact.Phones.Find(p => p.Kind == kind);
+        var phone = contact.Phones?.Find(p => p.Kind == kind);
         if (phone is not null)
         {
             phone.Number = number;
             phone.UpdatedAt = now;
         }
-        else if (contact.Phones.Count < 3)
+        else if ((contact.Phones?.Count ?? 0) < 3)
         {
             // "Up to 3 phone numbers per contact": a fourth kind is dropped, as the spec's limit implies.
-            contact.Phones.Add(new ContactPhone { Id = Guid.NewGuid(), Kind = kind, Number = number, CreatedAt = now, UpdatedAt = now });
+            (contact.Phones ??= []).Add(new ContactPhone { Id = Guid.NewGuid(), Kind = kind, Number = number, CreatedAt = now, UpdatedAt = now });
         }
     }
 
@@ -213,11 +213,11 @@ public sealed class ImportApplier
         }
 
         var kind = ImportFieldCatalog.AddressKind(group);
-        var address = contact.Addresses.Find(a => a.Kind == kind);
+        var address = contact.Addresses?.Find(a => a.Kind == kind);
         if (address is null)
         {
             address = new ContactAddress { Id = Guid.NewGuid(), Kind = kind, CreatedAt = now, UpdatedAt = now };
-            contact.Addresses.Add(address);
+            (contact.Addresses ??= []).Add(address);
         }
 
         address.Street = row.Values[first] ?? address.Street;

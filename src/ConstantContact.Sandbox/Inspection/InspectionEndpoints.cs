@@ -46,6 +46,13 @@ public static class InspectionEndpoints
         FaultInjector faults, SandboxLimits limits, SandboxOptions options)
     {
         var snapshot = statistics.Snapshot();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var memory = new MemorySummary
+        {
+            WorkingSetBytes = process.WorkingSet64,
+            PeakWorkingSetBytes = process.PeakWorkingSet64,
+            GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+        };
         lock (db.Gate)
         {
             var all = activities.All();
@@ -72,6 +79,7 @@ public static class InspectionEndpoints
                 ContactsTotal = db.Contacts.Count,
                 QuotaUsed = limits.Quota.Used(options.ClientId),
                 FaultSettings = faults.Settings(),
+                Memory = memory,
             };
             return Results.Json(state, SandboxJsonContext.Default.SandboxStateResource);
         }

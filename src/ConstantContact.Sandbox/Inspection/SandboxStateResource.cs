@@ -31,6 +31,18 @@ public sealed class SandboxStateResource
     public required long QuotaUsed { get; init; }
 
     public required FaultSettings FaultSettings { get; init; }
+
+    public required MemorySummary Memory { get; init; }
+}
+
+/// <summary>The sandbox process's own memory, for the benchmark and for tests that watch for leaks.</summary>
+public sealed class MemorySummary
+{
+    public required long WorkingSetBytes { get; init; }
+
+    public required long PeakWorkingSetBytes { get; init; }
+
+    public required long GcHeapBytes { get; init; }
 }
 
 public sealed class ListSummary
