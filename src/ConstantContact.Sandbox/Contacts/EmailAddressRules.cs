@@ -4,7 +4,9 @@ namespace ConstantContact.Sandbox.Contacts;
 /// Whether Constant Contact would take an address. Its rules are not documented (§7); this follows what
 /// support says (no spaces, commas or brackets; "@" and a complete domain; "+" allowed) and the practical
 /// consensus of validators: ASCII only (Constant Contact is reported to refuse Unicode local parts), no
-/// quoted local parts or IP literals, a dotted domain whose top label is letters, and no special-use TLD.
+/// quoted local parts or IP literals (an IDN domain must come as punycode), a dotted domain whose top label
+/// starts and ends with a letter, and no special-use TLD. Checked against the CONSENSUS and RFC-ONLY rows of
+/// shared/data/email-cases: it disagrees only on Unicode domains and on addresses over 80 characters.
 /// No trimming: an address with surrounding blanks is a client bug the sandbox should make visible.
 /// </summary>
 public static class EmailAddressRules
@@ -13,7 +15,7 @@ public static class EmailAddressRules
 
     private static readonly HashSet<string> SpecialUseTlds = new(StringComparer.OrdinalIgnoreCase)
     {
-        "test", "local", "invalid", "localhost", "example", "onion",
+        "test", "local", "invalid", "localhost", "onion", "arpa",
     };
 
     public static bool IsValid(string address)
@@ -64,6 +66,13 @@ public static class EmailAddressRules
                 return false;
             }
 
+            // "ab--" is reserved for encodings: only punycode ("xn--" and something to decode) may use it.
+            if (label.Length >= 4 && label[2] == '-' && label[3] == '-'
+                && !(label.StartsWith("xn--", StringComparison.OrdinalIgnoreCase) && label.Length >= 6))
+            {
+                return false;
+            }
+
             foreach (var c in label)
             {
                 if (!char.IsAsciiLetterOrDigit(c) && c != '-')
@@ -76,9 +85,10 @@ public static class EmailAddressRules
             last = label;
         }
 
-        // A top-level label of letters only, at least two of them ("xn--" punycode TLDs aside).
+        // A top-level label of two characters or more that starts and ends with a letter (punycode TLDs aside),
+        // so that neither an IP address nor a made-up "tld-2" passes as a domain.
         var tldOk = last.StartsWith("xn--", StringComparison.OrdinalIgnoreCase)
-            || (last.Length >= 2 && !last.ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"));
+            || (last.Length >= 2 && char.IsAsciiLetter(last[0]) && char.IsAsciiLetter(last[^1]));
         return labels >= 2 && tldOk && !SpecialUseTlds.Contains(last.ToString());
     }
 }
