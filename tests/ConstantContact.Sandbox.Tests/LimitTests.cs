@@ -31,6 +31,20 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task Every_token_of_one_client_shares_one_budget()
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.DailyQuota = 4);
+        var other = (await sandbox.DeviceTokenAsync("contact_data"))["access_token"]!.GetValue<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await sandbox.GetAsync("v3/contact_lists")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await sandbox.GetAsync("v3/contact_lists", other)).Status);
+        }
+
+        Assert.Contains("quota_exceeded", (await sandbox.GetAsync("v3/contact_lists", other)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_daily_quota_answers_quota_exceeded_until_reset()
     {
         await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.DailyQuota = 3);

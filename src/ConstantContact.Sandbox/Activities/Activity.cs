@@ -49,8 +49,6 @@ public sealed class Activity
 
     public bool IsImport => Type is ActivityTypes.JsonImport or ActivityTypes.FileImport;
 
-    public bool IsQueued => State != ActivityState.Completed;
-
     public int PercentDone => State == ActivityState.Completed ? 100
         : ItemsTotalCount == 0 ? 0
         : (int)(100L * ItemsCompletedCount / ItemsTotalCount);
