@@ -15,6 +15,7 @@ public sealed class GetCCExportCommand : PSCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [Alias("ExportName")]
+    [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = { "*" };
 

@@ -14,6 +14,7 @@ public sealed class RemoveCCExportCommand : PSCmdlet
     /// <summary><para type="description">Names of the exports to remove.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ExportName")]
+    [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 

@@ -1,0 +1,14 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Completion;
+
+/// <summary>Completes saved export names from the export definition files (local, no network).</summary>
+public sealed class ExportNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionText.Complete(LocalNames.In(StoragePaths.FromEnvironment().Exports), wordToComplete, "Export ");
+}
