@@ -9,10 +9,12 @@
     Description          = 'Sends customer profiles from marketing segments into Constant Contact lists through the V3 bulk import API: validated, de-duplicated, batched under the API limits, resumable, with an exact ledger of what happened to every profile.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @()
-    TypesToProcess       = @()
+    FormatsToProcess     = @('ConstantContactExport.Format.ps1xml')
+    TypesToProcess       = @('ConstantContactExport.Types.ps1xml')
     CmdletsToExport      = @(
         'Test-CCEmailAddress'
+        'Get-CCExport'
+        'Remove-CCExport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
