@@ -98,6 +98,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $RepoRoot 'ConstantContactExport.psd1') -Destination $ModuleOut
     Copy-Item (Join-Path $RepoRoot 'src/ConstantContactExport/Module/*') -Destination $ModuleOut -Recurse
     Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $ModuleOut
+    Invoke-HelpBuild
 
     $sandboxProject = Join-Path $RepoRoot 'src/ConstantContact.Sandbox/ConstantContact.Sandbox.csproj'
     if (Test-Path $sandboxProject) {
@@ -105,6 +106,16 @@ function Invoke-Build {
         Invoke-Native dotnet @('publish', $sandboxProject, '-c', $Configuration, '-o', $SandboxOut, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
     }
     Write-Host "Built $ModuleOut (version $ModuleVersion)." -ForegroundColor Green
+}
+
+function Invoke-HelpBuild {
+    # Offline help from docs/en-US, checked against the built cmdlets. A fresh pwsh loads the assembly, so this
+    # process never holds it; the generator fails the build when a cmdlet or parameter has no description.
+    $pwsh = Get-PwshCommand
+    $helpArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'build/New-MamlHelp.ps1'),
+        '-ModuleFolder', $ModuleOut, '-DocsPath', (Join-Path $RepoRoot 'docs'))
+    & $pwsh[0] @helpArgs | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "The help was not generated (exit code $LASTEXITCODE); see the problems above." }
 }
 
 function Invoke-XunitTests {
