@@ -1,0 +1,125 @@
+# The module's views: a table view for each output type with the columns an admin scans for, and a list view
+# with every property; the types file's computed properties.
+
+BeforeDiscovery {
+    $script:Views = @(
+        @{ Type = 'CCConnection'; Columns = @('Name', 'ApiBaseUri', 'CreatedBy', 'TokenExpiresOn')
+           Properties = @('Name', 'DisplayName', 'ApiBaseUri', 'AuthBaseUri', 'ClientId', 'CreatedBy', 'CreatedOn', 'ExportUsers', 'TokenExpiresOn') }
+        @{ Type = 'CCExport'; Columns = @('Name', 'Connection', 'ListNames', 'Segment', 'MaxProfiles'); Properties = $null }
+        @{ Type = 'CCExportRun'; Columns = @('RunId', 'ExportName', 'State', 'InputCount', 'SubmittedCount', 'InvalidCount', 'ImportedCount', 'Duration'); Properties = $null }
+        @{ Type = 'CCList'; Columns = @('Name', 'ListId', 'MembershipCount'); Properties = $null }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:TestHome = New-TestHome
+    Import-Module (Get-TestModulePath) -Force
+
+    function Get-ViewDefinition {
+        param([string] $TypeName, [string] $Control)
+        Get-FormatData -TypeName $TypeName -PowerShellVersion $PSVersionTable.PSVersion |
+            ForEach-Object FormatViewDefinition |
+            Where-Object { $_.Control.GetType().Name -eq $Control }
+    }
+}
+
+AfterAll {
+    Remove-Item $script:TestHome -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'The <Type> views' -ForEach $script:Views {
+    BeforeAll {
+        $typeName = "ConstantContactExport.$Type"
+        # The class's own properties when it is in the module; else (a cmdlet still being finished) the agreed list.
+        $clrType = $typeName -as [type]
+        $expectedProperties = if ($clrType) { @($clrType.GetProperties().Name) } else { $Properties }
+    }
+
+    It 'has a table view with the agreed columns, in order' {
+        $table = @(Get-ViewDefinition -TypeName $typeName -Control 'TableControl')
+        $table.Count | Should -BeGreaterOrEqual 1
+        $labels = @($table[0].Control.Headers | ForEach-Object Label)
+        $labels | Should -Be $Columns
+    }
+
+    It 'has a list view with every property' {
+        $list = @(Get-ViewDefinition -TypeName $typeName -Control 'ListControl')
+        $list.Count | Should -Be 1
+        $items = $list[0].Control.Entries[0].Items
+        $shown = @($items | ForEach-Object { if ($_.Label) { $_.Label } else { $_.DisplayEntry.Value } })
+        foreach ($property in $expectedProperties) { $shown | Should -Contain $property }
+    }
+}
+
+Describe 'Rendering' {
+    It 'shows a run as a table row with a rounded duration, and as a list with the computed rate' {
+        $started = [DateTimeOffset]::new(2026, 11, 28, 23, 15, 2, [TimeSpan]::Zero)
+        $run = [pscustomobject]@{
+            PSTypeName = 'ConstantContactExport.CCExportRun'
+            RunId = '20261128-231502-7f3a9c'; ExportName = 'newsletter'; State = 'Completed'; Message = 'Done.'
+            InputCount = 100000; OutOfSegmentCount = 10288; InvalidCount = 4927; DuplicateCount = 5028; SubmittedCount = 79757
+            ImportedCount = 79757; CorrectableCount = 0; ErrorCount = 0; CannotAddToListCount = 0; BatchCount = 2; RequestCount = 9
+            ActivityIds = @('a1', 'a2'); RejectPath = '/tmp/rejects.csv'; StartedAt = $started; CompletedAt = $started.AddSeconds(80.4)
+            Duration = [TimeSpan]::FromSeconds(80.4)
+        }
+        $table = $run | Format-Table | Out-String -Width 200
+        $table | Should -Match 'RunId\s+ExportName\s+State\s+InputCount\s+SubmittedCount\s+InvalidCount\s+ImportedCount\s+Duration'
+        $table | Should -Match '20261128-231502-7f3a9c\s+newsletter\s+Completed\s+100000\s+79757\s+4927\s+79757\s+00:01:20'
+
+        $run.ProfilesPerSecond | Should -Be 1243.8
+        $list = $run | Format-List | Out-String -Width 200
+        $list | Should -Match 'OutOfSegmentCount\s+:\s+10288'
+        $list | Should -Match 'ActivityIds\s+:\s+a1, a2'
+        $list | Should -Match 'ProfilesPerSecond\s+:\s+1243\.8'
+    }
+
+    It 'shows a real export from Get-CCExport with its lists and segments joined' {
+        $exports = Join-Path $script:TestHome 'exports'
+        New-Item -ItemType Directory -Path $exports -Force | Out-Null
+        @'
+{
+  "Name": "newsletter",
+  "Connection": "prod",
+  "ListIds": ["04fe9a97-a579-43c5-bb1a-58ed29bf0a6a", "14fe9a97-a579-43c5-bb1a-58ed29bf0a6a"],
+  "ListNames": ["Newsletter", "Customers"],
+  "EmailField": "Email",
+  "Attributes": { "cf:tier": "Tier" },
+  "Segments": ["VIP", "Newsletter"],
+  "MaxProfiles": 250000
+}
+'@ | Set-Content (Join-Path $exports 'newsletter.json')
+        $export = Get-CCExport -Name newsletter
+        $export.GetType().FullName | Should -Be 'ConstantContactExport.CCExport'
+        $table = $export | Format-Table | Out-String -Width 200
+        $table | Should -Match 'Name\s+Connection\s+ListNames\s+Segment\s+MaxProfiles'
+        $table | Should -Match 'newsletter\s+prod\s+Newsletter, Customers\s+VIP, Newsletter\s+250[,.\s]?000'
+        $list = $export | Format-List | Out-String -Width 200
+        $list | Should -Match 'Attributes\s+:\s+cf:tier = Tier'
+        $list | Should -Match 'Path\s+:\s+.*newsletter\.json'
+    }
+
+    It 'shows a connection without any token' {
+        $connection = [pscustomobject]@{
+            PSTypeName = 'ConstantContactExport.CCConnection'
+            Name = 'prod'; DisplayName = 'Production'; ApiBaseUri = [uri]'https://api.cc.email/v3'; AuthBaseUri = [uri]'https://authz.constantcontact.com/oauth2/default/v1'
+            ClientId = 'abc'; CreatedBy = 'ada'; CreatedOn = [datetime]'2026-11-01'; ExportUsers = @('ada', 'bob'); TokenExpiresOn = [datetime]'2026-11-28 23:00'
+        }
+        $table = $connection | Format-Table | Out-String -Width 200
+        $table | Should -Match 'Name\s+ApiBaseUri\s+CreatedBy\s+TokenExpiresOn'
+        $table | Should -Match 'prod\s+https://api.cc.email/v3\s+ada'
+        ($connection | Format-List | Out-String -Width 200) | Should -Match 'ExportUsers\s+:\s+ada, bob'
+    }
+
+    It 'shows a list with its member count, and Id as an alias of ListId' {
+        $list = [pscustomobject]@{ PSTypeName = 'ConstantContactExport.CCList'; ListId = '04fe9a97-a579-43c5-bb1a-58ed29bf0a6a'; Name = 'Newsletter'; MembershipCount = 12345; Connection = 'prod' }
+        ($list | Format-Table | Out-String -Width 200) | Should -Match 'Newsletter\s+04fe9a97-a579-43c5-bb1a-58ed29bf0a6a\s+12[,.\s]?345'
+        $list.Id | Should -Be '04fe9a97-a579-43c5-bb1a-58ed29bf0a6a'
+    }
+
+    It 'shows Test-CCEmailAddress -Detailed as a table' {
+        $text = 'ada@example.com', 'ada@' | Test-CCEmailAddress -Detailed | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Address\s+IsValid\s+Normalized\s+Reason'
+        $text | Should -Match 'ada@\s+False\s+\S+'
+    }
+}
