@@ -21,10 +21,17 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('ConstantContact', 'Email', 'Marketing', 'Export', 'BulkImport', 'Segments', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('ConstantContact', 'Email', 'EmailMarketing', 'Marketing', 'Newsletter', 'Export', 'BulkImport', 'Segments', 'CDP', 'CSV', 'OAuth2', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/ConstantContactExport/ConstantContactExport'
-            ReleaseNotes = 'Foundation: Test-CCEmailAddress and the offline profile pipeline.'
+            ReleaseNotes = @'
+0.1.0: first release.
+- Connections to Constant Contact accounts (OAuth2 device flow, PKCE in the browser, or a refresh token), tokens kept in the secret store.
+- Saved exports (lists, field mapping, segments, MaxProfiles, source paths) as plain JSON definitions.
+- Invoke-CCExport: validated, de-duplicated bulk imports under Constant Contact's limits, resumable, with a ledger of every profile and a reject report.
+- Test-CCEmailAddress; Get-CCList; Get-CCExportRun.
+- Offline help (Get-Help, about_ConstantContactExport), table and list views, Tab completion of export, connection and list names.
+'@
         }
     }
 }

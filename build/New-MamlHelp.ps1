@@ -423,10 +423,9 @@ foreach ($command in $commands) {
     }
 }
 
-foreach ($page in Get-ChildItem $cultureDocs -Filter '*-*.md') {
-    if ($page.BaseName -notin $commands.Name) {
-        Write-Warning "$($page.Name) describes a cmdlet that $AssemblyName.dll does not have (yet); it is left out of the help."
-    }
+$ahead = @(Get-ChildItem $cultureDocs -Filter '*-*.md' | Where-Object BaseName -NotIn $commands.Name | ForEach-Object BaseName)
+if ($ahead) {
+    Write-Warning "Help pages for cmdlets that $AssemblyName.dll does not have (yet), left out: $($ahead -join ', ')."
 }
 
 if ($problems.Count) {
