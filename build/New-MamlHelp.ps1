@@ -412,7 +412,8 @@ foreach ($command in $commands) {
         $exampleElement = Add-Element $examples 'command' 'example'
         [void](Add-Element $exampleElement 'maml' 'title' "--------------- $($example.Title) ---------------")
         [void](Add-Element $exampleElement 'dev' 'code' $example.Code)
-        [void](Add-Description $exampleElement $example.Remarks -Prefix 'dev' -Name 'remarks')
+        # A last empty paragraph: Get-Help then leaves a blank line before the next example's title.
+        [void](Add-Description $exampleElement (@($example.Remarks) + '') -Prefix 'dev' -Name 'remarks')
     }
 
     $links = Add-Element $element 'command' 'relatedLinks'
