@@ -1,0 +1,90 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Auth;
+using ConstantContactExport.Engine.Http;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Engine.Connections;
+
+/// <summary>
+/// A connection in use: its <see cref="ConnectionInfo"/>, its <see cref="TokenManager"/> (tokens cached in
+/// memory, refreshed as needed) and HttpClients on the shared pipeline. The cmdlets keep one per connection per
+/// runspace; the export code gets it from there and calls <see cref="CreateHttpClient"/>.
+/// </summary>
+public sealed class ConnectionSession
+{
+    private readonly HttpPipeline pipeline;
+    private readonly OAuthEndpoints endpoints;
+    private readonly TokenRequestGate tokenGate;
+
+    public ConnectionSession(ConnectionInfo connection, StoragePaths paths, HttpPipeline? pipeline = null, TokenRequestGate? tokenGate = null)
+    {
+        Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        Paths = paths ?? throw new ArgumentNullException(nameof(paths));
+        this.pipeline = pipeline ?? HttpPipeline.Shared;
+        endpoints = new OAuthEndpoints(connection.AuthBaseUri);
+        this.tokenGate = tokenGate ?? TokenRequestGate.For(endpoints.Token);
+        TokenStore = new TokenStore(paths);
+        Tokens = new TokenManager(connection.Name, TokenStore, CreateOAuthClient, LockPathFor(paths, connection.Name), this.pipeline.Time);
+    }
+
+    public ConnectionInfo Connection { get; }
+
+    public StoragePaths Paths { get; }
+
+    public TokenStore TokenStore { get; }
+
+    public TokenManager Tokens { get; }
+
+    public DateTimeOffset? TokenExpiresOn => Tokens.ExpiresOn;
+
+    /// <summary>The lock that one connection's token refreshes, replacements and removal take.</summary>
+    public static string LockPathFor(StoragePaths paths, string connectionName) =>
+        CrossProcessLock.PathFor(paths, "connection-" + SafeName.Check(connectionName, "connection"));
+
+    /// <summary>
+    /// An HttpClient for this connection's API calls, BaseAddress the API base URI with a trailing slash (so
+    /// <c>GetAsync("account/summary")</c> works). Bearer token, 401 refresh, rate limit, GET retries and typed
+    /// errors come with it. <paramref name="requestLog"/> gets one line per request, on any thread. Dispose it
+    /// when done; the pooled handlers stay.
+    /// </summary>
+    public HttpClient CreateHttpClient(Action<string>? requestLog) =>
+        pipeline.CreateApiClient(Connection.ApiBaseUri, new ApiRequestContext(Tokens, requestLog, Connection.ApiBaseUri));
+
+    public OAuthClient CreateOAuthClient(string? clientSecret) =>
+        new(pipeline.CreateAuthClient(), endpoints, Connection.ClientId, clientSecret, tokenGate, pipeline.Time);
+
+    /// <summary>GET /account/summary with the connection's token, refreshing it as needed.</summary>
+    public async Task<AccountSummary> GetAccountSummaryAsync(Action<string>? requestLog, CancellationToken cancellationToken)
+    {
+        using HttpClient http = CreateHttpClient(requestLog);
+        using HttpResponseMessage response = await http.GetAsync("account/summary", cancellationToken).ConfigureAwait(false);
+        string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        try
+        {
+            return AccountSummary.Parse(body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new AccountSummary(null, null);
+        }
+    }
+
+    /// <summary>
+    /// Asks the authorization server to revoke the refresh token (and with it the access tokens it produced).
+    /// True when it did; false when there was no token or the server does not revoke.
+    /// </summary>
+    public async Task<bool> RevokeAsync(Action<string>? log, CancellationToken cancellationToken)
+    {
+        TokenSet? tokens = TokenStore.Read(Connection.Name);
+        if (tokens is null)
+        {
+            return false;
+        }
+
+        await tokenGate.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+        return await CreateOAuthClient(tokens.ClientSecret).RevokeAsync(tokens.RefreshToken, "refresh_token", log, cancellationToken).ConfigureAwait(false);
+    }
+}
