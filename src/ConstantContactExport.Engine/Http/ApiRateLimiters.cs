@@ -14,19 +14,11 @@ public static class ApiRateLimiters
     private static readonly ConcurrentDictionary<string, RateLimiter> Limiters = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// A token bucket that gains one permit each 250 ms (4 a second) and holds at most 2. A server bucket of 4
-    /// that gains 4 a second accepts anything this lets through with a request to spare, which absorbs the
-    /// jitter of requests on the wire; a larger burst would buy nothing for bulk work.
+    /// One permit each 250 ms (4 a second), filled continuously, no burst: no second ever sees a fifth request,
+    /// and a server bucket of 4 that gains 4 a second (the sandbox's model) has 3 requests to spare for the
+    /// jitter of requests on the wire. A burst would buy nothing for bulk work.
     /// </summary>
-    public static RateLimiter Create() => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = 2,
-        TokensPerPeriod = 1,
-        ReplenishmentPeriod = TimeSpan.FromMilliseconds(250),
-        AutoReplenishment = true,
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
+    public static RateLimiter Create() => new ApiRateLimiter(TimeSpan.FromMilliseconds(250), TimeProvider.System);
 
     public static RateLimiter For(Uri apiBaseUri) =>
         Limiters.GetOrAdd(apiBaseUri.GetLeftPart(UriPartial.Path).TrimEnd('/'), _ => Create());
