@@ -134,10 +134,15 @@ function Invoke-PesterTests {
     $runner = Join-Path $RepoRoot 'tests/pester/Invoke-PesterRun.ps1'
     $pwsh = Get-PwshCommand
     Write-Host "== Pester: tests/pester ($PesterFilter)" -ForegroundColor Cyan
+    # A stale result would pass for this run's when the child fails before writing one.
+    Remove-Item $resultFile -ErrorAction SilentlyContinue
+    # '-Filter:<value>' as one argument: PowerShell on Unix expands a native argument that matches file names,
+    # so a bare '*' (the default) reached the child as the names of the repository's files.
     $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner,
         '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'),
-        '-Filter', $PesterFilter, '-ResultPath', $resultFile)
-    & $pwsh[0] @pwshArgs
+        "-Filter:$PesterFilter", '-ResultPath', $resultFile)
+    # To the host: left in the output stream, the child's lines would become part of this function's result.
+    & $pwsh[0] @pwshArgs | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $resultFile)) {
         Write-Host "Pester wrote no result (exit code $exit)." -ForegroundColor Red

@@ -34,9 +34,10 @@ function Invoke-ChildPwsh {
         [hashtable] $Environment = @{}
     )
     $process = [Environment]::ProcessPath
-    $prefix = if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        @([System.Reflection.Assembly]::GetEntryAssembly().Location)
-    } else { @() }
+    # @(): a lone string splatted would be taken apart character by character.
+    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        [System.Reflection.Assembly]::GetEntryAssembly().Location
+    })
     $scriptFile = Join-Path ([System.IO.Path]::GetTempPath()) ("cce-child-{0}.ps1" -f [guid]::NewGuid())
     Set-Content -Path $scriptFile -Value $Script -Encoding utf8
     $saved = @{}
@@ -59,4 +60,63 @@ function Invoke-ChildPwsh {
     }
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh
+function Start-TestSandbox {
+    <#
+    .SYNOPSIS
+        Starts the built ConstantContact.Sandbox on a free loopback port and returns where it listens.
+    #>
+    param([string[]] $Arguments = @())
+    $dll = [System.IO.Path]::GetFullPath((Join-Path (Split-Path (Get-TestModulePath) -Parent) '../sandbox/ConstantContact.Sandbox.dll'))
+    if (-not (Test-Path $dll)) { throw "The sandbox is not built: $dll" }
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll, '--port', '0') + $Arguments) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $process.BeginErrorReadLine()
+    $line = $process.StandardOutput.ReadLine()
+    if (-not $line) { $process.Kill(); throw 'The sandbox printed nothing.' }
+    $info = $line | ConvertFrom-Json
+    [pscustomobject]@{
+        Process     = $process
+        ApiBaseUri  = $info.apiBaseUri
+        AuthBaseUri = $info.authBaseUri
+        ClientId    = $info.clientId
+        Root        = $info.apiBaseUri -replace '/v3$', ''
+    }
+}
+
+function Stop-TestSandbox {
+    param($Sandbox)
+    if ($Sandbox -and -not $Sandbox.Process.HasExited) {
+        $Sandbox.Process.Kill()
+        $Sandbox.Process.WaitForExit()
+    }
+}
+
+function Get-SandboxState {
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-RestMethod "$($Sandbox.Root)/__sandbox/state"
+}
+
+function Get-SandboxListMember {
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $ListId)
+    (Invoke-RestMethod "$($Sandbox.Root)/__sandbox/lists/$ListId/members").members
+}
+
+function New-TestHome {
+    # A fresh CC_EXPORT_HOME for one test file.
+    $path = Join-Path ([System.IO.Path]::GetTempPath()) "cce-pester-$([guid]::NewGuid().ToString('N').Substring(0, 10))"
+    New-Item -ItemType Directory -Path $path | Out-Null
+    $env:CC_EXPORT_HOME = $path
+    $path
+}
+
+function New-SampleCsv {
+    # The demo's generator: a CSV with a known ledger.
+    param([Parameter(Mandatory)] [string] $Path, [int] $Count = 1000, [int] $Seed = 1)
+    & (Join-Path (Get-RepoRoot) 'docs/demo/New-SampleProfileCsv.ps1') -Path $Path -Count $Count -Seed $Seed
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, New-TestHome, New-SampleCsv

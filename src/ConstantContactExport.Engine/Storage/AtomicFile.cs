@@ -2,25 +2,38 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace ConstantContactExport.Engine.Storage;
 
 /// <summary>
-/// Writes a whole file so that a reader sees the old content or the new, never a part: a temporary file in the
-/// same folder (so the rename stays on one file system), flushed to disk, then renamed over the target.
+/// Replaces a file's content all at once: the new content goes to a temporary file in the same folder (so the
+/// rename stays on one file system), is flushed to disk, and is renamed over the old one. A reader sees the
+/// old file or the new one, never half.
 /// </summary>
 public static class AtomicFile
 {
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
     private static readonly MethodInfo? MoveWithOverwrite =
         typeof(File).GetMethod(nameof(File.Move), new[] { typeof(string), typeof(string), typeof(bool) });
 
     internal static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
+    public static void WriteAllText(string path, string content) => WriteAllBytes(path, Utf8NoBom.GetBytes(content));
+
+    /// <summary>Writes a file that anyone the folder lets in may read (definitions, journals); creates the folder.</summary>
+    public static void WriteAllBytes(string path, byte[] content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Write(path, content, ownerOnly: false);
+    }
+
     /// <summary>
-    /// Writes <paramref name="content"/> to <paramref name="path"/>. With <paramref name="ownerOnly"/> on Linux
-    /// and macOS the temporary file is created with mode 0600 from its first moment (so the renamed file is
-    /// too); on Windows the folder's inherited ACL applies, and secrets are encrypted with DPAPI before they
-    /// get here.
+    /// Writes <paramref name="content"/> to <paramref name="path"/> in an existing folder. With
+    /// <paramref name="ownerOnly"/> on Linux and macOS the temporary file is created with mode 0600 from its
+    /// first moment (so the renamed file is too); on Windows the folder's inherited ACL applies, and secrets
+    /// are encrypted with DPAPI before they get here.
     /// </summary>
     public static void Write(string path, byte[] content, bool ownerOnly)
     {

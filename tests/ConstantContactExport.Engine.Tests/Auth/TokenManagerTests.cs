@@ -15,7 +15,7 @@ public sealed class TokenManagerTests
 {
     private static readonly Uri AuthBase = new("https://authz.example.test/oauth2/default/v1");
 
-    private static TokenManager Manager(TempFolder home, FakeTokenServer server, TimeProvider time, FakeHttpHandler? handler = null)
+    private static TokenManager Manager(TempHome home, FakeTokenServer server, TimeProvider time, FakeHttpHandler? handler = null)
     {
         handler ??= server.Handler();
         var http = new HttpClient(handler);
@@ -28,7 +28,7 @@ public sealed class TokenManagerTests
             time);
     }
 
-    private static TokenSet Seed(TempFolder home, FakeTokenServer server, DateTimeOffset issuedOn, TimeSpan lifetime)
+    private static TokenSet Seed(TempHome home, FakeTokenServer server, DateTimeOffset issuedOn, TimeSpan lifetime)
     {
         var tokens = new TokenSet(server.IssueAccessToken(), server.IssueRefreshToken(), issuedOn, issuedOn + lifetime, "contact_data offline_access", null);
         new TokenStore(home.Paths).Write("Prod", tokens);
@@ -38,7 +38,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task Uses_the_stored_token_while_it_is_fresh()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer();
         TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(24));
@@ -56,7 +56,7 @@ public sealed class TokenManagerTests
     [InlineData(5, 0.5)]       // the sandbox's --token-lifetime 5: half a second
     public async Task Refreshes_ahead_of_expiry_by_five_minutes_or_a_tenth_of_the_lifetime(int lifetimeSeconds, double marginSeconds)
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer(lifetimeSeconds: lifetimeSeconds);
         TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromSeconds(lifetimeSeconds));
@@ -76,7 +76,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task Saves_the_rotated_refresh_token_before_handing_out_the_access_token()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer(rotating: true);
         TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
@@ -94,7 +94,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task A_long_lived_refresh_token_is_kept_when_the_server_sends_none()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer(rotating: false);
         TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
@@ -108,7 +108,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task A_rejected_token_is_refreshed_even_before_its_expiry()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer();
         TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(24));
@@ -122,7 +122,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task A_rejected_token_that_another_process_replaced_already_costs_no_request()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer();
         TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(24));
@@ -140,7 +140,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task A_refused_refresh_token_is_a_clear_error_without_the_token()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer();
         var dead = new TokenSet("access-dead-0123456789abcdef0123456789abcdef", "refresh-dead-0123456789abcdef0123456789abcdef", time.GetUtcNow().AddHours(-2), time.GetUtcNow().AddHours(-1), null, null);
@@ -156,7 +156,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task No_stored_tokens_is_a_clear_error()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider();
         var error = await Assert.ThrowsAsync<ConnectionException>(() => Manager(home, new FakeTokenServer(), time).GetAccessTokenAsync(null, CancellationToken.None));
         Assert.Equal(ConnectionErrorIds.TokenMissing, error.ErrorId);
@@ -165,7 +165,7 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task Concurrent_callers_in_one_process_share_one_refresh()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer();
         Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
@@ -182,7 +182,7 @@ public sealed class TokenManagerTests
     {
         // Two managers over one store and one lock file stand for two processes. Real time, since the loser
         // waits for the lock in real time.
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var server = new FakeTokenServer(rotating: true);
         TokenSet seeded = Seed(home, server, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1));
         TokenManager first = Manager(home, server, TimeProvider.System);

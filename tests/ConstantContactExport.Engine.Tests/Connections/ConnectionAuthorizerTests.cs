@@ -21,7 +21,7 @@ public sealed class ConnectionAuthorizerTests
     [Fact]
     public async Task A_refresh_token_given_by_hand_is_spent_once_and_its_successor_saved_with_the_connection()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var server = new FakeTokenServer(rotating: true);
         string given = server.IssueRefreshToken();
         var pipeline = new HttpPipeline(TimeProvider.System, () => server.Handler(), _ => ApiRateLimiters.Create());
@@ -43,7 +43,7 @@ public sealed class ConnectionAuthorizerTests
     [Fact]
     public async Task A_refused_refresh_token_saves_nothing_and_says_why()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var server = new FakeTokenServer();
         var pipeline = new HttpPipeline(TimeProvider.System, () => server.Handler(), _ => ApiRateLimiters.Create());
         var authorizer = new ConnectionAuthorizer(home.Paths, pipeline, new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
@@ -58,7 +58,7 @@ public sealed class ConnectionAuthorizerTests
     [Fact]
     public async Task A_session_reads_the_account_with_the_stored_token_and_revokes_it()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var tokens = new TokenSet("access-1-0123456789abcdef0123456789abcdef", "refresh-1-0123456789abcdef0123456789abcdef",
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(24), null, null);
         new TokenStore(home.Paths).Write("Prod", tokens);
@@ -85,7 +85,7 @@ public sealed class ConnectionAuthorizerTests
     [Fact]
     public async Task A_server_without_revocation_is_reported_as_not_revoked()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), null, null));
         var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.NotFound, "{}"));
         var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(TimeProvider.System, () => server, _ => ApiRateLimiters.Create()),

@@ -15,7 +15,7 @@ public sealed class ConnectionStoreTests
     [Fact]
     public void Saves_finds_lists_and_deletes_without_regard_to_case()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new ConnectionStore(home.Paths);
         store.Save(Connection("Prod", exportUsers: "bob"));
         store.Save(Connection("Test"));
@@ -37,7 +37,7 @@ public sealed class ConnectionStoreTests
     [Fact]
     public void The_file_is_readable_JSON_with_no_secret_members()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new ConnectionStore(home.Paths);
         store.Save(Connection("Prod"));
         string json = File.ReadAllText(store.PathFor("Prod"));
@@ -50,7 +50,7 @@ public sealed class ConnectionStoreTests
     [Fact]
     public void A_damaged_file_is_reported_and_skipped()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new ConnectionStore(home.Paths);
         store.Save(Connection("Good"));
         File.WriteAllText(Path.Combine(home.Paths.Connections, "Bad.json"), "{ not json");
@@ -88,7 +88,7 @@ public sealed class ConnectionStoreTests
     [Fact]
     public void Finds_the_exports_that_use_a_connection_reading_loosely()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         Directory.CreateDirectory(home.Paths.Exports);
         File.WriteAllText(Path.Combine(home.Paths.Exports, "Weekly.json"), """{ "Name": "Weekly", "Connection": "prod", "ListId": ["x"] }""");
         File.WriteAllText(Path.Combine(home.Paths.Exports, "Daily.json"), """{ "connection": { "Name": "Prod" }, }""");

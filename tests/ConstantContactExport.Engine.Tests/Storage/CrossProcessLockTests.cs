@@ -12,7 +12,7 @@ public sealed class CrossProcessLockTests
     [Fact]
     public async Task A_second_holder_waits_for_the_first()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         string path = CrossProcessLock.PathFor(home.Paths, "connection-Prod");
         CrossProcessLock first = await CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
         Task<CrossProcessLock> second = CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
@@ -27,7 +27,7 @@ public sealed class CrossProcessLockTests
     [Fact]
     public async Task Gives_up_after_the_timeout()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         string path = CrossProcessLock.PathFor(home.Paths, "connection-Prod");
         using CrossProcessLock first = await CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
 
@@ -44,7 +44,7 @@ public sealed class CrossProcessLockTests
             return;
         }
 
-        using var home = new TempFolder();
+        using var home = new TempHome();
         using CrossProcessLock held = await CrossProcessLock.AcquireAsync(CrossProcessLock.PathFor(home.Paths, "x"), TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None);
         Assert.Equal((System.IO.UnixFileMode)0x1C0, System.IO.File.GetUnixFileMode(home.Paths.Locks));
     }

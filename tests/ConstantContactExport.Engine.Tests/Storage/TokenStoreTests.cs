@@ -20,7 +20,7 @@ public sealed class TokenStoreTests
     [Fact]
     public void Round_trips_every_member()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new TokenStore(home.Paths);
         store.Write("Prod", Tokens("a", secret: "s3cret"));
 
@@ -42,7 +42,7 @@ public sealed class TokenStoreTests
             return;
         }
 
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new TokenStore(home.Paths);
         store.Write("Prod", Tokens("a"));
 
@@ -62,7 +62,7 @@ public sealed class TokenStoreTests
             return;
         }
 
-        using var home = new TempFolder();
+        using var home = new TempHome();
         Directory.CreateDirectory(home.Paths.Secrets);
         File.SetUnixFileMode(home.Paths.Secrets, (UnixFileMode)0x1ED); // 0755
         new TokenStore(home.Paths).Write("Prod", Tokens("a"));
@@ -78,7 +78,7 @@ public sealed class TokenStoreTests
             return;
         }
 
-        using var home = new TempFolder();
+        using var home = new TempHome();
         string path = Path.Combine(home.Path, "new.tmp");
         using (FileStream stream = UnixFileSystem.CreateNew(path, UnixFileSystem.OwnerReadWrite))
         {
@@ -92,7 +92,7 @@ public sealed class TokenStoreTests
     [Fact]
     public void Replaces_atomically_and_leaves_no_temporary_file()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new TokenStore(home.Paths);
         store.Write("Prod", Tokens("a"));
         store.Write("Prod", Tokens("b"));
@@ -104,7 +104,7 @@ public sealed class TokenStoreTests
     [Fact]
     public async Task A_reader_never_sees_a_partial_file_while_another_thread_replaces_it()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new TokenStore(home.Paths);
         store.Write("Prod", Tokens("0"));
         var written = new HashSet<string> { "access-0" };
@@ -142,7 +142,7 @@ public sealed class TokenStoreTests
     [Fact]
     public void A_damaged_file_is_reported_without_its_content()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new TokenStore(home.Paths);
         store.Write("Prod", Tokens("a"));
         if (!OperatingSystem.IsWindows())
@@ -156,7 +156,7 @@ public sealed class TokenStoreTests
     [Fact]
     public void Delete_removes_the_secret()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         var store = new TokenStore(home.Paths);
         store.Write("Prod", Tokens("a"));
 
@@ -168,7 +168,7 @@ public sealed class TokenStoreTests
     [Fact]
     public void Refuses_names_that_are_not_file_names()
     {
-        using var home = new TempFolder();
+        using var home = new TempHome();
         Assert.Throws<ArgumentException>(() => new TokenStore(home.Paths).PathFor("../escape"));
     }
 

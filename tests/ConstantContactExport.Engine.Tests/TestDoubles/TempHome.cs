@@ -5,9 +5,9 @@ using ConstantContactExport.Engine.Storage;
 namespace ConstantContactExport.Engine.Tests.TestDoubles;
 
 /// <summary>A CC_EXPORT_HOME of a test's own, deleted afterwards.</summary>
-internal sealed class TempFolder : IDisposable
+internal sealed class TempHome : IDisposable
 {
-    public TempFolder()
+    public TempHome()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cce-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);

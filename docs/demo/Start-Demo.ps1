@@ -1,0 +1,83 @@
+<#
+.SYNOPSIS
+    The main job, end to end, against ConstantContact.Sandbox: sandbox up, connection, export defined,
+    sample profiles exported, the run object and the reject report shown, the list checked, sandbox down.
+
+.DESCRIPTION
+    build.ps1 -Task Demo builds the module and the sandbox and runs this script in a fresh pwsh. Everything
+    it writes goes to a temporary CC_EXPORT_HOME, which it removes at the end unless -Keep is given.
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Demo
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $SandboxPath = (Join-Path $PSScriptRoot '../../out/sandbox/ConstantContact.Sandbox.dll'),
+    [int] $Count = 100000,
+    [switch] $Keep
+)
+
+$ErrorActionPreference = 'Stop'
+$home_ = Join-Path ([System.IO.Path]::GetTempPath()) "cce-demo-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+New-Item -ItemType Directory -Path $home_ | Out-Null
+$env:CC_EXPORT_HOME = $home_
+
+function Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
+
+Step 'Starting ConstantContact.Sandbox on loopback'
+$start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+foreach ($a in @((Resolve-Path $SandboxPath).Path, '--port', '0', '--activity-delay', '200')) { $start.ArgumentList.Add($a) }
+$start.RedirectStandardOutput = $true
+$start.RedirectStandardError = $true
+$start.UseShellExecute = $false
+$sandbox = [System.Diagnostics.Process]::Start($start)
+try {
+    $sandboxInfo = $sandbox.StandardOutput.ReadLine() | ConvertFrom-Json
+    Write-Host "API $($sandboxInfo.apiBaseUri)  auth $($sandboxInfo.authBaseUri)  client id $($sandboxInfo.clientId)"
+
+    Import-Module $ModulePath
+
+    Step 'New-CCConnection (device flow; the sandbox approves at once)'
+    $connection = New-CCConnection -Name demo -ClientId $sandboxInfo.clientId `
+        -ApiBaseUri $sandboxInfo.apiBaseUri -AuthBaseUri $sandboxInfo.authBaseUri -AcceptDataPrivacyNotice
+    $connection | Format-List Name, ApiBaseUri, CreatedBy, ExportUsers, TokenExpiresOn | Out-Host
+    Test-CCConnection -Connection demo | Format-Table | Out-Host
+
+    Step 'Set-CCExport: target list (created), mapping, segment'
+    $export = Set-CCExport -Name newsletter -Connection demo -ListName 'Newsletter subscribers' -CreateList `
+        -EmailField Email -FirstNameField FirstName -LastNameField LastName `
+        -Attribute @{ company_name = 'Company'; city = 'City' } `
+        -Segment Newsletter -SegmentField Segments -PassThru
+    $export | Format-List Name, Connection, ListIds, ListNames, EmailField, Attributes, Segment, SegmentField, MaxProfiles | Out-Host
+
+    Step "Generating $Count sample profiles (some invalid, duplicated, out of segment)"
+    $csv = Join-Path $home_ 'profiles.csv'
+    $expected = & (Join-Path $PSScriptRoot 'New-SampleProfileCsv.ps1') -Path $csv -Count $Count
+    $expected | Format-Table | Out-Host
+
+    Step 'Invoke-CCExport -Path profiles.csv'
+    $run = Invoke-CCExport -Name newsletter -Path $csv -ErrorAction SilentlyContinue -ErrorVariable rejected
+    $run | Format-List * | Out-Host
+    Write-Host "$($rejected.Count) non-terminating errors, one per Invalid profile; the first three:"
+    $rejected | Select-Object -First 3 | ForEach-Object { Write-Host "  [$($_.FullyQualifiedErrorId.Split(',')[0])] $($_.Exception.Message)" }
+
+    Step "The reject report ($($run.RejectPath)), first rows"
+    Import-Csv $run.RejectPath | Select-Object -First 5 | Format-Table RecordNumber, Line, Email, Reason, Field | Out-Host
+
+    Step 'Checking the list in the sandbox'
+    $listId = $export.ListIds[0]
+    $members = Invoke-RestMethod "$($sandboxInfo.apiBaseUri -replace '/v3$', '')/__sandbox/lists/$listId/members"
+    $memberCount = $members.members_count
+    $ok = $memberCount -eq $expected.SubmittedCount -and $run.SubmittedCount -eq $expected.SubmittedCount -and
+        $run.InputCount -eq $expected.InputCount -and $run.InvalidCount -eq $expected.InvalidCount -and
+        $run.DuplicateCount -eq $expected.DuplicateCount -and $run.OutOfSegmentCount -eq $expected.OutOfSegmentCount
+    Write-Host "The list holds $memberCount contacts; the generator sent $($expected.SubmittedCount); the ledger matches: $ok" -ForegroundColor ($ok ? 'Green' : 'Red')
+    if (-not $ok) { exit 1 }
+}
+finally {
+    if (-not $sandbox.HasExited) { $sandbox.Kill() }
+    $sandbox.WaitForExit()
+    Remove-Module ConstantContactExport -ErrorAction SilentlyContinue
+    if ($Keep) { Write-Host "Kept $home_" } else { Remove-Item $home_ -Recurse -Force -ErrorAction SilentlyContinue }
+}

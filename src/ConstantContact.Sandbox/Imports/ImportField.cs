@@ -1,0 +1,47 @@
+namespace ConstantContact.Sandbox.Imports;
+
+/// <summary>The contact keys an import carries (JSON properties or CSV headings), cf: keys aside.</summary>
+public enum ImportField
+{
+    Email,
+    SmsNumber,
+    SmsConsentDate,
+    FirstName,
+    LastName,
+    JobTitle,
+    CompanyName,
+    BirthdayMonth,
+    BirthdayDay,
+    Anniversary,
+    Phone,
+    HomePhone,
+    WorkPhone,
+    MobilePhone,
+    OtherPhone,
+
+    // Four address groups of six parts each, in this order: the unprefixed keys (kind home), home_, work_, other_.
+    Street,
+    Street2,
+    City,
+    State,
+    Zip,
+    Country,
+    HomeStreet,
+    HomeStreet2,
+    HomeCity,
+    HomeState,
+    HomeZip,
+    HomeCountry,
+    WorkStreet,
+    WorkStreet2,
+    WorkCity,
+    WorkState,
+    WorkZip,
+    WorkCountry,
+    OtherStreet,
+    OtherStreet2,
+    OtherCity,
+    OtherState,
+    OtherZip,
+    OtherCountry,
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Sending;
+
+namespace ConstantContactExport.Engine.Api;
+
+/// <summary>Lists and custom fields: what saving an export checks, and what Get-CCList shows.</summary>
+public sealed partial class ConstantContactApi
+{
+    /// <summary>Every list, following the cursor pages.</summary>
+    public async Task<IReadOnlyList<ContactListInfo>> GetListsAsync(CancellationToken cancellationToken)
+    {
+        var lists = new List<ContactListInfo>();
+        string? next = "contact_lists?limit=500&include_membership_count=all";
+        while (next is not null)
+        {
+            using JsonDocument doc = await GetJsonAsync(next, cancellationToken).ConfigureAwait(false);
+            lists.AddRange(ReadLists(doc.RootElement));
+            next = NextPage(doc.RootElement);
+        }
+
+        return lists;
+    }
+
+    /// <summary>The list of that exact name, or null (GET /contact_lists?name=).</summary>
+    public async Task<ContactListInfo?> FindListAsync(string name, CancellationToken cancellationToken)
+    {
+        using JsonDocument doc = await GetJsonAsync("contact_lists?include_membership_count=all&name=" + Uri.EscapeDataString(name), cancellationToken).ConfigureAwait(false);
+        foreach (ContactListInfo list in ReadLists(doc.RootElement))
+        {
+            if (string.Equals(list.Name, name, StringComparison.Ordinal))
+            {
+                return list;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The list with that id, or null.</summary>
+    public async Task<ContactListInfo?> GetListAsync(string listId, CancellationToken cancellationToken)
+    {
+        using JsonDocument? doc = await GetJsonAsync("contact_lists/" + Uri.EscapeDataString(listId), notFoundIsNull: true, cancellationToken).ConfigureAwait(false);
+        return doc is null ? null : ReadList(doc.RootElement);
+    }
+
+    /// <summary>
+    /// Creates a list. A 409 means a list of that name exists (made meanwhile by someone else, or by our own
+    /// request whose answer was lost): it is read and returned, so creating is safe to repeat.
+    /// </summary>
+    public async Task<ContactListInfo> CreateListAsync(string name, CancellationToken cancellationToken)
+    {
+        int attempt = 0;
+        while (true)
+        {
+            string json = "{\"name\":" + JsonSerializer.Serialize(name) + "}";
+            int status;
+            string body;
+            try
+            {
+                using var content = new StringContent(json, Encoding.UTF8);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                Interlocked.Increment(ref requestCount);
+                using HttpResponseMessage response = await client.PostAsync(new Uri(apiBase, "contact_lists"), content, cancellationToken).ConfigureAwait(false);
+                body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                status = (int)response.StatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                status = 0;
+                body = ex.Message;
+            }
+
+            if (status is 200 or 201)
+            {
+                using JsonDocument doc = JsonDocument.Parse(body);
+                return ReadList(doc.RootElement)!;
+            }
+
+            if (status == 409 || status == 0 || status >= 500)
+            {
+                ContactListInfo? existing = await FindListAsync(name, cancellationToken).ConfigureAwait(false);
+                if (existing is not null)
+                {
+                    return existing;
+                }
+            }
+
+            (string? key, string? message) = ApiErrorBody.Read(body);
+            if (status == 429 && key == "quota_exceeded")
+            {
+                throw new QuotaExceededException();
+            }
+
+            if ((status == 0 || status >= 500 || status == 429) && ++attempt < MaxAttempts)
+            {
+                await time.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            throw new ImportRefusedException(status, key, $"Constant Contact did not create the list '{name}' ({status} {key}): {message ?? body}");
+        }
+    }
+
+    /// <summary>The names of the account's custom fields (the part after "cf:" in an import).</summary>
+    public async Task<IReadOnlyList<string>> GetCustomFieldNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        string? next = "contact_custom_fields?limit=100";
+        while (next is not null)
+        {
+            using JsonDocument doc = await GetJsonAsync(next, cancellationToken).ConfigureAwait(false);
+            if (doc.RootElement.TryGetProperty("custom_fields", out JsonElement fields) && fields.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement field in fields.EnumerateArray())
+                {
+                    if (field.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String)
+                    {
+                        names.Add(name.GetString()!);
+                    }
+                }
+            }
+
+            next = NextPage(doc.RootElement);
+        }
+
+        return names;
+    }
+
+    private static IEnumerable<ContactListInfo> ReadLists(JsonElement root)
+    {
+        if (root.TryGetProperty("lists", out JsonElement lists) && lists.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in lists.EnumerateArray())
+            {
+                ContactListInfo? list = ReadList(item);
+                if (list is not null)
+                {
+                    yield return list;
+                }
+            }
+        }
+    }
+
+    private static ContactListInfo? ReadList(JsonElement item)
+    {
+        if (!item.TryGetProperty("list_id", out JsonElement id) || id.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        string name = item.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : string.Empty;
+        long? members = item.TryGetProperty("membership_count", out JsonElement m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : null;
+        return new ContactListInfo(id.GetString()!, name, members);
+    }
+
+    /// <summary>The next page's path relative to the API base, from _links.next.href ("/v3/contact_lists?cursor=...").</summary>
+    private string? NextPage(JsonElement root)
+    {
+        if (root.TryGetProperty("_links", out JsonElement links)
+            && links.TryGetProperty("next", out JsonElement next)
+            && next.TryGetProperty("href", out JsonElement href)
+            && href.ValueKind == JsonValueKind.String)
+        {
+            string value = href.GetString()!;
+            string basePath = apiBase.AbsolutePath; // "/v3/"
+            int at = value.IndexOf(basePath, StringComparison.Ordinal);
+            return at >= 0 ? value.Substring(at + basePath.Length) : value.TrimStart('/');
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+using ConstantContactExport.Engine.Sending;
+
+namespace ConstantContactExport.Engine.Api;
+
+/// <summary>
+/// The endpoints the module uses (imports, activities, lists, custom fields) over an authenticated HttpClient (the module's one pipeline: bearer token with
+/// refresh on 401, the 4-a-second limiter, the request log). On top of it, the decisions that depend on
+/// what a request was:
+/// a throttled 429 is waited out and sent again (nothing was accepted); quota_exceeded stops; a full activity
+/// queue is the sender's to wait out; a GET that fails with 5xx or a dropped connection is retried with
+/// capped, jittered exponential back-off; an import POST that fails that way is never retried here, because
+/// it may have been accepted: the sender looks it up first.
+/// </summary>
+public sealed partial class ConstantContactApi : IImportApi, IDisposable
+{
+    private const int MaxAttempts = 8;
+    private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient client;
+    private readonly Uri apiBase;
+    private readonly TimeProvider time;
+    private readonly Random random;
+    private readonly Action<string> log;
+    private readonly IDisposable? owned;
+    private int requestCount;
+    private long clockOffsetTicks;
+
+    /// <param name="client">The authenticated client.</param>
+    /// <param name="apiBaseUri">The API base, e.g. https://api.cc.email/v3.</param>
+    /// <param name="time">The clock for back-off.</param>
+    /// <param name="random">Jitter; seedable for tests.</param>
+    /// <param name="log">Verbose lines (no personal data, no tokens).</param>
+    /// <param name="owned">Disposed with this object (the client's owner), or null.</param>
+    public ConstantContactApi(HttpClient client, Uri apiBaseUri, TimeProvider time, Random? random = null, Action<string>? log = null, IDisposable? owned = null)
+    {
+        this.client = client;
+        apiBase = new Uri(apiBaseUri.ToString().TrimEnd('/') + "/");
+        this.time = time;
+        this.random = random ?? new Random();
+        this.log = log ?? (_ => { });
+        this.owned = owned;
+    }
+
+    public int RequestCount => Volatile.Read(ref requestCount);
+
+    public TimeSpan ServerClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref clockOffsetTicks));
+
+    public async Task<ActivityInfo> CreateJsonImportAsync(string bodyPath, CancellationToken cancellationToken)
+    {
+        int throttled = 0;
+        while (true)
+        {
+            HttpResponseMessage response;
+            string body;
+            try
+            {
+                using var content = new StreamContent(new FileStream(bodyPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
+                content.Headers.ContentType = Json;
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBase, "activities/contacts_json_import")) { Content = content };
+                Interlocked.Increment(ref requestCount);
+                response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new ImportInDoubtException("The connection failed before the answer came (" + ex.Message + ").", ex);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ImportInDoubtException("The request timed out before the answer came.", ex);
+            }
+            catch (IOException ex)
+            {
+                throw new ImportInDoubtException("The connection failed before the answer came (" + ex.Message + ").", ex);
+            }
+
+            using (response)
+            {
+                NoteServerClock(response);
+                int status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    using JsonDocument doc = JsonDocument.Parse(body);
+                    return ActivityJson.Parse(doc.RootElement);
+                }
+
+                (string? key, string? message) = ApiErrorBody.Read(body);
+                if (status == 429)
+                {
+                    switch (key)
+                    {
+                        case "quota_exceeded":
+                            throw new QuotaExceededException();
+                        case "throttled":
+                            await WaitThrottledAsync(response, ++throttled, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        default:
+                            throw new ActivityQueueFullException(message ?? "Too many queued activities.");
+                    }
+                }
+
+                if (status >= 500)
+                {
+                    throw new ImportInDoubtException($"Constant Contact answered {status} ({key ?? message ?? response.ReasonPhrase}).");
+                }
+
+                if (status == 401)
+                {
+                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection, then run Invoke-CCExport -Resume.");
+                }
+
+                throw new ImportRefusedException(status, key, $"Constant Contact refused the import ({status} {key}): {message}");
+            }
+        }
+    }
+
+    public async Task<ActivityInfo> GetActivityAsync(string activityId, CancellationToken cancellationToken)
+    {
+        using JsonDocument doc = await GetJsonAsync("activities/" + Uri.EscapeDataString(activityId), cancellationToken).ConfigureAwait(false);
+        return ActivityJson.Parse(doc.RootElement);
+    }
+
+    public async Task<IReadOnlyList<ActivityInfo>> ListActivitiesAsync(int limit, CancellationToken cancellationToken)
+    {
+        using JsonDocument doc = await GetJsonAsync("activities?limit=" + Math.Max(1, Math.Min(500, limit)).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        return ActivityJson.ParseList(doc.RootElement);
+    }
+
+    public void Dispose() => owned?.Dispose();
+
+    /// <summary>GET with the retry rules.</summary>
+    private async Task<JsonDocument> GetJsonAsync(string relative, CancellationToken cancellationToken) =>
+        (await GetJsonAsync(relative, notFoundIsNull: false, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>GET with the retry rules; null for a 404 when <paramref name="notFoundIsNull"/>.</summary>
+    private async Task<JsonDocument?> GetJsonAsync(string relative, bool notFoundIsNull, CancellationToken cancellationToken)
+    {
+        int attempt = 0;
+        int throttled = 0;
+        while (true)
+        {
+            string reason;
+            try
+            {
+                Interlocked.Increment(ref requestCount);
+                using HttpResponseMessage response = await client.GetAsync(new Uri(apiBase, relative), cancellationToken).ConfigureAwait(false);
+                string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                NoteServerClock(response);
+                int status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    return JsonDocument.Parse(body);
+                }
+
+                (string? key, string? message) = ApiErrorBody.Read(body);
+                if (status == 429 && key == "quota_exceeded")
+                {
+                    throw new QuotaExceededException();
+                }
+
+                if (status == 429)
+                {
+                    await WaitThrottledAsync(response, ++throttled, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (status == 401)
+                {
+                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection, then run Invoke-CCExport -Resume.");
+                }
+
+                if (status == 404 && notFoundIsNull)
+                {
+                    return null;
+                }
+
+                if (status < 500)
+                {
+                    throw new ImportRefusedException(status, key, $"GET {relative.Split('?')[0]} was refused ({status} {key}): {message}");
+                }
+
+                reason = $"{status} {key}";
+            }
+            catch (HttpRequestException ex)
+            {
+                reason = ex.Message;
+            }
+            catch (IOException ex)
+            {
+                reason = ex.Message;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                reason = "timed out";
+            }
+
+            if (++attempt >= MaxAttempts)
+            {
+                throw new ApiUnavailableException($"Constant Contact could not be reached after {MaxAttempts} tries ({reason}). Invoke-CCExport -Resume continues the run.");
+            }
+
+            TimeSpan delay = Backoff(attempt);
+            log($"GET {relative.Split('?')[0]} failed ({reason}); trying again in {delay.TotalSeconds:0.0} s (try {attempt + 1} of {MaxAttempts}).");
+            await time.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Capped exponential back-off with full jitter: a random wait up to 0.5 s × 2^(attempt-1), at most 30 s.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        double ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        double jittered;
+        lock (random)
+        {
+            jittered = (ceiling / 2) + (random.NextDouble() * ceiling / 2);
+        }
+
+        return TimeSpan.FromMilliseconds(jittered);
+    }
+
+    private Task WaitThrottledAsync(HttpResponseMessage response, int throttledInARow, CancellationToken cancellationToken)
+    {
+        // Constant Contact sends no Retry-After; honour one if it ever does.
+        TimeSpan delay = response.Headers.RetryAfter?.Delta
+            ?? (response.Headers.RetryAfter?.Date is DateTimeOffset date ? date - time.GetUtcNow() : Backoff(Math.Min(throttledInARow, 5)));
+        if (delay < TimeSpan.Zero)
+        {
+            delay = TimeSpan.Zero;
+        }
+
+        log($"Throttled by Constant Contact (429 throttled); waiting {delay.TotalSeconds:0.0} s.");
+        return time.Delay(delay, cancellationToken);
+    }
+
+    private void NoteServerClock(HttpResponseMessage response)
+    {
+        if (response.Headers.Date is DateTimeOffset serverNow)
+        {
+            Interlocked.Exchange(ref clockOffsetTicks, (serverNow - time.GetUtcNow()).Ticks);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using ConstantContactExport.Engine.Mapping;
+
+namespace ConstantContactExport.Engine.Exports;
+
+/// <summary>
+/// A saved export: which connection, which lists, how profile properties map to contact fields, which
+/// segments it sends. Kept as a JSON file an admin can read, diff and keep in source control; it holds no
+/// secrets (the connection's tokens live in the secret store).
+/// </summary>
+public sealed class ExportDefinition
+{
+    public const int CurrentSchemaVersion = 1;
+    public const int DefaultMaxProfiles = 1_000_000;
+
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+
+    public string Name { get; set; } = string.Empty;
+
+    public string? Description { get; set; }
+
+    /// <summary>The connection's name.</summary>
+    public string Connection { get; set; } = string.Empty;
+
+    /// <summary>The target lists' ids (1 to 50), resolved when the definition was saved.</summary>
+    public List<string> ListIds { get; set; } = new();
+
+    /// <summary>The lists' names when they were resolved, for people reading the file.</summary>
+    public List<string> ListNames { get; set; } = new();
+
+    public string EmailField { get; set; } = string.Empty;
+
+    public string? FirstNameField { get; set; }
+
+    public string? LastNameField { get; set; }
+
+    /// <summary>Constant Contact field (job_title, cf:loyalty_tier...) to profile property.</summary>
+    public Dictionary<string, string> Attributes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public List<string> Segments { get; set; } = new();
+
+    public string? SegmentField { get; set; }
+
+    public long MaxProfiles { get; set; } = DefaultMaxProfiles;
+
+    /// <summary>CSV files or wildcards that a run reads when nothing is piped in.</summary>
+    public List<string> SourcePath { get; set; } = new();
+
+    public string? CreatedBy { get; set; }
+
+    public DateTimeOffset CreatedOn { get; set; }
+
+    public DateTimeOffset ModifiedOn { get; set; }
+
+    /// <summary>The mapping this definition describes (checks every field name and the segments).</summary>
+    public ExportMapping ToMapping() =>
+        new(EmailField, FirstNameField, LastNameField, Attributes, SegmentField, Segments);
+}

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Import;
+using ConstantContactExport.Engine.Profiles;
+using ConstantContactExport.Engine.Sending;
+using ConstantContactExport.Engine.Staging;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Engine.Runs;
+
+/// <summary>
+/// One run of an export, from its lock to its last journal line: stage the profiles, check MaxProfiles, send,
+/// wait. It holds the export's lock (a second run fails fast) and the journal for as long as it lives.
+/// </summary>
+public sealed class ExportRun : IDisposable
+{
+    private readonly StoragePaths paths;
+    private readonly RunStore store;
+    private readonly FileLock exportLock;
+    private readonly TimeProvider time;
+    private ExportStaging? staging;
+    private RunJournal? journal;
+
+    private ExportRun(StoragePaths paths, FileLock exportLock, TimeProvider time, RunStatus status, string folder)
+    {
+        this.paths = paths;
+        store = new RunStore(paths);
+        this.exportLock = exportLock;
+        this.time = time;
+        Status = status;
+        Folder = folder;
+    }
+
+    public RunStatus Status { get; private set; }
+
+    public string Folder { get; }
+
+    public string RunId => Status.Manifest.RunId;
+
+    /// <summary>The staging, while profiles are being added.</summary>
+    public ExportStaging Staging => staging ?? throw new InvalidOperationException("The run is not staging.");
+
+    /// <summary>Starts a new run of an export: takes its lock and creates its folder and manifest.</summary>
+    /// <exception cref="ExportRunningException">Another run of the export holds the lock.</exception>
+    public static ExportRun Start(
+        StoragePaths paths,
+        ExportDefinition definition,
+        IReadOnlyList<string>? inputSegments,
+        IReadOnlyList<string> sources,
+        string? rejectPath,
+        bool whatIf,
+        string? startedBy,
+        TimeProvider time,
+        ImportBatchLimits? limits = null)
+    {
+        FileLock exportLock = TakeLock(paths, definition.Name);
+        try
+        {
+            DateTimeOffset now = time.GetUtcNow();
+            string runId = RunStore.NewRunId(now);
+            var store = new RunStore(paths);
+            string folder = store.FolderOf(runId);
+            var manifest = new RunManifest
+            {
+                RunId = runId,
+                ExportName = definition.Name,
+                Connection = definition.Connection,
+                ListIds = definition.ListIds.ToList(),
+                StartedAt = now,
+                StartedBy = startedBy,
+                RejectPath = Path.GetFullPath(rejectPath ?? Path.Combine(folder, ExportStaging.RejectFileName)),
+                WhatIf = whatIf,
+                MaxProfiles = definition.MaxProfiles,
+                Sources = sources.ToList(),
+            };
+            store.Create(manifest);
+            var run = new ExportRun(paths, exportLock, time, new RunStatus(manifest), folder);
+            run.journal = RunJournal.Open(folder);
+            run.staging = new ExportStaging(definition.ToMapping(), definition.ListIds, folder, inputSegments, manifest.RejectPath, limits);
+            return run;
+        }
+        catch
+        {
+            exportLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an unfinished run to go on with it: the given one, or the export's latest unfinished one. Null
+    /// when there is none.
+    /// </summary>
+    public static ExportRun? OpenForResume(StoragePaths paths, string exportName, string? runId, TimeProvider time)
+    {
+        FileLock exportLock = TakeLock(paths, exportName);
+        try
+        {
+            var store = new RunStore(paths);
+            RunStatus? status = runId is not null
+                ? store.Load(runId)
+                : store.RunIds(exportName).Reverse().Select(store.Load).FirstOrDefault(s => s is not null && s.IsUnfinished);
+            if (status is null || !string.Equals(status.Manifest.ExportName, exportName, StringComparison.OrdinalIgnoreCase))
+            {
+                exportLock.Dispose();
+                return null;
+            }
+
+            string folder = store.FolderOf(status.Manifest.RunId);
+            var run = new ExportRun(paths, exportLock, time, status, folder) { journal = RunJournal.Open(folder) };
+            return run;
+        }
+        catch
+        {
+            exportLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes staging and journals the ledger and the batches: from here the run can be resumed.</summary>
+    public RunStatus CompleteStaging()
+    {
+        StagingResult result = Staging.Complete();
+        ExportLedger ledger = result.Ledger;
+        Record(new JournalEntry
+        {
+            Type = JournalEntryType.Staged,
+            At = time.GetUtcNow(),
+            InputCount = ledger.InputCount,
+            OutOfSegmentCount = ledger.OutOfSegmentCount,
+            InvalidCount = ledger.InvalidCount,
+            DuplicateCount = ledger.DuplicateCount,
+            SubmittedCount = ledger.SubmittedCount,
+            BatchCount = result.Batches.Count,
+            BatchContacts = result.Batches.Select(b => b.Batch.ContactCount).ToList(),
+        });
+        staging!.Dispose();
+        staging = null;
+        return Status;
+    }
+
+    /// <summary>Journals an end state without sending (WhatIf, MaxProfiles exceeded, a run that died while staging).</summary>
+    public void End(RunState state, string message) =>
+        Record(new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, Requests = 0 });
+
+    /// <summary>Sends the staged batches and waits for the activities (unless noWait).</summary>
+    public Task<RunState> SendAsync(IImportApi api, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
+        new RunSender(api, time, tell).SendAsync(SendContext(), noWait, cancellationToken);
+
+    /// <summary>One look at the unfinished activities (Get-CCExportRun -Refresh).</summary>
+    public Task<RunState> RefreshAsync(IImportApi api, CancellationToken cancellationToken) =>
+        new RunSender(api, time).RefreshAsync(SendContext(), cancellationToken);
+
+    private RunSendContext SendContext()
+    {
+        string batches = Path.Combine(Folder, ExportStaging.BatchFolderName);
+        return new RunSendContext(
+            Status,
+            journal!,
+            batch => Path.Combine(batches, DirectoryBatchSink.FileName(batch)),
+            ClaimedActivityIds,
+            ct => FileLock.Acquire(Path.Combine(paths.Locks, "import-" + Status.Manifest.Connection.ToLowerInvariant() + ".lock"), TimeSpan.FromMinutes(10), ct));
+    }
+
+    public void Dispose()
+    {
+        staging?.Dispose();
+        journal?.Dispose();
+        exportLock.Dispose();
+    }
+
+    private ISet<string> ClaimedActivityIds()
+    {
+        var claimed = new HashSet<string>(Status.ActivityIds, StringComparer.Ordinal);
+        foreach (string id in store.RunIds())
+        {
+            if (id == RunId)
+            {
+                continue;
+            }
+
+            try
+            {
+                RunStatus? other = store.Load(id);
+                if (other is not null)
+                {
+                    claimed.UnionWith(other.ActivityIds);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                // A damaged folder of another run claims nothing; this run's own journal is what matters.
+            }
+        }
+
+        return claimed;
+    }
+
+    private void Record(JournalEntry entry)
+    {
+        journal!.Append(entry);
+        Status.Apply(entry);
+    }
+
+    private static FileLock TakeLock(StoragePaths paths, string exportName) =>
+        FileLock.TryAcquire(Path.Combine(paths.Locks, "export-" + SafeName.Check(exportName, "export").ToLowerInvariant() + ".lock"))
+        ?? throw new ExportRunningException(exportName);
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+
+namespace ConstantContactExport.Engine.Runs;
+
+/// <summary>What a journal line records.</summary>
+public enum JournalEntryType
+{
+    /// <summary>Staging finished: the bodies on disk are the run's; BatchCount and the ledger are final.</summary>
+    Staged,
+
+    /// <summary>About to POST a batch (written and flushed before the request: write-ahead).</summary>
+    Sending,
+
+    /// <summary>Constant Contact accepted a batch as an activity.</summary>
+    Submitted,
+
+    /// <summary>Constant Contact answered that it did not take a batch (quota, full queue, refused): it is not in doubt.</summary>
+    NotAccepted,
+
+    /// <summary>An activity reached an end state, with its counts.</summary>
+    ActivityDone,
+
+    /// <summary>The run stopped or ended: State says how.</summary>
+    State,
+}
+
+/// <summary>One line of a run's journal (journal.jsonl): appended, flushed to disk, never rewritten.</summary>
+public sealed class JournalEntry
+{
+    public JournalEntryType Type { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public int? Batch { get; set; }
+
+    public string? ActivityId { get; set; }
+
+    /// <summary>ActivityDone: the activity's end state (completed, failed, cancelled, timed_out).</summary>
+    public string? ActivityState { get; set; }
+
+    public long? PersonCount { get; set; }
+
+    public long? CorrectableCount { get; set; }
+
+    public long? ErrorCount { get; set; }
+
+    public long? CannotAddToListCount { get; set; }
+
+    public List<string>? ActivityErrors { get; set; }
+
+    /// <summary>State: the run's state.</summary>
+    public RunState? State { get; set; }
+
+    /// <summary>State: why, for a person.</summary>
+    public string? Message { get; set; }
+
+    /// <summary>State: requests made to Constant Contact since the run started or resumed.</summary>
+    public int? Requests { get; set; }
+
+    /// <summary>Staged: the ledger and the batches.</summary>
+    public long? InputCount { get; set; }
+
+    public long? OutOfSegmentCount { get; set; }
+
+    public long? InvalidCount { get; set; }
+
+    public long? DuplicateCount { get; set; }
+
+    public long? SubmittedCount { get; set; }
+
+    public int? BatchCount { get; set; }
+
+    /// <summary>Staged: the contacts in each batch, in order.</summary>
+    public List<int>? BatchContacts { get; set; }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using ConstantContactExport.Engine.Exports;
+
+namespace ConstantContactExport.Engine.Runs;
+
+/// <summary>
+/// A run's write-ahead journal, journal.jsonl: one JSON object a line, appended and flushed to disk before
+/// the step it records is taken (Sending) or as soon as it is known (Submitted). A process killed mid-write
+/// leaves at most a torn last line, which reading skips; a torn line anywhere else is corruption and is said.
+/// </summary>
+public sealed class RunJournal : IDisposable
+{
+    public const string FileName = "journal.jsonl";
+
+    private static readonly JsonSerializerOptions LineOptions = new(ExportJsonContext.Default.Options) { WriteIndented = false };
+    private static readonly ExportJsonContext LineContext = new(LineOptions);
+
+    private readonly FileStream stream;
+
+    private RunJournal(string path, FileStream stream)
+    {
+        Path = path;
+        this.stream = stream;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens the journal for appending (created if need be).</summary>
+    public static RunJournal Open(string runFolder)
+    {
+        string path = System.IO.Path.Combine(runFolder, FileName);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        TrimTornTail(stream);
+        stream.Seek(0, SeekOrigin.End);
+        return new RunJournal(path, stream);
+    }
+
+    public void Append(JournalEntry entry)
+    {
+        byte[] line = JsonSerializer.SerializeToUtf8Bytes(entry, LineContext.JournalEntry);
+        stream.Write(line, 0, line.Length);
+        stream.WriteByte((byte)'\n');
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Every whole entry in a journal file.</summary>
+    public static List<JournalEntry> Read(string runFolder)
+    {
+        string path = System.IO.Path.Combine(runFolder, FileName);
+        var entries = new List<JournalEntry>();
+        if (!File.Exists(path))
+        {
+            return entries;
+        }
+
+        string[] lines = File.ReadAllText(path, Encoding.UTF8).Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            bool last = i == lines.Length - 1;
+            try
+            {
+                JournalEntry? entry = JsonSerializer.Deserialize(line, LineContext.JournalEntry);
+                if (entry is not null)
+                {
+                    entries.Add(entry);
+                }
+            }
+            catch (JsonException ex) when (!last)
+            {
+                throw new InvalidDataException($"The run journal '{path}' is damaged at line {i + 1}: {ex.Message}", ex);
+            }
+            catch (JsonException)
+            {
+                // A torn last line: the process died while writing it, so the step it announced never began.
+            }
+        }
+
+        return entries;
+    }
+
+    public void Dispose() => stream.Dispose();
+
+    /// <summary>Cuts a torn last line (no newline at the end) so that the next entry starts on a line of its own.</summary>
+    private static void TrimTornTail(FileStream stream)
+    {
+        long length = stream.Length;
+        if (length == 0)
+        {
+            return;
+        }
+
+        stream.Seek(length - 1, SeekOrigin.Begin);
+        if (stream.ReadByte() == '\n')
+        {
+            return;
+        }
+
+        long position = length - 1;
+        while (position > 0)
+        {
+            stream.Seek(position - 1, SeekOrigin.Begin);
+            if (stream.ReadByte() == '\n')
+            {
+                break;
+            }
+
+            position--;
+        }
+
+        stream.SetLength(position);
+        stream.Flush(flushToDisk: true);
+    }
+}

@@ -1,0 +1,32 @@
+using System;
+using System.Collections.Generic;
+
+namespace ConstantContactExport.Engine.Runs;
+
+/// <summary>
+/// run.json: what a run is (written once when it starts, atomically). Where it stands comes from replaying
+/// its journal; see <see cref="RunStatus"/>.
+/// </summary>
+public sealed class RunManifest
+{
+    public string RunId { get; set; } = string.Empty;
+
+    public string ExportName { get; set; } = string.Empty;
+
+    public string Connection { get; set; } = string.Empty;
+
+    public List<string> ListIds { get; set; } = new();
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public string? StartedBy { get; set; }
+
+    public string RejectPath { get; set; } = string.Empty;
+
+    public bool WhatIf { get; set; }
+
+    public long MaxProfiles { get; set; }
+
+    /// <summary>Where the profiles came from: the CSV files, or "pipeline".</summary>
+    public List<string> Sources { get; set; } = new();
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ConstantContactExport.Engine.Runs;
+
+/// <summary>A run as its manifest and journal tell it: the ledger, each batch's activity, the state.</summary>
+public sealed class RunStatus
+{
+    private readonly Dictionary<int, string> activityByBatch = new();
+    private readonly Dictionary<string, JournalEntry> doneByActivity = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, DateTimeOffset> sending = new();
+
+    public RunStatus(RunManifest manifest)
+    {
+        Manifest = manifest;
+    }
+
+    public RunManifest Manifest { get; }
+
+    public RunState State { get; private set; } = RunState.Staging;
+
+    public string? Message { get; private set; }
+
+    public bool IsStaged { get; private set; }
+
+    public long InputCount { get; private set; }
+
+    public long OutOfSegmentCount { get; private set; }
+
+    public long InvalidCount { get; private set; }
+
+    public long DuplicateCount { get; private set; }
+
+    public long SubmittedCount { get; private set; }
+
+    public int BatchCount { get; private set; }
+
+    public IReadOnlyList<int> BatchContacts { get; private set; } = Array.Empty<int>();
+
+    public DateTimeOffset? CompletedAt { get; private set; }
+
+    /// <summary>Requests made to Constant Contact, over every invocation of the run.</summary>
+    public int RequestCount { get; private set; }
+
+    /// <summary>Activity ids in batch order.</summary>
+    public IReadOnlyList<string> ActivityIds => activityByBatch.OrderBy(p => p.Key).Select(p => p.Value).ToList();
+
+    public long ImportedCount => doneByActivity.Values.Sum(e => e.PersonCount ?? 0);
+
+    public long CorrectableCount => doneByActivity.Values.Sum(e => e.CorrectableCount ?? 0);
+
+    public long ErrorCount => doneByActivity.Values.Sum(e => e.ErrorCount ?? 0);
+
+    public long CannotAddToListCount => doneByActivity.Values.Sum(e => e.CannotAddToListCount ?? 0);
+
+    public IEnumerable<JournalEntry> FinishedActivities => doneByActivity.Values;
+
+    /// <summary>True when the run can go on with -Resume.</summary>
+    public bool IsUnfinished => State is RunState.Staging or RunState.Sending or RunState.Stopped or RunState.Submitted;
+
+    public string? ActivityOf(int batch) => activityByBatch.TryGetValue(batch, out string? id) ? id : null;
+
+    /// <summary>A batch whose POST was started but whose answer was never journaled: it may have been accepted.</summary>
+    public bool IsInDoubt(int batch) => sending.ContainsKey(batch) && !activityByBatch.ContainsKey(batch);
+
+    /// <summary>When the batch was last journaled Sending.</summary>
+    public DateTimeOffset? SendingTimeOf(int batch) => sending.TryGetValue(batch, out DateTimeOffset at) ? at : null;
+
+    public bool IsActivityDone(string activityId) => doneByActivity.ContainsKey(activityId);
+
+    /// <summary>Batches with no activity yet, in order.</summary>
+    public IEnumerable<int> UnsentBatches() => Enumerable.Range(1, BatchCount).Where(b => !activityByBatch.ContainsKey(b));
+
+    /// <summary>Activities that have not reached an end state.</summary>
+    public IEnumerable<string> PendingActivities() => ActivityIds.Where(id => !doneByActivity.ContainsKey(id));
+
+    public void Apply(JournalEntry entry)
+    {
+        switch (entry.Type)
+        {
+            case JournalEntryType.Staged:
+                IsStaged = true;
+                InputCount = entry.InputCount ?? 0;
+                OutOfSegmentCount = entry.OutOfSegmentCount ?? 0;
+                InvalidCount = entry.InvalidCount ?? 0;
+                DuplicateCount = entry.DuplicateCount ?? 0;
+                SubmittedCount = entry.SubmittedCount ?? 0;
+                BatchCount = entry.BatchCount ?? 0;
+                BatchContacts = entry.BatchContacts ?? new List<int>();
+                State = RunState.Sending;
+                break;
+            case JournalEntryType.Sending:
+                sending[entry.Batch!.Value] = entry.At;
+                break;
+            case JournalEntryType.Submitted:
+                activityByBatch[entry.Batch!.Value] = entry.ActivityId!;
+                break;
+            case JournalEntryType.NotAccepted:
+                sending.Remove(entry.Batch!.Value);
+                break;
+            case JournalEntryType.ActivityDone:
+                doneByActivity[entry.ActivityId!] = entry;
+                break;
+            case JournalEntryType.State:
+                State = entry.State ?? State;
+                Message = entry.Message;
+                RequestCount += entry.Requests ?? 0;
+                if (State is RunState.Completed or RunState.CompletedWithErrors or RunState.Failed or RunState.WhatIf)
+                {
+                    CompletedAt = entry.At;
+                }
+
+                break;
+        }
+    }
+}

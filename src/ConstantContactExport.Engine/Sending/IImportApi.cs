@@ -1,0 +1,33 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ConstantContactExport.Engine.Sending;
+
+/// <summary>
+/// The part of the Constant Contact API that a run's sending uses. The HTTP client behind it authenticates,
+/// limits its rate, waits out <c>throttled</c> 429s and retries idempotent GETs; it turns the rest into the
+/// exceptions the sender decides on.
+/// </summary>
+public interface IImportApi
+{
+    /// <summary>POST /activities/contacts_json_import with the body in the file.</summary>
+    /// <exception cref="ImportInDoubtException">The outcome is unknown.</exception>
+    /// <exception cref="QuotaExceededException">The daily quota is spent; the body was not accepted.</exception>
+    /// <exception cref="ActivityQueueFullException">The activity queue is full; the body was not accepted.</exception>
+    /// <exception cref="ImportRefusedException">Refused for good.</exception>
+    Task<ActivityInfo> CreateJsonImportAsync(string bodyPath, CancellationToken cancellationToken);
+
+    /// <summary>GET /activities/{id}.</summary>
+    Task<ActivityInfo> GetActivityAsync(string activityId, CancellationToken cancellationToken);
+
+    /// <summary>GET /activities?limit=n, newest first.</summary>
+    Task<IReadOnlyList<ActivityInfo>> ListActivitiesAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>The server's clock minus ours, from the Date headers seen so far (zero until one is seen).</summary>
+    TimeSpan ServerClockOffset { get; }
+
+    /// <summary>Requests sent so far through this client, retries included.</summary>
+    int RequestCount { get; }
+}

@@ -1,0 +1,19 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using ConstantContactExport.Engine.Runs;
+
+namespace ConstantContactExport.Engine.Sending;
+
+/// <summary>What the sender needs of a run: its status, its journal, its bodies, and the machine's other runs.</summary>
+/// <param name="Status">The run, replayed from its journal.</param>
+/// <param name="Journal">The journal to append to.</param>
+/// <param name="BatchPath">The body file of a batch.</param>
+/// <param name="ClaimedActivityIds">Activity ids that journals on this machine already claim (this run's included).</param>
+/// <param name="AcquireImportLock">Takes the connection's import lock (cross-process) for one POST and its check.</param>
+public sealed record RunSendContext(
+    RunStatus Status,
+    RunJournal Journal,
+    Func<int, string> BatchPath,
+    Func<ISet<string>> ClaimedActivityIds,
+    Func<CancellationToken, IDisposable> AcquireImportLock);

@@ -1,0 +1,291 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Runs;
+
+namespace ConstantContactExport.Engine.Sending;
+
+/// <summary>
+/// Sends a staged run: submits each batch that has no activity yet, then waits for every activity in one
+/// polling loop. Everything it learns goes into the journal before it acts on it, so a run killed at any
+/// point resumes without sending a batch twice:
+/// a batch is journaled Sending before its POST and Submitted with its activity id after; a batch found
+/// Sending without Submitted (a lost answer, a crash mid-request) is looked up in GET /activities before
+/// it is sent again.
+/// </summary>
+public sealed class RunSender
+{
+    /// <summary>How far the server's created_at may lie before our Sending time and still be ours (clock granularity).</summary>
+    internal static readonly TimeSpan CreatedAtTolerance = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan QueueFullDelay = TimeSpan.FromSeconds(30);
+
+    private readonly IImportApi api;
+    private readonly TimeProvider time;
+    private readonly Action<SenderEvent> tell;
+    private int requestsAtStart;
+
+    public RunSender(IImportApi api, TimeProvider time, Action<SenderEvent>? tell = null)
+    {
+        this.api = api;
+        this.time = time;
+        this.tell = tell ?? (_ => { });
+    }
+
+    /// <summary>Submits and, unless <paramref name="noWait"/>, waits; returns the state journaled last.</summary>
+    public async Task<RunState> SendAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
+    {
+        RunStatus status = run.Status;
+        requestsAtStart = api.RequestCount;
+        try
+        {
+            foreach (int batch in status.UnsentBatches().ToList())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await SubmitAsync(run, batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (noWait)
+            {
+                return Finish(run, RunState.Submitted, $"All {status.BatchCount} batches were submitted; Get-CCExportRun -Refresh completes the counts.");
+            }
+
+            await PollAsync(run, cancellationToken).ConfigureAwait(false);
+            return Finish(run, Outcome(status, out string message), message);
+        }
+        catch (QuotaExceededException ex)
+        {
+            return Finish(run, RunState.Stopped, ex.Message);
+        }
+        catch (ApiUnavailableException ex)
+        {
+            return Finish(run, RunState.Stopped, ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Finish(run, RunState.Stopped, "Stopped by the user. Invoke-CCExport -Resume continues this run without sending any batch twice.");
+        }
+        catch (ImportRefusedException ex)
+        {
+            return Finish(run, RunState.Failed, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// One look at the run's unfinished activities, without waiting: what has finished is journaled, and a
+    /// Submitted run whose activities have all finished gets its final state.
+    /// </summary>
+    public async Task<RunState> RefreshAsync(RunSendContext run, CancellationToken cancellationToken)
+    {
+        requestsAtStart = api.RequestCount;
+        await PollOnceAsync(run, cancellationToken).ConfigureAwait(false);
+        RunStatus status = run.Status;
+        if (status.State == RunState.Submitted && !status.PendingActivities().Any())
+        {
+            return Finish(run, Outcome(status, out string message), message);
+        }
+
+        return status.State;
+    }
+
+    private async Task SubmitAsync(RunSendContext run, int batch, CancellationToken cancellationToken)
+    {
+        RunStatus status = run.Status;
+        using IDisposable importLock = run.AcquireImportLock(cancellationToken);
+
+        // A batch that a killed process had started to send may have been accepted: look before sending.
+        if (status.IsInDoubt(batch))
+        {
+            DateTimeOffset since = status.SendingTimeOf(batch) ?? status.Manifest.StartedAt;
+            string? found = await FindAcceptedAsync(run, since, cancellationToken).ConfigureAwait(false);
+            if (found is not null)
+            {
+                Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found });
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch} had been accepted before the run stopped (activity {found}); not sent again."));
+                return;
+            }
+        }
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DateTimeOffset sendingAt = time.GetUtcNow();
+            Record(run, new JournalEntry { Type = JournalEntryType.Sending, At = sendingAt, Batch = batch });
+            try
+            {
+                ActivityInfo activity = await api.CreateJsonImportAsync(run.BatchPath(batch), cancellationToken).ConfigureAwait(false);
+                Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = activity.ActivityId });
+                Progress(status, $"Batch {batch} of {status.BatchCount} submitted: activity {activity.ActivityId}.");
+                return;
+            }
+            catch (ImportInDoubtException ex)
+            {
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch}: {ex.Message} Checking GET /activities before anything is sent again."));
+                string? found = await FindAcceptedAsync(run, sendingAt, cancellationToken).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found });
+                    Progress(status, $"Batch {batch} of {status.BatchCount} had been accepted (activity {found}); the answer was lost.");
+                    return;
+                }
+
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch} was not accepted; sending it again."));
+            }
+            catch (Exception ex) when (ex is QuotaExceededException or ImportRefusedException)
+            {
+                // A definite no: the batch is not in doubt, and a resume sends it without looking first.
+                Record(run, new JournalEntry { Type = JournalEntryType.NotAccepted, At = time.GetUtcNow(), Batch = batch });
+                throw;
+            }
+            catch (ActivityQueueFullException)
+            {
+                Record(run, new JournalEntry { Type = JournalEntryType.NotAccepted, At = time.GetUtcNow(), Batch = batch });
+                tell(new SenderEvent(SenderEventKind.Warning, $"Constant Contact's activity queue for this account is full (1,000 queued). Waiting {QueueFullDelay.TotalSeconds:0} seconds before sending batch {batch} again."));
+                await time.Delay(QueueFullDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The activity that a POST sent at <paramref name="since"/> created, if any: the oldest one created since
+    /// then that no journal on this machine claims. The import lock keeps other runs of this machine from
+    /// posting meanwhile, so there is at most one such activity of ours.
+    /// </summary>
+    private async Task<string?> FindAcceptedAsync(RunSendContext run, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        DateTimeOffset serverSince = since + api.ServerClockOffset - CreatedAtTolerance;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            if (attempt > 0)
+            {
+                // An activity may take a moment to be listed.
+                await time.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+
+            IReadOnlyList<ActivityInfo> recent = await api.ListActivitiesAsync(50, cancellationToken).ConfigureAwait(false);
+            ISet<string> claimed = run.ClaimedActivityIds();
+            ActivityInfo? ours = recent
+                .Where(a => a.CreatedAt is not null && a.CreatedAt >= serverSince && !claimed.Contains(a.ActivityId))
+                .OrderBy(a => a.CreatedAt)
+                .FirstOrDefault();
+            if (ours is not null)
+            {
+                return ours.ActivityId;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task PollAsync(RunSendContext run, CancellationToken cancellationToken)
+    {
+        RunStatus status = run.Status;
+        TimeSpan delay = FirstPollDelay;
+        while (true)
+        {
+            List<string> pending = status.PendingActivities().ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            await time.Delay(delay, cancellationToken).ConfigureAwait(false);
+            bool changed = await PollOnceAsync(run, cancellationToken).ConfigureAwait(false);
+
+            // Back off while nothing changes; come back sooner once activities are finishing.
+            delay = changed ? FirstPollDelay : TimeSpan.FromTicks(Math.Min(MaxPollDelay.Ticks, (long)(delay.Ticks * 1.6)));
+        }
+    }
+
+    /// <summary>Asks once about every unfinished activity; true when any finished.</summary>
+    private async Task<bool> PollOnceAsync(RunSendContext run, CancellationToken cancellationToken)
+    {
+        List<string> pending = run.Status.PendingActivities().ToList();
+        bool changed = false;
+        if (pending.Count == 1)
+        {
+            changed = Apply(run, await api.GetActivityAsync(pending[0], cancellationToken).ConfigureAwait(false));
+        }
+        else if (pending.Count > 1)
+        {
+            // One request reports many activities; those it does not list are asked for one by one.
+            IReadOnlyList<ActivityInfo> listed = await api.ListActivitiesAsync(Math.Min(500, Math.Max(50, pending.Count * 2)), cancellationToken).ConfigureAwait(false);
+            var byId = listed.ToDictionary(a => a.ActivityId, StringComparer.Ordinal);
+            foreach (string id in pending)
+            {
+                ActivityInfo activity = byId.TryGetValue(id, out ActivityInfo? info)
+                    ? info
+                    : await api.GetActivityAsync(id, cancellationToken).ConfigureAwait(false);
+                changed |= Apply(run, activity);
+            }
+        }
+
+        return changed;
+    }
+
+    private bool Apply(RunSendContext run, ActivityInfo activity)
+    {
+        if (!activity.IsFinished || run.Status.IsActivityDone(activity.ActivityId))
+        {
+            return false;
+        }
+
+        Record(run, new JournalEntry
+        {
+            Type = JournalEntryType.ActivityDone,
+            At = time.GetUtcNow(),
+            ActivityId = activity.ActivityId,
+            ActivityState = activity.State,
+            PersonCount = activity.PersonCount,
+            ErrorCount = activity.ErrorCount,
+            CorrectableCount = activity.CorrectableCount,
+            CannotAddToListCount = activity.CannotAddToListCount,
+            ActivityErrors = activity.Errors.Count > 0 ? activity.Errors : null,
+        });
+        int done = run.Status.FinishedActivities.Count();
+        tell(new SenderEvent(SenderEventKind.Progress, $"Activity {activity.ActivityId} {activity.State}.", run.Status.ActivityIds.Count, run.Status.BatchCount, done));
+        return true;
+    }
+
+    private static RunState Outcome(RunStatus status, out string message)
+    {
+        var finished = status.FinishedActivities.ToList();
+        var failed = finished.Where(a => a.ActivityState != "completed").ToList();
+        if (failed.Count > 0)
+        {
+            message = string.Format(CultureInfo.InvariantCulture, "{0} of {1} activities ended {2}: {3}", failed.Count, finished.Count,
+                string.Join(", ", failed.Select(a => a.ActivityState).Distinct()),
+                string.Join(" ", failed.SelectMany(a => a.ActivityErrors ?? new List<string>()).Take(5)));
+            return RunState.Failed;
+        }
+
+        if (status.ErrorCount > 0 || status.CorrectableCount > 0 || status.CannotAddToListCount > 0)
+        {
+            message = $"Constant Contact imported {status.ImportedCount} contacts; {status.ErrorCount} errors, {status.CorrectableCount} correctable, {status.CannotAddToListCount} previously unsubscribed (not added to lists).";
+            return RunState.CompletedWithErrors;
+        }
+
+        message = $"Constant Contact imported {status.ImportedCount} contacts.";
+        return RunState.Completed;
+    }
+
+    private RunState Finish(RunSendContext run, RunState state, string message)
+    {
+        Record(run, new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, Requests = api.RequestCount - requestsAtStart });
+        return state;
+    }
+
+    private void Progress(RunStatus status, string message) =>
+        tell(new SenderEvent(SenderEventKind.Progress, message, status.ActivityIds.Count, status.BatchCount, status.FinishedActivities.Count()));
+
+    private static void Record(RunSendContext run, JournalEntry entry)
+    {
+        run.Journal.Append(entry);
+        run.Status.Apply(entry);
+    }
+}

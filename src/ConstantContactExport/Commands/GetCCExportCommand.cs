@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Commands;
+
+/// <summary>
+/// <para type="synopsis">Gets saved export definitions.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "CCExport")]
+[OutputType(typeof(CCExport))]
+public sealed class GetCCExportCommand : PSCmdlet
+{
+    /// <summary><para type="description">Names of exports to get; wildcards allowed. All by default.</para></summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [Alias("ExportName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = { "*" };
+
+    protected override void ProcessRecord()
+    {
+        var store = new ExportDefinitionStore(StoragePaths.FromEnvironment());
+        foreach (string pattern in Name)
+        {
+            var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+            bool found = false;
+            foreach (string name in store.Names())
+            {
+                if (!wildcard.IsMatch(name))
+                {
+                    continue;
+                }
+
+                found = true;
+                try
+                {
+                    ExportDefinition definition = store.Get(name)!;
+                    WriteObject(CCExport.From(definition, store.PathOf(name)));
+                }
+                catch (ExportDefinitionException ex)
+                {
+                    WriteError(new ErrorRecord(ex, "ExportDefinitionInvalid", ErrorCategory.InvalidData, ex.Path));
+                }
+            }
+
+            if (!found && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"There is no export named '{pattern}'."),
+                    "ExportNotFound", ErrorCategory.ObjectNotFound, pattern));
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Collections;
+using System.Linq;
+using ConstantContactExport.Engine.Exports;
+
+namespace ConstantContactExport;
+
+/// <summary>A saved export definition, as Get-CCExport and Set-CCExport -PassThru show it.</summary>
+public sealed class CCExport
+{
+    public string Name { get; init; } = string.Empty;
+
+    public string? Description { get; init; }
+
+    public string Connection { get; init; } = string.Empty;
+
+    public string[] ListIds { get; init; } = Array.Empty<string>();
+
+    public string[] ListNames { get; init; } = Array.Empty<string>();
+
+    public string EmailField { get; init; } = string.Empty;
+
+    public string? FirstNameField { get; init; }
+
+    public string? LastNameField { get; init; }
+
+    /// <summary>Constant Contact field = profile property.</summary>
+    public Hashtable Attributes { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string[] Segment { get; init; } = Array.Empty<string>();
+
+    public string? SegmentField { get; init; }
+
+    public long MaxProfiles { get; init; }
+
+    public string[] SourcePath { get; init; } = Array.Empty<string>();
+
+    public string? CreatedBy { get; init; }
+
+    public DateTimeOffset CreatedOn { get; init; }
+
+    public DateTimeOffset ModifiedOn { get; init; }
+
+    /// <summary>The definition file.</summary>
+    public string Path { get; init; } = string.Empty;
+
+    internal static CCExport From(ExportDefinition definition, string path)
+    {
+        var attributes = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in definition.Attributes)
+        {
+            attributes[pair.Key] = pair.Value;
+        }
+
+        return new CCExport
+        {
+            Name = definition.Name,
+            Description = definition.Description,
+            Connection = definition.Connection,
+            ListIds = definition.ListIds.ToArray(),
+            ListNames = definition.ListNames.ToArray(),
+            EmailField = definition.EmailField,
+            FirstNameField = definition.FirstNameField,
+            LastNameField = definition.LastNameField,
+            Attributes = attributes,
+            Segment = definition.Segments.ToArray(),
+            SegmentField = definition.SegmentField,
+            MaxProfiles = definition.MaxProfiles,
+            SourcePath = definition.SourcePath.ToArray(),
+            CreatedBy = definition.CreatedBy,
+            CreatedOn = definition.CreatedOn,
+            ModifiedOn = definition.ModifiedOn,
+            Path = path,
+        };
+    }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Engine.Tests.Exports;
+
+public sealed class ExportDefinitionStoreTests
+{
+    private static ExportDefinition Sample(string name = "newsletter") => new()
+    {
+        Name = name,
+        Connection = "prod",
+        ListIds = new() { "04fe9a97-a579-43c5-bb1a-58ed29bf0a6a" },
+        EmailField = "Email",
+        Attributes = new(StringComparer.OrdinalIgnoreCase) { ["cf:tier"] = "Tier" },
+        Segments = new() { "VIP" },
+        SegmentField = "Segments",
+    };
+
+    [Fact]
+    public void Saves_readable_json_and_reads_it_back()
+    {
+        using var temp = new TempFolder();
+        var store = new ExportDefinitionStore(new StoragePaths(temp.Path));
+        store.Save(Sample());
+        string json = File.ReadAllText(store.PathOf("newsletter"));
+        Assert.Contains("\n  \"Name\": \"newsletter\"", json);
+        Assert.DoesNotContain("token", json, StringComparison.OrdinalIgnoreCase);
+        ExportDefinition read = store.Get("NEWSLETTER")!;
+        Assert.Equal("Tier", read.Attributes["CF:TIER"]);
+        Assert.Equal(new[] { "newsletter" }, store.Names());
+        Assert.True(store.Remove("newsletter"));
+        Assert.Null(store.Get("newsletter"));
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("con")]
+    [InlineData("")]
+    [InlineData("a/b")]
+    [InlineData(" padded")]
+    [InlineData("LPT1.txt")]
+    public void Unsafe_names_are_refused(string name)
+    {
+        using var temp = new TempFolder();
+        var store = new ExportDefinitionStore(new StoragePaths(temp.Path));
+        Assert.Throws<ArgumentException>(() => store.Save(Sample(name)));
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not valid JSON")]
+    [InlineData("null", "empty")]
+    [InlineData("{\"SchemaVersion\":1,\"Name\":\"other\"}", "file name")]
+    [InlineData("{\"SchemaVersion\":1,\"Name\":\"bad\",\"Connection\":\"c\",\"ListIds\":[\"nope\"],\"EmailField\":\"E\",\"Segments\":[\"s\"]}", "UUID")]
+    [InlineData("{\"SchemaVersion\":1,\"Name\":\"bad\",\"Connection\":\"c\",\"ListIds\":[\"04fe9a97-a579-43c5-bb1a-58ed29bf0a6a\"],\"EmailField\":\"E\",\"Segments\":[]}", "segment")]
+    [InlineData("{\"SchemaVersion\":1,\"Name\":\"bad\",\"Connection\":\"c\",\"ListIds\":[\"04fe9a97-a579-43c5-bb1a-58ed29bf0a6a\"],\"EmailField\":\"E\",\"Segments\":[\"s\"],\"Attributes\":{\"jobtitle\":\"T\"}}", "jobtitle")]
+    public void A_hand_edited_file_that_is_not_valid_names_the_file(string content, string expected)
+    {
+        using var temp = new TempFolder();
+        var paths = new StoragePaths(temp.Path);
+        Directory.CreateDirectory(paths.Exports);
+        string path = Path.Combine(paths.Exports, "bad.json");
+        File.WriteAllText(path, content);
+        var ex = Assert.Throws<ExportDefinitionException>(() => new ExportDefinitionStore(paths).Get("bad"));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains(expected, ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Atomic_write_replaces_the_whole_file()
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("a.json");
+        AtomicFile.WriteAllText(path, new string('x', 10_000));
+        AtomicFile.WriteAllText(path, "short");
+        Assert.Equal("short", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(temp.Path));
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Api;
+using ConstantContactExport.Engine.Sending;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConstantContactExport.Engine.Tests.Sending;
+
+public sealed class ConstantContactApiTests : IDisposable
+{
+    private const string Activity = "{\"activity_id\":\"a1\",\"state\":\"completed\",\"created_at\":\"2026-11-28T12:00:00Z\",\"status\":{\"person_count\":3,\"error_count\":1,\"correctable_count\":2,\"cannot_add_to_list_count\":0},\"activity_errors\":[\"bad row\",{\"message\":\"other\"}]}";
+    private readonly TempFolder temp = new();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedHandler handler = new();
+    private readonly ConstantContactApi api;
+    private readonly string body;
+
+    public ConstantContactApiTests()
+    {
+        api = new ConstantContactApi(new HttpClient(handler), new Uri("http://127.0.0.1:1/v3"), time, new Random(1));
+        body = temp.File("batch.json");
+        System.IO.File.WriteAllText(body, "{\"import_data\":[],\"list_ids\":[]}");
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    private async Task<T> Run<T>(Func<Task<T>> action)
+    {
+        Task<T> task = action();
+        while (!task.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1);
+        }
+
+        return await task;
+    }
+
+    [Fact]
+    public async Task A_throttled_post_is_waited_out_and_sent_again()
+    {
+        handler.Enqueue(429, "{\"error_key\":\"throttled\",\"error_message\":\"Too Many Requests\"}");
+        handler.Enqueue(201, Activity);
+        ActivityInfo activity = await Run(() => api.CreateJsonImportAsync(body, CancellationToken.None));
+        Assert.Equal("a1", activity.ActivityId);
+        Assert.Equal(2, api.RequestCount);
+        Assert.Equal(new[] { "bad row", "other" }, activity.Errors);
+        Assert.Equal((3L, 1L, 2L), (activity.PersonCount!.Value, activity.ErrorCount!.Value, activity.CorrectableCount!.Value));
+    }
+
+    [Theory]
+    [InlineData(429, "{\"error_key\":\"quota_exceeded\",\"error_message\":\"Limit Exceeded\"}", typeof(QuotaExceededException))]
+    [InlineData(429, "[{\"error_key\":\"too_many_activities\",\"error_message\":\"You exceeded 1,000 queued activities for this user account\"}]", typeof(ActivityQueueFullException))]
+    [InlineData(500, "[{\"error_key\":\"server.error\",\"error_message\":\"oops\"}]", typeof(ImportInDoubtException))]
+    [InlineData(503, "", typeof(ImportInDoubtException))]
+    [InlineData(400, "[{\"error_key\":\"contacts.api.validation.error\",\"error_message\":\"list_ids required\"}]", typeof(ImportRefusedException))]
+    [InlineData(401, "{\"error_key\":\"unauthorized\",\"error_message\":\"Unauthorized\"}", typeof(ApiUnavailableException))]
+    public async Task Post_answers_become_the_decisions_the_sender_makes(int status, string answer, Type expected)
+    {
+        handler.Enqueue(status, answer);
+        Exception ex = await Assert.ThrowsAnyAsync<Exception>(() => Run(() => api.CreateJsonImportAsync(body, CancellationToken.None)));
+        Assert.IsType(expected, ex);
+        Assert.Equal(1, api.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_on_post_is_in_doubt_not_retried()
+    {
+        handler.EnqueueFailure();
+        await Assert.ThrowsAsync<ImportInDoubtException>(() => Run(() => api.CreateJsonImportAsync(body, CancellationToken.None)));
+        Assert.Equal(1, api.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_get_is_retried_through_5xx_and_resets()
+    {
+        handler.Enqueue(503, "");
+        handler.EnqueueFailure();
+        handler.Enqueue(200, "{\"activities\":[" + Activity + "]}");
+        var list = await Run(() => api.ListActivitiesAsync(50, CancellationToken.None));
+        Assert.Equal("a1", Assert.Single(list).ActivityId);
+        Assert.Equal(3, api.RequestCount);
+        Assert.Contains("limit=50", handler.Requests[2]);
+    }
+
+    [Fact]
+    public async Task A_get_gives_up_after_eight_tries()
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            handler.Enqueue(500, "");
+        }
+
+        var ex = await Assert.ThrowsAsync<ApiUnavailableException>(() => Run(() => api.GetActivityAsync("a1", CancellationToken.None)));
+        Assert.Contains("-Resume", ex.Message);
+        Assert.Equal(8, api.RequestCount);
+    }
+
+    [Fact]
+    public async Task The_server_clock_offset_comes_from_the_date_header()
+    {
+        handler.Enqueue(200, Activity, date: time.GetUtcNow().AddSeconds(42));
+        await Run(() => api.GetActivityAsync("a1", CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(42), api.ServerClockOffset);
+    }
+
+    private sealed class ScriptedHandler : HttpMessageHandler
+    {
+        private readonly Queue<Func<HttpResponseMessage>> answers = new();
+
+        public List<string> Requests { get; } = new();
+
+        public void Enqueue(int status, string body, DateTimeOffset? date = null) => answers.Enqueue(() =>
+        {
+            var response = new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            response.Headers.Date = date;
+            return response;
+        });
+
+        public void EnqueueFailure() => answers.Enqueue(() => throw new HttpRequestException("Connection reset by peer"));
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request.RequestUri!.PathAndQuery);
+            return Task.FromResult(answers.Dequeue()());
+        }
+    }
+}

@@ -1,0 +1,236 @@
+# Exports end to end: the built module, real HTTP on loopback, the sandbox.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:TestHome = New-TestHome
+    $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '50')
+    $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice
+
+    function script:New-Export {
+        param([string] $Name, [string] $List = $Name, [hashtable] $Extra = @{})
+        Set-CCExport -Name $Name -Connection sandbox -ListName $List -CreateList -EmailField Email -FirstNameField FirstName -LastNameField LastName `
+            -Attribute @{ company_name = 'Company'; city = 'City' } -Segment Newsletter -SegmentField Segments -PassThru @Extra
+    }
+
+    function script:Get-ImportPostCount {
+        $state = Get-SandboxState $Sandbox
+        $routes = $state.requests_by_route.PSObject.Properties | Where-Object Name -like '*contacts_json_import*'
+        [int]($routes | Measure-Object -Property Value -Sum).Sum
+    }
+}
+
+AfterAll {
+    Stop-TestSandbox $script:Sandbox
+    Remove-Module ConstantContactExport -ErrorAction SilentlyContinue
+    Remove-Item $script:TestHome -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
+    It 'saves a readable definition with the list resolved and no secrets' {
+        $export = New-Export -Name defs
+        $export.ListIds.Count | Should -Be 1
+        $export.ListIds[0] | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        $json = Get-Content $export.Path -Raw
+        $json | Should -Match '"EmailField": "Email"'
+        foreach ($token in (Get-SandboxState $Sandbox).issued_tokens) { $json | Should -Not -Match ([regex]::Escape($token)) }
+        (Get-CCExport -Name DEFS).Name | Should -Be 'defs'
+    }
+
+    It 'reads a list made meanwhile by someone else instead of failing' {
+        $first = New-Export -Name same-list-a -List 'Shared list'
+        $second = New-Export -Name same-list-b -List 'Shared list'
+        $second.ListIds | Should -Be $first.ListIds
+    }
+
+    It 'refuses unsafe names, unknown list ids, unknown custom fields and unknown fields, naming them' {
+        { Set-CCExport -Name '../x' -Connection sandbox -ListName x -CreateList -EmailField Email -Segment s } | Should -Throw -ErrorId 'ExportNameInvalid,*'
+        { Set-CCExport -Name con -Connection sandbox -ListName x -CreateList -EmailField Email -Segment s } | Should -Throw -ErrorId 'ExportNameInvalid,*'
+        { Set-CCExport -Name badlist -Connection sandbox -ListId ([guid]::NewGuid()) -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'
+        { Set-CCExport -Name badid -Connection sandbox -ListId 'not-a-uuid' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListIdInvalid,*'
+        { Set-CCExport -Name nolist -Connection sandbox -ListName 'No such list' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'
+        { Set-CCExport -Name badcf -Connection sandbox -ListName x -CreateList -EmailField Email -Segment s -Attribute @{ 'cf:nope' = 'X' } } | Should -Throw -ErrorId 'CustomFieldNotFound,*'
+        { Set-CCExport -Name badfield -Connection sandbox -ListName x -CreateList -EmailField Email -Segment s -Attribute @{ jobtitle = 'X' } } | Should -Throw -ErrorId 'MappingInvalid,*'
+        { Set-CCExport -Name noconn -Connection nowhere -ListName x -EmailField Email -Segment s } | Should -Throw -ErrorId 'ConnectionNotFound,*'
+        Get-CCExport -Name '../x', 'badlist', 'nolist' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'names the file when a hand-edited definition is not valid' {
+        $export = New-Export -Name handedited
+        Set-Content -Path $export.Path -Value '{ "Name": "handedited", '
+        { Invoke-CCExport -Name handedited -Path $export.Path } | Should -Throw -ExpectedMessage "*$($export.Path)*"
+        Get-CCExport -Name handedited -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ExportDefinitionInvalid,*'
+        Remove-CCExport -Name handedited
+    }
+
+    It 'does nothing under -WhatIf and removes with Remove-CCExport' {
+        Set-CCExport -Name whatif-def -Connection sandbox -ListName 'WhatIf list' -CreateList -EmailField Email -Segment s -WhatIf
+        Get-CCExport -Name whatif-def -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-CCList -Connection sandbox -Name 'WhatIf list') | Should -BeNullOrEmpty
+        New-Export -Name removable | Out-Null
+        Remove-CCExport -Name removable -Confirm:$false
+        Get-CCExport -Name removable -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Invoke-CCExport' {
+    It 'gives an exact ledger for -Path, and the list holds exactly the contacts sent' {
+        $export = New-Export -Name from-path
+        $csv = Join-Path $TestHome 'path.csv'
+        $expected = New-SampleCsv -Path $csv -Count 3000 -Seed 11
+        $run = Invoke-CCExport -Name from-path -Path $csv -ErrorAction SilentlyContinue -ErrorVariable rejected
+        $run.State | Should -Be 'Completed'
+        foreach ($count in 'InputCount', 'OutOfSegmentCount', 'InvalidCount', 'DuplicateCount', 'SubmittedCount') {
+            $run.$count | Should -Be $expected.$count -Because $count
+        }
+        $run.InputCount | Should -Be ($run.OutOfSegmentCount + $run.InvalidCount + $run.DuplicateCount + $run.SubmittedCount)
+        $run.ImportedCount | Should -Be $expected.SubmittedCount
+        $rejected.Count | Should -Be $expected.InvalidCount
+        $rejected[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        (Import-Csv $run.RejectPath).Count | Should -Be $expected.InvalidCount
+        $members = Get-SandboxListMember $Sandbox $export.ListIds[0]
+        @($members).Count | Should -Be $expected.SubmittedCount
+    }
+
+    It 'gives the same ledger for pipeline input as for -Path' {
+        New-Export -Name from-pipeline | Out-Null
+        $csv = Join-Path $TestHome 'pipeline.csv'
+        $expected = New-SampleCsv -Path $csv -Count 2000 -Seed 12
+        $run = Import-Csv $csv | Invoke-CCExport -Name from-pipeline -ErrorAction SilentlyContinue
+        $run.State | Should -Be 'Completed'
+        foreach ($count in 'InputCount', 'OutOfSegmentCount', 'InvalidCount', 'DuplicateCount', 'SubmittedCount') {
+            $run.$count | Should -Be $expected.$count -Because $count
+        }
+    }
+
+    It 'sends exactly the expected contacts, field by field, from any kind of object' {
+        $export = New-Export -Name fields
+        $table = [System.Data.DataTable]::new()
+        foreach ($c in 'Email', 'FirstName', 'Segments') { $null = $table.Columns.Add($c) }
+        $null = $table.Rows.Add('datarow@example.com', 'Row', 'Newsletter')
+        $profiles = @(
+            [pscustomobject]@{ Email = ' Ada@Example.com '; FirstName = 'Ada'; LastName = 'Lovelace'; Company = 'Analytical'; City = 'London'; Segments = 'Newsletter' }
+            @{ email = 'grace@example.com'; firstname = 'Grace'; lastname = 'Hopper'; company = 'Navy'; city = 'Arlington'; segments = @('VIP', 'Newsletter') }
+            [pscustomobject]@{ Email = 'ADA@example.com'; FirstName = 'Duplicate'; Segments = 'Newsletter' }
+            [pscustomobject]@{ Email = 'outside@example.com'; FirstName = 'Out'; Segments = 'Prospects' }
+            [pscustomobject]@{ Email = 'nested@example.com'; FirstName = @{ a = 1 }; Segments = 'Newsletter' }
+            [pscustomobject]@{ Email = 'array@example.com'; FirstName = 'A', 'B'; Segments = 'Newsletter' }
+            [pscustomobject]@{ Email = 'long@example.com'; FirstName = 'x' * 51; Segments = 'Newsletter' }
+            [pscustomobject]@{ Email = 'ctrl@example.com'; FirstName = "Bad`u{0007}"; Segments = 'Newsletter' }
+            [pscustomobject]@{ Email = 'typed@example.com'; FirstName = 42; LastName = [datetime]'2020-01-02'; Segments = 'Newsletter' }
+            $null
+            17
+            'just-a-string@example.com'
+            [pscustomobject]@{ Email = $null; Segments = 'Newsletter' }
+            [pscustomobject]@{ Email = 'x' * 300; Segments = 'Newsletter' }
+            $table.Rows[0]
+        )
+        $run = $profiles | Invoke-CCExport -Name fields -ErrorAction SilentlyContinue -ErrorVariable rejected
+        $run.InputCount | Should -Be 15
+        $run.OutOfSegmentCount | Should -Be 1
+        $run.DuplicateCount | Should -Be 1
+        $run.SubmittedCount | Should -Be 4
+        $run.InvalidCount | Should -Be 9
+        $rejected.FullyQualifiedErrorId | ForEach-Object { $_.Split(',')[0] } | Sort-Object |
+            Should -Be (@('EmailInvalid', 'EmailMissing', 'FieldNotText', 'FieldNotText', 'FieldTooLong', 'InvalidCharacters', 'NotAProfile', 'NotAProfile', 'NotAProfile') | Sort-Object)
+        ($rejected | Where-Object { $_.FullyQualifiedErrorId -like 'NotAProfile*' }).TargetObject | Should -Contain 17
+
+        $members = Get-SandboxListMember $Sandbox $export.ListIds[0] | Sort-Object { $_.email_address.address }
+        $members.email_address.address | Should -Be @('Ada@example.com', 'datarow@example.com', 'grace@example.com', 'typed@example.com')
+        $ada = $members[0]
+        $ada.first_name | Should -Be 'Ada'
+        $ada.last_name | Should -Be 'Lovelace'
+        $ada.company_name | Should -Be 'Analytical'
+        $ada.street_addresses[0].city | Should -Be 'London'
+        $members[2].first_name | Should -Be 'Grace'
+        $members[3].first_name | Should -Be '42'
+        $members[3].last_name | Should -Be '01/02/2020 00:00:00'
+    }
+
+    It 'sends nothing under -WhatIf' {
+        New-Export -Name whatif | Out-Null
+        $before = Get-ImportPostCount
+        $csv = Join-Path $TestHome 'whatif.csv'
+        $expected = New-SampleCsv -Path $csv -Count 500 -Seed 13
+        $run = Invoke-CCExport -Name whatif -Path $csv -WhatIf -ErrorAction SilentlyContinue
+        $run.State | Should -Be 'WhatIf'
+        $run.SubmittedCount | Should -Be $expected.SubmittedCount
+        $run.RequestCount | Should -Be 0
+        Get-ImportPostCount | Should -Be $before
+    }
+
+    It 'refuses a run over MaxProfiles before the first request' {
+        New-Export -Name capped -Extra @{ MaxProfiles = 10 } | Out-Null
+        $before = Get-ImportPostCount
+        $csv = Join-Path $TestHome 'capped.csv'
+        $null = New-SampleCsv -Path $csv -Count 100 -Seed 14
+        { Invoke-CCExport -Name capped -Path $csv -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'MaxProfilesExceeded,*'
+        Get-ImportPostCount | Should -Be $before
+        (Get-CCExportRun -Name capped).State | Should -Be 'Failed'
+    }
+
+    It 'returns Submitted with -NoWait, and Get-CCExportRun -Refresh completes the counts' {
+        New-Export -Name nowait | Out-Null
+        $csv = Join-Path $TestHome 'nowait.csv'
+        $expected = New-SampleCsv -Path $csv -Count 800 -Seed 15
+        $run = Invoke-CCExport -Name nowait -Path $csv -NoWait -ErrorAction SilentlyContinue
+        $run.State | Should -Be 'Submitted'
+        Start-Sleep -Milliseconds 500
+        $refreshed = $run | Get-CCExportRun -Refresh
+        $refreshed.State | Should -Be 'Completed'
+        $refreshed.ImportedCount | Should -Be $expected.SubmittedCount
+    }
+
+    It 'fails fast when the export is already running' {
+        New-Export -Name busy | Out-Null
+        $lock = [System.IO.File]::Open((Join-Path $TestHome 'locks/export-busy.lock'), 'OpenOrCreate', 'ReadWrite', 'None')
+        try {
+            { @{ Email = 'a@example.com'; Segments = 'Newsletter' } | Invoke-CCExport -Name busy } | Should -Throw -ErrorId 'ExportRunning,*'
+        }
+        finally { $lock.Dispose() }
+    }
+
+    It 'runs every export that names a SourcePath from Get-CCExport | Invoke-CCExport' {
+        $csv = Join-Path $TestHome 'source.csv'
+        $expected = New-SampleCsv -Path $csv -Count 300 -Seed 16
+        New-Export -Name sourced -Extra @{ SourcePath = $csv } | Out-Null
+        $runs = Get-CCExport -Name sourced | Invoke-CCExport -ErrorAction SilentlyContinue
+        $runs.State | Should -Be 'Completed'
+        $runs.SubmittedCount | Should -Be $expected.SubmittedCount
+    }
+
+    It 'leaves a resumable run when stopped (Ctrl+C), and -Resume sends each batch once' {
+        $export = New-Export -Name stoppable
+        $csv = Join-Path $TestHome 'stoppable.csv'
+        $expected = New-SampleCsv -Path $csv -Count 3000 -Seed 17
+        $env:CC_EXPORT_BATCH_CONTACTS = '100'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument((Get-TestModulePath)).AddStatement().
+                AddCommand('Invoke-CCExport').AddParameter('Name', 'stoppable').AddParameter('Path', $csv).AddParameter('ErrorAction', 'SilentlyContinue')
+            $async = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            do {
+                Start-Sleep -Milliseconds 100
+                $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Recurse -Filter journal.jsonl | Select-String '"Submitted"' -ErrorAction SilentlyContinue
+            } until (@($journal).Count -ge 3 -or [datetime]::UtcNow -gt $deadline)
+            $ps.Stop()
+        }
+        finally {
+            $ps.Dispose()
+            Remove-Item Env:CC_EXPORT_BATCH_CONTACTS
+        }
+        $stopped = Get-CCExportRun -Name stoppable
+        $stopped.State | Should -Be 'Stopped'
+        $stopped.ActivityIds.Count | Should -BeLessThan $stopped.BatchCount
+
+        $run = Invoke-CCExport -Name stoppable -Resume
+        $run.State | Should -Be 'Completed'
+        $run.RunId | Should -Be $stopped.RunId
+        $run.ActivityIds.Count | Should -Be $run.BatchCount
+        ($run.ActivityIds | Sort-Object -Unique).Count | Should -Be $run.BatchCount
+        $run.ImportedCount | Should -Be $expected.SubmittedCount
+        @(Get-SandboxListMember $Sandbox $export.ListIds[0]).Count | Should -Be $expected.SubmittedCount
+    }
+}

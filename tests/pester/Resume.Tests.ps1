@@ -1,0 +1,115 @@
+# Runs that stop part way, by a killed process or by the daily quota, resume without sending a batch twice.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+
+    function script:Start-ExportSetup {
+        param([string[]] $SandboxArguments = @())
+        $script:TestHome = New-TestHome
+        $script:Sandbox = Start-TestSandbox -Arguments $SandboxArguments
+        $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice
+        Set-CCExport -Name resumable -Connection sandbox -ListName Resumable -CreateList -EmailField Email -FirstNameField FirstName `
+            -Segment Newsletter -SegmentField Segments -PassThru
+    }
+
+    function script:Stop-ExportSetup {
+        Stop-TestSandbox $script:Sandbox
+        Remove-Item $script:TestHome -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    function script:Assert-ImportedOnce {
+        param($Run, $Expected, $Export)
+        $state = Get-SandboxState $Sandbox
+        $Run.State | Should -Be 'Completed'
+        $Run.ActivityIds.Count | Should -Be $Run.BatchCount
+        # Every activity the sandbox holds is one of the run's, once: no batch was imported twice.
+        @($state.activities).Count | Should -Be $Run.BatchCount
+        $state.imported_contacts_total | Should -Be $Expected.SubmittedCount
+        @(Get-SandboxListMember $Sandbox $Export.ListIds[0]).Count | Should -Be $Expected.SubmittedCount
+    }
+}
+
+Describe 'A killed process' {
+    # Imports take 3 s to process, so that the child can be killed while it polls.
+    BeforeAll { $script:Export = Start-ExportSetup -SandboxArguments @('--activity-delay', '3000') }
+    AfterAll { Stop-ExportSetup }
+
+    It 'resumes with every batch imported once (<Moment>)' -ForEach @(
+        @{ Moment = 'between imports'; Submitted = 3 }
+        @{ Moment = 'while polling'; Submitted = 1000 }
+    ) {
+        $csv = Join-Path $TestHome "kill-$($Moment -replace ' ', '-').csv"
+        $expected = New-SampleCsv -Path $csv -Count 2000 -Seed (20 + $Submitted)
+        $modulePath = Get-TestModulePath
+        $script = @"
+Import-Module '$modulePath'
+Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out-Null
+"@
+        $scriptFile = Join-Path $TestHome 'child.ps1'
+        Set-Content -Path $scriptFile -Value $script
+        $process = [Environment]::ProcessPath
+        $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { [System.Reflection.Assembly]::GetEntryAssembly().Location })
+        $env:CC_EXPORT_BATCH_CONTACTS = '100'
+        try {
+            $child = Start-Process -FilePath $process -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $scriptFile)) -PassThru
+        }
+        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
+        $deadline = [datetime]::UtcNow.AddSeconds(90)
+        do {
+            Start-Sleep -Milliseconds 50
+            $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Recurse -Filter journal.jsonl -ErrorAction SilentlyContinue |
+                Sort-Object LastWriteTime | Select-Object -Last 1
+            $submitted = if ($journal) { @(Select-String -Path $journal.FullName -Pattern '"Type":"Submitted"').Count } else { 0 }
+            $staged = $journal -and (Select-String -Path $journal.FullName -Pattern '"Type":"Staged"' -Quiet)
+            $batches = if ($staged) { [int]((Select-String -Path $journal.FullName -Pattern '"BatchCount":(\d+)').Matches[0].Groups[1].Value) } else { 0 }
+        } until (($staged -and $submitted -ge [math]::Min($Submitted, $batches)) -or $child.HasExited -or [datetime]::UtcNow -gt $deadline)
+        $child.HasExited | Should -BeFalse -Because 'the child must be killed while it works'
+        Stop-Process -Id $child.Id -Force   # SIGKILL: no cleanup runs
+        $child.WaitForExit()
+
+        $before = Get-CCExportRun -Name resumable
+        $before.State | Should -BeIn 'Sending', 'Staging'
+        $run = Invoke-CCExport -Name resumable -Resume
+        $run.RunId | Should -Be $before.RunId
+        $run.SubmittedCount | Should -Be $expected.SubmittedCount
+        $run.State | Should -Be 'Completed'
+        ($run.ActivityIds | Sort-Object -Unique).Count | Should -Be $run.BatchCount
+        $run.ImportedCount | Should -Be $expected.SubmittedCount
+    }
+}
+
+Describe 'The daily quota' {
+    BeforeAll { $script:Export = Start-ExportSetup -SandboxArguments @('--daily-quota', '12', '--activity-delay', '50') }
+    AfterAll { Stop-ExportSetup }
+
+    It 'stops the run clearly, and -Resume after the reset completes it' {
+        $csv = Join-Path $TestHome 'quota.csv'
+        $expected = New-SampleCsv -Path $csv -Count 1500 -Seed 31
+        $env:CC_EXPORT_BATCH_CONTACTS = '100'
+        try {
+            $err = $null
+            try { Invoke-CCExport -Name resumable -Path $csv -ErrorAction SilentlyContinue | Out-Null }
+            catch { $err = $_ }
+        }
+        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'ExportStopped,*'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err.Exception.Message | Should -BeLike '*00:00 UTC*'
+        $err.Exception.Message | Should -BeLike '*-Resume*'
+        $stopped = Get-CCExportRun -Name resumable
+        $stopped.State | Should -Be 'Stopped'
+
+        Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/reset-quota" | Out-Null
+        Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/faults" -ContentType 'application/json' -Body '{"rate":0}' | Out-Null
+        # The quota of 12 still applies after the reset; resume as many times as it takes, as a runbook would each day.
+        $run = $null
+        for ($day = 0; $day -lt 20 -and $run.State -ne 'Completed'; $day++) {
+            try { $run = Invoke-CCExport -Name resumable -Resume -ErrorAction SilentlyContinue } catch { $run = Get-CCExportRun -Name resumable }
+            Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/reset-quota" | Out-Null
+        }
+        $run.RunId | Should -Be $stopped.RunId
+        Assert-ImportedOnce -Run $run -Expected $expected -Export $Export
+    }
+}
