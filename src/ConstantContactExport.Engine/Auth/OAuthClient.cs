@@ -174,7 +174,7 @@ public sealed class OAuthClient
             "POST",
             RequestRoute.Of(endpoint),
             ApiErrorParser.Parse(body, response.ReasonPhrase, all.ToArray()),
-            ApiErrorHandler.RetryAfter(response, time.GetUtcNow()));
+            ApiResponses.RetryAfter(response, time.GetUtcNow()));
     }
 
     private static T Parse<T>(Func<T> parse, Uri endpoint)

@@ -46,30 +46,54 @@ public sealed class ConnectionSession
 
     /// <summary>
     /// An HttpClient for this connection's API calls, BaseAddress the API base URI with a trailing slash (so
-    /// <c>GetAsync("account/summary")</c> works). Bearer token, 401 refresh, rate limit, GET retries and typed
-    /// errors come with it. <paramref name="requestLog"/> gets one line per request, on any thread. Dispose it
-    /// when done; the pooled handlers stay.
+    /// <c>GetAsync("account/summary")</c> works). The bearer token (refreshed ahead of expiry, and once more on
+    /// a 401) and the process's 4-a-second limit come with it; answers come back as they are, errors included.
+    /// <paramref name="requestLog"/> gets one line per request, on any thread. With
+    /// <paramref name="retryTransientGets"/> a GET that meets a 5xx or a dropped connection is tried twice more.
+    /// Dispose it when done; the pooled handlers stay.
     /// </summary>
-    public HttpClient CreateHttpClient(Action<string>? requestLog) =>
-        pipeline.CreateApiClient(Connection.ApiBaseUri, new ApiRequestContext(Tokens, requestLog, Connection.ApiBaseUri));
+    public HttpClient CreateHttpClient(Action<string>? requestLog, bool retryTransientGets = false) =>
+        pipeline.CreateApiClient(Connection.ApiBaseUri, new ApiRequestContext(Tokens, requestLog, Connection.ApiBaseUri, retryTransientGets));
 
     public OAuthClient CreateOAuthClient(string? clientSecret) =>
         new(pipeline.CreateAuthClient(), endpoints, Connection.ClientId, clientSecret, tokenGate, pipeline.Time);
 
-    /// <summary>GET /account/summary with the connection's token, refreshing it as needed.</summary>
+    /// <summary>
+    /// GET /account/summary with the connection's token, refreshing it as needed. A connection whose grant
+    /// lacks <c>account_read</c> (a refresh token made elsewhere) gets 403 there; then GET /contact_lists
+    /// proves the token works and the account stays unnamed. Other errors throw
+    /// <see cref="ConstantContactApiException"/>.
+    /// </summary>
     public async Task<AccountSummary> GetAccountSummaryAsync(Action<string>? requestLog, CancellationToken cancellationToken)
     {
-        using HttpClient http = CreateHttpClient(requestLog);
-        using HttpResponseMessage response = await http.GetAsync("account/summary", cancellationToken).ConfigureAwait(false);
-        string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-        try
+        using HttpClient http = CreateHttpClient(requestLog, retryTransientGets: true);
+        using (HttpResponseMessage response = await http.GetAsync("account/summary", cancellationToken).ConfigureAwait(false))
         {
-            return AccountSummary.Parse(body);
+            if (response.IsSuccessStatusCode)
+            {
+                try
+                {
+                    return AccountSummary.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    return new AccountSummary(null, null);
+                }
+            }
+
+            if (response.StatusCode != System.Net.HttpStatusCode.Forbidden)
+            {
+                throw await ConstantContactApiException.FromResponseAsync(response, pipeline.Time).ConfigureAwait(false);
+            }
         }
-        catch (System.Text.Json.JsonException)
+
+        requestLog?.Invoke("The connection may not read the account summary (no account_read scope); checking the token with GET /contact_lists instead.");
+        using (HttpResponseMessage lists = await http.GetAsync("contact_lists?limit=1", cancellationToken).ConfigureAwait(false))
         {
-            return new AccountSummary(null, null);
+            await lists.EnsureApiSuccessAsync(pipeline.Time).ConfigureAwait(false);
         }
+
+        return new AccountSummary(null, null);
     }
 
     /// <summary>

@@ -59,7 +59,8 @@ public static class ApiErrorParser
         string? message = Text(item, "error_message") ?? Text(item, "error_description") ?? Text(item, "message") ?? Text(item, "errorSummary");
         if (key is not null || message is not null)
         {
-            errors.Add(new ApiErrorDetail(key is null ? null : Clean(key, secrets), message is null ? null : Clean(message, secrets)));
+            // Keys are codes to branch on: only token-like runs come out of them, never a known secret's letters.
+            errors.Add(new ApiErrorDetail(key is null ? null : Clean(key, Array.Empty<string?>()), message is null ? null : Clean(message, secrets)));
         }
     }
 

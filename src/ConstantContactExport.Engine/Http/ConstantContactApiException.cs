@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading.Tasks;
 
 namespace ConstantContactExport.Engine.Http;
 
@@ -44,6 +46,22 @@ public sealed class ConstantContactApiException : Exception
 
     /// <summary>The server's Retry-After, when it sent one (Constant Contact is not known to).</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// The typed error of an answer that is not a success (the body read, the response left to the caller to
+    /// dispose). The bearer token the request carried is redacted from whatever the server wrote.
+    /// </summary>
+    public static async Task<ConstantContactApiException> FromResponseAsync(HttpResponseMessage response, TimeProvider time)
+    {
+        HttpRequestMessage? request = response.RequestMessage;
+        string? body = await ApiResponses.ReadErrorBodyAsync(response).ConfigureAwait(false);
+        return new ConstantContactApiException(
+            (int)response.StatusCode,
+            request?.Method.Method ?? "?",
+            RequestRoute.Of(request?.RequestUri),
+            ApiErrorParser.Parse(body, response.ReasonPhrase, request?.Headers.Authorization?.Parameter),
+            ApiResponses.RetryAfter(response, time.GetUtcNow()));
+    }
 
     private static string Describe(int statusCode, string method, string route, IReadOnlyList<ApiErrorDetail> errors)
     {

@@ -10,9 +10,11 @@ namespace ConstantContactExport.Engine.Http;
 /// The process's one HTTP pipeline: an IHttpClientFactory (Microsoft.Extensions.Http, in a private
 /// ServiceCollection, so nothing leaks into or out of the host) with two named chains.
 /// <list type="bullet">
-/// <item><see cref="ApiClientName"/>, outermost first: errors to <see cref="ConstantContactApiException"/>;
-/// GET retries after a 5xx or a dropped connection; bearer token with one refresh on 401; the shared
-/// 4-a-second limiter; one log line per attempt.</item>
+/// <item><see cref="ApiClientName"/>, outermost first: GET retries after a 5xx or a dropped connection (when
+/// the caller asks); bearer token with one refresh on 401; the shared 4-a-second limiter; one log line per
+/// attempt. Responses come back as they are, errors included, so that callers with rules of their own (the
+/// import API's 429 and in-doubt handling) see the status; <see cref="ConstantContactApiException.FromResponseAsync"/>
+/// turns one into a typed error.</item>
 /// <item><see cref="AuthClientName"/> (the authorization server): the log line only; <c>OAuthClient</c> reads
 /// OAuth errors itself, since <c>authorization_pending</c> and friends are answers, not failures.</item>
 /// </list>
@@ -42,7 +44,6 @@ public sealed class HttpPipeline : IDisposable
         var collection = new ServiceCollection();
         collection.AddHttpClient(ApiClientName)
             .ConfigurePrimaryHttpMessageHandler(primary)
-            .AddHttpMessageHandler(() => new ApiErrorHandler(time))
             .AddHttpMessageHandler(() => new TransientGetRetryHandler(time, jitter))
             .AddHttpMessageHandler(() => new BearerTokenHandler())
             .AddHttpMessageHandler(() => new RateLimitHandler(limiters))

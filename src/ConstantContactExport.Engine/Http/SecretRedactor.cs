@@ -20,6 +20,9 @@ public static class SecretRedactor
         "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         RegexOptions.CultureInvariant);
 
+    /// <summary>Shorter "secrets" are not real ones (a test's placeholder) and would mangle ordinary words.</summary>
+    private const int MinSecretLength = 8;
+
     public static string Redact(string text, params string?[] secrets)
     {
         if (string.IsNullOrEmpty(text))
@@ -29,7 +32,7 @@ public static class SecretRedactor
 
         foreach (string? secret in secrets)
         {
-            if (!string.IsNullOrEmpty(secret))
+            if (secret is { Length: >= MinSecretLength })
             {
                 text = text.Replace(secret, Placeholder);
             }

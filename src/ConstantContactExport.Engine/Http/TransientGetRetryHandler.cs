@@ -8,9 +8,10 @@ using System.Threading.Tasks;
 namespace ConstantContactExport.Engine.Http;
 
 /// <summary>
-/// Sends a GET again after a 5xx or a dropped connection, twice at most, after a short jittered pause. A GET
-/// changes nothing, so a second try is always safe; requests that change something (imports) are not retried
-/// here but by the import code, which knows how to check whether the first try took effect.
+/// Sends a GET again after a 5xx or a dropped connection, twice at most, after a short jittered pause, when
+/// the request's context asks for it (<see cref="ApiRequestContext.RetryTransientGets"/>: Test-CCConnection
+/// does). A GET changes nothing, so a second try is always safe; requests that change something (imports) are
+/// not retried here but by the import code, which knows how to check whether the first try took effect.
 /// </summary>
 internal sealed class TransientGetRetryHandler : DelegatingHandler
 {
@@ -29,7 +30,7 @@ internal sealed class TransientGetRetryHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Method != HttpMethod.Get)
+        if (request.Method != HttpMethod.Get || ApiRequestContext.Of(request) is not { RetryTransientGets: true })
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }

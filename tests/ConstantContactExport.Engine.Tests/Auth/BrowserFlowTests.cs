@@ -48,7 +48,7 @@ public sealed class BrowserFlowTests
                 Assert.Equal("/oauth2/default/v1/authorize", uri.AbsolutePath);
                 Assert.Equal("code", query["response_type"]);
                 Assert.Equal("client-1", query["client_id"]);
-                Assert.Equal("contact_data offline_access", query["scope"]);
+                Assert.Equal("contact_data offline_access account_read", query["scope"]);
                 Assert.Equal("S256", query["code_challenge_method"]);
                 challenge = query["code_challenge"];
                 string redirect = query["redirect_uri"];

@@ -68,7 +68,7 @@ public sealed class DeviceFlowTests
         Assert.Equal(new[] { 5.0, 10, 15 }, pollTimes.Select(t => t.TotalSeconds).ToArray());
 
         Dictionary<string, string> start = handler.Requests.First().Form();
-        Assert.Equal("contact_data offline_access", start["scope"]);
+        Assert.Equal("contact_data offline_access account_read", start["scope"]);
         Assert.Equal("client-1", start["client_id"]);
         Dictionary<string, string> poll = handler.Requests.Last().Form();
         Assert.Equal("urn:ietf:params:oauth:grant-type:device_code", poll["grant_type"]);

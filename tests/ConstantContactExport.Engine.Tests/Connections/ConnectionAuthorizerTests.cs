@@ -83,6 +83,37 @@ public sealed class ConnectionAuthorizerTests
     }
 
     [Fact]
+    public async Task Without_account_read_the_token_is_checked_on_the_lists_instead()
+    {
+        using var home = new TempHome();
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), "contact_data offline_access", null));
+        var server = new FakeHttpHandler(request => request.Uri.AbsolutePath == "/v3/account/summary"
+            ? FakeHttpHandler.Json(HttpStatusCode.Forbidden, """[{"error_key":"forbidden","error_message":"The access token lacks the 'account_read' scope."}]""")
+            : FakeHttpHandler.Json(HttpStatusCode.OK, """{"lists":[],"lists_count":0}"""));
+        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(TimeProvider.System, () => server, _ => ApiRateLimiters.Create()),
+            new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+
+        AccountSummary account = await session.GetAccountSummaryAsync(null, CancellationToken.None);
+        Assert.Null(account.Account);
+        Assert.Equal("/v3/contact_lists", server.Requests.Last().Uri.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_a_typed_error()
+    {
+        using var home = new TempHome();
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), null, null));
+        var server = new FakeHttpHandler(request => request.Uri.AbsolutePath == "/oauth2/default/v1/token"
+            ? FakeHttpHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"The refresh token is invalid or expired."}""")
+            : FakeHttpHandler.Json(HttpStatusCode.Unauthorized, """{"error_key":"unauthorized","error_message":"Unauthorized"}"""));
+        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(TimeProvider.System, () => server, _ => ApiRateLimiters.Create()),
+            new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+
+        var error = await Assert.ThrowsAsync<ConnectionException>(() => session.GetAccountSummaryAsync(null, CancellationToken.None));
+        Assert.Equal(ConnectionErrorIds.RefreshTokenRejected, error.ErrorId);
+    }
+
+    [Fact]
     public async Task A_server_without_revocation_is_reported_as_not_revoked()
     {
         using var home = new TempHome();
