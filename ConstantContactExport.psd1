@@ -9,7 +9,7 @@
     Description          = 'Sends customer profiles from marketing segments into Constant Contact lists through the V3 bulk import API: validated, de-duplicated, batched under the API limits, resumable, with an exact ledger of what happened to every profile.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('ConstantContactExport.Connections.Format.ps1xml')
+    FormatsToProcess     = @()
     TypesToProcess       = @()
     CmdletsToExport      = @(
         'Test-CCEmailAddress'
