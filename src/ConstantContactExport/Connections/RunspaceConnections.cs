@@ -40,6 +40,10 @@ internal sealed class RunspaceConnections
         return session;
     }
 
+    /// <summary>The same, for a -Connection parameter that takes a name (null: the default connection).</summary>
+    public ConnectionSession Resolve(string? name, StoragePaths paths) =>
+        Resolve(string.IsNullOrWhiteSpace(name) ? null : new ConnectionPipeBind(name!), paths);
+
     /// <summary>A session for the connection, reused while the file on disk is the same connection.</summary>
     public ConnectionSession SessionFor(ConnectionInfo info, StoragePaths paths)
     {
