@@ -82,6 +82,34 @@ public sealed class HttpPipelineTests
     }
 
     [Fact]
+    public async Task A_401_resends_a_file_body_from_its_start()
+    {
+        // The import API streams its bodies from files: the resend after a refresh must carry the whole body again.
+        string path = System.IO.Path.GetTempFileName();
+        try
+        {
+            await System.IO.File.WriteAllTextAsync(path, """{"import_data":[{"email":"ada@example.com"}],"list_ids":["x"]}""");
+            var tokens = new CountingTokens();
+            var server = new FakeHttpHandler(request => request.Authorization!.Contains("token-1-", StringComparison.Ordinal)
+                ? FakeHttpHandler.Json(HttpStatusCode.Unauthorized, "{}")
+                : FakeHttpHandler.Json(HttpStatusCode.Created, "{}"));
+            var (client, _) = Client(server, tokens);
+
+            using var file = new System.IO.FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.Read);
+            using HttpResponseMessage response = await client.PostAsync("activities/contacts_json_import", new StreamContent(file));
+
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(2, server.Requests.Count);
+            string expected = await System.IO.File.ReadAllTextAsync(path);
+            Assert.All(server.Requests, r => Assert.Equal(expected, r.Body));
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task A_second_401_is_an_error_without_the_token()
     {
         var tokens = new CountingTokens();
