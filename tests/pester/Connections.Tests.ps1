@@ -401,6 +401,15 @@ catch { 'ERRORID=' + `$_.FullyQualifiedErrorId; 'CATEGORY=' + `$_.CategoryInfo.C
         { New-CCConnection -Name AUTO -ClientId x -ApiBaseUri $Auto.ApiBaseUri -AuthBaseUri $Auto.AuthBaseUri -AcceptDataPrivacyNotice } | Should -Throw -ErrorId 'ConnectionExists,*'
     }
 
+    It 'replaces a connection with -Force, keeping its name and files' {
+        $before = Get-TokenFile browser
+        $records = New-Connection -Name BROWSER -Sandbox $Auto -Extra @{ Force = $true; DisplayName = 'Replaced' }
+        ($records | Where-Object { $_ -is [ConstantContactExport.CCConnection] }).Name | Should -Be 'browser'
+        @(Get-ChildItem (Join-Path $TestHome 'connections') -Filter 'browser.json').Count | Should -Be 1
+        (Get-CCConnection browser).DisplayName | Should -Be 'Replaced'
+        (Get-TokenFile browser).refresh_token | Should -Not -Be $before.refresh_token
+    }
+
     It 'does nothing with -WhatIf' {
         New-CCConnection -Name whatif -ClientId x -ApiBaseUri $Auto.ApiBaseUri -AuthBaseUri $Auto.AuthBaseUri -WhatIf
         Join-Path $TestHome 'connections/whatif.json' | Should -Not -Exist

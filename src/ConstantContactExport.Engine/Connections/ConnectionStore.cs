@@ -74,17 +74,20 @@ public sealed class ConnectionStore
             $"There is no connection named '{name}' in '{Paths.Connections}'. {others}", name);
     }
 
+    /// <summary>
+    /// Writes the connection's file. Replacing a connection keeps its name's case (the caller passes the
+    /// existing name), so that one connection is one file on every file system, case-sensitive or not.
+    /// </summary>
     public void Save(ConnectionInfo connection)
     {
         Directory.CreateDirectory(Paths.Connections);
-
-        // A file of the same name in another case would be a second connection on Linux: replace it.
         ConnectionInfo? existing = Find(connection.Name);
-        AtomicFile.Write(PathFor(connection.Name), Serialize(connection), ownerOnly: false);
         if (existing is not null && existing.Name != connection.Name)
         {
-            AtomicFile.Delete(PathFor(existing.Name));
+            throw new ArgumentException($"A connection '{existing.Name}' exists; replace it under that name, not '{connection.Name}'.");
         }
+
+        AtomicFile.Write(PathFor(connection.Name), Serialize(connection), ownerOnly: false);
     }
 
     public bool Delete(string name)

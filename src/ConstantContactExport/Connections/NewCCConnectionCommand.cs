@@ -127,7 +127,9 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         EnsurePrivacyNoticeAccepted();
 
         DateTimeOffset now = DateTimeOffset.Now;
-        var info = new ConnectionInfo(Name, DisplayName, apiBase, authBase, ClientId.Trim(), UserIdentity.Current, now, ExportUser, now);
+        // Names compare without regard to case: a replacement keeps the existing name, and with it the same files.
+        string name = existing?.Name ?? Name;
+        var info = new ConnectionInfo(name, DisplayName, apiBase, authBase, ClientId.Trim(), UserIdentity.Current, now, ExportUser, now);
         var authorizer = new ConnectionAuthorizer(paths);
         string? clientSecret = SecureStrings.ToPlainText(ClientSecret);
         try

@@ -35,6 +35,18 @@ public sealed class ConnectionStoreTests
     }
 
     [Fact]
+    public void A_replacement_keeps_the_existing_names_case()
+    {
+        using var home = new TempHome();
+        var store = new ConnectionStore(home.Paths);
+        store.Save(Connection("Prod"));
+        Assert.Throws<ArgumentException>(() => store.Save(Connection("PROD")));
+        store.Save(Connection("Prod", exportUsers: "bob"));
+        Assert.Equal(new[] { "ada", "bob" }, store.Get("prod").ExportUsers);
+        Assert.Single(Directory.GetFiles(home.Paths.Connections));
+    }
+
+    [Fact]
     public void The_file_is_readable_JSON_with_no_secret_members()
     {
         using var home = new TempHome();
