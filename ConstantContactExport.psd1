@@ -17,6 +17,12 @@
         'Get-CCConnection'
         'Test-CCConnection'
         'Remove-CCConnection'
+        'Get-CCList'
+        'Set-CCExport'
+        'Get-CCExport'
+        'Remove-CCExport'
+        'Invoke-CCExport'
+        'Get-CCExportRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

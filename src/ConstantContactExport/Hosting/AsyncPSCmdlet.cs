@@ -24,8 +24,17 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     public void Dispose()
     {
-        stopping.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the cmdlet holds; PowerShell calls Dispose when the pipeline ends, however it ends.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            stopping.Dispose();
+        }
     }
 
     protected override void StopProcessing() => stopping.Cancel();
