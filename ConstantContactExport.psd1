@@ -13,8 +13,16 @@
     TypesToProcess       = @('ConstantContactExport.Types.ps1xml')
     CmdletsToExport      = @(
         'Test-CCEmailAddress'
+        'New-CCConnection'
+        'Get-CCConnection'
+        'Test-CCConnection'
+        'Remove-CCConnection'
+        'Get-CCList'
+        'Set-CCExport'
         'Get-CCExport'
         'Remove-CCExport'
+        'Invoke-CCExport'
+        'Get-CCExportRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -127,8 +127,12 @@ public sealed class ImportBatchWriter
     {
         writer.WriteStartObject();
         writer.WriteString("email", contact.Email);
-        foreach (KeyValuePair<Mapping.ContactField, string> field in contact.Fields)
+
+        // By index: foreach over the IReadOnlyList would box an enumerator for every contact.
+        IReadOnlyList<KeyValuePair<Mapping.ContactField, string>> fields = contact.Fields;
+        for (int i = 0; i < fields.Count; i++)
         {
+            KeyValuePair<Mapping.ContactField, string> field = fields[i];
             writer.WriteString(field.Key.Name, field.Value);
         }
 

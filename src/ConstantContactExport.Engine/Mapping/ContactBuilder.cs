@@ -15,9 +15,17 @@ public sealed class ContactBuilder
 {
     private readonly ExportMapping mapping;
 
+    // An array, not the mapping's IReadOnlyList: foreach over the interface boxes an enumerator for every profile.
+    private readonly FieldMapping[] fields;
+
     public ContactBuilder(ExportMapping mapping)
     {
         this.mapping = mapping;
+        fields = new FieldMapping[mapping.Fields.Count];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            fields[i] = mapping.Fields[i];
+        }
     }
 
     /// <summary>Builds the contact into <paramref name="contact"/>; returns the issue when the profile is Invalid.</summary>
@@ -38,7 +46,7 @@ public sealed class ContactBuilder
         int customFields = 0;
         string? birthdayMonth = null;
         string? birthdayDay = null;
-        foreach (FieldMapping fieldMapping in mapping.Fields)
+        foreach (FieldMapping fieldMapping in fields)
         {
             ContactField field = fieldMapping.Field;
             SourceValue value = values[fieldMapping.SourceIndex];

@@ -21,12 +21,12 @@ public sealed class ExportRun : IDisposable
 {
     private readonly StoragePaths paths;
     private readonly RunStore store;
-    private readonly FileLock exportLock;
+    private readonly CrossProcessLock exportLock;
     private readonly TimeProvider time;
     private ExportStaging? staging;
     private RunJournal? journal;
 
-    private ExportRun(StoragePaths paths, FileLock exportLock, TimeProvider time, RunStatus status, string folder)
+    private ExportRun(StoragePaths paths, CrossProcessLock exportLock, TimeProvider time, RunStatus status, string folder)
     {
         this.paths = paths;
         store = new RunStore(paths);
@@ -58,7 +58,7 @@ public sealed class ExportRun : IDisposable
         TimeProvider time,
         ImportBatchLimits? limits = null)
     {
-        FileLock exportLock = TakeLock(paths, definition.Name);
+        CrossProcessLock exportLock = TakeLock(paths, definition.Name);
         try
         {
             DateTimeOffset now = time.GetUtcNow();
@@ -97,7 +97,7 @@ public sealed class ExportRun : IDisposable
     /// </summary>
     public static ExportRun? OpenForResume(StoragePaths paths, string exportName, string? runId, TimeProvider time)
     {
-        FileLock exportLock = TakeLock(paths, exportName);
+        CrossProcessLock exportLock = TakeLock(paths, exportName);
         try
         {
             var store = new RunStore(paths);
@@ -163,7 +163,8 @@ public sealed class ExportRun : IDisposable
             journal!,
             batch => Path.Combine(batches, DirectoryBatchSink.FileName(batch)),
             ClaimedActivityIds,
-            ct => FileLock.Acquire(Path.Combine(paths.Locks, "import-" + Status.Manifest.Connection.ToLowerInvariant() + ".lock"), TimeSpan.FromMinutes(10), ct));
+            async ct => await CrossProcessLock.AcquireAsync(
+                CrossProcessLock.PathFor(paths, "import-" + Status.Manifest.Connection.ToLowerInvariant()), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false));
     }
 
     public void Dispose()
@@ -206,7 +207,17 @@ public sealed class ExportRun : IDisposable
         Status.Apply(entry);
     }
 
-    private static FileLock TakeLock(StoragePaths paths, string exportName) =>
-        FileLock.TryAcquire(Path.Combine(paths.Locks, "export-" + SafeName.Check(exportName, "export").ToLowerInvariant() + ".lock"))
-        ?? throw new ExportRunningException(exportName);
+    /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>
+    private static CrossProcessLock TakeLock(StoragePaths paths, string exportName)
+    {
+        string path = CrossProcessLock.PathFor(paths, "export-" + SafeName.Check(exportName, "export").ToLowerInvariant());
+        try
+        {
+            return CrossProcessLock.AcquireAsync(path, TimeSpan.Zero, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (TimeoutException)
+        {
+            throw new ExportRunningException(exportName);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using ConstantContactExport.Engine.Runs;
 
 namespace ConstantContactExport.Engine.Sending;
@@ -16,4 +17,4 @@ public sealed record RunSendContext(
     RunJournal Journal,
     Func<int, string> BatchPath,
     Func<ISet<string>> ClaimedActivityIds,
-    Func<CancellationToken, IDisposable> AcquireImportLock);
+    Func<CancellationToken, Task<IDisposable>> AcquireImportLock);

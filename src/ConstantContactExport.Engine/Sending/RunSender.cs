@@ -96,7 +96,7 @@ public sealed class RunSender
     private async Task SubmitAsync(RunSendContext run, int batch, CancellationToken cancellationToken)
     {
         RunStatus status = run.Status;
-        using IDisposable importLock = run.AcquireImportLock(cancellationToken);
+        using IDisposable importLock = await run.AcquireImportLock(cancellationToken).ConfigureAwait(false);
 
         // A batch that a killed process had started to send may have been accepted: look before sending.
         if (status.IsInDoubt(batch))

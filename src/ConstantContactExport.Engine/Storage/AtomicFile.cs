@@ -1,46 +1,108 @@
+using System;
 using System.IO;
+using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ConstantContactExport.Engine.Storage;
 
 /// <summary>
-/// Replaces a file's content all at once: the new content goes to a temporary file in the same folder, is
-/// flushed to disk, and is renamed over the old one. A reader sees the old file or the new one, never half.
+/// Replaces a file's content all at once: the new content goes to a temporary file in the same folder (so the
+/// rename stays on one file system), is flushed to disk, and is renamed over the old one. A reader sees the
+/// old file or the new one, never half.
 /// </summary>
 public static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
+    private static readonly MethodInfo? MoveWithOverwrite =
+        typeof(File).GetMethod(nameof(File.Move), new[] { typeof(string), typeof(string), typeof(bool) });
+
+    internal static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
     public static void WriteAllText(string path, string content) => WriteAllBytes(path, Utf8NoBom.GetBytes(content));
 
+    /// <summary>Writes a file that anyone the folder lets in may read (definitions, journals); creates the folder.</summary>
     public static void WriteAllBytes(string path, byte[] content)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Write(path, content, ownerOnly: false);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="path"/> in an existing folder. With
+    /// <paramref name="ownerOnly"/> on Linux and macOS the temporary file is created with mode 0600 from its
+    /// first moment (so the renamed file is too); on Windows the folder's inherited ACL applies, and secrets
+    /// are encrypted with DPAPI before they get here.
+    /// </summary>
+    public static void Write(string path, byte[] content, bool ownerOnly)
+    {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + System.Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+        string temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (FileStream stream = ownerOnly && !IsWindows
+                ? UnixFileSystem.CreateNew(temp, UnixFileSystem.OwnerReadWrite)
+                : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content, 0, content.Length);
                 stream.Flush(flushToDisk: true);
             }
 
-            if (File.Exists(path))
-            {
-                File.Replace(temp, path, destinationBackupFileName: null);
-            }
-            else
-            {
-                File.Move(temp, path);
-            }
+            Replace(temp, path);
         }
-        finally
+        catch
         {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a file if it is there; a file that is already gone is no error.</summary>
+    public static void Delete(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void Replace(string source, string destination)
+    {
+        if (IsWindows)
+        {
+            WindowsFileSystem.Replace(source, destination);
+            return;
+        }
+
+        // .NET Core's File.Move(overwrite: true) is rename(2) on Unix: atomic within one file system.
+        if (MoveWithOverwrite is null)
+        {
+            throw new PlatformNotSupportedException("An atomic file replace needs .NET Core 3.0 or later on this system.");
+        }
+
+        try
+        {
+            MoveWithOverwrite.Invoke(null, new object[] { source, destination, true });
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 }

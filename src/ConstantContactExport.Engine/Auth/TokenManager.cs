@@ -1,0 +1,183 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Http;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Engine.Auth;
+
+/// <summary>
+/// Keeps one connection's access token fresh, safely across threads, runspaces and processes.
+/// <list type="number">
+/// <item>A token is used until it is within <see cref="RefreshMargin"/> of expiry (5 minutes, or a tenth of its
+/// lifetime when that is less), so a request never leaves with a token about to die.</item>
+/// <item>A refresh takes the connection's <see cref="CrossProcessLock"/>, then reads the store again: if another
+/// process refreshed meanwhile, its token is used and no request is made. Otherwise the refresh token in the
+/// store (the newest there is) is spent.</item>
+/// <item>The answer is written to the store before the new access token is handed out: with rotating refresh
+/// tokens the old one is dead from that moment, and a process that crashed before saving would have lost the
+/// connection.</item>
+/// </list>
+/// </summary>
+public sealed class TokenManager : IAccessTokenSource
+{
+    public static readonly TimeSpan MaxRefreshMargin = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A refresh request that left is not cancelled (see <see cref="RefreshLockedAsync"/>), but it is not waited on for ever.</summary>
+    private static readonly TimeSpan RefreshRequestTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string connectionName;
+    private readonly TokenStore store;
+    private readonly Func<string?, OAuthClient> oauthFor;
+    private readonly string lockPath;
+    private readonly TimeProvider time;
+    private readonly TimeSpan lockTimeout;
+    private readonly SemaphoreSlim refreshGate = new(1, 1);
+    private TokenSet? current;
+
+    /// <summary>
+    /// <paramref name="oauthFor"/> makes an OAuth client for the application given its client secret (null for a
+    /// public client); <paramref name="lockPath"/> is the connection's cross-process lock file.
+    /// </summary>
+    public TokenManager(string connectionName, TokenStore store, Func<string?, OAuthClient> oauthFor, string lockPath, TimeProvider time, TimeSpan? lockTimeout = null)
+    {
+        this.connectionName = connectionName ?? throw new ArgumentNullException(nameof(connectionName));
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.oauthFor = oauthFor ?? throw new ArgumentNullException(nameof(oauthFor));
+        this.lockPath = lockPath ?? throw new ArgumentNullException(nameof(lockPath));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.lockTimeout = lockTimeout ?? DefaultLockTimeout;
+    }
+
+    /// <summary>When the access token in use (or in the store) expires; null when there is none.</summary>
+    public DateTimeOffset? ExpiresOn => (Volatile.Read(ref current) ?? store.Read(connectionName))?.ExpiresOn;
+
+    /// <summary>How long before expiry a token is replaced: 5 minutes, or a tenth of its lifetime when that is less.</summary>
+    public static TimeSpan RefreshMargin(TokenSet tokens)
+    {
+        TimeSpan tenth = TimeSpan.FromTicks(Math.Max(0, tokens.Lifetime.Ticks / 10));
+        return tenth < MaxRefreshMargin ? tenth : MaxRefreshMargin;
+    }
+
+    public static bool NeedsRefresh(TokenSet tokens, DateTimeOffset now) => now >= tokens.ExpiresOn - RefreshMargin(tokens);
+
+    public async Task<string> GetAccessTokenAsync(Action<string>? log, CancellationToken cancellationToken)
+    {
+        TokenSet tokens = Volatile.Read(ref current) ?? ReadStore();
+        Volatile.Write(ref current, tokens);
+        if (!NeedsRefresh(tokens, time.GetUtcNow()))
+        {
+            return tokens.AccessToken;
+        }
+
+        return (await RefreshAsync(null, log, cancellationToken).ConfigureAwait(false)).AccessToken;
+    }
+
+    public async Task<string> RefreshAfterRejectionAsync(string rejectedToken, Action<string>? log, CancellationToken cancellationToken) =>
+        (await RefreshAsync(rejectedToken, log, cancellationToken).ConfigureAwait(false)).AccessToken;
+
+    /// <summary>Forgets the cached tokens: the next use reads the store.</summary>
+    public void Reset() => Volatile.Write(ref current, null);
+
+    private async Task<TokenSet> RefreshAsync(string? rejectedToken, Action<string>? log, CancellationToken cancellationToken)
+    {
+        await refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Another caller of this manager may have refreshed while this one waited.
+            TokenSet? cached = Volatile.Read(ref current);
+            if (cached is not null && IsUsable(cached, rejectedToken))
+            {
+                return cached;
+            }
+
+            CrossProcessLock held;
+            try
+            {
+                held = await CrossProcessLock.AcquireAsync(lockPath, lockTimeout, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new ConnectionException(
+                    ConnectionErrorIds.TokenStoreBusy, ConnectionErrorKind.ResourceBusy,
+                    $"Could not refresh the token of connection '{connectionName}': {ex.Message}", connectionName, ex);
+            }
+
+            using (held)
+            {
+                TokenSet stored = ReadStore();
+                if (IsUsable(stored, rejectedToken))
+                {
+                    log?.Invoke($"Connection '{connectionName}': another session has refreshed the access token already; using it.");
+                    Volatile.Write(ref current, stored);
+                    return stored;
+                }
+
+                TokenSet next = await RefreshLockedAsync(stored, rejectedToken is not null, log).ConfigureAwait(false);
+                Volatile.Write(ref current, next);
+                return next;
+            }
+        }
+        finally
+        {
+            refreshGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Spends the stored refresh token and saves the answer. Not cancellable once the request has left: the
+    /// server may rotate the refresh token as it answers, and an answer thrown away would leave the store
+    /// holding a dead one.
+    /// </summary>
+    private async Task<TokenSet> RefreshLockedAsync(TokenSet stored, bool rejected, Action<string>? log)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        log?.Invoke(rejected
+            ? $"Connection '{connectionName}': refreshing the access token, which the API refused."
+            : $"Connection '{connectionName}': refreshing the access token, which expires at {stored.ExpiresOn.ToLocalTime():T}.");
+        TokenResponse response;
+        using (CancellationTokenSource timeout = time.CreateCancellationTokenSource(RefreshRequestTimeout))
+        {
+            try
+            {
+                response = await oauthFor(stored.ClientSecret).RefreshAsync(stored.RefreshToken, log, timeout.Token).ConfigureAwait(false);
+            }
+            catch (ConstantContactApiException ex) when (ex.ErrorKey is "invalid_grant" or "invalid_client" or "unauthorized_client")
+            {
+                throw new ConnectionException(
+                    ConnectionErrorIds.RefreshTokenRejected, ConnectionErrorKind.AuthenticationError,
+                    $"Constant Contact refused the refresh token of connection '{connectionName}' ({ex.ErrorKey}): it was revoked, expired "
+                    + "after 180 days unused, or spent by a copy of this connection elsewhere. Run New-CCConnection -Force to sign in again.",
+                    connectionName, ex);
+            }
+        }
+
+        TokenSet next = stored.Refreshed(response, time.GetUtcNow());
+        store.Write(connectionName, next);
+        return next;
+    }
+
+    private bool IsUsable(TokenSet tokens, string? rejectedToken) =>
+        !string.Equals(tokens.AccessToken, rejectedToken, StringComparison.Ordinal) && !NeedsRefresh(tokens, time.GetUtcNow());
+
+    private TokenSet ReadStore()
+    {
+        TokenSet? tokens;
+        try
+        {
+            tokens = store.Read(connectionName);
+        }
+        catch (System.IO.InvalidDataException ex)
+        {
+            throw new ConnectionException(
+                ConnectionErrorIds.TokenMissing, ConnectionErrorKind.InvalidData, ex.Message + " (New-CCConnection -Force replaces it.)", connectionName, ex);
+        }
+
+        return tokens ?? throw new ConnectionException(
+            ConnectionErrorIds.TokenMissing, ConnectionErrorKind.NotFound,
+            $"Connection '{connectionName}' has no stored tokens (they may belong to another user account, or were deleted). Run New-CCConnection -Force to sign in again.",
+            connectionName);
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ConstantContactExport.Engine.Http;
+
+/// <summary>
+/// Sends a GET again after a 5xx or a dropped connection, twice at most, after a short jittered pause, when
+/// the request's context asks for it (<see cref="ApiRequestContext.RetryTransientGets"/>: Test-CCConnection
+/// does). A GET changes nothing, so a second try is always safe; requests that change something (imports) are
+/// not retried here but by the import code, which knows how to check whether the first try took effect.
+/// </summary>
+internal sealed class TransientGetRetryHandler : DelegatingHandler
+{
+    public const int MaxRetries = 2;
+
+    private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(500);
+
+    private readonly TimeProvider time;
+    private readonly Random random;
+
+    public TransientGetRetryHandler(TimeProvider time, Random random)
+    {
+        this.time = time;
+        this.random = random;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Method != HttpMethod.Get || ApiRequestContext.Of(request) is not { RetryTransientGets: true })
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (int retry = 0; ; retry++)
+        {
+            string reason;
+            try
+            {
+                HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (!IsTransient(response.StatusCode) || retry == MaxRetries)
+                {
+                    return response;
+                }
+
+                reason = $"HTTP {(int)response.StatusCode}";
+                response.Dispose();
+            }
+            catch (HttpRequestException) when (retry < MaxRetries && !cancellationToken.IsCancellationRequested)
+            {
+                reason = "a dropped connection";
+            }
+
+            TimeSpan pause = Pause(retry);
+            ApiRequestContext.Of(request)?.Write(string.Format(
+                CultureInfo.InvariantCulture, "GET {0}: retry {1} of {2} after {3}, in {4:0} ms.",
+                RequestRoute.Of(request), retry + 1, MaxRetries, reason, pause.TotalMilliseconds));
+            await time.Delay(pause, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>500 ms, then 1 s, each between half and the whole of it ("equal jitter"), so many clients spread out.</summary>
+    private TimeSpan Pause(int retry)
+    {
+        double full = BaseDelay.TotalMilliseconds * Math.Pow(2, retry);
+        double share;
+        lock (random)
+        {
+            share = random.NextDouble();
+        }
+
+        return TimeSpan.FromMilliseconds((full / 2) + (share * full / 2));
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ConstantContactExport.Engine.Runs;
+using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Exports;
+using ConstantContactExport.Hosting;
+
+namespace ConstantContactExport.Commands;
+
+/// <summary>
+/// <para type="synopsis">Gets the runs of exports, from their journals; -Refresh asks Constant Contact about activities not yet finished.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "CCExportRun", DefaultParameterSetName = ByExportSet)]
+[OutputType(typeof(CCExportRun))]
+public sealed class GetCCExportRunCommand : AsyncPSCmdlet
+{
+    private const string ByExportSet = "ByExport";
+    private const string ByIdSet = "ById";
+
+    /// <summary><para type="description">The export whose runs to get; wildcards allowed. All exports by default.</para></summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByExportSet)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Alias("ExportName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "*";
+
+    /// <summary><para type="description">The run to get.</para></summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RunId { get; set; }
+
+    /// <summary><para type="description">How many of each export's latest runs to get (1 by default).</para></summary>
+    [Parameter(ParameterSetName = ByExportSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int Last { get; set; } = 1;
+
+    /// <summary><para type="description">Ask Constant Contact about activities that have not finished, and complete the counts.</para></summary>
+    [Parameter]
+    public SwitchParameter Refresh { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        StoragePaths paths = StoragePaths.FromEnvironment();
+        var store = new RunStore(paths);
+        IEnumerable<RunStatus> runs;
+        if (RunId is not null)
+        {
+            RunStatus? status = LoadOrWarn(store, RunId);
+            if (status is null)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no run '{RunId}'."), "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
+                return;
+            }
+
+            runs = new[] { status };
+        }
+        else
+        {
+            var wildcard = WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
+            runs = store.RunIds()
+                .Select(id => LoadOrWarn(store, id))
+                .Where(s => s is not null && wildcard.IsMatch(s.Manifest.ExportName))
+                .GroupBy(s => s!.Manifest.ExportName, StringComparer.OrdinalIgnoreCase)
+                .SelectMany(g => g.OrderByDescending(s => s!.Manifest.RunId, StringComparer.Ordinal).Take(Last))
+                .Select(s => s!);
+        }
+
+        foreach (RunStatus status in runs)
+        {
+            WriteObject(CCExportRun.From(Refresh && status.PendingActivities().Any() ? RefreshRun(paths, status) : status));
+        }
+    }
+
+    private RunStatus RefreshRun(StoragePaths paths, RunStatus status)
+    {
+        ExportRun? run;
+        try
+        {
+            run = ExportRun.OpenForResume(paths, status.Manifest.ExportName, status.Manifest.RunId, TimeProvider.System);
+        }
+        catch (ExportRunningException)
+        {
+            WriteWarning($"The export '{status.Manifest.ExportName}' is running now; run {status.Manifest.RunId} is shown as its journal stands.");
+            return status;
+        }
+
+        using (run)
+        {
+            if (run is null)
+            {
+                return status;
+            }
+
+            ConnectionSession session = ExportConnections.Resolve(this, status.Manifest.Connection, paths);
+            using var api = ExportConnections.OpenApi(session, LogVerbose);
+            Run(ct => run.RefreshAsync(api, ct));
+            return run.Status;
+        }
+    }
+
+    private RunStatus? LoadOrWarn(RunStore store, string runId)
+    {
+        try
+        {
+            return store.Load(runId);
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or System.IO.InvalidDataException or System.Text.Json.JsonException or ArgumentException)
+        {
+            WriteError(new ErrorRecord(ex, "RunUnreadable", ErrorCategory.ReadError, runId));
+            return null;
+        }
+    }
+}

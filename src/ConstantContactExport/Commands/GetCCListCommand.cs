@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ConstantContactExport.Engine.Api;
+using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Exports;
+using ConstantContactExport.Hosting;
+
+namespace ConstantContactExport.Commands;
+
+/// <summary>
+/// <para type="synopsis">Gets the account's contact lists (id, name, members), so that nobody has to open the web app to find a list id.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "CCList")]
+[OutputType(typeof(CCList))]
+public sealed class GetCCListCommand : AsyncPSCmdlet
+{
+    /// <summary><para type="description">List names to show; wildcards allowed. All by default.</para></summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = { "*" };
+
+    /// <summary><para type="description">The connection (a name or a connection object); the default connection when omitted.</para></summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public ConnectionPipeBind? Connection { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, StoragePaths.FromEnvironment());
+        string connection = session.Connection.Name;
+        using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
+        IReadOnlyList<ContactListInfo> lists = Run(ct => api.GetListsAsync(ct));
+        var patterns = Array.ConvertAll(Name, n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase));
+        foreach (ContactListInfo list in lists)
+        {
+            if (Array.Exists(patterns, p => p.IsMatch(list.Name)))
+            {
+                WriteObject(new CCList { ListId = list.ListId, Name = list.Name, MembershipCount = list.MembershipCount, Connection = connection });
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Connections;
+
+/// <summary>
+/// <para type="synopsis">Gets the saved Constant Contact connections.</para>
+/// <para type="description">Reads the connection files (no network). Shows when each access token expires, never a token.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "CCConnection")]
+[OutputType(typeof(CCConnection))]
+public sealed class GetCCConnectionCommand : PSCmdlet
+{
+    /// <summary><para type="description">Names of connections to get; wildcards allowed. All connections by default.</para></summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        StoragePaths paths = StoragePaths.FromEnvironment();
+        var store = new ConnectionStore(paths);
+        var tokens = new TokenStore(paths);
+        IReadOnlyList<ConnectionInfo> all = store.List(WriteWarning);
+        foreach (string pattern in Name ?? new[] { "*" })
+        {
+            var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+            List<ConnectionInfo> matches = all.Where(c => wildcard.IsMatch(c.Name)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                WriteError(new ErrorRecord(
+                    new ConnectionException(ConnectionErrorIds.ConnectionNotFound, ConnectionErrorKind.NotFound,
+                        $"There is no connection named '{pattern}' in '{paths.Connections}'."),
+                    ConnectionErrorIds.ConnectionNotFound, ErrorCategory.ObjectNotFound, pattern));
+                continue;
+            }
+
+            foreach (ConnectionInfo connection in matches)
+            {
+                WriteObject(new CCConnection(connection, ExpiresOn(tokens, connection.Name)));
+            }
+        }
+    }
+
+    private DateTimeOffset? ExpiresOn(TokenStore tokens, string name)
+    {
+        try
+        {
+            return tokens.Read(name)?.ExpiresOn;
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            // Another user's connection, or a damaged token file: the connection is still worth listing.
+            WriteVerbose($"The tokens of connection '{name}' cannot be read: {ex.Message}");
+            return null;
+        }
+    }
+}

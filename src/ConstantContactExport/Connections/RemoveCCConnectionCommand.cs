@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ConstantContactExport.Engine.Auth;
+using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Hosting;
+
+namespace ConstantContactExport.Connections;
+
+/// <summary>
+/// <para type="synopsis">Removes a saved connection: revokes its token where the server allows, deletes its secrets and its file.</para>
+/// <para type="description">
+/// Refuses while a saved export uses the connection, unless -Force. When the authorization server cannot revoke
+/// the refresh token, a warning says so and the local secrets are deleted all the same.
+/// </para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "CCConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
+public sealed class RemoveCCConnectionCommand : AsyncPSCmdlet
+{
+    /// <summary><para type="description">Connection names or objects.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Name")]
+    public ConnectionPipeBind[] Connection { get; set; } = Array.Empty<ConnectionPipeBind>();
+
+    /// <summary><para type="description">Removes the connection even though saved exports use it (they will fail until given another connection).</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        StoragePaths paths = StoragePaths.FromEnvironment();
+        var store = new ConnectionStore(paths);
+        foreach (ConnectionPipeBind bind in Connection)
+        {
+            try
+            {
+                Remove(paths, store, store.Get(bind.Name));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteError(ErrorRecords.From(ex, bind.Name, "RemoveConnectionFailed"));
+            }
+        }
+    }
+
+    private void Remove(StoragePaths paths, ConnectionStore store, ConnectionInfo connection)
+    {
+        IReadOnlyList<string> exports = ExportReferences.Using(paths, connection.Name, WriteWarning);
+        if (exports.Count > 0 && !Force)
+        {
+            WriteError(new ErrorRecord(
+                new ConnectionException(ConnectionErrorIds.ConnectionInUse, ConnectionErrorKind.ResourceBusy,
+                    $"Connection '{connection.Name}' is used by the export(s) {string.Join(", ", exports)}. Point them at another connection "
+                    + "(Set-CCExport -Connection), remove them, or use -Force to remove the connection anyway."),
+                ConnectionErrorIds.ConnectionInUse, ErrorCategory.ResourceBusy, connection.Name));
+            return;
+        }
+
+        if (!ShouldProcess($"Connection '{connection.Name}' ({connection.DisplayName}, {connection.ApiBaseUri})", "Remove"))
+        {
+            return;
+        }
+
+        ConnectionSession session = RunspaceConnections.Current.SessionFor(connection, paths);
+        try
+        {
+            if (!Run(ct => session.RevokeAsync(LogVerbose, ct)))
+            {
+                WriteWarning($"The authorization server did not revoke the refresh token of '{connection.Name}' (it has no revocation endpoint, or there was no token). "
+                    + "It stays valid until it expires unused; to cut access now, remove the application's access in your Constant Contact account.");
+            }
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteWarning($"Could not revoke the refresh token of '{connection.Name}': {ex.Message} The local secrets are deleted all the same.");
+        }
+
+        Run(async ct =>
+        {
+            using (await CrossProcessLock.AcquireAsync(ConnectionSession.LockPathFor(paths, connection.Name), TokenManager.DefaultLockTimeout, TimeProvider.System, ct).ConfigureAwait(false))
+            {
+                session.TokenStore.Delete(connection.Name);
+                store.Delete(connection.Name);
+            }
+        });
+        RunspaceConnections.Current.Forget(connection.Name, paths);
+        WriteVerbose($"Connection '{connection.Name}' removed.");
+    }
+}

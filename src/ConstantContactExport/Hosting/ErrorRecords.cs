@@ -1,0 +1,71 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Net.Http;
+using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Http;
+
+namespace ConstantContactExport.Hosting;
+
+/// <summary>
+/// Exceptions to error records with a stable ErrorId and the category an admin filters on (a 429 is
+/// LimitsExceeded, a refused token AuthenticationError). The message is the exception's, which never holds a
+/// token (see ConstantContactApiException and SecretRedactor).
+/// </summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord From(Exception exception, object? target, string fallbackErrorId)
+    {
+        switch (exception)
+        {
+            case ConnectionException connection:
+                return new ErrorRecord(connection, connection.ErrorId, Category(connection.Kind), connection.Target ?? target);
+            case ConstantContactApiException api:
+                (string id, ErrorCategory category) = Classify(api);
+                return new ErrorRecord(api, id, category, target);
+            case HttpRequestException:
+                return new ErrorRecord(exception, "ApiUnreachable", ErrorCategory.ConnectionError, target);
+            case OperationCanceledException:
+                return new ErrorRecord(exception, "ApiTimeout", ErrorCategory.OperationTimeout, target);
+            case TimeoutException:
+                return new ErrorRecord(exception, "OperationTimeout", ErrorCategory.OperationTimeout, target);
+            case UnauthorizedAccessException:
+                return new ErrorRecord(exception, "StorageAccessDenied", ErrorCategory.PermissionDenied, target);
+            case IOException:
+                return new ErrorRecord(exception, "StorageError", ErrorCategory.WriteError, target);
+            case ArgumentException:
+                return new ErrorRecord(exception, fallbackErrorId, ErrorCategory.InvalidArgument, target);
+            case PlatformNotSupportedException:
+                return new ErrorRecord(exception, "PlatformNotSupported", ErrorCategory.NotImplemented, target);
+            default:
+                return new ErrorRecord(exception, fallbackErrorId, ErrorCategory.NotSpecified, target);
+        }
+    }
+
+    private static (string ErrorId, ErrorCategory Category) Classify(ConstantContactApiException api) => api.StatusCode switch
+    {
+        400 when api.ErrorKey is "invalid_grant" => ("AuthorizationFailed", ErrorCategory.AuthenticationError),
+        401 => ("ApiUnauthorized", ErrorCategory.AuthenticationError),
+        403 => ("ApiForbidden", ErrorCategory.PermissionDenied),
+        404 => ("ApiNotFound", ErrorCategory.ObjectNotFound),
+        409 => ("ApiConflict", ErrorCategory.ResourceExists),
+        429 when api.ErrorKey == "quota_exceeded" => ("ApiQuotaExceeded", ErrorCategory.QuotaExceeded),
+        429 => ("ApiRateLimited", ErrorCategory.LimitsExceeded),
+        >= 500 => ("ApiServerError", ErrorCategory.ConnectionError),
+        _ => ("ApiError", ErrorCategory.InvalidOperation),
+    };
+
+    private static ErrorCategory Category(ConnectionErrorKind kind) => kind switch
+    {
+        ConnectionErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        ConnectionErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        ConnectionErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
+        ConnectionErrorKind.SecurityError => ErrorCategory.SecurityError,
+        ConnectionErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
+        ConnectionErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        ConnectionErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+        ConnectionErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        ConnectionErrorKind.InvalidData => ErrorCategory.InvalidData,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

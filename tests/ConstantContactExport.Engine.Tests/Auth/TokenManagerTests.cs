@@ -1,0 +1,221 @@
+using System;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Auth;
+using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Tests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConstantContactExport.Engine.Tests.Auth;
+
+public sealed class TokenManagerTests
+{
+    private static readonly Uri AuthBase = new("https://authz.example.test/oauth2/default/v1");
+
+    private static TokenManager Manager(TempHome home, FakeTokenServer server, TimeProvider time, FakeHttpHandler? handler = null)
+    {
+        handler ??= server.Handler();
+        var http = new HttpClient(handler);
+        var gate = new TokenRequestGate(time, TimeSpan.Zero);
+        return new TokenManager(
+            "Prod",
+            new TokenStore(home.Paths),
+            secret => new OAuthClient(http, new OAuthEndpoints(AuthBase), "client-1", secret, gate, time),
+            ConnectionSession.LockPathFor(home.Paths, "Prod"),
+            time);
+    }
+
+    private static TokenSet Seed(TempHome home, FakeTokenServer server, DateTimeOffset issuedOn, TimeSpan lifetime)
+    {
+        var tokens = new TokenSet(server.IssueAccessToken(), server.IssueRefreshToken(), issuedOn, issuedOn + lifetime, "contact_data offline_access", null);
+        new TokenStore(home.Paths).Write("Prod", tokens);
+        return tokens;
+    }
+
+    [Fact]
+    public async Task Uses_the_stored_token_while_it_is_fresh()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer();
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(24));
+        TokenManager manager = Manager(home, server, time);
+
+        time.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(seeded.AccessToken, await manager.GetAccessTokenAsync(null, CancellationToken.None));
+        Assert.Equal(0, server.RefreshRequests);
+    }
+
+    [Theory]
+    [InlineData(86_400, 300)]  // a day: 5 minutes ahead
+    [InlineData(3_600, 300)]   // an hour: still 5 minutes
+    [InlineData(1_200, 120)]   // 20 minutes: a tenth, 2 minutes
+    [InlineData(5, 0.5)]       // the sandbox's --token-lifetime 5: half a second
+    public async Task Refreshes_ahead_of_expiry_by_five_minutes_or_a_tenth_of_the_lifetime(int lifetimeSeconds, double marginSeconds)
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer(lifetimeSeconds: lifetimeSeconds);
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromSeconds(lifetimeSeconds));
+        TokenManager manager = Manager(home, server, time);
+
+        time.Advance(TimeSpan.FromSeconds(lifetimeSeconds - marginSeconds) - TimeSpan.FromMilliseconds(10));
+        Assert.Equal(seeded.AccessToken, await manager.GetAccessTokenAsync(null, CancellationToken.None));
+        Assert.Equal(0, server.RefreshRequests);
+
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        string fresh = await manager.GetAccessTokenAsync(null, CancellationToken.None);
+        Assert.NotEqual(seeded.AccessToken, fresh);
+        Assert.Equal(1, server.RefreshRequests);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(lifetimeSeconds), manager.ExpiresOn);
+    }
+
+    [Fact]
+    public async Task Saves_the_rotated_refresh_token_before_handing_out_the_access_token()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer(rotating: true);
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
+        TokenManager manager = Manager(home, server, time);
+        time.Advance(TimeSpan.FromMinutes(58));
+
+        string access = await manager.GetAccessTokenAsync(null, CancellationToken.None);
+
+        TokenSet stored = new TokenStore(home.Paths).Read("Prod")!;
+        Assert.Equal(access, stored.AccessToken);
+        Assert.NotEqual(seeded.RefreshToken, stored.RefreshToken);
+        Assert.Equal(server.Issued.Last(t => t.StartsWith("refresh-", StringComparison.Ordinal)), stored.RefreshToken);
+    }
+
+    [Fact]
+    public async Task A_long_lived_refresh_token_is_kept_when_the_server_sends_none()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer(rotating: false);
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
+        TokenManager manager = Manager(home, server, time);
+        time.Advance(TimeSpan.FromHours(2));
+
+        await manager.GetAccessTokenAsync(null, CancellationToken.None);
+        Assert.Equal(seeded.RefreshToken, new TokenStore(home.Paths).Read("Prod")!.RefreshToken);
+    }
+
+    [Fact]
+    public async Task A_rejected_token_is_refreshed_even_before_its_expiry()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer();
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(24));
+        TokenManager manager = Manager(home, server, time);
+
+        string fresh = await manager.RefreshAfterRejectionAsync(seeded.AccessToken, null, CancellationToken.None);
+        Assert.NotEqual(seeded.AccessToken, fresh);
+        Assert.Equal(1, server.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_rejected_token_that_another_process_replaced_already_costs_no_request()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer();
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(24));
+        TokenManager manager = Manager(home, server, time);
+        Assert.Equal(seeded.AccessToken, await manager.GetAccessTokenAsync(null, CancellationToken.None));
+
+        // "Another process" refreshes and saves.
+        TokenSet other = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(24));
+        string used = await manager.RefreshAfterRejectionAsync(seeded.AccessToken, null, CancellationToken.None);
+
+        Assert.Equal(other.AccessToken, used);
+        Assert.Equal(0, server.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_refused_refresh_token_is_a_clear_error_without_the_token()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer();
+        var dead = new TokenSet("access-dead-0123456789abcdef0123456789abcdef", "refresh-dead-0123456789abcdef0123456789abcdef", time.GetUtcNow().AddHours(-2), time.GetUtcNow().AddHours(-1), null, null);
+        new TokenStore(home.Paths).Write("Prod", dead);
+        TokenManager manager = Manager(home, server, time);
+
+        var error = await Assert.ThrowsAsync<ConnectionException>(() => manager.GetAccessTokenAsync(null, CancellationToken.None));
+        Assert.Equal(ConnectionErrorIds.RefreshTokenRejected, error.ErrorId);
+        Assert.DoesNotContain(dead.RefreshToken, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("New-CCConnection", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_stored_tokens_is_a_clear_error()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider();
+        var error = await Assert.ThrowsAsync<ConnectionException>(() => Manager(home, new FakeTokenServer(), time).GetAccessTokenAsync(null, CancellationToken.None));
+        Assert.Equal(ConnectionErrorIds.TokenMissing, error.ErrorId);
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_in_one_process_share_one_refresh()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer();
+        Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
+        TokenManager manager = Manager(home, server, time);
+        time.Advance(TimeSpan.FromHours(1));
+
+        string[] tokens = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => manager.GetAccessTokenAsync(null, CancellationToken.None))));
+        Assert.Single(tokens.Distinct());
+        Assert.Equal(1, server.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task Two_processes_refreshing_at_once_spend_the_rotating_refresh_token_once()
+    {
+        // Two managers over one store and one lock file stand for two processes. Real time, since the loser
+        // waits for the lock in real time.
+        using var home = new TempHome();
+        var server = new FakeTokenServer(rotating: true);
+        TokenSet seeded = Seed(home, server, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1));
+        TokenManager first = Manager(home, server, TimeProvider.System);
+        TokenManager second = Manager(home, server, TimeProvider.System);
+        server.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        Task<string> a = Task.Run(() => first.GetAccessTokenAsync(null, CancellationToken.None));
+        Task<string> b = Task.Run(() => second.GetAccessTokenAsync(null, CancellationToken.None));
+        await Task.Delay(500);
+        server.Hold.SetResult();
+        string[] tokens = await Task.WhenAll(a, b).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(tokens[0], tokens[1]);
+        Assert.Equal(1, server.RefreshRequests);
+        Assert.Equal(0, server.InvalidGrants);
+        Assert.NotEqual(seeded.RefreshToken, new TokenStore(home.Paths).Read("Prod")!.RefreshToken);
+    }
+
+    [Fact]
+    public async Task The_token_request_gate_spaces_requests_a_second_apart()
+    {
+        var time = new FakeTimeProvider();
+        var gate = new TokenRequestGate(time, TokenRequestGate.DefaultSpacing);
+        await gate.WaitTurnAsync(CancellationToken.None);
+        Task second = gate.WaitTurnAsync(CancellationToken.None);
+        Task third = gate.WaitTurnAsync(CancellationToken.None);
+
+        time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.False(second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(third.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1100));
+        await third.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+}

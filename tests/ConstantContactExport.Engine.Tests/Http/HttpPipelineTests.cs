@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.RateLimiting;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Auth;
+using ConstantContactExport.Engine.Http;
+using ConstantContactExport.Engine.Tests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConstantContactExport.Engine.Tests.Http;
+
+public sealed class HttpPipelineTests
+{
+    private static readonly Uri ApiBase = new("https://api.example.test/v3");
+
+    /// <summary>Hands out "token-1", "token-2"... counting refreshes.</summary>
+    private sealed class CountingTokens : IAccessTokenSource
+    {
+        private int serial = 1;
+
+        public int Refreshes { get; private set; }
+
+        public string Current => $"token-{serial}-0123456789abcdef0123456789abcdef";
+
+        public Task<string> GetAccessTokenAsync(Action<string>? log, CancellationToken cancellationToken) => Task.FromResult(Current);
+
+        public Task<string> RefreshAfterRejectionAsync(string rejectedToken, Action<string>? log, CancellationToken cancellationToken)
+        {
+            Refreshes++;
+            serial++;
+            return Task.FromResult(Current);
+        }
+    }
+
+    private static RateLimiter NoLimit(Uri _) => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1000, QueueLimit = 0 });
+
+    private static (HttpClient Client, ConcurrentQueue<string> Log) Client(FakeHttpHandler server, IAccessTokenSource tokens, TimeProvider? time = null, bool retryGets = false)
+    {
+        var pipeline = new HttpPipeline(time ?? TimeProvider.System, () => server, NoLimit, new Random(1));
+        var log = new ConcurrentQueue<string>();
+        return (pipeline.CreateApiClient(ApiBase, new ApiRequestContext(tokens, log.Enqueue, ApiBase, retryGets)), log);
+    }
+
+    [Fact]
+    public async Task Sends_the_bearer_token_and_logs_each_request_without_it()
+    {
+        var tokens = new CountingTokens();
+        var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.OK, """{"organization_name":"Acme"}"""));
+        var (client, log) = Client(server, tokens);
+
+        using HttpResponseMessage response = await client.GetAsync("account/summary?email=ada%40example.com");
+
+        RecordedRequest request = Assert.Single(server.Requests);
+        Assert.Equal("Bearer " + tokens.Current, request.Authorization);
+        Assert.Equal("https://api.example.test/v3/account/summary?email=ada%40example.com", request.Uri.AbsoluteUri);
+        string line = Assert.Single(log);
+        Assert.StartsWith("GET /v3/account/summary?email=... -> 200 OK (", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.Current, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("ada", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_401_refreshes_once_and_sends_again()
+    {
+        var tokens = new CountingTokens();
+        var server = new FakeHttpHandler(request => request.Authorization!.Contains("token-1-", StringComparison.Ordinal)
+            ? FakeHttpHandler.Json(HttpStatusCode.Unauthorized, """{"error_key":"unauthorized","error_message":"Unauthorized"}""")
+            : FakeHttpHandler.Json(HttpStatusCode.OK, "{}"));
+        var (client, _) = Client(server, tokens);
+
+        using HttpResponseMessage response = await client.PostAsync("activities/contacts_json_import", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, tokens.Refreshes);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.Equal("{}", r.Body));
+    }
+
+    [Fact]
+    public async Task A_401_resends_a_file_body_from_its_start()
+    {
+        // The import API streams its bodies from files: the resend after a refresh must carry the whole body again.
+        string path = System.IO.Path.GetTempFileName();
+        try
+        {
+            await System.IO.File.WriteAllTextAsync(path, """{"import_data":[{"email":"ada@example.com"}],"list_ids":["x"]}""");
+            var tokens = new CountingTokens();
+            var server = new FakeHttpHandler(request => request.Authorization!.Contains("token-1-", StringComparison.Ordinal)
+                ? FakeHttpHandler.Json(HttpStatusCode.Unauthorized, "{}")
+                : FakeHttpHandler.Json(HttpStatusCode.Created, "{}"));
+            var (client, _) = Client(server, tokens);
+
+            using var file = new System.IO.FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.Read);
+            using HttpResponseMessage response = await client.PostAsync("activities/contacts_json_import", new StreamContent(file));
+
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(2, server.Requests.Count);
+            string expected = await System.IO.File.ReadAllTextAsync(path);
+            Assert.All(server.Requests, r => Assert.Equal(expected, r.Body));
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_401_is_an_error_without_the_token()
+    {
+        var tokens = new CountingTokens();
+        var server = new FakeHttpHandler(request => FakeHttpHandler.Json(HttpStatusCode.Unauthorized,
+            $$"""{"error_key":"unauthorized","error_message":"Token {{request.Authorization!.Substring(7)}} is not valid"}"""));
+        var (client, _) = Client(server, tokens);
+
+        using HttpResponseMessage response = await client.GetAsync("account/summary");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        ConstantContactApiException error = await ConstantContactApiException.FromResponseAsync(response, TimeProvider.System);
+        Assert.Equal(401, error.StatusCode);
+        Assert.Equal("unauthorized", error.ErrorKey);
+        Assert.Equal(1, tokens.Refreshes);
+        Assert.DoesNotContain("token-2-", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("token-1-", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_come_back_as_they_are_and_become_typed_exceptions_on_request()
+    {
+        var server = new FakeHttpHandler(_ => FakeHttpHandler.Json((HttpStatusCode)429, """{"error_key":"quota_exceeded","error_message":"Limit Exceeded"}"""));
+        var (client, _) = Client(server, new CountingTokens());
+
+        HttpResponseMessage response = await client.PostAsync("activities/contacts_json_import", new StringContent("{}"));
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        var error = await Assert.ThrowsAsync<ConstantContactApiException>(() => response.EnsureApiSuccessAsync(TimeProvider.System));
+        Assert.Equal(429, error.StatusCode);
+        Assert.Equal("quota_exceeded", error.ErrorKey);
+        Assert.Equal("POST", error.Method);
+        Assert.Equal("/v3/activities/contacts_json_import", error.Route);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_GET_is_tried_again_after_a_5xx_or_a_dropped_connection_with_jittered_pauses()
+    {
+        var time = new FakeTimeProvider();
+        int calls = 0;
+        var server = new FakeHttpHandler(_ => ++calls switch
+        {
+            1 => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, "{}"),
+            2 => throw new HttpRequestException("Connection reset by peer"),
+            _ => FakeHttpHandler.Json(HttpStatusCode.OK, "{}"),
+        });
+        var (client, log) = Client(server, new CountingTokens(), time, retryGets: true);
+
+        Task<HttpResponseMessage> get = client.GetAsync("account/summary");
+        for (int i = 0; i < 200 && !get.IsCompleted; i++)
+        {
+            await Task.Delay(1);
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        using HttpResponseMessage response = await get;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, calls);
+        Assert.Equal(2, log.Count(l => l.Contains("retry", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Gives_up_after_two_retries()
+    {
+        var time = new FakeTimeProvider();
+        var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.InternalServerError, """[{"error_key":"server_error","error_message":"Oops"}]"""));
+        var (client, _) = Client(server, new CountingTokens(), time, retryGets: true);
+
+        Task<HttpResponseMessage> get = client.GetAsync("account/summary");
+        for (int i = 0; i < 200 && !get.IsCompleted; i++)
+        {
+            await Task.Delay(1);
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        using HttpResponseMessage response = await get;
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GETs_are_not_retried_unless_the_caller_asks()
+    {
+        // The import API has retry rules of its own; attempts must not multiply.
+        var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, "{}"));
+        var (client, _) = Client(server, new CountingTokens());
+
+        using HttpResponseMessage response = await client.GetAsync("activities");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_POST_is_never_retried_here()
+    {
+        var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, "{}"));
+        var (client, _) = Client(server, new CountingTokens(), retryGets: true);
+
+        using HttpResponseMessage response = await client.PostAsync("activities/contacts_json_import", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_request_without_a_connection_is_refused()
+    {
+        var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.OK, "{}"));
+        var pipeline = new HttpPipeline(TimeProvider.System, () => server, NoLimit);
+        using HttpClient bare = pipeline.CreateApiClient(ApiBase, new ApiRequestContext(null, null, ApiBase));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bare.GetAsync("account/summary"));
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task The_shared_limiter_keeps_to_four_requests_a_second()
+    {
+        // Real time: System.Threading.RateLimiting replenishes on its own timer.
+        RateLimiter limiter = ApiRateLimiters.Create();
+        var sent = new ConcurrentQueue<long>();
+        var watch = Stopwatch.StartNew();
+        var server = new FakeHttpHandler(_ =>
+        {
+            // When the request leaves the pipeline: what the server would count.
+            sent.Enqueue(watch.ElapsedMilliseconds);
+            return FakeHttpHandler.Json(HttpStatusCode.OK, "{}");
+        });
+        var pipeline = new HttpPipeline(TimeProvider.System, () => server, _ => limiter);
+        var tokens = new CountingTokens();
+        using HttpClient first = pipeline.CreateApiClient(ApiBase, new ApiRequestContext(tokens, null, ApiBase));
+        using HttpClient second = pipeline.CreateApiClient(ApiBase, new ApiRequestContext(tokens, null, ApiBase));
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            using HttpResponseMessage response = await (i % 2 == 0 ? first : second).GetAsync("account/summary");
+        }));
+
+        // One at once, then one each 250 ms: the tenth no sooner than 2.25 s in.
+        Assert.True(watch.ElapsedMilliseconds >= 2200, $"10 requests took {watch.ElapsedMilliseconds} ms");
+        long[] times = sent.OrderBy(t => t).ToArray();
+        for (int i = 0; i + 4 < times.Length; i++)
+        {
+            // No five requests within one second, however the server counts its four a second.
+            Assert.True(times[i + 4] - times[i] >= 900, $"requests {i}..{i + 4} within {times[i + 4] - times[i]} ms");
+        }
+    }
+}
