@@ -26,11 +26,13 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
     [Alias("ExportName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string Name { get; set; } = "*";
 
     /// <summary><para type="description">The run to get.</para></summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.RunIdCompleter))]
     public string? RunId { get; set; }
 
     /// <summary><para type="description">How many of each export's latest runs to get (1 by default).</para></summary>

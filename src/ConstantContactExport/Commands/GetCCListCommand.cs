@@ -20,10 +20,12 @@ public sealed class GetCCListCommand : AsyncPSCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ListNameCompleter))]
     public string[] Name { get; set; } = { "*" };
 
     /// <summary><para type="description">The connection (a name or a connection object); the default connection when omitted.</para></summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }
 
     protected override void ProcessRecord()

@@ -48,6 +48,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResumeSet)]
     [ValidateNotNullOrEmpty]
     [Alias("ExportName")]
+    [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string? Name { get; set; }
 
     /// <summary><para type="description">Profiles: any objects with an email property (Import-Csv rows, hashtables, AD users, database rows).</para></summary>
@@ -99,6 +100,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     /// <summary><para type="description">With -Resume: the run to continue.</para></summary>
     [Parameter(ParameterSetName = ResumeSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.RunIdCompleter))]
     public string? RunId { get; set; }
 
     private bool NameGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Name));

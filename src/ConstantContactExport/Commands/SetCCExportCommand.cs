@@ -26,10 +26,12 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ExportName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary><para type="description">The connection (a name or a connection object). Required for a new export.</para></summary>
     [Parameter(Position = 1)]
+    [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }
 
     /// <summary><para type="description">The target lists' ids (UUIDs), 1 to 50.</para></summary>
@@ -42,6 +44,7 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     [Parameter]
     [ValidateCount(1, 50)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ListNameCompleter))]
     public string[]? ListName { get; set; }
 
     /// <summary><para type="description">Create the lists named by -ListName that do not exist.</para></summary>

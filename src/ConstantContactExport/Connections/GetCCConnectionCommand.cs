@@ -19,6 +19,7 @@ public sealed class GetCCConnectionCommand : PSCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

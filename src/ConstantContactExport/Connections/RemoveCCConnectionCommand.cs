@@ -22,6 +22,7 @@ public sealed class RemoveCCConnectionCommand : AsyncPSCmdlet
     /// <summary><para type="description">Connection names or objects.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind[] Connection { get; set; } = Array.Empty<ConnectionPipeBind>();
 
     /// <summary><para type="description">Removes the connection even though saved exports use it (they will fail until given another connection).</para></summary>

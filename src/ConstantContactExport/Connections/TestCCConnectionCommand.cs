@@ -20,6 +20,7 @@ public sealed class TestCCConnectionCommand : AsyncPSCmdlet
 {
     /// <summary><para type="description">A connection name or object; the session's default connection when left out.</para></summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
+    [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }
 
     protected override void ProcessRecord()
