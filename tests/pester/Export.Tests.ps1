@@ -137,7 +137,8 @@ Describe 'Invoke-CCExport' {
         ($rejected | Where-Object { $_.FullyQualifiedErrorId -like 'NotAProfile*' }).TargetObject | Should -Contain 17
 
         $members = Get-SandboxListMember $Sandbox $export.ListIds[0] | Sort-Object { $_.email_address.address }
-        $members.email_address.address | Should -Be @('Ada@example.com', 'datarow@example.com', 'grace@example.com', 'typed@example.com')
+        # ForEach-Object: member enumeration would find Array.Address(int) instead of the property.
+        $members | ForEach-Object { $_.email_address.address } | Should -Be @('Ada@example.com', 'datarow@example.com', 'grace@example.com', 'typed@example.com')
         $ada = $members[0]
         $ada.first_name | Should -Be 'Ada'
         $ada.last_name | Should -Be 'Lovelace'
@@ -207,15 +208,19 @@ Describe 'Invoke-CCExport' {
         $env:CC_EXPORT_BATCH_CONTACTS = '100'
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddCommand('Import-Module').AddArgument((Get-TestModulePath)).AddStatement().
-                AddCommand('Invoke-CCExport').AddParameter('Name', 'stoppable').AddParameter('Path', $csv).AddParameter('ErrorAction', 'SilentlyContinue')
+            $null = $ps.AddScript({
+                    param($ModulePath, $Csv)
+                    Import-Module $ModulePath
+                    Invoke-CCExport -Name stoppable -Path $Csv -ErrorAction SilentlyContinue
+                }).AddArgument((Get-TestModulePath)).AddArgument($csv)
             $async = $ps.BeginInvoke()
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             do {
                 Start-Sleep -Milliseconds 100
                 $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Recurse -Filter journal.jsonl | Select-String '"Submitted"' -ErrorAction SilentlyContinue
             } until (@($journal).Count -ge 3 -or [datetime]::UtcNow -gt $deadline)
-            $ps.Stop()
+            $ps.Stop()   # what Ctrl+C does: StopProcessing on the running cmdlet
+            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
         }
         finally {
             $ps.Dispose()
