@@ -39,10 +39,10 @@ try {
     Import-Module $ModulePath
 
     Step 'New-CCConnection (device flow; the sandbox approves at once)'
-    $connection = New-CCConnection -Name demo -ClientId $sandboxInfo.clientId `
+    $connection = New-CCConnection -Name demo -ClientId $sandboxInfo.clientId -PassThru `
         -ApiBaseUri $sandboxInfo.apiBaseUri -AuthBaseUri $sandboxInfo.authBaseUri -AcceptDataPrivacyNotice
     $connection | Format-List Name, ApiBaseUri, CreatedBy, ExportUsers, TokenExpiresOn | Out-Host
-    Test-CCConnection -Connection demo | Format-Table | Out-Host
+    Test-CCConnection -Connection demo | Format-List | Out-Host
 
     Step 'Set-CCExport: target list (created), mapping, segment'
     $export = Set-CCExport -Name newsletter -Connection demo -ListName 'Newsletter subscribers' -CreateList `

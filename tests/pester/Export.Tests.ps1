@@ -137,7 +137,8 @@ Describe 'Invoke-CCExport' {
         ($rejected | Where-Object { $_.FullyQualifiedErrorId -like 'NotAProfile*' }).TargetObject | Should -Contain 17
 
         $members = Get-SandboxListMember $Sandbox $export.ListIds[0] | Sort-Object { $_.email_address.address }
-        $members.email_address.address | Should -Be @('Ada@example.com', 'datarow@example.com', 'grace@example.com', 'typed@example.com')
+        # ForEach-Object: member enumeration would find Array.Address(int) instead of the property.
+        $members | ForEach-Object { $_.email_address.address } | Should -Be @('Ada@example.com', 'datarow@example.com', 'grace@example.com', 'typed@example.com')
         $ada = $members[0]
         $ada.first_name | Should -Be 'Ada'
         $ada.last_name | Should -Be 'Lovelace'
@@ -146,6 +147,39 @@ Describe 'Invoke-CCExport' {
         $members[2].first_name | Should -Be 'Grace'
         $members[3].first_name | Should -Be '42'
         $members[3].last_name | Should -Be '01/02/2020 00:00:00'
+    }
+
+    It 'reads typed objects from other modules (an AD user with mail and group names)' {
+        if (-not ('CcePester.FakeAdUser' -as [type])) {
+            Add-Type -TypeDefinition 'namespace CcePester { public sealed class FakeAdUser { public string mail { get; set; } public string GivenName { get; set; } public string Surname { get; set; } public string[] MemberOf { get; set; } } }'
+        }
+        $export = Set-CCExport -Name ad-users -Connection sandbox -ListName 'AD users' -CreateList -EmailField EmailAddress -FirstNameField givenname `
+            -LastNameField SURNAME -Segment Staff -SegmentField memberof -PassThru
+        # The definition names EmailAddress; these objects have 'mail': a second export maps it.
+        $export = Set-CCExport -Name ad-users -EmailField Mail -PassThru
+        $users = foreach ($i in 1..3) {
+            [CcePester.FakeAdUser]@{ mail = "user$i@example.com"; GivenName = "Given$i"; Surname = "Sur$i"; MemberOf = @('All', $(if ($i -ne 2) { 'Staff' } else { 'Contractors' })) }
+        }
+        $run = $users | Invoke-CCExport -Name ad-users
+        $run.InputCount | Should -Be 3
+        $run.OutOfSegmentCount | Should -Be 1
+        $run.SubmittedCount | Should -Be 2
+        $members = Get-SandboxListMember $Sandbox $export.ListIds[0] | Sort-Object { $_.email_address.address }
+        $members | ForEach-Object { "$($_.email_address.address) $($_.first_name) $($_.last_name)" } |
+            Should -Be @('user1@example.com Given1 Sur1', 'user3@example.com Given3 Sur3')
+    }
+
+    It 'refuses a user the connection does not list as an export user' {
+        $null = New-CCConnection -Name restricted -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice
+        Set-CCExport -Name restricted-export -Connection restricted -ListName Restricted -CreateList -EmailField Email -Segment s
+        $file = Join-Path $TestHome 'connections/restricted.json'
+        $json = Get-Content $file -Raw | ConvertFrom-Json
+        # A connection someone else made (the creator is always an export user), listing only themselves.
+        $json.CreatedBy = 'someone-else'
+        $json.ExportUsers = @('someone-else')
+        $json | ConvertTo-Json -Depth 5 | Set-Content $file
+        { @{ Email = 'a@example.com' } | Invoke-CCExport -Name restricted-export -Segment s } | Should -Throw -ErrorId 'ExportUserNotAllowed,*'
+        Get-CCExportRun -Name restricted-export | Should -BeNullOrEmpty
     }
 
     It 'sends nothing under -WhatIf' {
@@ -207,15 +241,19 @@ Describe 'Invoke-CCExport' {
         $env:CC_EXPORT_BATCH_CONTACTS = '100'
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddCommand('Import-Module').AddArgument((Get-TestModulePath)).AddStatement().
-                AddCommand('Invoke-CCExport').AddParameter('Name', 'stoppable').AddParameter('Path', $csv).AddParameter('ErrorAction', 'SilentlyContinue')
+            $null = $ps.AddScript({
+                    param($ModulePath, $Csv)
+                    Import-Module $ModulePath
+                    Invoke-CCExport -Name stoppable -Path $Csv -ErrorAction SilentlyContinue
+                }).AddArgument((Get-TestModulePath)).AddArgument($csv)
             $async = $ps.BeginInvoke()
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             do {
                 Start-Sleep -Milliseconds 100
                 $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Recurse -Filter journal.jsonl | Select-String '"Submitted"' -ErrorAction SilentlyContinue
             } until (@($journal).Count -ge 3 -or [datetime]::UtcNow -gt $deadline)
-            $ps.Stop()
+            $ps.Stop()   # what Ctrl+C does: StopProcessing on the running cmdlet
+            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
         }
         finally {
             $ps.Dispose()

@@ -50,6 +50,8 @@ Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out
         Set-Content -Path $scriptFile -Value $script
         $process = [Environment]::ProcessPath
         $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { [System.Reflection.Assembly]::GetEntryAssembly().Location })
+        $importedBefore = (Get-SandboxState $Sandbox).imported_contacts_total
+        $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue).Name
         $env:CC_EXPORT_BATCH_CONTACTS = '100'
         try {
             $child = Start-Process -FilePath $process -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $scriptFile)) -PassThru
@@ -58,8 +60,10 @@ Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out
         $deadline = [datetime]::UtcNow.AddSeconds(90)
         do {
             Start-Sleep -Milliseconds 50
-            $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Recurse -Filter journal.jsonl -ErrorAction SilentlyContinue |
-                Sort-Object LastWriteTime | Select-Object -Last 1
+            $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue |
+                Where-Object Name -NotIn $earlierRuns |
+                ForEach-Object { Get-Item (Join-Path $_.FullName 'journal.jsonl') -ErrorAction SilentlyContinue } |
+                Select-Object -First 1
             $submitted = if ($journal) { @(Select-String -Path $journal.FullName -Pattern '"Type":"Submitted"').Count } else { 0 }
             $staged = $journal -and (Select-String -Path $journal.FullName -Pattern '"Type":"Staged"' -Quiet)
             $batches = if ($staged) { [int]((Select-String -Path $journal.FullName -Pattern '"BatchCount":(\d+)').Matches[0].Groups[1].Value) } else { 0 }
@@ -76,6 +80,8 @@ Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out
         $run.State | Should -Be 'Completed'
         ($run.ActivityIds | Sort-Object -Unique).Count | Should -Be $run.BatchCount
         $run.ImportedCount | Should -Be $expected.SubmittedCount
+        # What the sandbox imported across every activity, the killed process's included: no batch twice.
+        ((Get-SandboxState $Sandbox).imported_contacts_total - $importedBefore) | Should -Be $expected.SubmittedCount
     }
 }
 

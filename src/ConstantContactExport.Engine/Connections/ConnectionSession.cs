@@ -30,7 +30,13 @@ public sealed class ConnectionSession
         Tokens = new TokenManager(connection.Name, TokenStore, CreateOAuthClient, LockPathFor(paths, connection.Name), this.pipeline.Time);
     }
 
-    public ConnectionInfo Connection { get; }
+    public ConnectionInfo Connection { get; private set; }
+
+    /// <summary>
+    /// Takes the connection as its file now says (export users, display name), keeping the tokens: a session
+    /// lives as long as its runspace, and an admin may edit the file meanwhile.
+    /// </summary>
+    internal void Refresh(ConnectionInfo current) => Connection = current;
 
     public StoragePaths Paths { get; }
 

@@ -52,6 +52,7 @@ internal sealed class RunspaceConnections
         {
             if (sessions.TryGetValue(key, out ConnectionSession? session) && SameConnection(session.Connection, info))
             {
+                session.Refresh(info);
                 return session;
             }
 
