@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Connections;
@@ -34,6 +36,7 @@ public sealed class GetCCListCommand : AsyncPSCmdlet
         string connection = session.Connection.Name;
         using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
         IReadOnlyList<ContactListInfo> lists = Run(ct => api.GetListsAsync(ct));
+        SaveForCompletion(connection, lists);
         var patterns = Array.ConvertAll(Name, n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase));
         foreach (ContactListInfo list in lists)
         {
@@ -41,6 +44,19 @@ public sealed class GetCCListCommand : AsyncPSCmdlet
             {
                 WriteObject(new CCList { ListId = list.ListId, Name = list.Name, MembershipCount = list.MembershipCount, Connection = connection });
             }
+        }
+    }
+
+    /// <summary>Keeps the names for Tab completion, which never calls the network; a cache that cannot be written only costs completion.</summary>
+    private void SaveForCompletion(string connection, IReadOnlyList<ContactListInfo> lists)
+    {
+        try
+        {
+            new ListNameCache(StoragePaths.FromEnvironment()).Save(connection, lists.Select(l => l.Name));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteVerbose($"The list names were not cached for completion: {ex.Message}");
         }
     }
 }

@@ -45,7 +45,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter(Position = 0, ParameterSetName = PipelineSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LiteralPathSet)]
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResumeSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResumeSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ExportName")]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
@@ -146,6 +146,21 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ResumeSet)
+        {
+            // One resume a record: Get-CCExportRun -Name x | Invoke-CCExport -Resume binds each run's ExportName and RunId.
+            try
+            {
+                ResumeRun();
+            }
+            finally
+            {
+                ReleaseRun();
+            }
+
+            return;
+        }
+
         if (ParameterSetName != PipelineSet)
         {
             return;
@@ -177,11 +192,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     {
         try
         {
-            if (ParameterSetName == ResumeSet)
-            {
-                ResumeRun();
-            }
-            else if (run is not null)
+            if (run is not null)
             {
                 FinishRun();
             }
