@@ -92,7 +92,7 @@ public sealed partial class ConstantContactApi
                 }
             }
 
-            (string? key, string? message) = ApiErrorBody.Read(body);
+            (string? key, string? message) = FirstError(body);
             if (status == 429 && key == "quota_exceeded")
             {
                 throw new QuotaExceededException();

@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
+using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Sending;
 
 namespace ConstantContactExport.Engine.Api;
@@ -96,7 +97,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                     return ActivityJson.Parse(doc.RootElement);
                 }
 
-                (string? key, string? message) = ApiErrorBody.Read(body);
+                (string? key, string? message) = FirstError(body);
                 if (status == 429)
                 {
                     switch (key)
@@ -140,6 +141,13 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
 
     public void Dispose() => owned?.Dispose();
 
+    /// <summary>The first error of a body in any of Constant Contact's shapes (the key is what the decisions branch on).</summary>
+    private static (string? Key, string? Message) FirstError(string? body)
+    {
+        IReadOnlyList<ApiErrorDetail> errors = ApiErrorParser.Parse(body, reasonPhrase: null);
+        return errors.Count > 0 ? (errors[0].ErrorKey, errors[0].ErrorMessage) : (null, null);
+    }
+
     /// <summary>GET with the retry rules.</summary>
     private async Task<JsonDocument> GetJsonAsync(string relative, CancellationToken cancellationToken) =>
         (await GetJsonAsync(relative, notFoundIsNull: false, cancellationToken).ConfigureAwait(false))!;
@@ -164,7 +172,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                     return JsonDocument.Parse(body);
                 }
 
-                (string? key, string? message) = ApiErrorBody.Read(body);
+                (string? key, string? message) = FirstError(body);
                 if (status == 429 && key == "quota_exceeded")
                 {
                     throw new QuotaExceededException();
