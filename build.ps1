@@ -112,7 +112,7 @@ function Invoke-HelpBuild {
     # Offline help from docs/en-US, checked against the built cmdlets. A fresh pwsh loads the assembly, so this
     # process never holds it; the generator fails the build when a cmdlet or parameter has no description.
     $pwsh = Get-PwshCommand
-    $helpArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'build/New-MamlHelp.ps1'),
+    $helpArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'src/Help/New-MamlHelp.ps1'),
         '-ModuleFolder', $ModuleOut, '-DocsPath', (Join-Path $RepoRoot 'docs'))
     & $pwsh[0] @helpArgs | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "The help was not generated (exit code $LASTEXITCODE); see the problems above." }
