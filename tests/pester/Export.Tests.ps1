@@ -238,6 +238,7 @@ Describe 'Invoke-CCExport' {
         $export = New-Export -Name stoppable
         $csv = Join-Path $TestHome 'stoppable.csv'
         $expected = New-SampleCsv -Path $csv -Count 3000 -Seed 17
+        $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
         $env:CC_EXPORT_BATCH_CONTACTS = '100'
         $ps = [powershell]::Create()
         try {
@@ -250,7 +251,10 @@ Describe 'Invoke-CCExport' {
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             do {
                 Start-Sleep -Milliseconds 100
-                $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Recurse -Filter journal.jsonl | Select-String '"Submitted"' -ErrorAction SilentlyContinue
+                # Only this run's journal: the earlier tests' runs have Submitted lines too.
+                $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object Name -NotIn $earlierRuns |
+                    ForEach-Object { Get-Item (Join-Path $_.FullName 'journal.jsonl') -ErrorAction SilentlyContinue } |
+                    Select-String '"Submitted"' -ErrorAction SilentlyContinue
             } until (@($journal).Count -ge 3 -or [datetime]::UtcNow -gt $deadline)
             $ps.Stop()   # what Ctrl+C does: StopProcessing on the running cmdlet
             try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }

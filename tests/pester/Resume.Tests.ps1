@@ -74,7 +74,7 @@ Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out
 
         $before = Get-CCExportRun -Name resumable
         $before.State | Should -BeIn 'Sending', 'Staging'
-        $run = $before | Invoke-CCExport -Resume
+        $run = Invoke-CCExport -Name resumable -Resume
         $run.RunId | Should -Be $before.RunId
         $run.SubmittedCount | Should -Be $expected.SubmittedCount
         $run.State | Should -Be 'Completed'

@@ -45,7 +45,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter(Position = 0, ParameterSetName = PipelineSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LiteralPathSet)]
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResumeSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResumeSet)]
     [ValidateNotNullOrEmpty]
     [Alias("ExportName")]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
@@ -148,7 +148,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     {
         if (ParameterSetName == ResumeSet)
         {
-            // One resume a record: Get-CCExportRun -Name x | Invoke-CCExport -Resume binds each run's ExportName and RunId.
+            // Resume binds nothing from the pipeline: a piped export object must choose the pipeline set.
             try
             {
                 ResumeRun();
