@@ -79,8 +79,11 @@ function Get-SampleCsv {
 }
 
 Write-Host "> dotnet build $project -c Release" -ForegroundColor DarkGray
-$benchDll = & dotnet build $project -c Release --nologo -v q -clp:ErrorsOnly -getProperty:TargetPath
+& dotnet build $project -c Release --nologo -v q -clp:ErrorsOnly
 if ($LASTEXITCODE -ne 0) { throw "Building the benchmarks failed with exit code $LASTEXITCODE." }
+# Asked apart from the build: with -getProperty the SDK only evaluates the project and builds nothing.
+$benchDll = & dotnet msbuild $project -p:Configuration=Release -nologo -getProperty:TargetPath
+if ($LASTEXITCODE -ne 0) { throw "Reading the benchmarks' TargetPath failed with exit code $LASTEXITCODE." }
 $benchDll = ($benchDll | Select-Object -Last 1).Trim()
 
 $failed = $false
