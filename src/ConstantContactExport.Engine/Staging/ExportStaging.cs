@@ -61,6 +61,9 @@ public sealed class ExportStaging : IDisposable
     /// <inheritdoc cref="ProfilePipeline.Add"/>
     public ProfileOutcome Add(ProfileRecord record, out ProfileIssue? issue) => Pipeline.Add(record, out issue);
 
+    /// <inheritdoc cref="ProfilePipeline.ExpectMore"/>
+    public void ExpectMore(long profiles) => Pipeline.ExpectMore(profiles);
+
     /// <summary>Closes the last body and the reject report; returns what was staged.</summary>
     public StagingResult Complete()
     {

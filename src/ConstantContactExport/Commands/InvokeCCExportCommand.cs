@@ -325,8 +325,14 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         System.Text.Encoding? encoding = ParseEncoding();
         var mapping = run!.Staging.Mapping;
         var required = new[] { mapping.EmailField };
+        long totalBytes = files.Sum(FileLength);
+        long bytesDone = 0;
+        bool sized = false;
         foreach (string file in files)
         {
+            long length = FileLength(file);
+            long bytesBefore = bytesDone;
+            bytesDone += length;
             CsvProfileReader reader;
             try
             {
@@ -350,7 +356,6 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                     WriteWarning($"The file '{file}' has no column '{missing}'; profiles from it give no value for it.");
                 }
 
-                long length = new FileInfo(file).Length;
                 var fileRecord = run.Staging.NewRecord();
                 while (reader.Read(fileRecord))
                 {
@@ -360,6 +365,15 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                         WriteRejected(issue!, RejectTarget(fileRecord, mapping.EmailIndex));
                     }
 
+                    if (!sized && reader.BytesRead >= SizingSampleBytes)
+                    {
+                        // How many profiles are coming: the files' remaining bytes at the bytes a record so far. The
+                        // duplicate check then makes room once instead of growing through every size on the way.
+                        sized = true;
+                        long bytesSoFar = bytesBefore + reader.BytesRead;
+                        run.Staging.ExpectMore((long)((totalBytes - bytesSoFar) / ((double)bytesSoFar / run.Staging.Ledger.InputCount)));
+                    }
+
                     ReportStaging(file, reader.BytesRead, length);
                     if (StopToken.IsCancellationRequested)
                     {
@@ -367,6 +381,21 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>The input read before the profiles still to come are estimated from it.</summary>
+    private const long SizingSampleBytes = 1 << 20;
+
+    private static long FileLength(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
         }
     }
 
