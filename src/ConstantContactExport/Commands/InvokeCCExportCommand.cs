@@ -327,7 +327,6 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         var required = new[] { mapping.EmailField };
         long totalBytes = files.Sum(FileLength);
         long bytesDone = 0;
-        bool sized = false;
         foreach (string file in files)
         {
             long length = FileLength(file);
@@ -365,15 +364,9 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                         WriteRejected(issue!, RejectTarget(fileRecord, mapping.EmailIndex));
                     }
 
-                    if (!sized && reader.BytesRead >= SizingSampleBytes)
-                    {
-                        // How many profiles are coming: the files' remaining bytes at the bytes a record so far. The
-                        // duplicate check then makes room once instead of growing through every size on the way.
-                        sized = true;
-                        long bytesSoFar = bytesBefore + reader.BytesRead;
-                        run.Staging.ExpectMore((long)((totalBytes - bytesSoFar) / ((double)bytesSoFar / run.Staging.Ledger.InputCount)));
-                    }
-
+                    // From the bytes a profile so far the staging estimates how many are coming, and sizes the
+                    // duplicate check for them once instead of growing it through every size on the way.
+                    run.Staging.NoteBytesRead(bytesBefore + reader.BytesRead, totalBytes);
                     ReportStaging(file, reader.BytesRead, length);
                     if (StopToken.IsCancellationRequested)
                     {
@@ -383,9 +376,6 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
             }
         }
     }
-
-    /// <summary>The input read before the profiles still to come are estimated from it.</summary>
-    private const long SizingSampleBytes = 1 << 20;
 
     private static long FileLength(string file)
     {
