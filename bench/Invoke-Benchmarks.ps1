@@ -48,44 +48,22 @@ $env:DOTNET_NOLOGO = '1'
 
 $RepoRoot = (Resolve-Path $RepoRoot).ProviderPath
 $artifacts = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { Join-Path $RepoRoot 'artifacts' }
-$dataFolder = New-Item -ItemType Directory -Path (Join-Path $artifacts 'bench-data') -Force
+$dataFolder = Join-Path $artifacts 'bench-data'
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
 $generator = Join-Path $RepoRoot 'docs/demo/New-SampleProfileCsv.ps1'
 $project = Join-Path $RepoRoot 'bench/ConstantContactExport.Benchmarks/ConstantContactExport.Benchmarks.csproj'
 
-function Get-SampleCsv {
-    # The CSV of $Count profiles and the generator's counts, from the cache when the same generator made them.
-    param([int] $Count)
-    $generatorHash = (Get-FileHash $generator -Algorithm SHA256).Hash.Substring(0, 12).ToLowerInvariant()
-    $csv = Join-Path $dataFolder "profiles-$Count-seed$Seed.csv"
-    $counts = "$csv.json"
-    if ((Test-Path $csv) -and (Test-Path $counts)) {
-        $cached = Get-Content $counts -Raw | ConvertFrom-Json
-        if ($cached.Generator -eq $generatorHash -and (Get-Item $csv).Length -eq $cached.Bytes) {
-            return [pscustomobject]@{ Path = $csv; Counts = $counts }
-        }
-    }
-
-    Write-Host "Writing $Count sample profiles (seed $Seed) to $csv" -ForegroundColor DarkGray
-    # Under a temporary name first: a run stopped half way leaves no truncated file that looks cached.
-    $partial = "$csv.partial"
-    $ledger = & $generator -Path $partial -Count $Count -Seed $Seed
-    Move-Item $partial $csv -Force
-    [ordered]@{
-        InputCount = $ledger.InputCount; OutOfSegmentCount = $ledger.OutOfSegmentCount; InvalidCount = $ledger.InvalidCount
-        DuplicateCount = $ledger.DuplicateCount; SubmittedCount = $ledger.SubmittedCount
-        Generator = $generatorHash; Seed = $Seed; Bytes = (Get-Item $csv).Length
-    } | ConvertTo-Json | Set-Content $counts
-    return [pscustomobject]@{ Path = $csv; Counts = $counts }
-}
-
 Write-Host "> dotnet build $project -c Release" -ForegroundColor DarkGray
-$benchDll = & dotnet build $project -c Release --nologo -v q -clp:ErrorsOnly -getProperty:TargetPath
+& dotnet build $project -c Release --nologo -v q -clp:ErrorsOnly
 if ($LASTEXITCODE -ne 0) { throw "Building the benchmarks failed with exit code $LASTEXITCODE." }
+# Asked apart from the build: with -getProperty the SDK only evaluates the project and builds nothing.
+$benchDll = & dotnet msbuild $project -p:Configuration=Release -nologo -getProperty:TargetPath
+if ($LASTEXITCODE -ne 0) { throw "Reading the benchmarks' TargetPath failed with exit code $LASTEXITCODE." }
 $benchDll = ($benchDll | Select-Object -Last 1).Trim()
 
 $failed = $false
 $results = foreach ($size in @(100000, $Profiles) | Sort-Object -Unique) {
-    $sample = Get-SampleCsv -Count $size
+    $sample = Get-SampleCsv -Count $size -DataFolder $dataFolder -Generator $generator -Seed $Seed
     $benchArgs = @('pipeline', '--csv', $sample.Path, '--runs', $Runs, '--expect-json', $sample.Counts)
     if ($Breakdown -and $size -eq $Profiles) { $benchArgs += '--breakdown' }
     Write-Host "> dotnet $(Split-Path $benchDll -Leaf) $($benchArgs -join ' ')" -ForegroundColor DarkGray

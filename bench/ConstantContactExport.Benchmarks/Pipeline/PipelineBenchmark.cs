@@ -131,9 +131,11 @@ internal static class PipelineBenchmark
         using (CsvProfileReader reader = CsvProfileReader.Open(csvPath, mapping.SourceFields, new[] { mapping.EmailField }))
         {
             ProfileRecord record = staging.NewRecord();
+            long length = new FileInfo(csvPath).Length;
             while (reader.Read(record))
             {
                 staging.Add(record, out _);
+                staging.NoteBytesRead(reader.BytesRead, length);
             }
         }
 

@@ -16,10 +16,14 @@ public sealed class ExportStaging : IDisposable
     public const string BatchFolderName = "batches";
     public const string RejectFileName = "rejects.csv";
 
+    /// <summary>Input read before the rest of it is estimated (<see cref="NoteBytesRead"/>): some 12,000 rows of a typical file.</summary>
+    public const long SizingSampleBytes = 1 << 20;
+
     private readonly RejectReportWriter rejects;
     private readonly ImportBatchWriter batches;
     private readonly DirectoryBatchSink sink;
     private bool completed;
+    private bool sized;
 
     /// <param name="mapping">The export's mapping and segments.</param>
     /// <param name="listIds">The lists every contact goes to (1 to 50).</param>
@@ -60,6 +64,29 @@ public sealed class ExportStaging : IDisposable
 
     /// <inheritdoc cref="ProfilePipeline.Add"/>
     public ProfileOutcome Add(ProfileRecord record, out ProfileIssue? issue) => Pipeline.Add(record, out issue);
+
+    /// <summary>
+    /// Says how far through its input the staging is, for input of a known size (CSV files): once
+    /// <see cref="SizingSampleBytes"/> have been read, the profiles still to come are estimated from the bytes a
+    /// profile so far, and the duplicate check makes room for them in one step (<see cref="ProfilePipeline.ExpectMore"/>).
+    /// Cheap enough to call after every profile.
+    /// </summary>
+    /// <param name="bytesRead">Bytes of the input read so far (all files).</param>
+    /// <param name="totalBytes">Bytes of the whole input.</param>
+    public void NoteBytesRead(long bytesRead, long totalBytes)
+    {
+        if (sized || bytesRead < SizingSampleBytes)
+        {
+            return;
+        }
+
+        sized = true;
+        long profiles = Ledger.InputCount;
+        if (profiles > 0 && totalBytes > bytesRead)
+        {
+            Pipeline.ExpectMore((long)((totalBytes - bytesRead) / ((double)bytesRead / profiles)));
+        }
+    }
 
     /// <summary>Closes the last body and the reject report; returns what was staged.</summary>
     public StagingResult Complete()

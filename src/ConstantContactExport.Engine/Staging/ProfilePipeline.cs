@@ -46,6 +46,9 @@ public sealed class ProfilePipeline
 
     public ExportLedger Ledger { get; } = new();
 
+    /// <summary>Bytes held by the duplicate check's table (tests, benchmarks).</summary>
+    internal long DuplicateTableBytes => duplicates.AllocatedBytes;
+
     /// <summary>Decides one profile and sends it where it belongs.</summary>
     /// <param name="record">The profile; it may be reused by the caller once this returns.</param>
     /// <param name="issue">Why it is Invalid, for the caller's error record.</param>
@@ -64,6 +67,25 @@ public sealed class ProfilePipeline
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// Says that about <paramref name="profiles"/> more profiles are coming (for a file: its remaining bytes over
+    /// the bytes a record so far), so that the duplicate check makes room for them in one step instead of growing
+    /// through every size in between, whose outgrown tables would swell the peak memory until a full collection.
+    /// Only a hint: the table still grows if more come.
+    /// </summary>
+    public void ExpectMore(long profiles)
+    {
+        long seen = Ledger.InputCount;
+        if (seen == 0 || profiles <= 0)
+        {
+            return;
+        }
+
+        // The share of profiles that reached the duplicate check so far, and a tenth more for an uneven file.
+        double share = Math.Min(1.0, 1.1 * (Ledger.DuplicateCount + Ledger.SubmittedCount) / seen);
+        duplicates.EnsureCapacity(duplicates.Count + (long)(profiles * share));
     }
 
     /// <summary>Closes the last import body and flushes the reject report.</summary>

@@ -338,8 +338,13 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         System.Text.Encoding? encoding = ParseEncoding();
         var mapping = run!.Staging.Mapping;
         var required = new[] { mapping.EmailField };
+        long totalBytes = files.Sum(FileLength);
+        long bytesDone = 0;
         foreach (string file in files)
         {
+            long length = FileLength(file);
+            long bytesBefore = bytesDone;
+            bytesDone += length;
             CsvProfileReader reader;
             try
             {
@@ -363,7 +368,6 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                     WriteWarning($"The file '{file}' has no column '{missing}'; profiles from it give no value for it.");
                 }
 
-                long length = new FileInfo(file).Length;
                 var fileRecord = run.Staging.NewRecord();
                 while (reader.Read(fileRecord))
                 {
@@ -373,6 +377,9 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                         WriteRejected(issue!, RejectTarget(fileRecord, mapping.EmailIndex));
                     }
 
+                    // From the bytes a profile so far the staging estimates how many are coming, and sizes the
+                    // duplicate check for them once instead of growing it through every size on the way.
+                    run.Staging.NoteBytesRead(bytesBefore + reader.BytesRead, totalBytes);
                     ReportStaging(file, reader.BytesRead, length);
                     if (StopToken.IsCancellationRequested)
                     {
@@ -380,6 +387,18 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                     }
                 }
             }
+        }
+    }
+
+    private static long FileLength(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
         }
     }
 

@@ -53,7 +53,38 @@ public sealed class SegmentAndDuplicateTests
         }
 
         Assert.Equal(1_000_000, dedupe.Count);
-        // 16 bytes of hash and a flag a slot, at most 2^21 slots for a million: 34 MiB, against ~100 MiB of strings.
+        // 16 bytes of hash a slot; grown by doubling, 2,097,152 slots for a million: 32 MiB, against ~100 MiB of strings.
         Assert.True(dedupe.AllocatedBytes <= 36 * 1024 * 1024, $"{dedupe.AllocatedBytes} bytes");
+    }
+
+    [Fact]
+    public void A_table_sized_up_front_holds_what_it_was_asked_for_without_growing()
+    {
+        var dedupe = new EmailDeduplicator();
+        Assert.True(dedupe.Add("first@example.com"));
+        dedupe.EnsureCapacity(1_000_000);
+        long sized = dedupe.AllocatedBytes;
+        Assert.True(sized <= 22_000_000, $"{sized} bytes");
+        Assert.False(dedupe.Add("FIRST@example.com"));
+        for (int i = 1; i < 1_000_000; i++)
+        {
+            Assert.True(dedupe.Add($"person{i}@example.com"));
+        }
+
+        Assert.False(dedupe.Add("person999999@EXAMPLE.com"));
+        Assert.Equal(sized, dedupe.AllocatedBytes);
+        Assert.Equal(1_000_000, dedupe.Count);
+
+        // Asking for less changes nothing; more addresses than asked for still fit (the table grows).
+        dedupe.EnsureCapacity(10);
+        Assert.Equal(sized, dedupe.AllocatedBytes);
+        for (int i = 0; i < 100_000; i++)
+        {
+            Assert.True(dedupe.Add($"more{i}@example.com"));
+        }
+
+        Assert.Equal(1_100_000, dedupe.Count);
+        Assert.True(dedupe.AllocatedBytes > sized);
+        Assert.False(dedupe.Add(" MORE99999@example.com "));
     }
 }

@@ -56,6 +56,34 @@ public sealed class ProfilePipelineTests
     }
 
     [Fact]
+    public void Expecting_more_profiles_sizes_the_duplicate_check_once_for_the_share_that_reaches_it()
+    {
+        var pipeline = new ProfilePipeline(Mapping, null, new ImportBatchWriter(ListIds, new MemoryBatchSink()), null);
+        for (int i = 0; i < 100; i++)
+        {
+            // Half in segment: half of what comes is expected to reach the duplicate check.
+            pipeline.Add(Record(i, $"p{i}@example.com", i % 2 == 0 ? "VIP" : "Other"), out _);
+        }
+
+        long before = pipeline.DuplicateTableBytes;
+        pipeline.ExpectMore(200_000);
+        long sized = pipeline.DuplicateTableBytes;
+
+        // 50 held + 55% of 200,000 (a tenth to spare), at three quarters full, 16 bytes a slot: about 2.3 MB.
+        Assert.InRange(sized, 110_050 * 16 * 4 / 3, (110_050 * 16 * 4 / 3) + 80);
+        Assert.True(sized > before);
+        for (int i = 100; i < 200_100; i++)
+        {
+            pipeline.Add(Record(i, $"p{i}@example.com", i % 2 == 0 ? "VIP" : "Other"), out _);
+        }
+
+        pipeline.Add(Record(200_100, "P0@example.com", "VIP"), out _);
+        Assert.Equal(sized, pipeline.DuplicateTableBytes);
+        var ledger = pipeline.Ledger;
+        Assert.Equal((200_101L, 100_050L, 1L, 100_050L), (ledger.InputCount, ledger.OutOfSegmentCount, ledger.DuplicateCount, ledger.SubmittedCount));
+    }
+
+    [Fact]
     public void Whole_input_segment_overrides_the_property_and_no_segment_at_all_is_refused()
     {
         var sink = new MemoryBatchSink();
