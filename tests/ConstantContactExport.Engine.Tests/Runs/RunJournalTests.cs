@@ -127,6 +127,25 @@ public sealed class RunJournalTests
     }
 
     [Fact]
+    public void Run_folders_hold_personal_data_so_only_the_owner_may_enter_them()
+    {
+        // Staged bodies and the reject report carry every profile's address and fields.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var temp = new TempFolder();
+        var paths = new StoragePaths(temp.Path);
+        Directory.CreateDirectory(paths.Runs);
+        File.SetUnixFileMode(paths.Runs, (UnixFileMode)0x1ED); // 0755, as an older version or the umask left it
+        string folder = new RunStore(paths).Create(new RunManifest { RunId = RunStore.NewRunId(T0), ExportName = "news", StartedAt = T0 });
+        const UnixFileMode groupAndOthers = (UnixFileMode)0x3F;
+        Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(paths.Runs) & groupAndOthers);
+        Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(folder) & groupAndOthers);
+    }
+
+    [Fact]
     public void Run_ids_sort_by_time_and_refuse_paths()
     {
         Assert.True(string.CompareOrdinal(RunStore.NewRunId(T0), RunStore.NewRunId(T0.AddSeconds(1))) < 0);
