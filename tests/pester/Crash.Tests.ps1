@@ -14,8 +14,8 @@ BeforeDiscovery {
     $moments = 'staging', 'POST in flight', 'answer lost', 'between imports', 'polling'
     $script:Trials = for ($i = 0; $i -lt $scale.CrashTrials; $i++) {
         $seed = $scale.CrashSeedBase + $i
-        # Fixed seeds cover every moment in turn; the soak draws them.
-        $moment = if ($scale.Soak) { $moments[[System.Random]::new($seed).Next($moments.Count)] } else { $moments[$i % $moments.Count] }
+        # Every moment in turn, so that each is aimed at (the soak starts the turn at its seed); the seed draws the rest.
+        $moment = $moments[($i + $scale.CrashSeedBase) % $moments.Count]
         @{ Trial = $i + 1; Seed = $seed; Moment = $moment }
     }
 }
@@ -99,6 +99,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         $folder = $null
         $killed = $false
         $wasInFlight = $false
+        $wasLost = $false
         while (-not $child.Process.HasExited -and [datetime]::UtcNow -lt $deadline) {
             if (-not $folder) {
                 $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue | Where-Object Name -NotIn $earlier | Select-Object -First 1
@@ -113,10 +114,13 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
                     $wasInFlight = $inFlight
                     $fire -or ($shape -and $shape.Staged -and $shape.Submitted -eq $shape.BatchCount)
                 }
-                # A POST the sandbox carried out whose answer the child has not journaled (a lost answer being looked up).
+                # A POST the sandbox carried out whose answer the child has not journaled: a lost answer being looked up
+                # (seen twice, so not the few milliseconds between an answered POST and its journal line).
                 'answer lost' {
-                    ($shape -and $shape.InDoubt -and $shape.Sending -ge $after -and @(Get-ImportActivity $Sandbox $listId).Count -gt $shape.Submitted) -or
-                        ($shape -and $shape.Staged -and $shape.Submitted -eq $shape.BatchCount)
+                    $lost = $shape -and $shape.InDoubt -and $shape.Sending -ge $after -and @(Get-ImportActivity $Sandbox $listId).Count -gt $shape.Submitted
+                    $fire = $lost -and $wasLost
+                    $wasLost = $lost
+                    $fire -or ($shape -and $shape.Staged -and $shape.Submitted -eq $shape.BatchCount)
                 }
                 'between imports' { $shape -and $shape.Staged -and $shape.Submitted -ge [math]::Min($after, $shape.BatchCount) }
                 'polling' { $shape -and $shape.Staged -and $shape.Submitted -eq $shape.BatchCount }

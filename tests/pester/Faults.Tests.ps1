@@ -141,14 +141,14 @@ Describe 'Two processes exporting different exports over one connection' {
             $name = "concurrent-$side"
             $export = New-KnownExport -Name $name
             $csv = Join-Path $TestHome "$name.csv"
-            $known = New-KnownProfileCsv -Path $csv -Count 12000 -Seed ([int][char]$side) -Prefix "c$side"
+            $known = New-KnownProfileCsv -Path $csv -Count 8000 -Seed ([int][char]$side) -Prefix "c$side"
             $exports += [pscustomobject]@{ Name = $name; ListId = $export.ListIds[0]; Csv = $csv; Known = $known }
         }
         $before = Get-SandboxState $Sandbox
         $null = Set-SandboxFaults -Sandbox $Sandbox -Rate 0.15 -Seed 11
         try {
             foreach ($e in $exports) {
-                $children += Start-ChildPwsh -Environment @{ CC_EXPORT_BATCH_CONTACTS = '400' } -Script @"
+                $children += Start-ChildPwsh -Environment @{ CC_EXPORT_BATCH_CONTACTS = '300' } -Script @"
 Import-Module '$ModulePath'
 `$VerbosePreference = 'Continue'
 Invoke-CCExport -Name '$($e.Name)' -Path '$($e.Csv)' -ErrorAction SilentlyContinue *>&1 | ForEach-Object {
@@ -186,7 +186,7 @@ Invoke-CCExport -Name '$($e.Name)' -Path '$($e.Csv)' -ErrorAction SilentlyContin
         $faults = (Get-FaultCount $after).Values | Measure-Object -Sum
         $faultsBefore = (Get-FaultCount $before).Values | Measure-Object -Sum
         Write-Figures @{
-            Test = 'concurrency'; Processes = 2; Profiles = 24000; Submitted = $submitted
+            Test = 'concurrency'; Processes = 2; Profiles = 16000; Submitted = $submitted
             Requests = $after.requests_total - $before.requests_total; Faults = $faults.Sum - $faultsBefore.Sum
             Throttled = $after.throttled_responses - $before.throttled_responses; Lost = 0; SentTwice = 0
         }
