@@ -3,8 +3,9 @@
 # import carried out, the child still looking it up in GET /activities), between imports, or while polling.
 # The journal it leaves is whole up to its last line end; Invoke-CCExport -Resume completes the run; the list
 # holds every contact that was to be sent, once, field by field; the contacts imported over all activities (the
-# killed process's included) add up to SubmittedCount. The sandbox meanwhile holds 15% of requests for 1 s and
-# loses the answer to another 15% after carrying them out, so that kills land while a POST is in doubt.
+# killed process's included) add up to SubmittedCount. The sandbox meanwhile holds 30% of requests for 1 s or
+# loses the answer after carrying them out (only the one kind for the in-doubt moments), so that kills land while
+# a POST is in doubt.
 # The default run has 10 trials with fixed seeds; build.ps1 -Task Soak runs 16 with random ones (the seed is
 # printed; CCE_SOAK_SEED repeats it). See also Resume.Tests.ps1 (the first two kill trials, the daily quota).
 
@@ -85,7 +86,9 @@ Describe 'A pwsh killed with SIGKILL, then -Resume' {
         # Staging kills need a file that takes a moment to stage; the others need many small batches.
         $count, $batch = if ($Moment -eq 'staging') { 40000, 4000 } else { 800, 50 }
         $known = New-KnownProfileCsv -Path $csv -Count $count -Seed $Seed -Prefix $prefix
-        $null = Set-SandboxFaults -Sandbox $Sandbox -Rate 0.3 -Kinds 'slow', 'lost-response' -Seed $Seed -SlowMs 1000
+        # 30% of requests held 1 s or answered and then cut off: only the kind a moment aims at, for the in-doubt ones.
+        $kinds = switch ($Moment) { 'POST in flight' { , @('slow') } 'answer lost' { , @('lost-response') } default { , @('slow', 'lost-response') } }
+        $null = Set-SandboxFaults -Sandbox $Sandbox -Rate 0.3 -Kinds $kinds -Seed $Seed -SlowMs 1000
         $before = Get-SandboxState $Sandbox
         $earlier = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue).Name
 
@@ -94,7 +97,7 @@ Import-Module '$ModulePath'
 Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-Null
 "@
         # Watch the new run's journal; kill when the moment comes (every wait is bounded).
-        $after = switch ($Moment) { 'staging' { $random.Next(0, 120) } 'polling' { $random.Next(0, 400) } default { $random.Next(1, 9) } }
+        $after = switch ($Moment) { 'staging' { $random.Next(0, 120) } 'polling' { $random.Next(0, 400) } 'between imports' { $random.Next(1, 9) } default { $random.Next(1, 5) } }
         $deadline = [datetime]::UtcNow.AddSeconds(90)
         $folder = $null
         $killed = $false
