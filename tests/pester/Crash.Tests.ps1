@@ -182,6 +182,29 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         $script:Phases.Add($phase)
     }
 
+    It 'resumes a run killed before its journal existed (run.json only) by staging its file again' {
+        # The earliest kill: ExportRun.Start had written run.json and not yet opened the journal. Made by hand,
+        # since the window is a few microseconds wide.
+        $export = New-KnownExport -Name 'crash-early'
+        $csv = Join-Path $TestHome 'crash-early.csv'
+        $known = New-KnownProfileCsv -Path $csv -Count 500 -Seed 5 -Prefix 'early'
+        $runId = [DateTime]::UtcNow.ToString('yyyyMMdd-HHmmss') + '-e0e0e0'
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestHome "runs/$runId")
+        [ordered]@{
+            RunId = $runId; ExportName = 'crash-early'; Connection = 'sandbox'; ListIds = @($export.ListIds); StartedAt = [DateTimeOffset]::UtcNow.ToString('o')
+            StartedBy = [Environment]::UserName; RejectPath = (Join-Path $folder.FullName 'rejects.csv'); WhatIf = $false; MaxProfiles = 1000000; Sources = @($csv)
+        } | ConvertTo-Json | Set-Content (Join-Path $folder.FullName 'run.json')
+        $before = Get-SandboxState $Sandbox
+
+        $run = Invoke-CCExport -Name 'crash-early' -Resume -ErrorAction SilentlyContinue
+        $run.RunId | Should -Be $runId
+        $run.State | Should -Be 'Completed'
+        $run.SubmittedCount | Should -Be $known.Ledger.SubmittedCount
+        ((Get-SandboxState $Sandbox).imported_contacts_total - $before.imported_contacts_total) | Should -Be $run.SubmittedCount
+        Compare-ListMember -Sandbox $Sandbox -ListId $export.ListIds[0] -Expected $known.Expected -TierFieldId $TierId | Should -BeNullOrEmpty
+        Test-RunJournal -RunFolder $folder.FullName -Finished | Should -BeNullOrEmpty
+    }
+
     It 'killed the process at every kind of moment across the trials' {
         # The moments are timing: each trial aims at one and records where the kill landed. Across the trials
         # every kind must have happened, the dangerous one (an import carried out, its answer not yet journaled) included.

@@ -233,7 +233,9 @@ function Test-RunJournal {
     #>
     param([Parameter(Mandatory)] [string] $RunFolder, [switch] $Finished)
     $problems = [System.Collections.Generic.List[string]]::new()
-    $text = [System.IO.File]::ReadAllText((Join-Path $RunFolder 'journal.jsonl'))
+    # A run killed between writing run.json and opening its journal has none yet: nothing happened.
+    $path = Join-Path $RunFolder 'journal.jsonl'
+    $text = if (Test-Path $path) { [System.IO.File]::ReadAllText($path) } else { '' }
     $lines = $text.Split("`n")
     $sending = @{}
     $activityOf = @{}
