@@ -13,6 +13,9 @@
     Test     Build, then every xunit project, then Pester against the built module in a child pwsh.
              Prints the counts and fails when any test fails.
     Package  out/ConstantContactExport.<version>.nupkg through Publish-PSResource to a local repository.
+    Soak     Build, then the reliability suites at soak size (CCE_SOAK=1): the fault run on two random seeds with
+             smaller batches, 16 crash trials with random seeds, 20 pipeline-object fuzz runs, ten times the
+             engine's bad-input property cases. About 10 minutes; CCE_SOAK_SEED repeats a run. See docs/reliability.md.
     Demo     The main job, end to end on generated sample profiles.
     Bench    The benchmarks in bench/: the offline pipeline and BenchmarkDotNet (Invoke-Benchmarks.ps1), then the
              module and a hand-written baseline end to end against the sandbox (Invoke-EndToEnd.ps1, about 4
@@ -23,7 +26,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Soak', 'Package', 'Demo', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -121,10 +124,14 @@ function Invoke-HelpBuild {
 }
 
 function Invoke-XunitTests {
+    # -Filter: a dotnet test --filter expression, run in every project that has matching tests.
+    param([string] $Filter)
     $totals = @{ Passed = 0; Failed = 0; Skipped = 0 }
     foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'tests') -Filter '*.Tests.csproj' -Recurse) {
         Write-Host "== xunit: $($project.BaseName)" -ForegroundColor Cyan
-        $output = & dotnet test $project.FullName -c $Configuration --nologo 2>&1 | ForEach-Object { Write-Host $_; $_ }
+        $filterArgs = if ($Filter) { @('--filter', $Filter) } else { @() }
+        $output = & dotnet test $project.FullName -c $Configuration --nologo @filterArgs 2>&1 | ForEach-Object { Write-Host $_; $_ }
+        if ($Filter -and ($output -match 'No test matches the given testcase filter')) { continue }
         $exit = $LASTEXITCODE
         $summary = $output | Select-String -Pattern 'Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)' | Select-Object -Last 1
         if (-not $summary) {
@@ -141,19 +148,20 @@ function Invoke-XunitTests {
 }
 
 function Invoke-PesterTests {
+    param([string] $Filter = $PesterFilter)
     $pester = Join-Path (Get-NuGetPackagePath -Id 'Pester' -Version '5.7.1') 'tools/Pester.psd1'
     $resultFile = Join-Path $ArtifactsPath 'pester-result.json'
     New-Item -ItemType Directory -Path $ArtifactsPath -Force | Out-Null
     $runner = Join-Path $RepoRoot 'tests/pester/Invoke-PesterRun.ps1'
     $pwsh = Get-PwshCommand
-    Write-Host "== Pester: tests/pester ($PesterFilter)" -ForegroundColor Cyan
+    Write-Host "== Pester: tests/pester ($Filter)" -ForegroundColor Cyan
     # A stale result would pass for this run's when the child fails before writing one.
     Remove-Item $resultFile -ErrorAction SilentlyContinue
     # '-Filter:<value>' as one argument: PowerShell on Unix expands a native argument that matches file names,
     # so a bare '*' (the default) reached the child as the names of the repository's files.
     $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner,
         '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'),
-        "-Filter:$PesterFilter", '-ResultPath', $resultFile)
+        "-Filter:$Filter", '-ResultPath', $resultFile)
     # To the host: left in the output stream, the child's lines would become part of this function's result.
     & $pwsh[0] @pwshArgs | Out-Host
     $exit = $LASTEXITCODE
@@ -169,10 +177,38 @@ function Invoke-PesterTests {
 
 function Invoke-Test {
     Invoke-Build
-    $sum = @{ Passed = 0; Failed = 0; Skipped = 0 }
     $parts = @()
     if (-not $SkipXunit) { $parts += , @('xunit', (Invoke-XunitTests)) }
     if (-not $SkipPester) { $parts += , @('Pester', (Invoke-PesterTests)) }
+    Write-TestTotals $parts
+}
+
+function Invoke-Soak {
+    # The reliability suites at soak size; the figures go to docs/reliability.md by hand.
+    Invoke-Build
+    $env:CCE_SOAK = '1'
+    # One seed for the whole soak (the suites derive theirs from it), printed so that a failure can be repeated.
+    $ownSeed = -not $env:CCE_SOAK_SEED
+    if ($ownSeed) { $env:CCE_SOAK_SEED = [string](Get-Random -Minimum 1 -Maximum 1000000) }
+    Write-Host "Soak seed: $env:CCE_SOAK_SEED (set CCE_SOAK_SEED to repeat it)" -ForegroundColor Cyan
+    try {
+        $parts = @()
+        if (-not $SkipXunit) { $parts += , @('xunit', (Invoke-XunitTests -Filter 'FullyQualifiedName~BadInputTests|FullyQualifiedName~RunJournalTests')) }
+        if (-not $SkipPester) {
+            foreach ($suite in 'Faults', 'Crash', 'BadInput') { $parts += , @("Pester $suite", (Invoke-PesterTests -Filter $suite)) }
+        }
+        Write-TestTotals $parts
+    }
+    finally {
+        Remove-Item Env:CCE_SOAK -ErrorAction SilentlyContinue
+        if ($ownSeed) { Remove-Item Env:CCE_SOAK_SEED -ErrorAction SilentlyContinue }
+    }
+}
+
+function Write-TestTotals {
+    param([object[]] $Parts)
+    $sum = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    $parts = $Parts
     Write-Host ''
     foreach ($part in $parts) {
         $counts = $part[1]
@@ -231,6 +267,7 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Soak' { Invoke-Soak }
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }

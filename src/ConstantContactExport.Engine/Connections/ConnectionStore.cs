@@ -155,8 +155,8 @@ public sealed class ConnectionStore
             return new ConnectionInfo(
                 name,
                 Text(root, "DisplayName"),
-                new Uri(Text(root, "ApiBaseUri") ?? throw new FormatException("ApiBaseUri is missing."), UriKind.Absolute),
-                new Uri(Text(root, "AuthBaseUri") ?? throw new FormatException("AuthBaseUri is missing."), UriKind.Absolute),
+                Endpoint(file, root, "ApiBaseUri"),
+                Endpoint(file, root, "AuthBaseUri"),
                 Text(root, "ClientId") ?? throw new FormatException("ClientId is missing."),
                 Text(root, "CreatedBy") ?? string.Empty,
                 Date(root, "CreatedOn") ?? DateTimeOffset.MinValue,
@@ -168,6 +168,25 @@ public sealed class ConnectionStore
             throw new ConnectionException(ConnectionErrorIds.ConnectionFileDamaged, ConnectionErrorKind.InvalidData,
                 $"The connection file '{file}' cannot be read: {ex.Message}", file, ex);
         }
+    }
+
+    /// <summary>
+    /// A base URI as the file holds it, under the rule New-CCConnection applies: the file is plain JSON that can be
+    /// edited, and an endpoint on plain http off loopback would carry the bearer token across the network in clear.
+    /// </summary>
+    private static Uri Endpoint(string file, JsonElement root, string name)
+    {
+        var uri = new Uri(Text(root, name) ?? throw new FormatException(name + " is missing."), UriKind.Absolute);
+        try
+        {
+            ConnectionEndpoints.Check(uri, name);
+        }
+        catch (ConnectionException ex)
+        {
+            throw new ConnectionException(ex.ErrorId, ex.Kind, $"The connection file '{file}' is refused: {ex.Message}", file, ex);
+        }
+
+        return uri;
     }
 
     private static string? Text(JsonElement root, string name) =>

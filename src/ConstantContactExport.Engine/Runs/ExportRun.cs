@@ -56,7 +56,8 @@ public sealed class ExportRun : IDisposable
         bool whatIf,
         string? startedBy,
         TimeProvider time,
-        ImportBatchLimits? limits = null)
+        ImportBatchLimits? limits = null,
+        string? encoding = null)
     {
         CrossProcessLock exportLock = TakeLock(paths, definition.Name);
         try
@@ -77,6 +78,8 @@ public sealed class ExportRun : IDisposable
                 WhatIf = whatIf,
                 MaxProfiles = definition.MaxProfiles,
                 Sources = sources.ToList(),
+                InputSegments = inputSegments?.ToList(),
+                Encoding = encoding,
             };
             store.Create(manifest);
             var run = new ExportRun(paths, exportLock, time, new RunStatus(manifest), folder);
@@ -119,6 +122,33 @@ public sealed class ExportRun : IDisposable
             exportLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The CSV files of a run that died while staging, when they can be staged again; null otherwise (pipeline input is not kept).</summary>
+    public IReadOnlyList<string>? RestageableFiles =>
+        !Status.IsStaged && Status.Manifest.Sources.Count > 0 && Status.Manifest.Sources.All(s => Path.IsPathRooted(s) && File.Exists(s))
+            ? Status.Manifest.Sources
+            : null;
+
+    /// <summary>
+    /// Starts staging again in the run's folder, for a run that died while staging: nothing was sent (nothing is
+    /// sent before the Staged entry), so its bodies and reject report are made anew from the same files.
+    /// </summary>
+    public ExportStaging RestartStaging(ExportDefinition definition, ImportBatchLimits? limits = null)
+    {
+        if (Status.IsStaged)
+        {
+            throw new InvalidOperationException("The run is staged already.");
+        }
+
+        string batches = Path.Combine(Folder, ExportStaging.BatchFolderName);
+        if (Directory.Exists(batches))
+        {
+            Directory.Delete(batches, recursive: true);
+        }
+
+        staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits);
+        return staging;
     }
 
     /// <summary>Closes staging and journals the ledger and the batches: from here the run can be resumed.</summary>

@@ -9,8 +9,9 @@ namespace ConstantContactExport.Engine.Runs;
 
 /// <summary>
 /// A run's write-ahead journal, journal.jsonl: one JSON object a line, appended and flushed to disk before
-/// the step it records is taken (Sending) or as soon as it is known (Submitted). A process killed mid-write
-/// leaves at most a torn last line, which reading skips; a torn line anywhere else is corruption and is said.
+/// the step it records is taken (Sending) or as soon as it is known (Submitted). An entry counts once its line
+/// end is in the file: a process killed mid-write leaves at most an unterminated last line, which reading skips
+/// and opening cuts, so the two always agree; a damaged line anywhere else is corruption and is said.
 /// </summary>
 public sealed class RunJournal : IDisposable
 {
@@ -41,9 +42,13 @@ public sealed class RunJournal : IDisposable
 
     public void Append(JournalEntry entry)
     {
-        byte[] line = JsonSerializer.SerializeToUtf8Bytes(entry, LineContext.JournalEntry);
+        // The entry and its line end in one write: an entry longer than the stream's buffer would otherwise reach
+        // the file in two, and a kill between them would leave a whole entry without its line end.
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(entry, LineContext.JournalEntry);
+        byte[] line = new byte[json.Length + 1];
+        Buffer.BlockCopy(json, 0, line, 0, json.Length);
+        line[json.Length] = (byte)'\n';
         stream.Write(line, 0, line.Length);
-        stream.WriteByte((byte)'\n');
         stream.Flush(flushToDisk: true);
     }
 
@@ -57,8 +62,10 @@ public sealed class RunJournal : IDisposable
             return entries;
         }
 
+        // The text after the last line end (if any) is a torn entry: the process died while writing it, so the step
+        // it announced never began, even when its JSON happens to be whole. Open cuts it the same way.
         string[] lines = File.ReadAllText(path, Encoding.UTF8).Split('\n');
-        for (int i = 0; i < lines.Length; i++)
+        for (int i = 0; i < lines.Length - 1; i++)
         {
             string line = lines[i].Trim();
             if (line.Length == 0)
@@ -66,7 +73,6 @@ public sealed class RunJournal : IDisposable
                 continue;
             }
 
-            bool last = i == lines.Length - 1;
             try
             {
                 JournalEntry? entry = JsonSerializer.Deserialize(line, LineContext.JournalEntry);
@@ -75,13 +81,9 @@ public sealed class RunJournal : IDisposable
                     entries.Add(entry);
                 }
             }
-            catch (JsonException ex) when (!last)
+            catch (JsonException ex)
             {
                 throw new InvalidDataException($"The run journal '{path}' is damaged at line {i + 1}: {ex.Message}", ex);
-            }
-            catch (JsonException)
-            {
-                // A torn last line: the process died while writing it, so the step it announced never began.
             }
         }
 

@@ -27,6 +27,12 @@ public sealed class RunManifest
 
     public long MaxProfiles { get; set; }
 
-    /// <summary>Where the profiles came from: the CSV files, or "pipeline".</summary>
+    /// <summary>Where the profiles came from: the CSV files (full paths), or "pipeline".</summary>
     public List<string> Sources { get; set; } = new();
+
+    /// <summary>Invoke-CCExport -Segment: the segments of the whole input, or null.</summary>
+    public List<string>? InputSegments { get; set; }
+
+    /// <summary>Invoke-CCExport -Encoding, as given, or null: what staging the files again needs.</summary>
+    public string? Encoding { get; set; }
 }

@@ -27,11 +27,23 @@ public sealed class RunStore
     public static string NewRunId(DateTimeOffset now) =>
         now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
 
-    /// <summary>Creates the run's folder and its manifest.</summary>
+    /// <summary>
+    /// Creates the run's folder and its manifest. The folders are the owner's alone (0700 on Linux and macOS): the
+    /// staged bodies and the reject report hold personal data. On Windows the profile folder's ACL applies.
+    /// </summary>
     public string Create(RunManifest manifest)
     {
         string folder = FolderOf(manifest.RunId);
-        Directory.CreateDirectory(folder);
+        if (AtomicFile.IsWindows)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            UnixFileSystem.CreatePrivateDirectory(paths.Runs, UnixFileSystem.OwnerAll);
+            UnixFileSystem.CreatePrivateDirectory(folder, UnixFileSystem.OwnerAll);
+        }
+
         AtomicFile.WriteAllText(Path.Combine(folder, ManifestFileName), JsonSerializer.Serialize(manifest, ExportJsonContext.Default.RunManifest) + "\n");
         return folder;
     }

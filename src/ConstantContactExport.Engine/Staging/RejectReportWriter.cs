@@ -16,6 +16,8 @@ public sealed class RejectReportWriter : IDisposable
 {
     public static readonly string[] Columns = { "RecordNumber", "Line", "Source", "Email", "Reason", "Field", "Message" };
 
+    private static readonly char[] LineBreaks = { '\r', '\n' };
+
     private readonly CsvWriter csv;
 
     public RejectReportWriter(string path)
@@ -33,6 +35,10 @@ public sealed class RejectReportWriter : IDisposable
             InjectionCharacters = new[] { '=', '@', '+', '-', '\t', '\r' },
             InjectionEscapeCharacter = '\'',
             NewLine = "\r\n",
+
+            // CsvHelper quotes the configured line end but not a lone LF; written bare it would split the row, and the
+            // row it starts would begin with a cell the formula check never saw (a file name can hold anything).
+            ShouldQuote = args => ConfigurationFunctions.ShouldQuote(args) || (args.Field?.IndexOfAny(LineBreaks) ?? -1) >= 0,
         };
         csv = new CsvWriter(writer, config);
         foreach (string column in Columns)

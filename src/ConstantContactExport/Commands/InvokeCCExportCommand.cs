@@ -279,7 +279,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         try
         {
             string? rejectPath = RejectPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RejectPath);
-            run = ExportRun.Start(paths, definition!, Segment, sources, rejectPath, whatIf: false, UserIdentity.Current, TimeProvider.System, BatchLimits());
+            run = ExportRun.Start(paths, definition!, Segment, sources, rejectPath, whatIf: false, UserIdentity.Current, TimeProvider.System, BatchLimits(), Encoding);
         }
         catch (ExportRunningException ex)
         {
@@ -450,7 +450,21 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
 
         if (!run!.Status.IsStaged)
         {
-            run.End(RunState.Failed, "The run stopped while staging, before anything was sent: its input is not kept, so start a new run.");
+            // Nothing is sent before staging ends, so staging the same files again is the run as it would have been.
+            if (run.RestageableFiles is { } files)
+            {
+                WriteVerbose($"Run {run.RunId} stopped while staging, before anything was sent; staging its {files.Count} file(s) again.");
+                Encoding = run.Status.Manifest.Encoding;
+                run.RestartStaging(resumed, BatchLimits());
+                progressClock.Start();
+                StageFiles(files);
+                FinishRun();
+                return;
+            }
+
+            run.End(RunState.Failed, run.Status.Manifest.Sources.Contains("pipeline")
+                ? "The run stopped while staging, before anything was sent: piped input is not kept, so start a new run."
+                : $"The run stopped while staging, before anything was sent, and its files are gone ({string.Join(", ", run.Status.Manifest.Sources)}): start a new run.");
             WriteObject(CCExportRun.From(run.Status));
             return;
         }

@@ -46,6 +46,38 @@ public sealed class ConnectionStoreTests
         Assert.Single(Directory.GetFiles(home.Paths.Connections));
     }
 
+    [Theory]
+    [InlineData("ApiBaseUri", "http://api.example.com/v3")]
+    [InlineData("AuthBaseUri", "http://authz.example.com/oauth2/default/v1")]
+    [InlineData("ApiBaseUri", "http://localhost.example.com/v3")]
+    public void A_hand_edited_file_with_plain_http_off_loopback_is_refused_before_any_token_is_sent(string member, string uri)
+    {
+        // New-CCConnection refuses such endpoints; a connection file is plain JSON that anyone with write access
+        // can edit, so the rule holds when the file is read too, or the bearer token would cross the network in clear.
+        using var home = new TempHome();
+        var store = new ConnectionStore(home.Paths);
+        store.Save(Connection("Prod"));
+        string path = store.PathFor("Prod");
+        string json = File.ReadAllText(path);
+        json = System.Text.RegularExpressions.Regex.Replace(json, "\"" + member + "\": \"[^\"]*\"", "\"" + member + "\": \"" + uri + "\"");
+        File.WriteAllText(path, json);
+
+        var error = Assert.Throws<ConnectionException>(() => store.Get("Prod"));
+        Assert.Equal(ConnectionErrorIds.InsecureEndpoint, error.ErrorId);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Empty(store.List());
+    }
+
+    [Fact]
+    public void Plain_http_on_loopback_is_read_as_saved()
+    {
+        using var home = new TempHome();
+        var store = new ConnectionStore(home.Paths);
+        store.Save(new ConnectionInfo("Local", null, new Uri("http://127.0.0.1:5000/v3"), new Uri("http://localhost:5000/oauth2/default/v1"),
+            "client-1", "ada", DateTimeOffset.UnixEpoch, Array.Empty<string>()));
+        Assert.Equal("http://127.0.0.1:5000/v3", store.Get("local").ApiBaseUri.AbsoluteUri);
+    }
+
     [Fact]
     public void The_file_is_readable_JSON_with_no_secret_members()
     {

@@ -60,6 +60,63 @@ public sealed class RunJournalTests
     }
 
     [Fact]
+    public void A_whole_entry_without_its_newline_counts_for_nothing_when_read_and_when_reopened()
+    {
+        // A process killed between the entry's bytes and its '\n' (an entry longer than the stream's buffer is
+        // written in two calls) leaves valid JSON with no line end. Reading and reopening must agree on it: a
+        // resume that replays it but then cuts it from the file would act on a step the journal no longer holds.
+        using var temp = new TempFolder();
+        using (var journal = RunJournal.Open(temp.Path))
+        {
+            journal.Append(new JournalEntry { Type = JournalEntryType.Sending, At = T0, Batch = 1 });
+        }
+
+        File.AppendAllText(Path.Combine(temp.Path, RunJournal.FileName), "{\"Type\":\"Submitted\",\"Batch\":1,\"ActivityId\":\"a1\"}");
+        var before = RunJournal.Read(temp.Path);
+        using (RunJournal.Open(temp.Path))
+        {
+        }
+
+        var after = RunJournal.Read(temp.Path);
+        Assert.Equal(before.Select(e => e.Type), after.Select(e => e.Type));
+        Assert.Single(after);
+    }
+
+    [Fact]
+    public void Any_cut_of_the_file_reads_as_a_prefix_of_the_entries_and_reopens_to_the_same()
+    {
+        // A kill can stop the file at any byte: what is read is always the entries whose line end made it, and
+        // opening the journal again (as -Resume does) changes nothing that reading saw.
+        using var temp = new TempFolder();
+        using (var journal = RunJournal.Open(temp.Path))
+        {
+            journal.Append(new JournalEntry { Type = JournalEntryType.Staged, At = T0, BatchCount = 30, BatchContacts = Enumerable.Repeat(40000, 30).ToList() });
+            for (int b = 1; b <= 3; b++)
+            {
+                journal.Append(new JournalEntry { Type = JournalEntryType.Sending, At = T0, Batch = b });
+                journal.Append(new JournalEntry { Type = JournalEntryType.Submitted, At = T0, Batch = b, ActivityId = "a" + b });
+            }
+        }
+
+        string path = Path.Combine(temp.Path, RunJournal.FileName);
+        byte[] whole = File.ReadAllBytes(path);
+        var all = RunJournal.Read(temp.Path);
+        for (int cut = 0; cut <= whole.Length; cut++)
+        {
+            File.WriteAllBytes(path, whole.AsSpan(0, cut).ToArray());
+            int lineEnds = whole.AsSpan(0, cut).Count((byte)'\n');
+            var read = RunJournal.Read(temp.Path);
+            Assert.Equal(lineEnds, read.Count);
+            Assert.Equal(all.Take(lineEnds).Select(e => (e.Type, e.Batch)), read.Select(e => (e.Type, e.Batch)));
+            using (RunJournal.Open(temp.Path))
+            {
+            }
+
+            Assert.Equal(read.Count, RunJournal.Read(temp.Path).Count);
+        }
+    }
+
+    [Fact]
     public void A_damaged_line_in_the_middle_is_an_error_naming_the_file()
     {
         using var temp = new TempFolder();
@@ -67,6 +124,25 @@ public sealed class RunJournalTests
         var ex = Assert.Throws<InvalidDataException>(() => RunJournal.Read(temp.Path));
         Assert.Contains(RunJournal.FileName, ex.Message);
         Assert.Contains("line 2", ex.Message);
+    }
+
+    [Fact]
+    public void Run_folders_hold_personal_data_so_only_the_owner_may_enter_them()
+    {
+        // Staged bodies and the reject report carry every profile's address and fields.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var temp = new TempFolder();
+        var paths = new StoragePaths(temp.Path);
+        Directory.CreateDirectory(paths.Runs);
+        File.SetUnixFileMode(paths.Runs, (UnixFileMode)0x1ED); // 0755, as an older version or the umask left it
+        string folder = new RunStore(paths).Create(new RunManifest { RunId = RunStore.NewRunId(T0), ExportName = "news", StartedAt = T0 });
+        const UnixFileMode groupAndOthers = (UnixFileMode)0x3F;
+        Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(paths.Runs) & groupAndOthers);
+        Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(folder) & groupAndOthers);
     }
 
     [Fact]

@@ -29,6 +29,27 @@ public sealed class RejectReportWriterTests
         Assert.Contains("'" + email[0], row);
     }
 
+    [Theory]
+    [InlineData("/srv/drop/a\r=HYPERLINK(\"http://x\").csv")]
+    [InlineData("/srv/drop/a\n+1+2.csv")]
+    [InlineData("/srv/drop/a\r\n@SUM(A1).csv")]
+    public void A_line_break_inside_a_cell_never_starts_a_row(string source)
+    {
+        // A lone CR or LF written bare splits the row for every reader, and what follows it starts a new row whose
+        // first cell the formula check never saw. File names come from wherever the files came from.
+        var text = new StringWriter();
+        using (var writer = new RejectReportWriter(text))
+        {
+            writer.Write(new RejectedProfile(1, 2, source, "a@example.com", new ProfileIssue(RejectReason.MalformedRow, null, "Line 2: ragged")));
+        }
+
+        using var csv = new CsvHelper.CsvParser(new StringReader(text.ToString()), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(csv.Read());
+        Assert.True(csv.Read());
+        Assert.Equal(source, csv[2]);
+        Assert.False(csv.Read());
+    }
+
     [Fact]
     public void Header_names_the_columns()
     {
