@@ -41,6 +41,9 @@ param(
 
     [int] $Seed = 1,
 
+    # Another build of the module to measure (an older commit's out/ConstantContactExport, for a before/after).
+    [string] $ModulePath,
+
     # Leave out the slowest part (the baseline) or the pipeline comparison, e.g. while iterating.
     [switch] $SkipBaseline,
 
@@ -58,7 +61,7 @@ Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
 $artifacts = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { Join-Path $RepoRoot 'artifacts' }
 $dataFolder = Join-Path $artifacts 'bench-data'
 $generator = Join-Path $RepoRoot 'docs/demo/New-SampleProfileCsv.ps1'
-$modulePath = Join-Path $RepoRoot 'out/ConstantContactExport/ConstantContactExport.psd1'
+$modulePath = if ($ModulePath) { (Resolve-Path $ModulePath).ProviderPath } else { Join-Path $RepoRoot 'out/ConstantContactExport/ConstantContactExport.psd1' }
 $sandboxPath = Join-Path $RepoRoot 'out/sandbox/ConstantContact.Sandbox.dll'
 $measure = Join-Path $PSScriptRoot 'EndToEnd/Measure-Run.ps1'
 foreach ($built in $modulePath, $sandboxPath) {
@@ -161,6 +164,7 @@ foreach ($key in $labels.Keys) { $figures[$key] = Get-Figures $key }
 
 Write-Host ''
 Write-Host ("End to end against the sandbox (4 requests/s, --activity-delay {0}); each run a fresh pwsh and a fresh sandbox; medians of {1} rounds." -f $ActivityDelay, $Runs)
+Write-Host "Module: $modulePath"
 Write-Host 'Seconds: from the command to its return (every import activity completed). Peak: the pwsh process''s peak working set, start-up included.'
 Write-Host 'Requests: /v3 requests the sandbox served during the command.'
 Write-Host ''

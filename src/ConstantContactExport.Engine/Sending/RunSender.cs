@@ -23,10 +23,9 @@ public sealed class RunSender
 
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(500);
 
-    // After a first look that found nothing finished: soon again (the rate limit's spacing), since an import that
-    // was nearly done then is often done a moment later; from there backing off by 1.6 while nothing changes. A look
-    // that finds an activity finished comes back after FirstPollDelay, which keeps a run whose activities finish one
-    // by one, 20 seconds apart, to seven looks a gap, as before.
+    // After the first look: once more soon (the rate limit's spacing), since the last import, posted a moment
+    // before, is often nearly done; then as before: FirstPollDelay after a look that found an activity finished,
+    // backing off by 1.6 while nothing changes. One look more a run, not one more an activity.
     private static readonly TimeSpan SoonPollDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan QueueFullDelay = TimeSpan.FromSeconds(30);
@@ -205,8 +204,8 @@ public sealed class RunSender
             bool changed = await PollOnceAsync(run, cancellationToken).ConfigureAwait(false);
 
             // Back off while nothing changes; come back sooner once activities are finishing.
-            delay = changed ? FirstPollDelay
-                : first ? SoonPollDelay
+            delay = first ? SoonPollDelay
+                : changed ? FirstPollDelay
                 : TimeSpan.FromTicks(Math.Min(MaxPollDelay.Ticks, (long)(delay.Ticks * 1.6)));
             first = false;
         }
