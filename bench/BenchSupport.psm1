@@ -37,40 +37,6 @@ function Get-SampleCsv {
     return [pscustomobject]@{ Path = $csv; Counts = $counts; Ledger = [pscustomobject]$record }
 }
 
-function Start-BenchSandbox {
-    <#
-    .SYNOPSIS
-        Starts the built ConstantContact.Sandbox on a free loopback port; returns the process and its banner.
-    #>
-    param([Parameter(Mandatory)] [string] $SandboxPath, [string[]] $Arguments = @())
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($SandboxPath, '--port', '0') + $Arguments) { $start.ArgumentList.Add($a) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
-    $process.BeginErrorReadLine()
-    $line = $process.StandardOutput.ReadLine()
-    if (-not $line) { $process.Kill(); throw 'The sandbox printed nothing.' }
-    $info = $line | ConvertFrom-Json
-    [pscustomobject]@{
-        Process     = $process
-        Banner      = $line
-        ApiBaseUri  = $info.apiBaseUri
-        AuthBaseUri = $info.authBaseUri
-        ClientId    = $info.clientId
-        Root        = $info.apiBaseUri -replace '/v3$', ''
-    }
-}
-
-function Stop-BenchSandbox {
-    param($Sandbox)
-    if ($Sandbox -and -not $Sandbox.Process.HasExited) {
-        $Sandbox.Process.Kill()
-        $Sandbox.Process.WaitForExit()
-    }
-}
-
 function Get-PwshCommand {
     # The pwsh running this script, as a command line: 'dotnet <pwsh.dll>' for the local tool, else pwsh itself.
     $process = [Environment]::ProcessPath
@@ -99,4 +65,4 @@ function Invoke-ChildScript {
     $result
 }
 
-Export-ModuleMember -Function Get-SampleCsv, Start-BenchSandbox, Stop-BenchSandbox, Get-PwshCommand, Invoke-ChildScript
+Export-ModuleMember -Function Get-SampleCsv, Get-PwshCommand, Invoke-ChildScript

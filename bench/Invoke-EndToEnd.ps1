@@ -58,6 +58,7 @@ $env:DOTNET_NOLOGO = '1'
 
 $RepoRoot = (Resolve-Path $RepoRoot).ProviderPath
 Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot '../docs/demo/SandboxProcess.psm1') -Force
 $artifacts = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { Join-Path $RepoRoot 'artifacts' }
 $dataFolder = Join-Path $artifacts 'bench-data'
 $generator = Join-Path $RepoRoot 'docs/demo/New-SampleProfileCsv.ps1'
@@ -96,7 +97,7 @@ for ($round = 1; $round -le $Runs; $round++) {
         $sandbox = $null
         try {
             if ($step.Mode -ne 'ImportCsv') {
-                $sandbox = Start-BenchSandbox -SandboxPath $sandboxPath -Arguments $sandboxArgs
+                $sandbox = Start-Sandbox -SandboxPath $sandboxPath -Arguments $sandboxArgs
                 $childArgs += @('-Sandbox', $sandbox.Banner)
             }
             $r = Invoke-ChildScript -File $measure -ArgumentList $childArgs
@@ -106,7 +107,7 @@ for ($round = 1; $round -le $Runs; $round++) {
             continue
         }
         finally {
-            Stop-BenchSandbox $sandbox
+            Stop-Sandbox $sandbox
         }
         $r | Add-Member -NotePropertyName key -NotePropertyValue $step.Key
         $r | Add-Member -NotePropertyName round -NotePropertyValue $round

@@ -26,14 +26,9 @@ $env:CC_EXPORT_HOME = $home_
 function Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
 Step 'Starting ConstantContact.Sandbox on loopback'
-$start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-foreach ($a in @((Resolve-Path $SandboxPath).Path, '--port', '0', '--activity-delay', '200')) { $start.ArgumentList.Add($a) }
-$start.RedirectStandardOutput = $true
-$start.RedirectStandardError = $true
-$start.UseShellExecute = $false
-$sandbox = [System.Diagnostics.Process]::Start($start)
+Import-Module (Join-Path $PSScriptRoot 'SandboxProcess.psm1')
+$sandboxInfo = Start-Sandbox -SandboxPath $SandboxPath -Arguments @('--activity-delay', '200')
 try {
-    $sandboxInfo = $sandbox.StandardOutput.ReadLine() | ConvertFrom-Json
     Write-Host "API $($sandboxInfo.apiBaseUri)  auth $($sandboxInfo.authBaseUri)  client id $($sandboxInfo.clientId)"
 
     Import-Module $ModulePath
@@ -67,7 +62,7 @@ try {
 
     Step 'Checking the list in the sandbox'
     $listId = $export.ListIds[0]
-    $members = Invoke-RestMethod "$($sandboxInfo.apiBaseUri -replace '/v3$', '')/__sandbox/lists/$listId/members"
+    $members = Invoke-RestMethod "$($sandboxInfo.Root)/__sandbox/lists/$listId/members"
     $memberCount = $members.members_count
     $ok = $memberCount -eq $expected.SubmittedCount -and $run.SubmittedCount -eq $expected.SubmittedCount -and
         $run.InputCount -eq $expected.InputCount -and $run.InvalidCount -eq $expected.InvalidCount -and
@@ -76,8 +71,7 @@ try {
     if (-not $ok) { exit 1 }
 }
 finally {
-    if (-not $sandbox.HasExited) { $sandbox.Kill() }
-    $sandbox.WaitForExit()
+    Stop-Sandbox $sandboxInfo
     Remove-Module ConstantContactExport -ErrorAction SilentlyContinue
     if ($Keep) { Write-Host "Kept $home_" } else { Remove-Item $home_ -Recurse -Force -ErrorAction SilentlyContinue }
 }

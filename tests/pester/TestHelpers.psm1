@@ -1,5 +1,7 @@
 # Shared by the Pester files: where the built module is, and how to start a child pwsh like the one running.
 
+Import-Module (Join-Path $PSScriptRoot '../../docs/demo/SandboxProcess.psm1')
+
 function Get-TestModulePath {
     if (-not $env:CCE_TEST_MODULE_PATH) { throw 'CCE_TEST_MODULE_PATH is not set: run the tests through build.ps1 -Task Test.' }
     $env:CCE_TEST_MODULE_PATH
@@ -61,38 +63,15 @@ function Invoke-ChildPwsh {
 }
 
 function Start-TestSandbox {
-    <#
-    .SYNOPSIS
-        Starts the built ConstantContact.Sandbox on a free loopback port and returns where it listens.
-    #>
+    # The built sandbox beside the built module, started on a free loopback port.
     param([string[]] $Arguments = @())
     $dll = [System.IO.Path]::GetFullPath((Join-Path (Split-Path (Get-TestModulePath) -Parent) '../sandbox/ConstantContact.Sandbox.dll'))
-    if (-not (Test-Path $dll)) { throw "The sandbox is not built: $dll" }
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($dll, '--port', '0') + $Arguments) { $start.ArgumentList.Add($a) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
-    $process.BeginErrorReadLine()
-    $line = $process.StandardOutput.ReadLine()
-    if (-not $line) { $process.Kill(); throw 'The sandbox printed nothing.' }
-    $info = $line | ConvertFrom-Json
-    [pscustomobject]@{
-        Process     = $process
-        ApiBaseUri  = $info.apiBaseUri
-        AuthBaseUri = $info.authBaseUri
-        ClientId    = $info.clientId
-        Root        = $info.apiBaseUri -replace '/v3$', ''
-    }
+    Start-Sandbox -SandboxPath $dll -Arguments $Arguments
 }
 
 function Stop-TestSandbox {
     param($Sandbox)
-    if ($Sandbox -and -not $Sandbox.Process.HasExited) {
-        $Sandbox.Process.Kill()
-        $Sandbox.Process.WaitForExit()
-    }
+    Stop-Sandbox $Sandbox
 }
 
 function Get-SandboxState {
