@@ -30,6 +30,4 @@ public sealed class ActivityInfo
 
     /// <summary>True once the activity can change no more.</summary>
     public bool IsFinished => State is "completed" or "cancelled" or "failed" or "timed_out";
-
-    public bool IsSuccessful => State == "completed";
 }
