@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
     $script:TestHome = New-TestHome
     $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '50')
@@ -91,6 +92,47 @@ Describe 'Invoke-CCExport' {
         (Import-Csv $run.RejectPath).Count | Should -Be $expected.InvalidCount
         $members = Get-SandboxListMember $Sandbox $export.ListIds[0]
         @($members).Count | Should -Be $expected.SubmittedCount
+    }
+
+    It 'sends each import as soon as it is staged when the files cannot hold more than MaxProfiles, its fingerprint journaled first' {
+        $export = New-Export -Name streamed
+        $csv = Join-Path $TestHome 'streamed.csv'
+        $expected = New-SampleCsv -Path $csv -Count 20000 -Seed 18
+        $env:CC_EXPORT_BATCH_CONTACTS = '1000'
+        try { $records = @(Invoke-CCExport -Name streamed -Path $csv -Verbose -ErrorAction SilentlyContinue 4>&1) }
+        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
+        $run = $records | Where-Object { $_ -is [ConstantContactExport.CCExportRun] }
+        @($records | Where-Object { "$_" -like '*hold at most 20000 profiles, within MaxProfiles (1000000): each import is sent as soon as it is staged*' }).Count | Should -Be 1
+        $run.State | Should -Be 'Completed'
+        foreach ($count in 'InputCount', 'OutOfSegmentCount', 'InvalidCount', 'DuplicateCount', 'SubmittedCount') {
+            $run.$count | Should -Be $expected.$count -Because $count
+        }
+        $run.ImportedCount | Should -Be $expected.SubmittedCount
+        @(Get-SandboxListMember $Sandbox $export.ListIds[0]).Count | Should -Be $expected.SubmittedCount
+
+        # The journal: imports went out before staging ended, each after its body's fingerprint.
+        $folder = Join-Path $TestHome "runs/$($run.RunId)"
+        $entries = @(Get-Content (Join-Path $folder 'journal.jsonl') | ConvertFrom-Json)
+        $staged = [array]::FindIndex($entries, [Predicate[object]] { param($e) $e.Type -eq 'Staged' })
+        $firstSending = [array]::FindIndex($entries, [Predicate[object]] { param($e) $e.Type -eq 'Sending' })
+        $firstSending | Should -BeLessThan $staged -Because 'the first import goes out while the file is still being read'
+        Test-RunJournal -RunFolder $folder -Finished | Should -BeNullOrEmpty
+    }
+
+    It 'stages everything before sending when the files have more lines than MaxProfiles, and sends when the profiles are fewer' {
+        $export = New-Export -Name nearcap -Extra @{ MaxProfiles = 1999 }
+        $csv = Join-Path $TestHome 'nearcap.csv'
+        $expected = New-SampleCsv -Path $csv -Count 2000 -Seed 19
+        $env:CC_EXPORT_BATCH_CONTACTS = '400'
+        try { $records = @(Invoke-CCExport -Name nearcap -Path $csv -Verbose -ErrorAction SilentlyContinue 4>&1) }
+        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
+        $run = $records | Where-Object { $_ -is [ConstantContactExport.CCExportRun] }
+        @($records | Where-Object { "$_" -like '*2000 lines of profiles, more than MaxProfiles (1999): staging all of them before anything is sent*' }).Count | Should -Be 1
+        $run.State | Should -Be 'Completed'
+        $run.SubmittedCount | Should -Be $expected.SubmittedCount
+        $entries = @(Get-Content (Join-Path $TestHome "runs/$($run.RunId)/journal.jsonl") | ConvertFrom-Json)
+        @($entries | Where-Object Type -eq 'BatchStaged').Count | Should -Be 0
+        $entries[0].Type | Should -Be 'Staged'
     }
 
     It 'gives the same ledger for pipeline input as for -Path' {
@@ -191,6 +233,13 @@ Describe 'Invoke-CCExport' {
         $run.State | Should -Be 'WhatIf'
         $run.SubmittedCount | Should -Be $expected.SubmittedCount
         $run.RequestCount | Should -Be 0
+        Get-ImportPostCount | Should -Be $before
+
+        # $WhatIfPreference as a script would set it: still nothing sent while staging, and nothing after.
+        $WhatIfPreference = $true
+        try { $run = Invoke-CCExport -Name whatif -Path $csv -ErrorAction SilentlyContinue }
+        finally { $WhatIfPreference = $false }
+        $run.State | Should -Be 'WhatIf'
         Get-ImportPostCount | Should -Be $before
     }
 

@@ -228,8 +228,9 @@ function Get-ImportActivity {
 function Test-RunJournal {
     <#
     .SYNOPSIS
-        Checks a run's journal: every terminated line is one JSON entry; a batch is Submitted only after its
-        Sending, with one activity, and no activity belongs to two batches. Returns the problems.
+        Checks a run's journal: every terminated line is one JSON entry; a batch is Sending only after Staged or
+        its own fingerprint (BatchStaged, sent while staging), Submitted only after its Sending, with one activity,
+        and no activity belongs to two batches. Returns the problems.
     #>
     param([Parameter(Mandatory)] [string] $RunFolder, [switch] $Finished)
     $problems = [System.Collections.Generic.List[string]]::new()
@@ -240,13 +241,20 @@ function Test-RunJournal {
     $sending = @{}
     $activityOf = @{}
     $batchOf = @{}
+    $hashed = @{}
     $staged = $null
     for ($i = 0; $i -lt $lines.Length - 1; $i++) {
         try { $entry = $lines[$i] | ConvertFrom-Json -ErrorAction Stop }
         catch { $problems.Add("line $($i + 1) is not JSON: $($lines[$i])"); continue }
         switch ($entry.Type) {
             'Staged' { if ($staged) { $problems.Add("line $($i + 1): staged twice") }; $staged = $entry }
-            'Sending' { if (-not $staged) { $problems.Add("line $($i + 1): Sending before Staged") }; $sending[$entry.Batch] = $true }
+            # A body sent while the run still stages has its fingerprint journaled first (write-ahead), and only once.
+            'BatchStaged' {
+                if ($staged) { $problems.Add("line $($i + 1): BatchStaged after Staged") }
+                if ($hashed.ContainsKey($entry.Batch) -and $hashed[$entry.Batch] -ne $entry.BodyHash) { $problems.Add("line $($i + 1): batch $($entry.Batch) has two fingerprints") }
+                $hashed[$entry.Batch] = $entry.BodyHash
+            }
+            'Sending' { if (-not $staged -and -not $hashed.ContainsKey($entry.Batch)) { $problems.Add("line $($i + 1): batch $($entry.Batch) Sending before Staged without its fingerprint") }; $sending[$entry.Batch] = $true }
             'Submitted' {
                 if (-not $sending.ContainsKey($entry.Batch)) { $problems.Add("line $($i + 1): batch $($entry.Batch) Submitted without Sending") }
                 if ($activityOf.ContainsKey($entry.Batch) -and $activityOf[$entry.Batch] -ne $entry.ActivityId) { $problems.Add("batch $($entry.Batch) has two activities") }

@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
 
     function script:Start-ExportSetup {
@@ -117,5 +118,84 @@ Describe 'The daily quota' {
         }
         $run.RunId | Should -Be $stopped.RunId
         Assert-ImportedOnce -Run $run -Expected $expected -Export $Export
+    }
+}
+
+Describe 'A process killed while it stages, after it has sent imports' {
+    # A run whose files cannot hold more than MaxProfiles sends each body as soon as it is staged, so a kill while
+    # staging can leave imports accepted. -Resume stages the files again and sends only what was not sent; if the
+    # bodies come out different (the file changed), it sends nothing more and says why.
+    BeforeAll {
+        $script:Export = Start-ExportSetup -SandboxArguments @('--activity-delay', '50')
+
+        function script:Stop-WhileStaging {
+            # Starts a child pwsh on the file and kills it (SIGKILL) once two imports are journaled Submitted and the
+            # run is not yet staged; returns the run folder.
+            param([string] $Csv)
+            $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue).Name
+            $child = Start-ChildPwsh -Environment @{ CC_EXPORT_BATCH_CONTACTS = '5000' } -Script @"
+Import-Module '$(Get-TestModulePath)'
+Invoke-CCExport -Name resumable -Path '$Csv' -ErrorAction SilentlyContinue | Out-Null
+"@
+            $deadline = [datetime]::UtcNow.AddSeconds(90)
+            $folder = $null
+            $submitted = 0
+            $staged = $false
+            while (-not $child.Process.HasExited -and [datetime]::UtcNow -lt $deadline) {
+                $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue | Where-Object Name -NotIn $earlierRuns | Select-Object -First 1
+                $journal = if ($folder) { Join-Path $folder.FullName 'journal.jsonl' }
+                if ($journal -and (Test-Path $journal)) {
+                    # Shared with its writer, which holds it open.
+                    $stream = [System.IO.FileStream]::new($journal, 'Open', 'Read', 'ReadWrite')
+                    try { $text = [System.IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
+                    $submitted = ([regex]::Matches($text, '"Type":"Submitted"')).Count
+                    $staged = $text.Contains('"Type":"Staged"')
+                    if ($staged -or $submitted -ge 2) { break }
+                }
+                Start-Sleep -Milliseconds 5
+            }
+            $child.Process.Kill()
+            $null = Wait-ChildPwsh $child -TimeoutSeconds 30
+            $staged | Should -BeFalse -Because 'the kill must land while the file is still being staged'
+            $submitted | Should -BeGreaterOrEqual 2
+            $folder.FullName
+        }
+    }
+    AfterAll { Stop-ExportSetup }
+
+    It 'resumes by staging the unchanged file again, sending each remaining import once' {
+        $csv = Join-Path $TestHome 'staging-kill.csv'
+        $expected = New-SampleCsv -Path $csv -Count 100000 -Seed 41
+        $importedBefore = (Get-SandboxState $Sandbox).imported_contacts_total
+        $folder = Stop-WhileStaging -Csv $csv
+        Test-RunJournal -RunFolder $folder | Should -BeNullOrEmpty
+
+        $VerbosePreference = 'Continue'
+        try { $records = @(Invoke-CCExport -Name resumable -Resume -ErrorAction SilentlyContinue *>&1) }
+        finally { $VerbosePreference = 'SilentlyContinue' }
+        @($records | Where-Object { "$_" -like '*stopped while staging, after it had sent*checking that those come out the same*' }).Count | Should -Be 1
+        $run = $records | Where-Object { $_ -is [ConstantContactExport.CCExportRun] }
+        $run.RunId | Should -Be (Split-Path $folder -Leaf)
+        $run.State | Should -Be 'Completed'
+        $run.SubmittedCount | Should -Be $expected.SubmittedCount
+        ($run.ActivityIds | Sort-Object -Unique).Count | Should -Be $run.BatchCount
+        ((Get-SandboxState $Sandbox).imported_contacts_total - $importedBefore) | Should -Be $expected.SubmittedCount -Because 'no import may be sent twice'
+        Test-RunJournal -RunFolder $folder -Finished | Should -BeNullOrEmpty
+    }
+
+    It 'refuses to send anything more when the file changed since, and says so' {
+        $csv = Join-Path $TestHome 'staging-kill-changed.csv'
+        $null = New-SampleCsv -Path $csv -Count 100000 -Seed 42
+        $folder = Stop-WhileStaging -Csv $csv
+        $activitiesAtKill = @((Get-SandboxState $Sandbox).activities).Count
+
+        $null = New-SampleCsv -Path $csv -Count 100000 -Seed 43
+        $err = $null
+        try { Invoke-CCExport -Name resumable -Resume -ErrorAction SilentlyContinue | Out-Null } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'RunSourceChanged,*'
+        $err.Exception.Message | Should -BeLike '*made a different batch 1*Nothing more was sent*'
+        $run = Get-CCExportRun -Name resumable -RunId (Split-Path $folder -Leaf)
+        $run.State | Should -Be 'Failed'
+        @((Get-SandboxState $Sandbox).activities).Count | Should -Be $activitiesAtKill
     }
 }

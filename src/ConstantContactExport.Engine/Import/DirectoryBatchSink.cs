@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.IO;
 
@@ -19,6 +20,9 @@ public sealed class DirectoryBatchSink : IImportBatchSink
 
     public string Folder { get; }
 
+    /// <summary>Called with each body once its file is whole (on the thread that wrote it).</summary>
+    public Action<ImportBatch>? Completed { get; set; }
+
     public static string FileName(int number) => "batch-" + number.ToString("D5", CultureInfo.InvariantCulture) + ".json";
 
     public string PathOf(int number) => Path.Combine(Folder, FileName(number));
@@ -38,5 +42,6 @@ public sealed class DirectoryBatchSink : IImportBatchSink
         }
 
         File.Move(final + ".tmp", final);
+        Completed?.Invoke(batch);
     }
 }

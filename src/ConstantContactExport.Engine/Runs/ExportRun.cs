@@ -25,6 +25,7 @@ public sealed class ExportRun : IDisposable
     private readonly TimeProvider time;
     private ExportStaging? staging;
     private RunJournal? journal;
+    private StagedBatchFeed? feed;
 
     private ExportRun(StoragePaths paths, CrossProcessLock exportLock, TimeProvider time, RunStatus status, string folder)
     {
@@ -80,6 +81,7 @@ public sealed class ExportRun : IDisposable
                 Sources = sources.ToList(),
                 InputSegments = inputSegments?.ToList(),
                 Encoding = encoding,
+                BatchLimits = limits ?? ImportBatchLimits.Default,
             };
             store.Create(manifest);
             var run = new ExportRun(paths, exportLock, time, new RunStatus(manifest), folder);
@@ -131,11 +133,13 @@ public sealed class ExportRun : IDisposable
             : null;
 
     /// <summary>
-    /// Starts staging again in the run's folder, for a run that died while staging: nothing was sent (nothing is
-    /// sent before the Staged entry), so its bodies and reject report are made anew from the same files.
+    /// Starts staging again in the run's folder, for a run that died while staging: its bodies and reject report
+    /// are made anew from the same files, with the body bounds it started with (<paramref name="limits"/> only for a
+    /// run whose manifest does not say). Bodies it had sent while staging are checked by <see cref="CompleteStaging"/>.
     /// </summary>
     public ExportStaging RestartStaging(ExportDefinition definition, ImportBatchLimits? limits = null)
     {
+        limits = Status.Manifest.BatchLimits ?? limits;
         if (Status.IsStaged)
         {
             throw new InvalidOperationException("The run is staged already.");
@@ -151,10 +155,39 @@ public sealed class ExportRun : IDisposable
         return staging;
     }
 
-    /// <summary>Closes staging and journals the ledger and the batches: from here the run can be resumed.</summary>
+    /// <summary>
+    /// Hands each body to a feed as soon as the staging finishes it, for <see cref="SendWhileStagingAsync"/>. Only for
+    /// a new run whose input cannot hold more than MaxProfiles and that needs no confirmation: whatever is sent
+    /// while staging goes on cannot be taken back.
+    /// </summary>
+    public StagedBatchFeed FeedBatchesAsStaged()
+    {
+        if (Status.IsStaged || Status.BodyHashes.Count > 0 || Status.AnySent)
+        {
+            throw new InvalidOperationException("Only a new run can send while it stages.");
+        }
+
+        feed = new StagedBatchFeed();
+        Staging.OnBatchCompleted(feed.Add);
+        return feed;
+    }
+
+    /// <summary>Sends the bodies of <paramref name="batches"/> as they come, then waits (unless noWait): see <see cref="RunSender.SendWhileStagingAsync"/>.</summary>
+    public Task<RunState> SendWhileStagingAsync(IImportApi api, StagedBatchFeed batches, long maxContacts, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
+        new RunSender(api, time, tell).SendWhileStagingAsync(SendContext(), batches, maxContacts, noWait, cancellationToken);
+
+    /// <summary>Ends the feed without staging (the staging failed or was stopped): the sender stops taking bodies.</summary>
+    public void AbandonFeed() => feed?.Complete();
+
+    /// <summary>
+    /// Closes staging and journals the ledger and the batches: from here the run can be resumed. A run staged again
+    /// after it had sent bodies while staging must have made the same bodies.
+    /// </summary>
+    /// <exception cref="RunSourceChangedException">A body sent before differs from the one staged now.</exception>
     public RunStatus CompleteStaging()
     {
         StagingResult result = Staging.Complete();
+        CheckBodiesSentBefore(result);
         ExportLedger ledger = result.Ledger;
         Record(new JournalEntry
         {
@@ -170,7 +203,20 @@ public sealed class ExportRun : IDisposable
         });
         staging!.Dispose();
         staging = null;
+        feed?.Complete();
         return Status;
+    }
+
+    private void CheckBodiesSentBefore(StagingResult result)
+    {
+        foreach (KeyValuePair<int, string> sent in Status.BodyHashes.OrderBy(p => p.Key))
+        {
+            string? now = sent.Key <= result.Batches.Count ? BodyHash.Of(result.Batches[sent.Key - 1].Path) : null;
+            if (now != sent.Value)
+            {
+                throw new RunSourceChangedException(RunId, sent.Key, Status.ActivityIds.Count);
+            }
+        }
     }
 
     /// <summary>Journals an end state without sending (WhatIf, MaxProfiles exceeded, a run that died while staging).</summary>
@@ -233,8 +279,12 @@ public sealed class ExportRun : IDisposable
 
     private void Record(JournalEntry entry)
     {
-        journal!.Append(entry);
-        Status.Apply(entry);
+        // The sender journals from its task while a run sends as it stages: one writer at a time.
+        lock (Status)
+        {
+            journal!.Append(entry);
+            Status.Apply(entry);
+        }
     }
 
     /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>

@@ -23,6 +23,12 @@ public enum JournalEntryType
 
     /// <summary>The run stopped or ended: State says how.</summary>
     State,
+
+    /// <summary>
+    /// A body about to be sent while its run is still staging (before Staged): its fingerprint, so that a resume
+    /// that stages the files again can tell whether it made the same body.
+    /// </summary>
+    BatchStaged,
 }
 
 /// <summary>One line of a run's journal (journal.jsonl): appended, flushed to disk, never rewritten.</summary>
@@ -35,6 +41,9 @@ public sealed class JournalEntry
     public int? Batch { get; set; }
 
     public string? ActivityId { get; set; }
+
+    /// <summary>BatchStaged: the body's fingerprint (<see cref="Import.BodyHash"/>).</summary>
+    public string? BodyHash { get; set; }
 
     /// <summary>ActivityDone: the activity's end state (completed, failed, cancelled, timed_out).</summary>
     public string? ActivityState { get; set; }

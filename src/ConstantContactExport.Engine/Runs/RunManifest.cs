@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 
+using ConstantContactExport.Engine.Import;
+
 namespace ConstantContactExport.Engine.Runs;
 
 /// <summary>
@@ -35,4 +37,10 @@ public sealed class RunManifest
 
     /// <summary>Invoke-CCExport -Encoding, as given, or null: what staging the files again needs.</summary>
     public string? Encoding { get; set; }
+
+    /// <summary>
+    /// The body bounds the run was staged with (CC_EXPORT_BATCH_CONTACTS): staging the files again for a resume uses
+    /// them, whatever the environment says then, so that the bodies come out the same. Null in runs from before.
+    /// </summary>
+    public ImportBatchLimits? BatchLimits { get; set; }
 }

@@ -10,6 +10,7 @@ public sealed class RunStatus
     private readonly Dictionary<int, string> activityByBatch = new();
     private readonly Dictionary<string, JournalEntry> doneByActivity = new(StringComparer.Ordinal);
     private readonly Dictionary<int, DateTimeOffset> sending = new();
+    private readonly Dictionary<int, string> bodyHashes = new();
 
     public RunStatus(RunManifest manifest)
     {
@@ -67,6 +68,12 @@ public sealed class RunStatus
     /// <summary>When the batch was last journaled Sending.</summary>
     public DateTimeOffset? SendingTimeOf(int batch) => sending.TryGetValue(batch, out DateTimeOffset at) ? at : null;
 
+    /// <summary>Bodies sent (or about to be) before the run was staged, with their fingerprints: a restaging must make them again.</summary>
+    public IReadOnlyDictionary<int, string> BodyHashes => bodyHashes;
+
+    /// <summary>True when any batch was sent or about to be, whatever came of it.</summary>
+    public bool AnySent => sending.Count > 0 || activityByBatch.Count > 0;
+
     public bool IsActivityDone(string activityId) => doneByActivity.ContainsKey(activityId);
 
     /// <summary>Batches with no activity yet, in order.</summary>
@@ -89,6 +96,9 @@ public sealed class RunStatus
                 BatchCount = entry.BatchCount ?? 0;
                 BatchContacts = entry.BatchContacts ?? new List<int>();
                 State = RunState.Sending;
+                break;
+            case JournalEntryType.BatchStaged:
+                bodyHashes[entry.Batch!.Value] = entry.BodyHash!;
                 break;
             case JournalEntryType.Sending:
                 sending[entry.Batch!.Value] = entry.At;

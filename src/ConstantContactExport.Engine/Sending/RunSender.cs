@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Runs;
 
 namespace ConstantContactExport.Engine.Sending;
@@ -43,10 +44,110 @@ public sealed class RunSender
     }
 
     /// <summary>Submits and, unless <paramref name="noWait"/>, waits; returns the state journaled last.</summary>
-    public async Task<RunState> SendAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
+    public Task<RunState> SendAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
+    {
+        requestsAtStart = api.RequestCount;
+        return SendRestAsync(run, noWait, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends each body as soon as the staging has finished it (<paramref name="feed"/>), while the rest of the input is
+    /// still being read; once the feed is complete (the run journaled Staged), goes on as <see cref="SendAsync"/>.
+    /// Each body's fingerprint is journaled before it is first sent (BatchStaged), so that a run killed before it was
+    /// staged can be staged again and resumed without sending anything twice. At the first definite stop (quota,
+    /// refusal, Constant Contact unavailable) nothing more is sent, but bodies are still taken until the staging ends,
+    /// so that the run is staged, whole, and can be resumed.
+    /// </summary>
+    /// <param name="run">The run, not yet staged and with nothing sent.</param>
+    /// <param name="feed">The bodies as the staging finishes them.</param>
+    /// <param name="maxContacts">The most contacts the run may send (MaxProfiles): the caller knew the input could hold no more; if it grew while being read, sending stops before a body would pass the limit.</param>
+    /// <param name="noWait">Return once every batch is submitted.</param>
+    /// <param name="cancellationToken">Ctrl+C, or the staging failing.</param>
+    public async Task<RunState> SendWhileStagingAsync(RunSendContext run, StagedBatchFeed feed, long maxContacts, bool noWait, CancellationToken cancellationToken)
+    {
+        requestsAtStart = api.RequestCount;
+        long contactsSent = 0;
+        Exception? stop = null;
+        string? tooMany = null;
+        try
+        {
+            while (await feed.NextAsync(cancellationToken).ConfigureAwait(false) is ImportBatch batch)
+            {
+                if (stop is not null || tooMany is not null)
+                {
+                    continue;
+                }
+
+                if (contactsSent + batch.ContactCount > maxContacts)
+                {
+                    tooMany = $"The input grew while it was read: batch {batch.Number} would take the run past the export's MaxProfiles ({maxContacts}). {contactsSent} contacts in {batch.Number - 1} import(s) had been sent; nothing more was.";
+                    continue;
+                }
+
+                // Once the run is staged a resume never stages again, so a fingerprint is only needed before that.
+                if (!run.Status.IsStaged)
+                {
+                    string hash = BodyHash.Of(run.BatchPath(batch.Number));
+                    lock (run.Status)
+                    {
+                        if (!run.Status.IsStaged)
+                        {
+                            Record(run, new JournalEntry { Type = JournalEntryType.BatchStaged, At = time.GetUtcNow(), Batch = batch.Number, BodyHash = hash });
+                        }
+                    }
+                }
+
+                try
+                {
+                    await SubmitAsync(run, batch.Number, cancellationToken).ConfigureAwait(false);
+                    contactsSent += batch.ContactCount;
+                }
+                catch (Exception ex) when (ex is QuotaExceededException or ApiUnavailableException or ImportRefusedException)
+                {
+                    stop = ex;
+                    tell(new SenderEvent(SenderEventKind.Verbose, $"Sending stopped ({ex.Message}); staging goes on so that the run can be resumed."));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The staging is stopping too (Ctrl+C, or it failed and cancelled this): let it finish with the feed.
+            while (await feed.NextAsync(CancellationToken.None).ConfigureAwait(false) is not null)
+            {
+            }
+
+            return Finish(run, RunState.Stopped, StoppedWhileStaging(run.Status));
+        }
+
+        if (tooMany is not null)
+        {
+            return Finish(run, RunState.Failed, tooMany);
+        }
+
+        if (stop is not null)
+        {
+            return Finish(run, stop is ImportRefusedException ? RunState.Failed : RunState.Stopped, stop.Message);
+        }
+
+        if (!run.Status.IsStaged)
+        {
+            return Finish(run, RunState.Stopped, StoppedWhileStaging(run.Status));
+        }
+
+        return await SendRestAsync(run, noWait, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>"Batch 3 of 7", or "Batch 3" while the run is still staging (the count is not known yet).</summary>
+    private static string BatchName(RunStatus status, int batch) =>
+        status.IsStaged ? $"Batch {batch} of {status.BatchCount}" : $"Batch {batch}";
+
+    private static string StoppedWhileStaging(RunStatus status) => status.IsStaged
+        ? "Stopped by the user. Invoke-CCExport -Resume continues this run without sending any batch twice."
+        : "Stopped before staging ended. Invoke-CCExport -Resume stages the files again and sends only what was not sent.";
+
+    private async Task<RunState> SendRestAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
     {
         RunStatus status = run.Status;
-        requestsAtStart = api.RequestCount;
         try
         {
             foreach (int batch in status.UnsentBatches().ToList())
@@ -125,7 +226,9 @@ public sealed class RunSender
             {
                 ActivityInfo activity = await api.CreateJsonImportAsync(run.BatchPath(batch), cancellationToken).ConfigureAwait(false);
                 Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = activity.ActivityId });
-                Progress(status, $"Batch {batch} of {status.BatchCount} submitted: activity {activity.ActivityId}.");
+                Progress(status, status.IsStaged
+                    ? $"{BatchName(status, batch)} submitted: activity {activity.ActivityId}."
+                    : $"{BatchName(status, batch)} submitted while staging goes on: activity {activity.ActivityId}.");
                 return;
             }
             catch (ImportInDoubtException ex)
@@ -135,7 +238,7 @@ public sealed class RunSender
                 if (found is not null)
                 {
                     Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found });
-                    Progress(status, $"Batch {batch} of {status.BatchCount} had been accepted (activity {found}); the answer was lost.");
+                    Progress(status, $"{BatchName(status, batch)} had been accepted (activity {found}); the answer was lost.");
                     return;
                 }
 
@@ -294,7 +397,11 @@ public sealed class RunSender
 
     private static void Record(RunSendContext run, JournalEntry entry)
     {
-        run.Journal.Append(entry);
-        run.Status.Apply(entry);
+        // While a run sends as it stages, the staging journals too (Staged): one writer at a time.
+        lock (run.Status)
+        {
+            run.Journal.Append(entry);
+            run.Status.Apply(entry);
+        }
     }
 }

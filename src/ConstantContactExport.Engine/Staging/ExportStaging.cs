@@ -59,6 +59,9 @@ public sealed class ExportStaging : IDisposable
 
     public ExportLedger Ledger => Pipeline.Ledger;
 
+    /// <summary>Calls <paramref name="completed"/> with each body as soon as its file is whole, while staging goes on.</summary>
+    public void OnBatchCompleted(Action<ImportBatch> completed) => sink.Completed = completed;
+
     /// <summary>A record sized for this export's source fields (one can serve a whole input).</summary>
     public ProfileRecord NewRecord() => new(Mapping.SourceFields.Count);
 

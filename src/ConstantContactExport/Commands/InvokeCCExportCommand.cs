@@ -141,7 +141,14 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         }
 
         StartRun(files);
-        StageFiles(files);
+        try
+        {
+            StageAndFinish(files);
+        }
+        finally
+        {
+            ReleaseRun();
+        }
     }
 
     protected override void ProcessRecord()
@@ -265,8 +272,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         StartRun(files);
         try
         {
-            StageFiles(files);
-            FinishRun();
+            StageAndFinish(files);
         }
         finally
         {
@@ -402,12 +408,127 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         }
     }
 
+    /// <summary>
+    /// Stages CSV files and sends them: each import goes out as soon as its body is staged when nothing can make the
+    /// run stop before sending (no -WhatIf, no confirmation to ask, and the files cannot hold more than MaxProfiles);
+    /// otherwise staging ends before anything is sent.
+    /// </summary>
+    private void StageAndFinish(IReadOnlyList<string> files)
+    {
+        if (WouldAskBeforeSending())
+        {
+            StageFiles(files);
+            FinishRun();
+            return;
+        }
+
+        long most = CsvRecordBound.Of(files);
+        if (most > definition!.MaxProfiles)
+        {
+            WriteVerbose($"The files have {most} lines of profiles, more than MaxProfiles ({definition.MaxProfiles}): staging all of them before anything is sent.");
+            StageFiles(files);
+            FinishRun();
+            return;
+        }
+
+        WriteVerbose($"The files hold at most {most} profiles, within MaxProfiles ({definition.MaxProfiles}): each import is sent as soon as it is staged.");
+        StageWhileSending(files);
+    }
+
+    /// <summary>True when ShouldProcess would stop or ask before sending (-WhatIf, -Confirm, or the preference variables).</summary>
+    private bool WouldAskBeforeSending()
+    {
+        var bound = MyInvocation.BoundParameters;
+        bool whatIf = bound.TryGetValue("WhatIf", out object? w)
+            ? ((SwitchParameter)w).IsPresent
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+        if (whatIf)
+        {
+            return true;
+        }
+
+        if (bound.TryGetValue("Confirm", out object? c))
+        {
+            return ((SwitchParameter)c).IsPresent;
+        }
+
+        object? preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+        if (preference is null)
+        {
+            return false;
+        }
+
+        if (!LanguagePrimitives.TryConvertTo(preference, out ConfirmImpact threshold))
+        {
+            // An odd value: let ShouldProcess decide, after staging, as it would for any run.
+            return true;
+        }
+
+        return threshold != ConfirmImpact.None && threshold <= ConfirmImpact.Medium;
+    }
+
+    private void StageWhileSending(IReadOnlyList<string> files)
+    {
+        ExportRun current = run!;
+        ConnectionSession session = ExportConnections.ResolveForExport(this, current.Status.Manifest.Connection, paths);
+        RunState state;
+        using (ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose))
+        using (var senderStop = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(StopToken))
+        {
+            StagedBatchFeed feed = current.FeedBatchesAsStaged();
+            System.Threading.Tasks.Task<RunState> sending = StartWork(_ =>
+                current.SendWhileStagingAsync(api, feed, definition!.MaxProfiles, NoWait, e => Post(() => Tell(e)), senderStop.Token));
+            try
+            {
+                StageFiles(files);
+                ReportStaged(current.CompleteStaging());
+            }
+            catch
+            {
+                // The staging failed or was stopped: the sender stops too (journaling Stopped) before the run is let go.
+                senderStop.Cancel();
+                current.AbandonFeed();
+                try
+                {
+                    AwaitWork(sending);
+                }
+                catch (Exception)
+                {
+                    // The staging's failure is the one to report.
+                }
+
+                throw;
+            }
+
+            state = AwaitSending(current, () => AwaitWork(sending));
+        }
+
+        ReportOutcome(current, state);
+    }
+
+    private void ReportStaged(RunStatus status)
+    {
+        WriteProgress(new ProgressRecord(1, StagingActivity, "Staged") { RecordType = ProgressRecordType.Completed });
+        WriteVerbose($"Staged {status.InputCount} profiles: {status.SubmittedCount} to send in {status.BatchCount} batches, {status.InvalidCount} invalid, {status.DuplicateCount} duplicates, {status.OutOfSegmentCount} out of segment.");
+    }
+
     private void FinishRun()
     {
         ExportRun current = run!;
-        RunStatus status = current.CompleteStaging();
-        WriteProgress(new ProgressRecord(1, StagingActivity, "Staged") { RecordType = ProgressRecordType.Completed });
-        WriteVerbose($"Staged {status.InputCount} profiles: {status.SubmittedCount} to send in {status.BatchCount} batches, {status.InvalidCount} invalid, {status.DuplicateCount} duplicates, {status.OutOfSegmentCount} out of segment.");
+        RunStatus status;
+        try
+        {
+            status = current.CompleteStaging();
+        }
+        catch (RunSourceChangedException ex)
+        {
+            current.End(RunState.Failed, ex.Message);
+            WriteObject(CCExportRun.From(current.Status));
+            ThrowTerminatingError(new ErrorRecord(ex, "RunSourceChanged", ErrorCategory.InvalidData, current.RunId));
+            throw;
+        }
+
+        ReportStaged(status);
 
         if (status.SubmittedCount > definition!.MaxProfiles)
         {
@@ -450,10 +571,13 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
 
         if (!run!.Status.IsStaged)
         {
-            // Nothing is sent before staging ends, so staging the same files again is the run as it would have been.
+            // Staging the same files again makes the run as it would have been; bodies sent while it first staged
+            // (fingerprints in the journal) must come out the same, or nothing more is sent (RunSourceChanged).
             if (run.RestageableFiles is { } files)
             {
-                WriteVerbose($"Run {run.RunId} stopped while staging, before anything was sent; staging its {files.Count} file(s) again.");
+                WriteVerbose(run.Status.AnySent
+                    ? $"Run {run.RunId} stopped while staging, after it had sent {run.Status.BodyHashes.Count} batch(es); staging its {files.Count} file(s) again and checking that those come out the same."
+                    : $"Run {run.RunId} stopped while staging, before anything was sent; staging its {files.Count} file(s) again.");
                 Encoding = run.Status.Manifest.Encoding;
                 run.RestartStaging(resumed, BatchLimits());
                 progressClock.Start();
@@ -464,7 +588,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
 
             run.End(RunState.Failed, run.Status.Manifest.Sources.Contains("pipeline")
                 ? "The run stopped while staging, before anything was sent: piped input is not kept, so start a new run."
-                : $"The run stopped while staging, before anything was sent, and its files are gone ({string.Join(", ", run.Status.Manifest.Sources)}): start a new run.");
+                : $"The run stopped while staging{(run.Status.AnySent ? $", after it had sent {run.Status.BodyHashes.Count} batch(es)," : ", before anything was sent,")} and its files are gone ({string.Join(", ", run.Status.Manifest.Sources)}): start a new run.");
             WriteObject(CCExportRun.From(run.Status));
             return;
         }
@@ -482,24 +606,33 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
 
     private void Send(ExportRun current)
     {
-        int batches = current.Status.BatchCount;
         ConnectionSession session = ExportConnections.ResolveForExport(this, current.Status.Manifest.Connection, paths);
         RunState state;
         using (ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose))
         {
-            try
-            {
-                state = Run(ct => current.SendAsync(api, NoWait, e => Post(() => Tell(e, batches)), ct));
-            }
-            catch (PipelineStoppedException)
-            {
-                // Ctrl+C: the sender journaled Stopped before it ended; -Resume continues the run.
-                current.Dispose();
-                run = null;
-                throw;
-            }
+            state = AwaitSending(current, () => Run(ct => current.SendAsync(api, NoWait, e => Post(() => Tell(e)), ct)));
         }
 
+        ReportOutcome(current, state);
+    }
+
+    private RunState AwaitSending(ExportRun current, Func<RunState> sending)
+    {
+        try
+        {
+            return sending();
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C: the sender journaled Stopped before it ended; -Resume continues the run.
+            current.Dispose();
+            run = null;
+            throw;
+        }
+    }
+
+    private void ReportOutcome(ExportRun current, RunState state)
+    {
         WriteProgress(new ProgressRecord(2, SendingActivity, "Done") { RecordType = ProgressRecordType.Completed });
         CCExportRun result = CCExportRun.From(current.Status);
         WriteObject(result);
@@ -514,8 +647,9 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         }
     }
 
-    private void Tell(SenderEvent e, int batches)
+    private void Tell(SenderEvent e)
     {
+        int batches = e.BatchCount;
         switch (e.Kind)
         {
             case SenderEventKind.Verbose:
@@ -525,10 +659,12 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                 WriteWarning(e.Message);
                 break;
             case SenderEventKind.Progress:
-                int total = Math.Max(1, batches * 2);
-                WriteProgress(new ProgressRecord(2, SendingActivity, $"{e.BatchesSubmitted} of {batches} batches submitted, {e.ActivitiesDone} activities done")
+                // While the run still stages, the number of batches is not known yet.
+                WriteProgress(new ProgressRecord(2, SendingActivity, batches > 0
+                    ? $"{e.BatchesSubmitted} of {batches} batches submitted, {e.ActivitiesDone} activities done"
+                    : $"{e.BatchesSubmitted} batches submitted while staging goes on")
                 {
-                    PercentComplete = Math.Min(100, (e.BatchesSubmitted + e.ActivitiesDone) * 100 / total),
+                    PercentComplete = batches > 0 ? Math.Min(100, (e.BatchesSubmitted + e.ActivitiesDone) * 100 / (batches * 2)) : -1,
                     CurrentOperation = e.Message,
                 });
                 WriteVerbose(e.Message);
@@ -562,6 +698,9 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
 
         lastProgressAt = now;
         WriteProgress(progress);
+
+        // While imports go out as the run stages, the sender's messages wait for the pipeline thread.
+        DrainPosted();
     }
 
     private void WriteRejected(ProfileIssue issue, object? target)

@@ -40,16 +40,39 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => stopping.Cancel();
 
     /// <summary>Runs <paramref name="work"/> to the end, pumping posted actions on this (the pipeline) thread meanwhile.</summary>
-    protected T Run<T>(Func<CancellationToken, Task<T>> work)
+    protected T Run<T>(Func<CancellationToken, Task<T>> work) => AwaitWork(StartWork(work));
+
+    /// <summary>
+    /// Starts <paramref name="work"/> on the thread pool and returns at once, for a cmdlet that has its own work to do on
+    /// the pipeline thread meanwhile: it calls <see cref="DrainPosted"/> now and then, and <see cref="AwaitWork{T}"/> at
+    /// the end (always, even when its own work fails).
+    /// </summary>
+    protected Task<T> StartWork<T>(Func<CancellationToken, Task<T>> work)
     {
-        using var pending = new BlockingCollection<Action>();
+        var pending = new BlockingCollection<Action>();
         pipelineThread = Thread.CurrentThread;
         queue = pending;
-        Task<T> task;
+        Task<T> task = Task.Run(() => work(stopping.Token));
+        task.ContinueWith(_ => pending.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    /// <summary>Runs what the work has posted so far, without waiting for more (pipeline thread only).</summary>
+    protected void DrainPosted()
+    {
+        BlockingCollection<Action>? pending = queue;
+        while (pending is not null && pending.TryTake(out Action? action))
+        {
+            action();
+        }
+    }
+
+    /// <summary>Pumps posted actions until the work started by <see cref="StartWork{T}"/> ends; returns its result.</summary>
+    protected T AwaitWork<T>(Task<T> task)
+    {
+        BlockingCollection<Action> pending = queue ?? throw new InvalidOperationException("No work was started.");
         try
         {
-            task = Task.Run(() => work(stopping.Token));
-            task.ContinueWith(_ => pending.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             Exception? failure = null;
             foreach (Action action in pending.GetConsumingEnumerable())
             {
@@ -78,6 +101,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         finally
         {
             queue = null;
+            pending.Dispose();
         }
 
         try
