@@ -18,7 +18,10 @@ public static class ApiRateLimiters
     /// and a server bucket of 4 that gains 4 a second (the sandbox's model) has 3 requests to spare for the
     /// jitter of requests on the wire. A burst would buy nothing for bulk work.
     /// </summary>
-    public static RateLimiter Create() => new ApiRateLimiter(TimeSpan.FromMilliseconds(250), TimeProvider.System);
+    public static RateLimiter Create() => Create(TimeProvider.System);
+
+    /// <summary>The same limiter on another clock (tests drive it on a fake one).</summary>
+    internal static RateLimiter Create(TimeProvider time) => new ApiRateLimiter(TimeSpan.FromMilliseconds(250), time);
 
     public static RateLimiter For(Uri apiBaseUri) =>
         Limiters.GetOrAdd(apiBaseUri.GetLeftPart(UriPartial.Path).TrimEnd('/'), _ => Create());

@@ -224,33 +224,60 @@ public sealed class HttpPipelineTests
     [Fact]
     public async Task The_shared_limiter_keeps_to_four_requests_a_second()
     {
-        // Real time: System.Threading.RateLimiting replenishes on its own timer.
-        RateLimiter limiter = ApiRateLimiters.Create();
-        var sent = new ConcurrentQueue<long>();
-        var watch = Stopwatch.StartNew();
+        // On a fake clock, which moves only when the test moves it: each request is stamped with the moment its
+        // permit came due, however late a busy machine runs the continuations, and "not a moment early" is exact.
+        var time = new FakeTimeProvider();
+        DateTimeOffset start = time.GetUtcNow();
+        RateLimiter limiter = ApiRateLimiters.Create(time);
+        var sent = new ConcurrentQueue<TimeSpan>();
         var server = new FakeHttpHandler(_ =>
         {
             // When the request leaves the pipeline: what the server would count.
-            sent.Enqueue(watch.ElapsedMilliseconds);
+            sent.Enqueue(time.GetUtcNow() - start);
             return FakeHttpHandler.Json(HttpStatusCode.OK, "{}");
         });
-        var pipeline = new HttpPipeline(TimeProvider.System, () => server, _ => limiter);
+        var pipeline = new HttpPipeline(time, () => server, _ => limiter);
         var tokens = new CountingTokens();
         using HttpClient first = pipeline.CreateApiClient(ApiBase, new ApiRequestContext(tokens, null, ApiBase));
         using HttpClient second = pipeline.CreateApiClient(ApiBase, new ApiRequestContext(tokens, null, ApiBase));
 
-        await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        const int Requests = 10;
+        Task all = Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
         {
             using HttpResponseMessage response = await (i % 2 == 0 ? first : second).GetAsync("account/summary");
         }));
 
-        // One at once, then one each 250 ms: the tenth no sooner than 2.25 s in.
-        Assert.True(watch.ElapsedMilliseconds >= 2200, $"10 requests took {watch.ElapsedMilliseconds} ms");
-        long[] times = sent.OrderBy(t => t).ToArray();
+        // Every request has reached the server or waits for a permit: nothing more happens until the clock moves.
+        async Task<int> Settled()
+        {
+            var watchdog = Stopwatch.StartNew(); // real time only bounds the wait; no assertion is made on it
+            while (sent.Count + limiter.GetStatistics()!.CurrentQueuedCount != Requests)
+            {
+                Assert.True(watchdog.Elapsed < TimeSpan.FromSeconds(30), $"{sent.Count} sent, {limiter.GetStatistics()!.CurrentQueuedCount} waiting");
+                await Task.Delay(5);
+            }
+
+            return sent.Count;
+        }
+
+        Assert.Equal(1, await Settled());
+        for (int k = 1; k < Requests; k++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(249));
+            Assert.Equal(k, await Settled()); // not a millisecond early
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.Equal(k + 1, await Settled()); // nor late
+        }
+
+        await all;
+
+        // One at once, then one each 250 ms, in the order they left the pipeline.
+        TimeSpan[] times = sent.ToArray();
+        Assert.Equal(Enumerable.Range(0, Requests).Select(k => TimeSpan.FromMilliseconds(250 * k)), times);
         for (int i = 0; i + 4 < times.Length; i++)
         {
             // No five requests within one second, however the server counts its four a second.
-            Assert.True(times[i + 4] - times[i] >= 900, $"requests {i}..{i + 4} within {times[i + 4] - times[i]} ms");
+            Assert.True(times[i + 4] - times[i] >= TimeSpan.FromSeconds(1), $"requests {i}..{i + 4} within {times[i + 4] - times[i]}");
         }
     }
 }
