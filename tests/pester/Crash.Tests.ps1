@@ -1,18 +1,18 @@
 # Issue #7, crashes: a child pwsh running Invoke-CCExport is killed with SIGKILL (no cleanup runs) at a point its
-# seed picks: while staging, with an import POST in flight (sent, not yet carried out), with an answer lost (the
+# seed picks: while staging (before or after imports went out: a -Path run sends as it stages), with an import POST in flight (sent, not yet carried out), with an answer lost (the
 # import carried out, the child still looking it up in GET /activities), between imports, or while polling.
 # The journal it leaves is whole up to its last line end; Invoke-CCExport -Resume completes the run; the list
 # holds every contact that was to be sent, once, field by field; the contacts imported over all activities (the
 # killed process's included) add up to SubmittedCount. The sandbox meanwhile holds 30% of requests for 1 s or
 # loses the answer after carrying them out (only the one kind for the in-doubt moments), so that kills land while
 # a POST is in doubt.
-# The default run has 10 trials with fixed seeds; build.ps1 -Task Soak runs 16 with random ones (the seed is
+# The default run has 12 trials with fixed seeds (two a moment); build.ps1 -Task Soak runs 18 with random ones (the seed is
 # printed; CCE_SOAK_SEED repeats it). See also Resume.Tests.ps1 (the first two kill trials, the daily quota).
 
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
     $scale = Get-ReliabilityScale
-    $moments = 'staging', 'POST in flight', 'answer lost', 'between imports', 'polling'
+    $moments = 'staging', 'sent while staging', 'POST in flight', 'answer lost', 'between imports', 'polling'
     $script:Trials = for ($i = 0; $i -lt $scale.CrashTrials; $i++) {
         $seed = $scale.CrashSeedBase + $i
         # Every moment in turn, so that each is aimed at (the soak starts the turn at its seed); the seed draws the rest.
@@ -84,7 +84,8 @@ Describe 'A pwsh killed with SIGKILL, then -Resume' {
         $listId = $export.ListIds[0]
         $csv = Join-Path $TestHome "$name.csv"
         # Staging kills need a file that takes a moment to stage; the others need many small batches.
-        $count, $batch = if ($Moment -eq 'staging') { 40000, 4000 } else { 800, 50 }
+        # (Sent while staging: long enough to stage that imports go out meanwhile, even with a slow first one.)
+        $count, $batch = switch ($Moment) { 'staging' { 40000, 4000 } 'sent while staging' { 120000, 6000 } default { 800, 50 } }
         $known = New-KnownProfileCsv -Path $csv -Count $count -Seed $Seed -Prefix $prefix
         # 30% of requests held 1 s or answered and then cut off: only the kind a moment aims at, for the in-doubt ones.
         $kinds = switch ($Moment) { 'POST in flight' { , @('slow') } 'answer lost' { , @('lost-response') } default { , @('slow', 'lost-response') } }
@@ -110,6 +111,8 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
             $shape = if ($folder) { Get-JournalShape (Read-Journal (Join-Path $folder.FullName 'journal.jsonl')) } else { $null }
             $now = switch ($Moment) {
                 'staging' { [bool]$folder }
+                # Imports accepted while the file is still being read (a -Path run within MaxProfiles sends as it stages).
+                'sent while staging' { $shape -and -not $shape.Staged -and $shape.Submitted -ge 1 + $after % 2 }
                 # A POST held by a slow fault: in doubt, and no activity for it yet (seen twice, so not a fast one).
                 'POST in flight' {
                     $inFlight = $shape -and $shape.InDoubt -and $shape.Sending -ge $after -and @(Get-ImportActivity $Sandbox $listId).Count -eq $shape.Submitted
@@ -144,12 +147,13 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         $left = Get-JournalShape (Read-Journal (Join-Path $folder.FullName 'journal.jsonl'))
         Test-RunJournal -RunFolder $folder.FullName | Should -BeNullOrEmpty
         $acceptedUnjournaled = @(Get-ImportActivity $Sandbox $listId).Count - $left.Submitted
-        $phase = if (-not $left.Staged) { 'staging' }
+        $phase = if (-not $left.Staged -and $left.Sending -gt 0) { 'sent while staging' }
+        elseif (-not $left.Staged) { 'staging' }
         elseif ($left.InDoubt -and $acceptedUnjournaled -gt 0) { 'answer lost' }
         elseif ($left.InDoubt) { 'POST in flight' }
         elseif ($left.Submitted -lt $left.BatchCount) { 'between imports' }
         else { 'polling' }
-        if ($Moment -eq 'staging') { $phase | Should -Be 'staging' -Because 'the kill must land before staging ends' }
+        if ($Moment -in 'staging', 'sent while staging') { $phase | Should -BeIn 'staging', 'sent while staging' -Because 'the kill must land before staging ends' }
         (Get-CCExportRun -Name $name).State | Should -BeIn 'Staging', 'Sending'
 
         $VerbosePreference = 'Continue'
@@ -165,7 +169,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         $run.ImportedCount | Should -Be $run.SubmittedCount
         ($run.ActivityIds | Sort-Object -Unique).Count | Should -Be $run.BatchCount
         # Staged again after a staging kill: each Invalid profile is one error again; otherwise none (staged already).
-        $rejected.Count | Should -Be $(if ($phase -eq 'staging') { $run.InvalidCount } else { 0 })
+        $rejected.Count | Should -Be $(if ($phase -in 'staging', 'sent while staging') { $run.InvalidCount } else { 0 })
         $state = Get-SandboxState $Sandbox
         ($state.imported_contacts_total - $before.imported_contacts_total) | Should -Be $run.SubmittedCount -Because 'no batch may be imported twice'
         @(Get-ImportActivity $Sandbox $listId).Count | Should -Be $run.BatchCount
@@ -208,7 +212,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
     It 'killed the process at every kind of moment across the trials' {
         # The moments are timing: each trial aims at one and records where the kill landed. Across the trials
         # every kind must have happened, the dangerous one (an import carried out, its answer not yet journaled) included.
-        foreach ($moment in 'staging', 'answer lost', 'polling') { $script:Phases | Should -Contain $moment }
+        foreach ($moment in 'staging', 'sent while staging', 'answer lost', 'polling') { $script:Phases | Should -Contain $moment }
         @($script:Phases | Where-Object { $_ -in 'POST in flight', 'between imports' }).Count | Should -BeGreaterThan 0
     }
 }

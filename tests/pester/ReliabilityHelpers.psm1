@@ -16,7 +16,8 @@ function Get-ReliabilityScale {
         FaultProfiles  = 100000
         FaultBatch     = if ($soak) { 500 } else { 1000 }
         FaultSeeds     = if ($soak) { @($seed, ($seed + 1)) } else { @(7) }
-        CrashTrials    = if ($soak) { 16 } else { 10 }
+        # Six moments, two trials each by default.
+        CrashTrials    = if ($soak) { 18 } else { 12 }
         CrashSeedBase  = if ($soak) { $seed } else { 100 }
         ObjectFuzzRuns = if ($soak) { 20 } else { 4 }
         SoakSeed       = $seed
