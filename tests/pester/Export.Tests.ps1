@@ -14,6 +14,16 @@ BeforeAll {
             -Attribute @{ company_name = 'Company'; city = 'City' } -Segment Newsletter -SegmentField Segments -PassThru @Extra
     }
 
+    function script:Invoke-ExportVerbose {
+        # Runs an export on a file in bodies of -BatchContacts contacts; returns the run and the Verbose messages.
+        param([string] $Name, [string] $Csv, [int] $BatchContacts)
+        $env:CC_EXPORT_BATCH_CONTACTS = "$BatchContacts"
+        try { $records = @(Invoke-CCExport -Name $Name -Path $Csv -Verbose -ErrorAction SilentlyContinue 4>&1) }
+        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
+        $records | Where-Object { $_ -is [ConstantContactExport.CCExportRun] }
+        , @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+    }
+
     function script:Get-ImportPostCount {
         $state = Get-SandboxState $Sandbox
         $routes = $state.requests_by_route.PSObject.Properties | Where-Object Name -like '*contacts_json_import*'
@@ -98,11 +108,8 @@ Describe 'Invoke-CCExport' {
         $export = New-Export -Name streamed
         $csv = Join-Path $TestHome 'streamed.csv'
         $expected = New-SampleCsv -Path $csv -Count 20000 -Seed 18
-        $env:CC_EXPORT_BATCH_CONTACTS = '1000'
-        try { $records = @(Invoke-CCExport -Name streamed -Path $csv -Verbose -ErrorAction SilentlyContinue 4>&1) }
-        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
-        $run = $records | Where-Object { $_ -is [ConstantContactExport.CCExportRun] }
-        @($records | Where-Object { "$_" -like '*hold at most 20000 profiles, within MaxProfiles (1000000): each import is sent as soon as it is staged*' }).Count | Should -Be 1
+        $run, $verbose = Invoke-ExportVerbose -Name streamed -Csv $csv -BatchContacts 1000
+        @($verbose | Where-Object { $_ -like '*hold at most 20000 profiles, within MaxProfiles (1000000): each import is sent as soon as it is staged*' }).Count | Should -Be 1
         $run.State | Should -Be 'Completed'
         foreach ($count in 'InputCount', 'OutOfSegmentCount', 'InvalidCount', 'DuplicateCount', 'SubmittedCount') {
             $run.$count | Should -Be $expected.$count -Because $count
@@ -123,11 +130,8 @@ Describe 'Invoke-CCExport' {
         $export = New-Export -Name nearcap -Extra @{ MaxProfiles = 1999 }
         $csv = Join-Path $TestHome 'nearcap.csv'
         $expected = New-SampleCsv -Path $csv -Count 2000 -Seed 19
-        $env:CC_EXPORT_BATCH_CONTACTS = '400'
-        try { $records = @(Invoke-CCExport -Name nearcap -Path $csv -Verbose -ErrorAction SilentlyContinue 4>&1) }
-        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
-        $run = $records | Where-Object { $_ -is [ConstantContactExport.CCExportRun] }
-        @($records | Where-Object { "$_" -like '*2000 lines of profiles, more than MaxProfiles (1999): staging all of them before anything is sent*' }).Count | Should -Be 1
+        $run, $verbose = Invoke-ExportVerbose -Name nearcap -Csv $csv -BatchContacts 400
+        @($verbose | Where-Object { $_ -like '*2000 lines of profiles, more than MaxProfiles (1999): staging all of them before anything is sent*' }).Count | Should -Be 1
         $run.State | Should -Be 'Completed'
         $run.SubmittedCount | Should -Be $expected.SubmittedCount
         $entries = @(Get-Content (Join-Path $TestHome "runs/$($run.RunId)/journal.jsonl") | ConvertFrom-Json)

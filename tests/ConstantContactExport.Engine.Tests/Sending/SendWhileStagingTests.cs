@@ -48,8 +48,7 @@ public sealed class SendWhileStagingTests : IDisposable
     public async Task Sends_each_body_while_staging_goes_on_with_its_fingerprint_journaled_first()
     {
         using ExportRun run = Start();
-        StagedBatchFeed feed = run.FeedBatchesAsStaged();
-        Task<RunState> sending = run.SendWhileStagingAsync(api, feed, 1_000_000, noWait: false, events.Add, CancellationToken.None);
+        Task<RunState> sending = SendWhileStaging(run);
 
         Stage(run, 0, 25);
         await Until(() => api.Activities.Count == 2);
@@ -85,8 +84,7 @@ public sealed class SendWhileStagingTests : IDisposable
         api.Script.Enqueue(PostBehaviour.QuotaExceeded);
         using (ExportRun run = Start())
         {
-            StagedBatchFeed feed = run.FeedBatchesAsStaged();
-            Task<RunState> sending = run.SendWhileStagingAsync(api, feed, 1_000_000, noWait: false, events.Add, CancellationToken.None);
+            Task<RunState> sending = SendWhileStaging(run);
             Stage(run, 0, 45);
             await Until(() => api.RequestCount == 2);
             run.CompleteStaging();
@@ -111,8 +109,7 @@ public sealed class SendWhileStagingTests : IDisposable
     public async Task Stops_before_a_body_that_would_take_the_run_past_MaxProfiles()
     {
         using ExportRun run = Start();
-        StagedBatchFeed feed = run.FeedBatchesAsStaged();
-        Task<RunState> sending = run.SendWhileStagingAsync(api, feed, 15, noWait: false, events.Add, CancellationToken.None);
+        Task<RunState> sending = SendWhileStaging(run, maxContacts: 15);
         Stage(run, 0, 25);
         run.CompleteStaging();
         Assert.Equal(RunState.Failed, await Drive(sending));
@@ -158,9 +155,8 @@ public sealed class SendWhileStagingTests : IDisposable
     private async Task<string> StopAfterTwoBatches()
     {
         using ExportRun run = Start();
-        StagedBatchFeed feed = run.FeedBatchesAsStaged();
         using var stop = new CancellationTokenSource();
-        Task<RunState> sending = run.SendWhileStagingAsync(api, feed, 1_000_000, noWait: false, events.Add, stop.Token);
+        Task<RunState> sending = SendWhileStaging(run, stop.Token);
         Stage(run, 0, 25);
         await Until(() => api.Activities.Count == 2);
         stop.Cancel();
@@ -170,6 +166,10 @@ public sealed class SendWhileStagingTests : IDisposable
         Assert.False(run.Status.IsStaged);
         return run.RunId;
     }
+
+    /// <summary>Starts sending the run's bodies as its staging finishes them.</summary>
+    private Task<RunState> SendWhileStaging(ExportRun run, CancellationToken cancellationToken = default, long maxContacts = 1_000_000) =>
+        run.SendWhileStagingAsync(api, run.FeedBatchesAsStaged(), maxContacts, noWait: false, events.Add, cancellationToken);
 
     private ExportRun Start() =>
         ExportRun.Start(paths, Definition, new[] { "VIP" }, new[] { temp.File("in.csv") }, null, whatIf: false, "tester", time, TenAContact);
