@@ -1,0 +1,76 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    What Invoke-CCExport costs a piped profile, next to what PowerShell itself costs: Import-Csv into Out-Null, into
+    a compiled no-op cmdlet, into ForEach-Object { } and into Invoke-CCExport -WhatIf (staging only), each in a fresh
+    pwsh (cold, as a runbook is), rounds interleaved; prints the medians and each run.
+
+.DESCRIPTION
+    PowerShell drops a trailing "| Out-Null" when it compiles a pipeline, so that baseline binds nothing; the no-op
+    cmdlet shows what binding each object to a compiled cmdlet costs. The export is defined against a sandbox started
+    for the purpose (-WhatIf sends nothing, but the export needs a connection). Written for issue #6; the figures are in
+    docs/benchmarks.md.
+
+.EXAMPLE
+    ./bench/Measure-PipelineCost.ps1 -RepoRoot . -Profiles 200000 -Runs 3
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $RepoRoot,
+    [ValidateRange(1, [int]::MaxValue)] [int] $Profiles = 200000,
+    [ValidateRange(1, 20)] [int] $Runs = 3,
+    [string] $ModulePath
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$RepoRoot = (Resolve-Path $RepoRoot).ProviderPath
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
+Import-Module (Join-Path $RepoRoot 'docs/demo/SandboxProcess.psm1') -Force
+$artifacts = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { Join-Path $RepoRoot 'artifacts' }
+$module = if ($ModulePath) { (Resolve-Path $ModulePath).ProviderPath } else { Join-Path $RepoRoot 'out/ConstantContactExport/ConstantContactExport.psd1' }
+$sample = Get-SampleCsv -Count $Profiles -DataFolder (Join-Path $artifacts 'bench-data') -Generator (Join-Path $RepoRoot 'docs/demo/New-SampleProfileCsv.ps1')
+$step = Join-Path $PSScriptRoot 'EndToEnd/Measure-PipelineStep.ps1'
+
+$homeDir = Join-Path ([System.IO.Path]::GetTempPath()) "cce-pipeline-cost-$PID"
+$savedHome = $env:CC_EXPORT_HOME
+$env:CC_EXPORT_HOME = $homeDir
+$sandbox = Start-Sandbox -SandboxPath (Join-Path $RepoRoot 'out/sandbox/ConstantContact.Sandbox.dll')
+try {
+    # Defined in a child, so that this process never loads the module.
+    $setup = Join-Path $homeDir 'setup.ps1'
+    New-Item -ItemType Directory -Path $homeDir -Force | Out-Null
+    Set-Content -Path $setup -Value @"
+Import-Module '$module'
+`$null = New-CCConnection -Name sandbox -ClientId '$($sandbox.ClientId)' -ApiBaseUri '$($sandbox.ApiBaseUri)' -AuthBaseUri '$($sandbox.AuthBaseUri)' -AcceptDataPrivacyNotice 6>`$null
+`$null = Set-CCExport -Name pipeline-cost -Connection sandbox -ListName 'Pipeline cost' -CreateList -EmailField Email -FirstNameField FirstName -LastNameField LastName -Attribute @{ company_name = 'Company'; city = 'City' } -Segment Newsletter -SegmentField Segments
+'{}'
+"@
+    $null = Invoke-ChildScript -File $setup
+
+    $modes = 'OutNull', 'NoOp', 'ForEach', 'StageOnly'
+    $results = foreach ($round in 1..$Runs) {
+        foreach ($mode in $modes) {
+            Write-Host "> round $round/$Runs`: $mode" -ForegroundColor DarkGray
+            Invoke-ChildScript -File $step -ArgumentList @('-Mode', $mode, '-Csv', $sample.Path, '-ModulePath', $module)
+        }
+    }
+}
+finally {
+    Stop-Sandbox $sandbox
+    $env:CC_EXPORT_HOME = $savedHome
+    Remove-Item $homeDir -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+$base = $null
+"Import-Csv of $Profiles rows piped into each command, each a fresh pwsh; medians of $Runs."
+''
+'| Command | Seconds (median) | Runs (s) | Against Out-Null |'
+'| --- | ---: | --- | ---: |'
+$labels = @{ OutNull = 'Import-Csv | Out-Null'; NoOp = 'Import-Csv | Test-NoOp (compiled, empty ProcessRecord)'; ForEach = 'Import-Csv | ForEach-Object { }'; StageOnly = 'Import-Csv | Invoke-CCExport -WhatIf (staging only)' }
+foreach ($mode in $modes) {
+    $seconds = @($results | Where-Object mode -EQ $mode | ForEach-Object seconds | Sort-Object)
+    $median = $seconds[[int][math]::Floor(($seconds.Count - 1) / 2)]
+    if ($mode -eq 'OutNull') { $base = $median }
+    '| {0} | {1:N2} | {2} | {3:N2}x |' -f ($labels[$mode] -replace '\|', '\|'), $median, (($seconds | ForEach-Object { '{0:N2}' -f $_ }) -join ', '), ($median / $base)
+}
