@@ -19,7 +19,8 @@
     Demo     The main job, end to end on generated sample profiles.
     Bench    The benchmarks in bench/: the offline pipeline and BenchmarkDotNet (Invoke-Benchmarks.ps1), then the
              module and a hand-written baseline end to end against the sandbox (Invoke-EndToEnd.ps1, about 4
-             minutes); figures go to docs/benchmarks.md by hand, with date and machine.
+             minutes), then a piped profile's cost next to PowerShell's own (Measure-PipelineCost.ps1, about 40
+             seconds); figures go to docs/benchmarks.md by hand, with date and machine.
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test -PesterFilter 'Test-CCEmailAddress'
@@ -260,6 +261,11 @@ function Invoke-Bench {
         '-RepoRoot', $RepoRoot, '-Profiles', $BenchProfiles)
     & $pwsh[0] @endToEndArgs
     if ($LASTEXITCODE -ne 0) { throw "The end-to-end benchmark failed with exit code $LASTEXITCODE." }
+    # And what a piped profile costs next to PowerShell's own per-object cost, cold.
+    $pipelineArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', (Join-Path $RepoRoot 'bench/Measure-PipelineCost.ps1'),
+        '-RepoRoot', $RepoRoot)
+    & $pwsh[0] @pipelineArgs
+    if ($LASTEXITCODE -ne 0) { throw "The pipeline cost benchmark failed with exit code $LASTEXITCODE." }
 }
 
 Push-Location $RepoRoot
