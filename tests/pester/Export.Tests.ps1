@@ -287,6 +287,53 @@ Describe 'Invoke-CCExport' {
         $runs.SubmittedCount | Should -Be $expected.SubmittedCount
     }
 
+    It 'stopped (Ctrl+C) while still reading the file, after imports went out: Stopped, and -Resume stages it again and sends each batch once' {
+        $export = New-Export -Name stopped-reading
+        $csv = Join-Path $TestHome 'stopped-reading.csv'
+        $expected = New-SampleCsv -Path $csv -Count 100000 -Seed 20
+        $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
+        $env:CC_EXPORT_BATCH_CONTACTS = '5000'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath, $Csv)
+                    Import-Module $ModulePath
+                    Invoke-CCExport -Name stopped-reading -Path $Csv -ErrorAction SilentlyContinue
+                }).AddArgument((Get-TestModulePath)).AddArgument($csv)
+            $async = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            $text = ''
+            do {
+                Start-Sleep -Milliseconds 5
+                $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object Name -NotIn $earlierRuns |
+                    ForEach-Object { Join-Path $_.FullName 'journal.jsonl' } | Where-Object { Test-Path $_ } | Select-Object -First 1
+                if ($journal) {
+                    $stream = [System.IO.FileStream]::new($journal, 'Open', 'Read', 'ReadWrite')
+                    try { $text = [System.IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
+                }
+            } until ($text.Contains('"Type":"Submitted"') -or $text.Contains('"Type":"Staged"') -or [datetime]::UtcNow -gt $deadline)
+            $ps.Stop()   # what Ctrl+C does: StopProcessing on the running cmdlet
+            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
+        }
+        finally {
+            $ps.Dispose()
+            Remove-Item Env:CC_EXPORT_BATCH_CONTACTS
+        }
+        $text | Should -Not -Match '"Type":"Staged"' -Because 'the stop must come while the file is still being read'
+        $stopped = Get-CCExportRun -Name stopped-reading
+        $stopped.State | Should -Be 'Stopped'
+        $stopped.Message | Should -BeLike 'Stopped before staging ended*-Resume stages the files again*'
+        Test-RunJournal -RunFolder (Split-Path $journal) | Should -BeNullOrEmpty
+
+        $run = Invoke-CCExport -Name stopped-reading -Resume -ErrorAction SilentlyContinue
+        $run.State | Should -Be 'Completed'
+        $run.RunId | Should -Be $stopped.RunId
+        ($run.ActivityIds | Sort-Object -Unique).Count | Should -Be $run.BatchCount
+        $run.ImportedCount | Should -Be $expected.SubmittedCount
+        @(Get-SandboxListMember $Sandbox $export.ListIds[0]).Count | Should -Be $expected.SubmittedCount
+        Test-RunJournal -RunFolder (Split-Path $journal) -Finished | Should -BeNullOrEmpty
+    }
+
     It 'leaves a resumable run when stopped (Ctrl+C), and -Resume sends each batch once' {
         $export = New-Export -Name stoppable
         $csv = Join-Path $TestHome 'stoppable.csv'
