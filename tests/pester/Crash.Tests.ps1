@@ -110,7 +110,9 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
             }
             $shape = if ($folder) { Get-JournalShape (Read-Journal (Join-Path $folder.FullName 'journal.jsonl')) } else { $null }
             $now = switch ($Moment) {
-                'staging' { [bool]$folder }
+                # Once the run exists (run.json): a kill between its folder and its manifest leaves no run at all, only
+                # an empty folder that every command passes over, and a new run is what the user starts then.
+                'staging' { $folder -and (Test-Path (Join-Path $folder.FullName 'run.json')) }
                 # Imports accepted while the file is still being read (a -Path run within MaxProfiles sends as it stages).
                 'sent while staging' { $shape -and -not $shape.Staged -and $shape.Submitted -ge 1 + $after % 2 }
                 # A POST held by a slow fault: in doubt, and no activity for it yet (seen twice, so not a fast one).
@@ -207,6 +209,16 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         ((Get-SandboxState $Sandbox).imported_contacts_total - $before.imported_contacts_total) | Should -Be $run.SubmittedCount
         Compare-ListMember -Sandbox $Sandbox -ListId $export.ListIds[0] -Expected $known.Expected -TierFieldId $TierId | Should -BeNullOrEmpty
         Test-RunJournal -RunFolder $folder.FullName -Finished | Should -BeNullOrEmpty
+    }
+
+    It 'passes over a run folder a kill left without its run.json (no run was started)' {
+        # Earlier still: the folder was made and run.json not yet written. There is no run; every command goes on.
+        $null = New-KnownExport -Name 'crash-earliest'
+        $runId = [DateTime]::UtcNow.ToString('yyyyMMdd-HHmmss') + '-e1e1e1'
+        $null = New-Item -ItemType Directory -Path (Join-Path $TestHome "runs/$runId")
+        @(Get-CCExportRun -Name 'crash-earliest') | Should -BeNullOrEmpty
+        { Get-CCExportRun } | Should -Not -Throw
+        { Invoke-CCExport -Name 'crash-earliest' -Resume -ErrorAction Stop } | Should -Throw -ErrorId 'RunNotFound,*'
     }
 
     It 'killed the process at every kind of moment across the trials' {
