@@ -277,15 +277,7 @@ public sealed class ExportRun : IDisposable
         return claimed;
     }
 
-    private void Record(JournalEntry entry)
-    {
-        // The sender journals from its task while a run sends as it stages: one writer at a time.
-        lock (Status)
-        {
-            journal!.Append(entry);
-            Status.Apply(entry);
-        }
-    }
+    private void Record(JournalEntry entry) => journal!.Record(entry, Status);
 
     /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>
     private static CrossProcessLock TakeLock(StoragePaths paths, string exportName)

@@ -52,6 +52,20 @@ public sealed class RunJournal : IDisposable
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Appends <paramref name="entry"/> and applies it to <paramref name="status"/>, the run it tells, as one step.
+    /// While a run sends as it stages, the staging and the sender both journal: the status is the lock, so that a
+    /// writer may also hold it to decide on the status and record in one step.
+    /// </summary>
+    public void Record(JournalEntry entry, RunStatus status)
+    {
+        lock (status)
+        {
+            Append(entry);
+            status.Apply(entry);
+        }
+    }
+
     /// <summary>Every whole entry in a journal file.</summary>
     public static List<JournalEntry> Read(string runFolder)
     {

@@ -67,20 +67,21 @@ public sealed class RunSender
     {
         requestsAtStart = api.RequestCount;
         long contactsSent = 0;
-        Exception? stop = null;
-        string? tooMany = null;
+
+        // Set at the first reason to send nothing more: how the run ends once the staging has.
+        (RunState State, string Message)? end = null;
         try
         {
             while (await feed.NextAsync(cancellationToken).ConfigureAwait(false) is ImportBatch batch)
             {
-                if (stop is not null || tooMany is not null)
+                if (end is not null)
                 {
                     continue;
                 }
 
                 if (contactsSent + batch.ContactCount > maxContacts)
                 {
-                    tooMany = $"The input grew while it was read: batch {batch.Number} would take the run past the export's MaxProfiles ({maxContacts}). {contactsSent} contacts in {batch.Number - 1} import(s) had been sent; nothing more was.";
+                    end = (RunState.Failed, $"The input grew while it was read: batch {batch.Number} would take the run past the export's MaxProfiles ({maxContacts}). {contactsSent} contacts in {batch.Number - 1} import(s) had been sent; nothing more was.");
                     continue;
                 }
 
@@ -102,9 +103,9 @@ public sealed class RunSender
                     await SubmitAsync(run, batch.Number, cancellationToken).ConfigureAwait(false);
                     contactsSent += batch.ContactCount;
                 }
-                catch (Exception ex) when (ex is QuotaExceededException or ApiUnavailableException or ImportRefusedException)
+                catch (Exception ex) when (IsDefiniteStop(ex))
                 {
-                    stop = ex;
+                    end = (StateAfter(ex), ex.Message);
                     tell(new SenderEvent(SenderEventKind.Verbose, $"Sending stopped ({ex.Message}); staging goes on so that the run can be resumed."));
                 }
             }
@@ -116,22 +117,17 @@ public sealed class RunSender
             {
             }
 
-            return Finish(run, RunState.Stopped, StoppedWhileStaging(run.Status));
+            return Finish(run, RunState.Stopped, StoppedMessage(run.Status));
         }
 
-        if (tooMany is not null)
+        if (end is { } stopped)
         {
-            return Finish(run, RunState.Failed, tooMany);
-        }
-
-        if (stop is not null)
-        {
-            return Finish(run, stop is ImportRefusedException ? RunState.Failed : RunState.Stopped, stop.Message);
+            return Finish(run, stopped.State, stopped.Message);
         }
 
         if (!run.Status.IsStaged)
         {
-            return Finish(run, RunState.Stopped, StoppedWhileStaging(run.Status));
+            return Finish(run, RunState.Stopped, StoppedMessage(run.Status));
         }
 
         return await SendRestAsync(run, noWait, cancellationToken).ConfigureAwait(false);
@@ -141,7 +137,15 @@ public sealed class RunSender
     private static string BatchName(RunStatus status, int batch) =>
         status.IsStaged ? $"Batch {batch} of {status.BatchCount}" : $"Batch {batch}";
 
-    private static string StoppedWhileStaging(RunStatus status) => status.IsStaged
+    /// <summary>
+    /// Constant Contact said no for now or for good: quota, unavailable (the run stops, resumable) or an import
+    /// refused (the run fails). Nothing more is sent.
+    /// </summary>
+    private static bool IsDefiniteStop(Exception ex) => ex is QuotaExceededException or ApiUnavailableException or ImportRefusedException;
+
+    private static RunState StateAfter(Exception definiteStop) => definiteStop is ImportRefusedException ? RunState.Failed : RunState.Stopped;
+
+    private static string StoppedMessage(RunStatus status) => status.IsStaged
         ? "Stopped by the user. Invoke-CCExport -Resume continues this run without sending any batch twice."
         : "Stopped before staging ended. Invoke-CCExport -Resume stages the files again and sends only what was not sent.";
 
@@ -164,21 +168,13 @@ public sealed class RunSender
             await PollAsync(run, cancellationToken).ConfigureAwait(false);
             return Finish(run, Outcome(status, out string message), message);
         }
-        catch (QuotaExceededException ex)
+        catch (Exception ex) when (IsDefiniteStop(ex))
         {
-            return Finish(run, RunState.Stopped, ex.Message);
-        }
-        catch (ApiUnavailableException ex)
-        {
-            return Finish(run, RunState.Stopped, ex.Message);
+            return Finish(run, StateAfter(ex), ex.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Finish(run, RunState.Stopped, "Stopped by the user. Invoke-CCExport -Resume continues this run without sending any batch twice.");
-        }
-        catch (ImportRefusedException ex)
-        {
-            return Finish(run, RunState.Failed, ex.Message);
+            return Finish(run, RunState.Stopped, StoppedMessage(status));
         }
     }
 
@@ -395,13 +391,5 @@ public sealed class RunSender
     private void Progress(RunStatus status, string message) =>
         tell(new SenderEvent(SenderEventKind.Progress, message, status.ActivityIds.Count, status.BatchCount, status.FinishedActivities.Count()));
 
-    private static void Record(RunSendContext run, JournalEntry entry)
-    {
-        // While a run sends as it stages, the staging journals too (Staged): one writer at a time.
-        lock (run.Status)
-        {
-            run.Journal.Append(entry);
-            run.Status.Apply(entry);
-        }
-    }
+    private static void Record(RunSendContext run, JournalEntry entry) => run.Journal.Record(entry, run.Status);
 }

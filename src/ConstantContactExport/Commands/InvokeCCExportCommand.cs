@@ -415,24 +415,28 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     /// </summary>
     private void StageAndFinish(IReadOnlyList<string> files)
     {
-        if (WouldAskBeforeSending())
+        if (!WouldAskBeforeSending() && FitMaxProfiles(files))
         {
-            StageFiles(files);
-            FinishRun();
+            StageWhileSending(files);
             return;
         }
 
+        StageFiles(files);
+        FinishRun();
+    }
+
+    /// <summary>True when the files cannot hold more than MaxProfiles (at most one profile a line); -Verbose says which.</summary>
+    private bool FitMaxProfiles(IReadOnlyList<string> files)
+    {
         long most = CsvRecordBound.Of(files);
         if (most > definition!.MaxProfiles)
         {
             WriteVerbose($"The files have {most} lines of profiles, more than MaxProfiles ({definition.MaxProfiles}): staging all of them before anything is sent.");
-            StageFiles(files);
-            FinishRun();
-            return;
+            return false;
         }
 
         WriteVerbose($"The files hold at most {most} profiles, within MaxProfiles ({definition.MaxProfiles}): each import is sent as soon as it is staged.");
-        StageWhileSending(files);
+        return true;
     }
 
     /// <summary>True when ShouldProcess would stop or ask before sending (-WhatIf, -Confirm, or the preference variables).</summary>
