@@ -33,16 +33,6 @@ BeforeAll {
     $script:Phases = [System.Collections.Generic.List[string]]::new()
     Write-Host "Crash trials: seeds $(($Trials | ForEach-Object { $_.Seed }) -join ', ')"
 
-    function script:Read-Journal {
-        # The journal as it is now, shared with its writer.
-        param([string] $Path)
-        try {
-            $stream = [System.IO.FileStream]::new($Path, 'Open', 'Read', 'ReadWrite')
-            try { [System.IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
-        }
-        catch [System.IO.IOException] { '' }
-    }
-
     function script:Get-JournalShape {
         param([string] $Text)
         $lines = $Text.Split("`n")
@@ -60,13 +50,6 @@ BeforeAll {
         }
     }
 
-    function script:Write-Figures {
-        param([Parameter(Mandatory)] [hashtable] $Figures)
-        $line = [pscustomobject]$Figures | ConvertTo-Json -Compress
-        Write-Host "FIGURES $line"
-        $folder = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { [System.IO.Path]::GetTempPath() }
-        Add-Content -Path (Join-Path $folder 'reliability-figures.jsonl') -Value $line
-    }
 }
 
 AfterAll {
@@ -108,7 +91,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
             if (-not $folder) {
                 $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue | Where-Object Name -NotIn $earlier | Select-Object -First 1
             }
-            $shape = if ($folder) { Get-JournalShape (Read-Journal (Join-Path $folder.FullName 'journal.jsonl')) } else { $null }
+            $shape = if ($folder) { Get-JournalShape (Read-RunJournalText (Join-Path $folder.FullName 'journal.jsonl')) } else { $null }
             $now = switch ($Moment) {
                 # Once the run exists (run.json): a kill between its folder and its manifest leaves no run at all, only
                 # an empty folder that every command passes over, and a new run is what the user starts then.
@@ -146,7 +129,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
 
         # What the killed process left: a journal whole up to its last line end, and a run to resume.
         $folder | Should -Not -BeNullOrEmpty
-        $left = Get-JournalShape (Read-Journal (Join-Path $folder.FullName 'journal.jsonl'))
+        $left = Get-JournalShape (Read-RunJournalText (Join-Path $folder.FullName 'journal.jsonl'))
         Test-RunJournal -RunFolder $folder.FullName | Should -BeNullOrEmpty
         $acceptedUnjournaled = @(Get-ImportActivity $Sandbox $listId).Count - $left.Submitted
         $phase = if (-not $left.Staged -and $left.Sending -gt 0) { 'sent while staging' }
@@ -179,7 +162,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         Test-RunJournal -RunFolder $folder.FullName -Finished | Should -BeNullOrEmpty
 
         $found = @($records | Where-Object { "$_" -match 'had been accepted before the run stopped' }).Count
-        Write-Figures @{
+        Write-ReliabilityFigures @{
             Test = 'crash'; Trial = $Trial; Seed = $Seed; Planned = $Moment; Phase = $phase; InDoubtAtKill = $left.InDoubt; AcceptedUnjournaledAtKill = $acceptedUnjournaled
             BatchesSubmittedBeforeKill = $left.Submitted; Batches = $run.BatchCount; FoundAcceptedOnResume = $found
             Profiles = $run.InputCount; Submitted = $run.SubmittedCount; Lost = 0; SentTwice = 0

@@ -24,6 +24,39 @@ BeforeAll {
         , @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
     }
 
+    function script:Stop-ExportWhen {
+        # Runs an export of -Csv in bodies of -BatchContacts in a runspace of this process and stops it as Ctrl+C does
+        # (StopProcessing on the running cmdlet) once -Until says so of the new run's journal text, or after 60 s.
+        # Returns the journal's path and the text last read.
+        param([string] $Name, [string] $Csv, [int] $BatchContacts, [scriptblock] $Until)
+        $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
+        $env:CC_EXPORT_BATCH_CONTACTS = "$BatchContacts"
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath, $Name, $Csv)
+                    Import-Module $ModulePath
+                    Invoke-CCExport -Name $Name -Path $Csv -ErrorAction SilentlyContinue
+                }).AddArgument((Get-TestModulePath)).AddArgument($Name).AddArgument($Csv)
+            $async = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            do {
+                Start-Sleep -Milliseconds 5
+                # Only this run's journal: the earlier tests' runs have Submitted lines too.
+                $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object Name -NotIn $earlierRuns |
+                    ForEach-Object { Join-Path $_.FullName 'journal.jsonl' } | Select-Object -First 1
+                $text = if ($journal) { Read-RunJournalText $journal } else { '' }
+            } until ((& $Until $text) -or [datetime]::UtcNow -gt $deadline)
+            $ps.Stop()
+            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
+        }
+        finally {
+            $ps.Dispose()
+            Remove-Item Env:CC_EXPORT_BATCH_CONTACTS
+        }
+        [pscustomobject]@{ Journal = $journal; Text = $text }
+    }
+
     function script:Get-ImportPostCount {
         $state = Get-SandboxState $Sandbox
         $routes = $state.requests_by_route.PSObject.Properties | Where-Object Name -like '*contacts_json_import*'
@@ -291,39 +324,12 @@ Describe 'Invoke-CCExport' {
         $export = New-Export -Name stopped-reading
         $csv = Join-Path $TestHome 'stopped-reading.csv'
         $expected = New-SampleCsv -Path $csv -Count 100000 -Seed 20
-        $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
-        $env:CC_EXPORT_BATCH_CONTACTS = '5000'
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($ModulePath, $Csv)
-                    Import-Module $ModulePath
-                    Invoke-CCExport -Name stopped-reading -Path $Csv -ErrorAction SilentlyContinue
-                }).AddArgument((Get-TestModulePath)).AddArgument($csv)
-            $async = $ps.BeginInvoke()
-            $deadline = [datetime]::UtcNow.AddSeconds(60)
-            $text = ''
-            do {
-                Start-Sleep -Milliseconds 5
-                $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object Name -NotIn $earlierRuns |
-                    ForEach-Object { Join-Path $_.FullName 'journal.jsonl' } | Where-Object { Test-Path $_ } | Select-Object -First 1
-                if ($journal) {
-                    $stream = [System.IO.FileStream]::new($journal, 'Open', 'Read', 'ReadWrite')
-                    try { $text = [System.IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
-                }
-            } until ($text.Contains('"Type":"Submitted"') -or $text.Contains('"Type":"Staged"') -or [datetime]::UtcNow -gt $deadline)
-            $ps.Stop()   # what Ctrl+C does: StopProcessing on the running cmdlet
-            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
-        }
-        finally {
-            $ps.Dispose()
-            Remove-Item Env:CC_EXPORT_BATCH_CONTACTS
-        }
-        $text | Should -Not -Match '"Type":"Staged"' -Because 'the stop must come while the file is still being read'
+        $left = Stop-ExportWhen -Name stopped-reading -Csv $csv -BatchContacts 5000 -Until { param($text) $text.Contains('"Type":"Submitted"') -or $text.Contains('"Type":"Staged"') }
+        $left.Text | Should -Not -Match '"Type":"Staged"' -Because 'the stop must come while the file is still being read'
         $stopped = Get-CCExportRun -Name stopped-reading
         $stopped.State | Should -Be 'Stopped'
         $stopped.Message | Should -BeLike 'Stopped before staging ended*-Resume stages the files again*'
-        Test-RunJournal -RunFolder (Split-Path $journal) | Should -BeNullOrEmpty
+        Test-RunJournal -RunFolder (Split-Path $left.Journal) | Should -BeNullOrEmpty
 
         $run = Invoke-CCExport -Name stopped-reading -Resume -ErrorAction SilentlyContinue
         $run.State | Should -Be 'Completed'
@@ -331,38 +337,14 @@ Describe 'Invoke-CCExport' {
         ($run.ActivityIds | Sort-Object -Unique).Count | Should -Be $run.BatchCount
         $run.ImportedCount | Should -Be $expected.SubmittedCount
         @(Get-SandboxListMember $Sandbox $export.ListIds[0]).Count | Should -Be $expected.SubmittedCount
-        Test-RunJournal -RunFolder (Split-Path $journal) -Finished | Should -BeNullOrEmpty
+        Test-RunJournal -RunFolder (Split-Path $left.Journal) -Finished | Should -BeNullOrEmpty
     }
 
     It 'leaves a resumable run when stopped (Ctrl+C), and -Resume sends each batch once' {
         $export = New-Export -Name stoppable
         $csv = Join-Path $TestHome 'stoppable.csv'
         $expected = New-SampleCsv -Path $csv -Count 3000 -Seed 17
-        $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
-        $env:CC_EXPORT_BATCH_CONTACTS = '100'
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($ModulePath, $Csv)
-                    Import-Module $ModulePath
-                    Invoke-CCExport -Name stoppable -Path $Csv -ErrorAction SilentlyContinue
-                }).AddArgument((Get-TestModulePath)).AddArgument($csv)
-            $async = $ps.BeginInvoke()
-            $deadline = [datetime]::UtcNow.AddSeconds(60)
-            do {
-                Start-Sleep -Milliseconds 100
-                # Only this run's journal: the earlier tests' runs have Submitted lines too.
-                $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object Name -NotIn $earlierRuns |
-                    ForEach-Object { Get-Item (Join-Path $_.FullName 'journal.jsonl') -ErrorAction SilentlyContinue } |
-                    Select-String '"Submitted"' -ErrorAction SilentlyContinue
-            } until (@($journal).Count -ge 3 -or [datetime]::UtcNow -gt $deadline)
-            $ps.Stop()   # what Ctrl+C does: StopProcessing on the running cmdlet
-            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
-        }
-        finally {
-            $ps.Dispose()
-            Remove-Item Env:CC_EXPORT_BATCH_CONTACTS
-        }
+        $null = Stop-ExportWhen -Name stoppable -Csv $csv -BatchContacts 100 -Until { param($text) ([regex]::Matches($text, '"Type":"Submitted"')).Count -ge 3 }
         $stopped = Get-CCExportRun -Name stoppable
         $stopped.State | Should -Be 'Stopped'
         $stopped.ActivityIds.Count | Should -BeLessThan $stopped.BatchCount

@@ -21,7 +21,6 @@ BeforeAll {
     $script:Captured = [System.Collections.Generic.List[string]]::new()
     $script:Shown = [System.Collections.Generic.List[string]]::new()
     $script:Addresses = [System.Collections.Generic.List[string]]::new()
-    $script:Figures = [System.Collections.Generic.List[object]]::new()
     $script:Sandbox = Start-TestSandbox -Arguments @('--token-lifetime', '5', '--activity-delay', '100')
     $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice 6>$null
     $script:TierId = Set-ExportCustomField -Sandbox $Sandbox -TestHome $TestHome
@@ -40,15 +39,6 @@ BeforeAll {
         $counts = @{}
         foreach ($p in $State.faults_injected.PSObject.Properties) { $counts[$p.Name] = [int]$p.Value }
         $counts
-    }
-
-    function script:Write-Figures {
-        param([Parameter(Mandatory)] [hashtable] $Figures)
-        $script:Figures.Add([pscustomobject]$Figures)
-        $line = [pscustomobject]$Figures | ConvertTo-Json -Compress -Depth 4
-        Write-Host "FIGURES $line"
-        $folder = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { [System.IO.Path]::GetTempPath() }
-        Add-Content -Path (Join-Path $folder 'reliability-figures.jsonl') -Value $line
     }
 }
 
@@ -124,7 +114,7 @@ Describe 'An export under faults: 15% of requests, every kind, 5-second tokens' 
         $recovered = @($others | Where-Object { "$_" -match 'the answer was lost' }).Count
         $refreshes = [int]$after.requests_by_route.'POST /oauth2/default/v1/token' - [int]$before.requests_by_route.'POST /oauth2/default/v1/token'
         $refreshes | Should -BeGreaterThan 1
-        Write-Figures @{
+        Write-ReliabilityFigures @{
             Test = 'faults'; Seed = $Seed; Profiles = $run.InputCount; Submitted = $run.SubmittedCount; Batches = $run.BatchCount
             Requests = $after.requests_total - $before.requests_total; Faults = $injected; LostAnswersFound = $recovered; TokenRefreshes = $refreshes
             ImportedOverAllActivities = $after.imported_contacts_total - $before.imported_contacts_total; Lost = 0; SentTwice = 0
@@ -185,7 +175,7 @@ Invoke-CCExport -Name '$($e.Name)' -Path '$($e.Csv)' -ErrorAction SilentlyContin
         ($after.imported_contacts_total - $before.imported_contacts_total) | Should -Be $submitted
         $faults = (Get-FaultCount $after).Values | Measure-Object -Sum
         $faultsBefore = (Get-FaultCount $before).Values | Measure-Object -Sum
-        Write-Figures @{
+        Write-ReliabilityFigures @{
             Test = 'concurrency'; Processes = 2; Profiles = 16000; Submitted = $submitted
             Requests = $after.requests_total - $before.requests_total; Faults = $faults.Sum - $faultsBefore.Sum
             Throttled = $after.throttled_responses - $before.throttled_responses; Lost = 0; SentTwice = 0

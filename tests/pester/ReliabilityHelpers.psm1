@@ -311,5 +311,31 @@ function Wait-ChildPwsh {
     [pscustomobject]@{ ExitCode = $Child.Process.ExitCode; Output = $Child.Output.GetAwaiter().GetResult(); Errors = $Child.Errors.GetAwaiter().GetResult() }
 }
 
-Export-ModuleMember -Function Get-ReliabilityScale, Set-ExportCustomField, Set-SandboxFaults, New-KnownExport, New-KnownProfileCsv, Compare-ListMember,
+function Read-RunJournalText {
+    <#
+    .SYNOPSIS
+        A run's journal as it is now, read while its writer holds it open; empty when it is not there (yet).
+    #>
+    param([Parameter(Mandatory)] [string] $Path)
+    try {
+        $stream = [System.IO.FileStream]::new($Path, 'Open', 'Read', 'ReadWrite')
+        try { [System.IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
+    }
+    catch [System.IO.IOException] { '' }
+}
+
+function Write-ReliabilityFigures {
+    <#
+    .SYNOPSIS
+        One line of figures for docs/reliability.md: to the host (FIGURES {...}) and to reliability-figures.jsonl in
+        CCE_ARTIFACTS (or the temporary folder).
+    #>
+    param([Parameter(Mandatory)] [hashtable] $Figures)
+    $line = [pscustomobject]$Figures | ConvertTo-Json -Compress -Depth 4
+    Write-Host "FIGURES $line"
+    $folder = if ($env:CCE_ARTIFACTS) { $env:CCE_ARTIFACTS } else { [System.IO.Path]::GetTempPath() }
+    Add-Content -Path (Join-Path $folder 'reliability-figures.jsonl') -Value $line
+}
+
+Export-ModuleMember -Function Read-RunJournalText, Write-ReliabilityFigures, Get-ReliabilityScale, Set-ExportCustomField, Set-SandboxFaults, New-KnownExport, New-KnownProfileCsv, Compare-ListMember,
     Get-ImportActivity, Test-RunJournal, Get-PwshCommandLine, Start-ChildPwsh, Wait-ChildPwsh

@@ -144,10 +144,8 @@ Invoke-CCExport -Name resumable -Path '$Csv' -ErrorAction SilentlyContinue | Out
             while (-not $child.Process.HasExited -and [datetime]::UtcNow -lt $deadline) {
                 $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue | Where-Object Name -NotIn $earlierRuns | Select-Object -First 1
                 $journal = if ($folder) { Join-Path $folder.FullName 'journal.jsonl' }
-                if ($journal -and (Test-Path $journal)) {
-                    # Shared with its writer, which holds it open.
-                    $stream = [System.IO.FileStream]::new($journal, 'Open', 'Read', 'ReadWrite')
-                    try { $text = [System.IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
+                if ($journal) {
+                    $text = Read-RunJournalText $journal
                     $submitted = ([regex]::Matches($text, '"Type":"Submitted"')).Count
                     $staged = $text.Contains('"Type":"Staged"')
                     if ($staged -or $submitted -ge 2) { break }
