@@ -160,7 +160,7 @@ public sealed class ExportRun : IDisposable
     /// a new run whose input cannot hold more than MaxProfiles and that needs no confirmation: whatever is sent
     /// while staging goes on cannot be taken back.
     /// </summary>
-    public StagedBatchFeed FeedBatchesAsStaged()
+    public void FeedBatchesAsStaged()
     {
         if (Status.IsStaged || Status.BodyHashes.Count > 0 || Status.AnySent)
         {
@@ -169,12 +169,12 @@ public sealed class ExportRun : IDisposable
 
         feed = new StagedBatchFeed();
         Staging.OnBatchCompleted(feed.Add);
-        return feed;
     }
 
-    /// <summary>Sends the bodies of <paramref name="batches"/> as they come, then waits (unless noWait): see <see cref="RunSender.SendWhileStagingAsync"/>.</summary>
-    public Task<RunState> SendWhileStagingAsync(IImportApi api, StagedBatchFeed batches, long maxContacts, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
-        new RunSender(api, time, tell).SendWhileStagingAsync(SendContext(), batches, maxContacts, noWait, cancellationToken);
+    /// <summary>Sends the bodies as <see cref="FeedBatchesAsStaged"/> hands them over, then waits (unless noWait): see <see cref="RunSender.SendWhileStagingAsync"/>.</summary>
+    public Task<RunState> SendWhileStagingAsync(IImportApi api, long maxContacts, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
+        new RunSender(api, time, tell).SendWhileStagingAsync(
+            SendContext(), feed ?? throw new InvalidOperationException("FeedBatchesAsStaged comes first."), maxContacts, noWait, cancellationToken);
 
     /// <summary>Ends the feed without staging (the staging failed or was stopped): the sender stops taking bodies.</summary>
     public void AbandonFeed() => feed?.Complete();

@@ -479,9 +479,9 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         using (ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose))
         using (var senderStop = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(StopToken))
         {
-            StagedBatchFeed feed = current.FeedBatchesAsStaged();
+            current.FeedBatchesAsStaged();
             System.Threading.Tasks.Task<RunState> sending = StartWork(_ =>
-                current.SendWhileStagingAsync(api, feed, definition!.MaxProfiles, NoWait, e => Post(() => Tell(e)), senderStop.Token));
+                current.SendWhileStagingAsync(api, definition!.MaxProfiles, NoWait, e => Post(() => Tell(e)), senderStop.Token));
             try
             {
                 StageFiles(files);

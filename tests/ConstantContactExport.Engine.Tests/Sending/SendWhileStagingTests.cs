@@ -168,8 +168,11 @@ public sealed class SendWhileStagingTests : IDisposable
     }
 
     /// <summary>Starts sending the run's bodies as its staging finishes them.</summary>
-    private Task<RunState> SendWhileStaging(ExportRun run, CancellationToken cancellationToken = default, long maxContacts = 1_000_000) =>
-        run.SendWhileStagingAsync(api, run.FeedBatchesAsStaged(), maxContacts, noWait: false, events.Add, cancellationToken);
+    private Task<RunState> SendWhileStaging(ExportRun run, CancellationToken cancellationToken = default, long maxContacts = 1_000_000)
+    {
+        run.FeedBatchesAsStaged();
+        return run.SendWhileStagingAsync(api, maxContacts, noWait: false, events.Add, cancellationToken);
+    }
 
     private ExportRun Start() =>
         ExportRun.Start(paths, Definition, new[] { "VIP" }, new[] { temp.File("in.csv") }, null, whatIf: false, "tester", time, TenAContact);
