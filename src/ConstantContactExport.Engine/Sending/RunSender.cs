@@ -222,9 +222,7 @@ public sealed class RunSender
             {
                 ActivityInfo activity = await api.CreateJsonImportAsync(run.BatchPath(batch), cancellationToken).ConfigureAwait(false);
                 Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = activity.ActivityId });
-                Progress(status, status.IsStaged
-                    ? $"{BatchName(status, batch)} submitted: activity {activity.ActivityId}."
-                    : $"{BatchName(status, batch)} submitted while staging goes on: activity {activity.ActivityId}.");
+                Progress(status, $"{BatchName(status, batch)} submitted{(status.IsStaged ? string.Empty : " while staging goes on")}: activity {activity.ActivityId}.");
                 return;
             }
             catch (ImportInDoubtException ex)

@@ -140,15 +140,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
             ThrowTerminatingError(new ErrorRecord(new FileNotFoundException("No CSV file matches the path given."), "NoInputFiles", ErrorCategory.ObjectNotFound, Path ?? LiteralPath));
         }
 
-        StartRun(files);
-        try
-        {
-            StageAndFinish(files);
-        }
-        finally
-        {
-            ReleaseRun();
-        }
+        RunFiles(files);
     }
 
     protected override void ProcessRecord()
@@ -269,15 +261,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
                 "NoInputFiles", ErrorCategory.ObjectNotFound, source.Name));
         }
 
-        StartRun(files);
-        try
-        {
-            StageAndFinish(files);
-        }
-        finally
-        {
-            ReleaseRun();
-        }
+        RunFiles(files);
     }
 
     private void StartRun(IReadOnlyList<string> sources)
@@ -297,9 +281,9 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         }
 
         record = run!.Staging.NewRecord();
-        objectReader = new ProfileObjectReader(definition!.ToMapping().SourceFields);
+        objectReader = new ProfileObjectReader(run.Staging.Mapping.SourceFields);
         progressClock.Start();
-        WriteVerbose($"Run {run.RunId} of export '{definition.Name}' started; staging in {run.Folder}.");
+        WriteVerbose($"Run {run.RunId} of export '{definition!.Name}' started; staging in {run.Folder}.");
     }
 
     /// <summary>
@@ -405,6 +389,20 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return 0;
+        }
+    }
+
+    /// <summary>A whole run of CSV files, from its lock to its result; the run is let go however it ends.</summary>
+    private void RunFiles(IReadOnlyList<string> files)
+    {
+        StartRun(files);
+        try
+        {
+            StageAndFinish(files);
+        }
+        finally
+        {
+            ReleaseRun();
         }
     }
 
