@@ -91,14 +91,6 @@ BeforeAll {
         [pscustomobject]@{ Output = $output; Failure = $failure; Errors = $errors }
     }
 
-    function script:Get-PwshCommandLine {
-        $process = [Environment]::ProcessPath
-        if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-            @($process, [System.Reflection.Assembly]::GetEntryAssembly().Location)
-        }
-        else { @($process) }
-    }
-
     function script:Start-ChildProcess {
         # A child pwsh that starts now; its output is read when it ends.
         param([Parameter(Mandatory)] [string] $Script)

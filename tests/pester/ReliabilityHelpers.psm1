@@ -1,6 +1,9 @@
 # Shared by the reliability suites (Faults, Crashes, BadInput, Security): profiles whose fate is known by
 # construction, the check of a list against them field by field, child processes to kill, journal checks.
 
+# Get-PwshCommandLine and the sandbox helpers.
+Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+
 $script:ExportAttributes = [ordered]@{ company_name = 'Company'; job_title = 'Title'; city = 'City'; phone = 'Phone'; 'cf:tier' = 'Tier' }
 
 function Get-ReliabilityScale {
@@ -272,14 +275,6 @@ function Test-RunJournal {
     , $problems
 }
 
-function Get-PwshCommandLine {
-    $process = [Environment]::ProcessPath
-    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        @($process, [System.Reflection.Assembly]::GetEntryAssembly().Location)
-    }
-    else { @($process) }
-}
-
 function Start-ChildPwsh {
     <#
     .SYNOPSIS
@@ -338,4 +333,4 @@ function Write-ReliabilityFigures {
 }
 
 Export-ModuleMember -Function Read-RunJournalText, Write-ReliabilityFigures, Get-ReliabilityScale, Set-ExportCustomField, Set-SandboxFaults, New-KnownExport, New-KnownProfileCsv, Compare-ListMember,
-    Get-ImportActivity, Test-RunJournal, Get-PwshCommandLine, Start-ChildPwsh, Wait-ChildPwsh
+    Get-ImportActivity, Test-RunJournal, Start-ChildPwsh, Wait-ChildPwsh

@@ -49,13 +49,12 @@ Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out
 "@
         $scriptFile = Join-Path $TestHome 'child.ps1'
         Set-Content -Path $scriptFile -Value $script
-        $process = [Environment]::ProcessPath
-        $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { [System.Reflection.Assembly]::GetEntryAssembly().Location })
+        $command = @(Get-PwshCommandLine)
         $importedBefore = (Get-SandboxState $Sandbox).imported_contacts_total
         $earlierRuns = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue).Name
         $env:CC_EXPORT_BATCH_CONTACTS = '100'
         try {
-            $child = Start-Process -FilePath $process -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $scriptFile)) -PassThru
+            $child = Start-Process -FilePath $command[0] -ArgumentList (@($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $scriptFile)) -PassThru
         }
         finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
         $deadline = [datetime]::UtcNow.AddSeconds(90)

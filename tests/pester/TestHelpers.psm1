@@ -25,6 +25,15 @@ function Get-NuGetPackageFolder {
     Join-Path $root "$($Id.ToLowerInvariant())/$Version"
 }
 
+function Get-PwshCommandLine {
+    # The pwsh running this, as a command line: 'dotnet <pwsh.dll>' for the repository's local tool, else pwsh itself.
+    $process = [Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        @($process, [System.Reflection.Assembly]::GetEntryAssembly().Location)
+    }
+    else { @($process) }
+}
+
 function Invoke-ChildPwsh {
     <#
     .SYNOPSIS
@@ -35,11 +44,10 @@ function Invoke-ChildPwsh {
         [Parameter(Mandatory)] [string] $Script,
         [hashtable] $Environment = @{}
     )
-    $process = [Environment]::ProcessPath
+    $command = @(Get-PwshCommandLine)
+    $process = $command[0]
     # @(): a lone string splatted would be taken apart character by character.
-    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        [System.Reflection.Assembly]::GetEntryAssembly().Location
-    })
+    $prefix = @($command | Select-Object -Skip 1)
     $scriptFile = Join-Path ([System.IO.Path]::GetTempPath()) ("cce-child-{0}.ps1" -f [guid]::NewGuid())
     Set-Content -Path $scriptFile -Value $Script -Encoding utf8
     $saved = @{}
@@ -98,4 +106,4 @@ function New-SampleCsv {
     & (Join-Path (Get-RepoRoot) 'docs/demo/New-SampleProfileCsv.ps1') -Path $Path -Count $Count -Seed $Seed
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, New-TestHome, New-SampleCsv
+Export-ModuleMember -Function Get-PwshCommandLine, Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, New-TestHome, New-SampleCsv
