@@ -44,6 +44,9 @@ public sealed class ExportDefinition
 
     public long MaxProfiles { get; set; } = DefaultMaxProfiles;
 
+    /// <summary>The share of in-segment profiles (0 to 100) a run may reject before it fails with RejectLimitExceeded.</summary>
+    public int MaxRejectPercent { get; set; } = Runs.RunLimits.DefaultMaxRejectPercent;
+
     /// <summary>CSV files or wildcards that a run reads when nothing is piped in.</summary>
     public List<string> SourcePath { get; set; } = new();
 

@@ -137,7 +137,8 @@ internal sealed class CsvHeader
     {
         string columns = missing.Count == 1 ? $"no column {Quote(missing[0])}" : $"no columns {string.Join(", ", missing.ConvertAll(Quote))}";
         var message = new StringBuilder($"Cannot read '{sourceName}': it has {columns}, which the export requires. ");
-        message.Append($"Its header (line {line}, split at {DescribeDelimiter(delimiter)}) has {names.Length} column{(names.Length == 1 ? string.Empty : "s")}: ");
+        message.Append(line == 0 ? "The -Header given" : $"Its header (line {line}, split at {DescribeDelimiter(delimiter)})");
+        message.Append($" has {names.Length} column{(names.Length == 1 ? string.Empty : "s")}: ");
         for (int i = 0; i < names.Length && i < MaxColumnsInMessage; i++)
         {
             message.Append(i == 0 ? string.Empty : ", ").Append(Quote(names[i]));
@@ -146,7 +147,11 @@ internal sealed class CsvHeader
         message.Append(names.Length > MaxColumnsInMessage ? ", ..." : ".");
 
         // One hint, for the likeliest cause.
-        if (hasBadBytes)
+        if (line == 0)
+        {
+            message.Append(" Name the email column in -Header, or leave -Header out when the file's first line is its header.");
+        }
+        else if (hasBadBytes)
         {
             message.Append($" The header has bytes that are not valid {encoding.WebName.ToUpperInvariant()}: give the file's encoding with -Encoding, or save it as UTF-8.");
         }

@@ -51,7 +51,7 @@ public sealed class CsvProfileReader : IDisposable
     private int fieldWithBadQuotes = -1;
     private bool ended;
 
-    private CsvProfileReader(string sourceName, CsvStreamDecoder text, Encoding encoding, string delimiter, IReadOnlyList<string> sourceFields, IReadOnlyCollection<string> requiredFields)
+    private CsvProfileReader(string sourceName, CsvStreamDecoder text, Encoding encoding, string delimiter, IReadOnlyList<string> sourceFields, IReadOnlyCollection<string> requiredFields, IReadOnlyList<string>? givenHeader)
     {
         SourceName = sourceName;
         this.text = text;
@@ -86,7 +86,9 @@ public sealed class CsvProfileReader : IDisposable
             ExceptionMessagesContainRawData = false,
         };
         parser = new CsvParser(text, configuration, leaveOpen: false);
-        header = ReadHeader(fields, requiredFields);
+        header = givenHeader is null
+            ? ReadHeader(fields, requiredFields)
+            : CsvHeader.Map(SourceName, GivenNames(givenHeader), 0, false, fields, requiredFields, Delimiter, Encoding);
     }
 
     /// <summary>The file (path as given, or the name given with a stream), for records and messages.</summary>
@@ -211,7 +213,7 @@ public sealed class CsvProfileReader : IDisposable
                 delimiter = CsvDelimiterSniffer.Sniff(start, wholeText).ToString();
             }
 
-            return new CsvProfileReader(sourceName, text, guess.Encoding!, delimiter, sourceFields, requiredFields);
+            return new CsvProfileReader(sourceName, text, guess.Encoding!, delimiter, sourceFields, requiredFields, options?.Header);
         }
         catch (IOException e)
         {
@@ -418,6 +420,17 @@ public sealed class CsvProfileReader : IDisposable
         lastRow = row;
         lastRawRow = rawRow;
         return true;
+    }
+
+    private static string[] GivenNames(IReadOnlyList<string> header)
+    {
+        var names = new string[header.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = (header[i] ?? string.Empty).Trim();
+        }
+
+        return names;
     }
 
     private CsvHeader ReadHeader(string[] sourceFields, IReadOnlyCollection<string> requiredFields)

@@ -58,7 +58,9 @@ public sealed class ExportRun : IDisposable
         string? startedBy,
         TimeProvider time,
         ImportBatchLimits? limits = null,
-        string? encoding = null)
+        string? encoding = null,
+        CsvReadOptions? csv = null,
+        int? maxRejectPercent = null)
     {
         CrossProcessLock exportLock = TakeLock(paths, definition.Name);
         try
@@ -81,6 +83,9 @@ public sealed class ExportRun : IDisposable
                 Sources = sources.ToList(),
                 InputSegments = inputSegments?.ToList(),
                 Encoding = encoding,
+                Delimiter = csv?.Delimiter,
+                Header = csv?.Header?.ToList(),
+                MaxRejectPercent = maxRejectPercent,
                 BatchLimits = limits ?? ImportBatchLimits.Default,
             };
             store.Create(manifest);
@@ -172,9 +177,9 @@ public sealed class ExportRun : IDisposable
     }
 
     /// <summary>Sends the bodies as <see cref="FeedBatchesAsStaged"/> hands them over, then waits (unless noWait): see <see cref="RunSender.SendWhileStagingAsync"/>.</summary>
-    public Task<RunState> SendWhileStagingAsync(IImportApi api, long maxContacts, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
+    public Task<RunState> SendWhileStagingAsync(IImportApi api, ISendGate gate, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
         new RunSender(api, time, tell).SendWhileStagingAsync(
-            SendContext(), feed ?? throw new InvalidOperationException("FeedBatchesAsStaged comes first."), maxContacts, noWait, cancellationToken);
+            SendContext(), feed ?? throw new InvalidOperationException("FeedBatchesAsStaged comes first."), gate, noWait, cancellationToken);
 
     /// <summary>Ends the feed without staging (the staging failed or was stopped): the sender stops taking bodies.</summary>
     public void AbandonFeed() => feed?.Complete();

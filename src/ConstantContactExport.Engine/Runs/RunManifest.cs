@@ -38,6 +38,15 @@ public sealed class RunManifest
     /// <summary>Invoke-CCExport -Encoding, as given, or null: what staging the files again needs.</summary>
     public string? Encoding { get; set; }
 
+    /// <summary>Invoke-CCExport -Delimiter, or null (sniffed): what staging the files again needs.</summary>
+    public string? Delimiter { get; set; }
+
+    /// <summary>Invoke-CCExport -Header (the files have no header row), or null: what staging the files again needs.</summary>
+    public List<string>? Header { get; set; }
+
+    /// <summary>The share of in-segment profiles the run may reject (the export's, or Invoke-CCExport's override); null in runs from before.</summary>
+    public int? MaxRejectPercent { get; set; }
+
     /// <summary>
     /// The body bounds the run was staged with (CC_EXPORT_BATCH_CONTACTS): staging the files again for a resume uses
     /// them, whatever the environment says then, so that the bodies come out the same. Null in runs from before.

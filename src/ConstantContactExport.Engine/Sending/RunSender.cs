@@ -60,53 +60,63 @@ public sealed class RunSender
     /// </summary>
     /// <param name="run">The run, not yet staged and with nothing sent.</param>
     /// <param name="feed">The bodies as the staging finishes them.</param>
-    /// <param name="maxContacts">The most contacts the run may send (MaxProfiles): the caller knew the input could hold no more; if it grew while being read, sending stops before a body would pass the limit.</param>
+    /// <param name="gate">The run's limits: a body is refused when it would take the run past MaxProfiles (the input grew
+    /// while it was read), held back while the reject share so far is over MaxRejectPercent (held bodies go out, in order,
+    /// once it is not), and a verdict set before the feed ends says whether the rest goes out at all.</param>
     /// <param name="noWait">Return once every batch is submitted.</param>
     /// <param name="cancellationToken">Ctrl+C, or the staging failing.</param>
-    public async Task<RunState> SendWhileStagingAsync(RunSendContext run, StagedBatchFeed feed, long maxContacts, bool noWait, CancellationToken cancellationToken)
+    public async Task<RunState> SendWhileStagingAsync(RunSendContext run, StagedBatchFeed feed, ISendGate gate, bool noWait, CancellationToken cancellationToken)
     {
         requestsAtStart = api.RequestCount;
         long contactsSent = 0;
+        int importsSent = 0;
+        var held = new Queue<ImportBatch>();
 
         // Set at the first reason to send nothing more: how the run ends once the staging has.
         (RunState State, string Message)? end = null;
         try
         {
-            while (await feed.NextAsync(cancellationToken).ConfigureAwait(false) is ImportBatch batch)
+            while (await feed.NextAsync(cancellationToken).ConfigureAwait(false) is ImportBatch next)
             {
                 if (end is not null)
                 {
                     continue;
                 }
 
-                if (contactsSent + batch.ContactCount > maxContacts)
+                held.Enqueue(next);
+                while (end is null && held.Count > 0 && !gate.Hold())
                 {
-                    end = (RunState.Failed, $"The input grew while it was read: batch {batch.Number} would take the run past the export's MaxProfiles ({maxContacts}). {contactsSent} contacts in {batch.Number - 1} import(s) had been sent; nothing more was.");
-                    continue;
-                }
-
-                // Once the run is staged a resume never stages again, so a fingerprint is only needed before that.
-                if (!run.Status.IsStaged)
-                {
-                    string hash = BodyHash.Of(run.BatchPath(batch.Number));
-                    lock (run.Status)
+                    ImportBatch batch = held.Dequeue();
+                    if (gate.Refusal(batch, contactsSent) is string refusal)
                     {
-                        if (!run.Status.IsStaged)
+                        end = (RunState.Failed, $"{refusal} {SentSoFar(contactsSent, importsSent)}");
+                        break;
+                    }
+
+                    // Once the run is staged a resume never stages again, so a fingerprint is only needed before that.
+                    if (!run.Status.IsStaged)
+                    {
+                        string hash = BodyHash.Of(run.BatchPath(batch.Number));
+                        lock (run.Status)
                         {
-                            Record(run, new JournalEntry { Type = JournalEntryType.BatchStaged, At = time.GetUtcNow(), Batch = batch.Number, BodyHash = hash });
+                            if (!run.Status.IsStaged)
+                            {
+                                Record(run, new JournalEntry { Type = JournalEntryType.BatchStaged, At = time.GetUtcNow(), Batch = batch.Number, BodyHash = hash });
+                            }
                         }
                     }
-                }
 
-                try
-                {
-                    await SubmitAsync(run, batch.Number, cancellationToken).ConfigureAwait(false);
-                    contactsSent += batch.ContactCount;
-                }
-                catch (Exception ex) when (IsDefiniteStop(ex))
-                {
-                    end = (StateAfter(ex), ex.Message);
-                    tell(new SenderEvent(SenderEventKind.Verbose, $"Sending stopped ({ex.Message}); staging goes on so that the run can be resumed."));
+                    try
+                    {
+                        await SubmitAsync(run, batch.Number, cancellationToken).ConfigureAwait(false);
+                        contactsSent += batch.ContactCount;
+                        importsSent++;
+                    }
+                    catch (Exception ex) when (IsDefiniteStop(ex))
+                    {
+                        end = (StateAfter(ex), ex.Message);
+                        tell(new SenderEvent(SenderEventKind.Verbose, $"Sending stopped ({ex.Message}); staging goes on so that the run can be resumed."));
+                    }
                 }
             }
         }
@@ -130,8 +140,18 @@ public sealed class RunSender
             return Finish(run, RunState.Stopped, StoppedMessage(run.Status));
         }
 
+        if (gate.Verdict is { } breach)
+        {
+            return Finish(run, RunState.Failed, $"{breach.Message} {SentSoFar(contactsSent, importsSent)}");
+        }
+
         return await SendRestAsync(run, noWait, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>What a run that sent while staging had sent when it stopped sending: bodies cannot be recalled.</summary>
+    private static string SentSoFar(long contacts, int imports) => imports == 0
+        ? "Nothing was sent."
+        : $"{contacts} contacts in {imports} import(s) had already been sent while the input was read and cannot be recalled (see the run's ActivityIds); nothing more was sent.";
 
     /// <summary>"Batch 3 of 7", or "Batch 3" while the run is still staging (the count is not known yet).</summary>
     private static string BatchName(RunStatus status, int batch) =>

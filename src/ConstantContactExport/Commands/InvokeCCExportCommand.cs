@@ -1,20 +1,13 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
-using System.Text;
+using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Exports;
-using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Runs;
-using ConstantContactExport.Engine.Sending;
-using ConstantContactExport.Engine.Staging;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Exports;
-using ConstantContactExport.Engine.Api;
-using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Hosting;
 using ConstantContactExport.Profiles;
 
@@ -23,23 +16,26 @@ namespace ConstantContactExport.Commands;
 /// <summary>
 /// <para type="synopsis">Runs an export: maps, validates, de-duplicates and stages profiles, submits bulk imports, waits for Constant Contact, and returns the run.</para>
 /// </summary>
+/// <remarks>
+/// Binding only: the run itself is <see cref="ExportRunner"/>'s. This part binds the input (profiles, piped file
+/// objects, piped exports), the other (InvokeCCExportCommand.Runs.cs) resolves paths, starts runners and writes records.
+/// </remarks>
 [Cmdlet(VerbsLifecycle.Invoke, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(CCExportRun))]
-public sealed class InvokeCCExportCommand : AsyncPSCmdlet
+public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
 {
     private const string PipelineSet = "Pipeline";
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private const string ResumeSet = "Resume";
 
-    private readonly Stopwatch progressClock = new();
     private StoragePaths paths = null!;
     private ExportDefinition? definition;
-    private ExportRun? run;
+    private ConnectionSession? session;
+    private ExportRunner? piped;
     private ProfileObjectReader? objectReader;
-    private ProfileRecord? record;
-    private long pipelineRecords;
-    private long lastProgressAt;
+    private readonly List<string> pipedFiles = new();
+    private bool anyProfilePiped;
 
     /// <summary><para type="description">The export to run. Piped export objects (Get-CCExport) run their -SourcePath.</para></summary>
     [Parameter(Position = 0, ParameterSetName = PipelineSet)]
@@ -89,6 +85,30 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter(ParameterSetName = PipelineSet)]
     public string? Encoding { get; set; }
 
+    /// <summary><para type="description">The CSV files' delimiter, as Import-Csv -Delimiter takes it. By default each file's is found from its first lines (comma, semicolon, tab or pipe).</para></summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = PipelineSet)]
+    public char? Delimiter { get; set; }
+
+    /// <summary><para type="description">The CSV files' column names, as Import-Csv -Header takes them: the files have no header row, and their first line is a profile.</para></summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = PipelineSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Header { get; set; }
+
+    /// <summary><para type="description">The share of in-segment profiles (0 to 100) this run may reject, instead of the export's MaxRejectPercent (10 by default). Past it the run ends Failed with RejectLimitExceeded.</para></summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = PipelineSet)]
+    [ValidateRange(0, 100)]
+    public int? MaxRejectPercent { get; set; }
+
+    /// <summary><para type="description">Also write one non-terminating error for each rejected profile (ErrorId: its reason), for interactive use. Without it a run writes one warning that sums the rejects up by reason, so that -ErrorAction Stop stops on a failed run and never on one bad address.</para></summary>
+    [Parameter]
+    public SwitchParameter ErrorPerReject { get; set; }
+
     /// <summary><para type="description">Return once every batch is submitted, without waiting for Constant Contact to process them (State Submitted).</para></summary>
     [Parameter]
     public SwitchParameter NoWait { get; set; }
@@ -109,7 +129,8 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
     {
         if (disposing)
         {
-            ReleaseRun();
+            piped?.Dispose();
+            piped = null;
         }
 
         base.Dispose(disposing);
@@ -123,24 +144,14 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
             return;
         }
 
-        definition = LoadDefinition(Name!);
-        if (ParameterSetName == PipelineSet)
+        Guard(() =>
         {
-            if (MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+            (definition, session) = LoadDefinition(Name!);
+            if (ParameterSetName is PathSet or LiteralPathSet)
             {
-                StartRun(new[] { "pipeline" });
+                RunFiles(definition, session, ResolvePaths(ParameterSetName == PathSet ? Path! : LiteralPath!, literal: ParameterSetName == LiteralPathSet), Path ?? LiteralPath);
             }
-
-            return;
-        }
-
-        List<string> files = ParameterSetName == PathSet ? ResolvePaths(Path!, literal: false) : ResolvePaths(LiteralPath!, literal: true);
-        if (files.Count == 0)
-        {
-            ThrowTerminatingError(new ErrorRecord(new FileNotFoundException("No CSV file matches the path given."), "NoInputFiles", ErrorCategory.ObjectNotFound, Path ?? LiteralPath));
-        }
-
-        RunFiles(files);
+        });
     }
 
     protected override void ProcessRecord()
@@ -148,15 +159,7 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         if (ParameterSetName == ResumeSet)
         {
             // Resume binds nothing from the pipeline: a piped export object must choose the pipeline set.
-            try
-            {
-                ResumeRun();
-            }
-            finally
-            {
-                ReleaseRun();
-            }
-
+            Guard(ResumeRun);
             return;
         }
 
@@ -171,616 +174,90 @@ public sealed class InvokeCCExportCommand : AsyncPSCmdlet
         {
             if (!NameGiven && item?.BaseObject is CCExport export)
             {
-                // Get-CCExport | Invoke-CCExport: each export runs from its own -SourcePath.
-                RunFromSourcePath(LoadDefinition(export.Name));
+                // Get-CCExport | Invoke-CCExport: each export runs from its own -SourcePath; its failure waits for the end.
+                RunPipedExport(export.Name);
                 continue;
             }
 
-            if (run is null)
+            if (!NameGiven)
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException("Name the export to run: Invoke-CCExport -Name <export>, with profiles piped in."),
                     "ExportNameMissing", ErrorCategory.InvalidArgument, item));
             }
 
-            StageObject(item);
+            if (item?.BaseObject is FileInfo file)
+            {
+                // Get-ChildItem *.csv | Invoke-CCExport: the files are read as CSV, as Import-Csv binds them.
+                RefuseMixedInput(profile: false, item);
+                pipedFiles.Add(file.FullName);
+                continue;
+            }
+
+            RefuseMixedInput(profile: true, item);
+            Guard(() =>
+            {
+                piped ??= StartPipeline();
+                ProfileRecord record = piped.NextRecord();
+                objectReader!.Read(item, record);
+                piped.Add(record);
+            });
         }
     }
 
     protected override void EndProcessing()
     {
-        try
+        if (ParameterSetName == PipelineSet && NameGiven)
         {
-            if (run is not null)
+            Guard(() =>
             {
-                FinishRun();
-            }
-            else if (NameGiven && ParameterSetName == PipelineSet)
-            {
-                // Nothing was piped in: an unattended run reads the definition's -SourcePath.
-                RunFromSourcePath(definition!);
-            }
-        }
-        finally
-        {
-            ReleaseRun();
-        }
-    }
-
-    /// <summary>Ends this invocation's hold on the run: the journal closes and the export's lock is released.</summary>
-    private void ReleaseRun()
-    {
-        run?.Dispose();
-        run = null;
-    }
-
-    private ExportDefinition LoadDefinition(string name)
-    {
-        ExportDefinition? found;
-        try
-        {
-            found = new ExportDefinitionStore(paths).Get(name);
-        }
-        catch (ExportDefinitionException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "ExportDefinitionInvalid", ErrorCategory.InvalidData, ex.Path));
-            throw;
-        }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
-            throw;
-        }
-
-        if (found is null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ItemNotFoundException($"There is no export named '{name}'. Get-CCExport lists the exports; Set-CCExport creates one."),
-                "ExportNotFound", ErrorCategory.ObjectNotFound, name));
-        }
-
-        ExportConnections.ResolveForExport(this, found!.Connection, paths);
-        return found;
-    }
-
-    private void RunFromSourcePath(ExportDefinition source)
-    {
-        definition = source;
-        if (source.SourcePath.Count == 0)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"The export '{source.Name}' has no -SourcePath, and no profiles were given. Pipe profiles in, give -Path, or set the export's -SourcePath for unattended runs."),
-                "NoInput", ErrorCategory.InvalidArgument, source.Name));
-        }
-
-        List<string> files = ResolvePaths(source.SourcePath.ToArray(), literal: false);
-        if (files.Count == 0)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new FileNotFoundException($"No CSV file matches the export's -SourcePath ({string.Join(", ", source.SourcePath)})."),
-                "NoInputFiles", ErrorCategory.ObjectNotFound, source.Name));
-        }
-
-        RunFiles(files);
-    }
-
-    private void StartRun(IReadOnlyList<string> sources)
-    {
-        try
-        {
-            string? rejectPath = RejectPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RejectPath);
-            run = ExportRun.Start(paths, definition!, Segment, sources, rejectPath, whatIf: false, UserIdentity.Current, TimeProvider.System, BatchLimits(), Encoding);
-        }
-        catch (ExportRunningException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "ExportRunning", ErrorCategory.ResourceBusy, definition!.Name));
-        }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "ExportInputInvalid", ErrorCategory.InvalidArgument, definition!.Name));
-        }
-
-        record = run!.Staging.NewRecord();
-        objectReader = new ProfileObjectReader(run.Staging.Mapping.SourceFields);
-        progressClock.Start();
-        WriteVerbose($"Run {run.RunId} of export '{definition!.Name}' started; staging in {run.Folder}.");
-    }
-
-    /// <summary>
-    /// Constant Contact's bounds, unless CC_EXPORT_BATCH_CONTACTS asks for fewer contacts a body (1 to 40,000):
-    /// smaller imports finish sooner and show progress more often, at the cost of more requests.
-    /// </summary>
-    private ImportBatchLimits BatchLimits()
-    {
-        string? value = Environment.GetEnvironmentVariable("CC_EXPORT_BATCH_CONTACTS");
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return ImportBatchLimits.Default;
-        }
-
-        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int contacts)
-            || contacts < 1 || contacts > ImportBatchLimits.ConstantContactMaxContacts)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"CC_EXPORT_BATCH_CONTACTS is '{value}'; it must be a whole number from 1 to {ImportBatchLimits.ConstantContactMaxContacts}."),
-                "BatchSizeInvalid", ErrorCategory.InvalidArgument, value));
-        }
-
-        return new ImportBatchLimits(MaxContacts: contacts);
-    }
-
-    private void StageObject(PSObject? item)
-    {
-        record!.Reset();
-        record.RecordNumber = ++pipelineRecords;
-        objectReader!.Read(item, record);
-        ProfileOutcome outcome = run!.Staging.Add(record, out ProfileIssue? issue);
-        if (outcome == ProfileOutcome.Invalid)
-        {
-            WriteRejected(issue!, item);
-        }
-
-        ReportStaging(null, 0, 0);
-    }
-
-    private void StageFiles(IReadOnlyList<string> files)
-    {
-        System.Text.Encoding? encoding = ParseEncoding();
-        var mapping = run!.Staging.Mapping;
-        var required = new[] { mapping.EmailField };
-        long totalBytes = files.Sum(FileLength);
-        long bytesDone = 0;
-        foreach (string file in files)
-        {
-            long length = FileLength(file);
-            long bytesBefore = bytesDone;
-            bytesDone += length;
-            CsvProfileReader reader;
-            try
-            {
-                reader = CsvProfileReader.Open(file, mapping.SourceFields, required, new CsvReadOptions { Encoding = encoding });
-            }
-            catch (CsvSourceException ex)
-            {
-                WriteError(new ErrorRecord(ex, "CsvFile" + ex.Problem, ErrorCategory.InvalidData, file));
-                continue;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                WriteError(new ErrorRecord(ex, "CsvFileUnreadable", ErrorCategory.ReadError, file));
-                continue;
-            }
-
-            using (reader)
-            {
-                foreach (string missing in reader.MissingFields)
+                if (pipedFiles.Count > 0)
                 {
-                    WriteWarning($"The file '{file}' has no column '{missing}'; profiles from it give no value for it.");
+                    RunFiles(definition!, session!, pipedFiles, Name);
                 }
-
-                var fileRecord = run.Staging.NewRecord();
-                while (reader.Read(fileRecord))
+                else if (piped is not null || MyInvocation.ExpectingInput)
                 {
-                    ProfileOutcome outcome = run.Staging.Add(fileRecord, out ProfileIssue? issue);
-                    if (outcome == ProfileOutcome.Invalid)
-                    {
-                        WriteRejected(issue!, RejectTarget(fileRecord, mapping.EmailIndex));
-                    }
-
-                    // From the bytes a profile so far the staging estimates how many are coming, and sizes the
-                    // duplicate check for them once instead of growing it through every size on the way.
-                    run.Staging.NoteBytesRead(bytesBefore + reader.BytesRead, totalBytes);
-                    ReportStaging(file, reader.BytesRead, length);
-                    if (StopToken.IsCancellationRequested)
-                    {
-                        throw new PipelineStoppedException();
-                    }
-                }
-            }
-        }
-    }
-
-    private static long FileLength(string file)
-    {
-        try
-        {
-            return new FileInfo(file).Length;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
-
-    /// <summary>A whole run of CSV files, from its lock to its result; the run is let go however it ends.</summary>
-    private void RunFiles(IReadOnlyList<string> files)
-    {
-        StartRun(files);
-        try
-        {
-            StageAndFinish(files);
-        }
-        finally
-        {
-            ReleaseRun();
-        }
-    }
-
-    /// <summary>
-    /// Stages CSV files and sends them: each import goes out as soon as its body is staged when nothing can make the
-    /// run stop before sending (no -WhatIf, no confirmation to ask, and the files cannot hold more than MaxProfiles);
-    /// otherwise staging ends before anything is sent.
-    /// </summary>
-    private void StageAndFinish(IReadOnlyList<string> files)
-    {
-        if (!WouldAskBeforeSending() && FitMaxProfiles(files))
-        {
-            StageWhileSending(files);
-            return;
-        }
-
-        StageFiles(files);
-        FinishRun();
-    }
-
-    /// <summary>True when the files cannot hold more than MaxProfiles (at most one profile a line); -Verbose says which.</summary>
-    private bool FitMaxProfiles(IReadOnlyList<string> files)
-    {
-        long most = CsvRecordBound.Of(files);
-        if (most > definition!.MaxProfiles)
-        {
-            WriteVerbose($"The files have {most} lines of profiles, more than MaxProfiles ({definition.MaxProfiles}): staging all of them before anything is sent.");
-            return false;
-        }
-
-        WriteVerbose($"The files hold at most {most} profiles, within MaxProfiles ({definition.MaxProfiles}): each import is sent as soon as it is staged.");
-        return true;
-    }
-
-    /// <summary>True when ShouldProcess would stop or ask before sending (-WhatIf, -Confirm, or the preference variables).</summary>
-    private bool WouldAskBeforeSending()
-    {
-        var bound = MyInvocation.BoundParameters;
-        bool whatIf = bound.TryGetValue("WhatIf", out object? w)
-            ? ((SwitchParameter)w).IsPresent
-            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
-        if (whatIf)
-        {
-            return true;
-        }
-
-        if (bound.TryGetValue("Confirm", out object? c))
-        {
-            return ((SwitchParameter)c).IsPresent;
-        }
-
-        object? preference = SessionState.PSVariable.GetValue("ConfirmPreference");
-        if (preference is null)
-        {
-            return false;
-        }
-
-        if (!LanguagePrimitives.TryConvertTo(preference, out ConfirmImpact threshold))
-        {
-            // An odd value: let ShouldProcess decide, after staging, as it would for any run.
-            return true;
-        }
-
-        return threshold != ConfirmImpact.None && threshold <= ConfirmImpact.Medium;
-    }
-
-    private void StageWhileSending(IReadOnlyList<string> files)
-    {
-        ExportRun current = run!;
-        ConnectionSession session = ExportConnections.ResolveForExport(this, current.Status.Manifest.Connection, paths);
-        RunState state;
-        using (ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose))
-        using (var senderStop = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(StopToken))
-        {
-            current.FeedBatchesAsStaged();
-            System.Threading.Tasks.Task<RunState> sending = StartWork(_ =>
-                current.SendWhileStagingAsync(api, definition!.MaxProfiles, NoWait, e => Post(() => Tell(e)), senderStop.Token));
-            try
-            {
-                StageFiles(files);
-                ReportStaged(current.CompleteStaging());
-            }
-            catch
-            {
-                // The staging failed or was stopped: the sender stops too (journaling Stopped) before the run is let go.
-                senderStop.Cancel();
-                current.AbandonFeed();
-                try
-                {
-                    AwaitWork(sending);
-                }
-                catch (Exception)
-                {
-                    // The staging's failure is the one to report.
-                }
-
-                throw;
-            }
-
-            state = AwaitSending(current, () => AwaitWork(sending));
-        }
-
-        ReportOutcome(current, state);
-    }
-
-    private void ReportStaged(RunStatus status)
-    {
-        WriteProgress(new ProgressRecord(1, StagingActivity, "Staged") { RecordType = ProgressRecordType.Completed });
-        WriteVerbose($"Staged {status.InputCount} profiles: {status.SubmittedCount} to send in {status.BatchCount} batches, {status.InvalidCount} invalid, {status.DuplicateCount} duplicates, {status.OutOfSegmentCount} out of segment.");
-    }
-
-    private void FinishRun()
-    {
-        ExportRun current = run!;
-        RunStatus status;
-        try
-        {
-            status = current.CompleteStaging();
-        }
-        catch (RunSourceChangedException ex)
-        {
-            current.End(RunState.Failed, ex.Message);
-            WriteObject(CCExportRun.From(current.Status));
-            ThrowTerminatingError(new ErrorRecord(ex, "RunSourceChanged", ErrorCategory.InvalidData, current.RunId));
-            throw;
-        }
-
-        ReportStaged(status);
-
-        if (status.SubmittedCount > definition!.MaxProfiles)
-        {
-            string message = $"The run would send {status.SubmittedCount} profiles, more than the export's MaxProfiles ({definition.MaxProfiles}). Nothing was sent.";
-            current.End(RunState.Failed, message);
-            WriteObject(CCExportRun.From(current.Status));
-            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), "MaxProfilesExceeded", ErrorCategory.LimitsExceeded, definition.Name));
-        }
-
-        string target = $"export '{definition.Name}' to list(s) {string.Join(", ", definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds)}";
-        string action = $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s)";
-        if (!ShouldProcess(target, action))
-        {
-            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent.");
-            WriteObject(CCExportRun.From(current.Status));
-            return;
-        }
-
-        Send(current);
-    }
-
-    private void ResumeRun()
-    {
-        ExportDefinition resumed = LoadDefinition(Name!);
-        definition = resumed;
-        try
-        {
-            run = ExportRun.OpenForResume(paths, resumed.Name, RunId, TimeProvider.System);
-        }
-        catch (ExportRunningException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "ExportRunning", ErrorCategory.ResourceBusy, resumed.Name));
-        }
-
-        if (run is null)
-        {
-            string which = RunId is null ? $"The export '{resumed.Name}' has no unfinished run" : $"The export '{resumed.Name}' has no run '{RunId}'";
-            ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException(which + " to resume."), "RunNotFound", ErrorCategory.ObjectNotFound, RunId ?? resumed.Name));
-        }
-
-        if (!run!.Status.IsStaged)
-        {
-            // Staging the same files again makes the run as it would have been; bodies sent while it first staged
-            // (fingerprints in the journal) must come out the same, or nothing more is sent (RunSourceChanged).
-            if (run.RestageableFiles is { } files)
-            {
-                WriteVerbose(run.Status.AnySent
-                    ? $"Run {run.RunId} stopped while staging, after it had sent {run.Status.BodyHashes.Count} batch(es); staging its {files.Count} file(s) again and checking that those come out the same."
-                    : $"Run {run.RunId} stopped while staging, before anything was sent; staging its {files.Count} file(s) again.");
-                Encoding = run.Status.Manifest.Encoding;
-                run.RestartStaging(resumed, BatchLimits());
-                progressClock.Start();
-                StageFiles(files);
-                FinishRun();
-                return;
-            }
-
-            run.End(RunState.Failed, run.Status.Manifest.Sources.Contains("pipeline")
-                ? "The run stopped while staging, before anything was sent: piped input is not kept, so start a new run."
-                : $"The run stopped while staging{(run.Status.AnySent ? $", after it had sent {run.Status.BodyHashes.Count} batch(es)," : ", before anything was sent,")} and its files are gone ({string.Join(", ", run.Status.Manifest.Sources)}): start a new run.");
-            WriteObject(CCExportRun.From(run.Status));
-            return;
-        }
-
-        if (!run.Status.IsUnfinished)
-        {
-            WriteWarning($"Run {run.RunId} is already {run.Status.State}; there is nothing to resume.");
-            WriteObject(CCExportRun.From(run.Status));
-            return;
-        }
-
-        WriteVerbose($"Resuming run {run.RunId}: {run.Status.UnsentBatches().Count()} batches to send, {run.Status.PendingActivities().Count()} activities to wait for.");
-        Send(run);
-    }
-
-    private void Send(ExportRun current)
-    {
-        ConnectionSession session = ExportConnections.ResolveForExport(this, current.Status.Manifest.Connection, paths);
-        RunState state;
-        using (ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose))
-        {
-            state = AwaitSending(current, () => Run(ct => current.SendAsync(api, NoWait, e => Post(() => Tell(e)), ct)));
-        }
-
-        ReportOutcome(current, state);
-    }
-
-    private RunState AwaitSending(ExportRun current, Func<RunState> sending)
-    {
-        try
-        {
-            return sending();
-        }
-        catch (PipelineStoppedException)
-        {
-            // Ctrl+C: the sender journaled Stopped before it ended; -Resume continues the run.
-            current.Dispose();
-            run = null;
-            throw;
-        }
-    }
-
-    private void ReportOutcome(ExportRun current, RunState state)
-    {
-        WriteProgress(new ProgressRecord(2, SendingActivity, "Done") { RecordType = ProgressRecordType.Completed });
-        CCExportRun result = CCExportRun.From(current.Status);
-        WriteObject(result);
-        switch (state)
-        {
-            case RunState.Failed:
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(result.Message), "ExportFailed", ErrorCategory.InvalidResult, result));
-                break;
-            case RunState.Stopped when !StopToken.IsCancellationRequested:
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(result.Message), "ExportStopped", ErrorCategory.LimitsExceeded, result));
-                break;
-        }
-    }
-
-    private void Tell(SenderEvent e)
-    {
-        int batches = e.BatchCount;
-        switch (e.Kind)
-        {
-            case SenderEventKind.Verbose:
-                WriteVerbose(e.Message);
-                break;
-            case SenderEventKind.Warning:
-                WriteWarning(e.Message);
-                break;
-            case SenderEventKind.Progress:
-                // While the run still stages, the number of batches is not known yet.
-                WriteProgress(new ProgressRecord(2, SendingActivity, batches > 0
-                    ? $"{e.BatchesSubmitted} of {batches} batches submitted, {e.ActivitiesDone} activities done"
-                    : $"{e.BatchesSubmitted} batches submitted while staging goes on")
-                {
-                    PercentComplete = batches > 0 ? Math.Min(100, (e.BatchesSubmitted + e.ActivitiesDone) * 100 / (batches * 2)) : -1,
-                    CurrentOperation = e.Message,
-                });
-                WriteVerbose(e.Message);
-                break;
-        }
-    }
-
-    private string StagingActivity => $"Staging export '{definition?.Name}'";
-
-    private string SendingActivity => $"Sending export '{definition?.Name}' to Constant Contact";
-
-    private void ReportStaging(string? file, long bytesRead, long length)
-    {
-        // Progress costs more than a profile: at most four updates a second.
-        long now = progressClock.ElapsedMilliseconds;
-        if (now - lastProgressAt < 250)
-        {
-            return;
-        }
-
-        long records = run!.Staging.Ledger.InputCount;
-        double seconds = Math.Max(0.001, now / 1000.0);
-        var progress = new ProgressRecord(1, StagingActivity, $"{records:N0} profiles read ({records / seconds:N0}/s)")
-        {
-            CurrentOperation = file ?? "pipeline input",
-        };
-        if (length > 0)
-        {
-            progress.PercentComplete = (int)Math.Min(100, bytesRead * 100 / length);
-        }
-
-        lastProgressAt = now;
-        WriteProgress(progress);
-
-        // While imports go out as the run stages, the sender's messages wait for the pipeline thread.
-        DrainPosted();
-    }
-
-    private void WriteRejected(ProfileIssue issue, object? target)
-    {
-        var error = new ErrorRecord(new ProfileRejectedException(issue), issue.Reason.ToString(), ErrorCategory.InvalidData, target)
-        {
-            ErrorDetails = new ErrorDetails(issue.Message) { RecommendedAction = "Correct the profile at its source; the reject report lists every rejected profile." },
-        };
-        WriteError(error);
-    }
-
-    private static PSObject RejectTarget(ProfileRecord fileRecord, int emailIndex)
-    {
-        var target = new PSObject();
-        target.Properties.Add(new PSNoteProperty("Source", fileRecord.SourceName));
-        target.Properties.Add(new PSNoteProperty("Line", fileRecord.LineNumber));
-        target.Properties.Add(new PSNoteProperty("RecordNumber", fileRecord.RecordNumber));
-        SourceValue email = fileRecord.Values[emailIndex];
-        target.Properties.Add(new PSNoteProperty("Email", email.Kind == SourceValueKind.Text ? email.Text : null));
-        return target;
-    }
-
-    private List<string> ResolvePaths(string[] patterns, bool literal)
-    {
-        var files = new List<string>();
-        foreach (string pattern in patterns)
-        {
-            try
-            {
-                if (literal)
-                {
-                    string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(pattern);
-                    if (!File.Exists(path))
-                    {
-                        throw new ItemNotFoundException($"Cannot find the file '{path}'.");
-                    }
-
-                    files.Add(path);
+                    // Piped input stages whole before it is judged and sent; an empty pipeline fails as InputEmpty.
+                    piped ??= StartPipeline();
+                    Report(piped.FinishPipeline(StopToken));
                 }
                 else
                 {
-                    files.AddRange(SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out ProviderInfo provider)
-                        .Where(File.Exists));
+                    // Nothing was piped in: an unattended run reads the definition's -SourcePath.
+                    RunSourcePath(definition!, session!);
                 }
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-            {
-                WriteError(new ErrorRecord(ex, "InputFileNotFound", ErrorCategory.ObjectNotFound, pattern));
-            }
+            });
         }
 
-        return files.Distinct(StringComparer.Ordinal).ToList();
+        WriteCollectedFailures();
     }
 
-    private System.Text.Encoding? ParseEncoding()
+    private void RefuseMixedInput(bool profile, object? item)
     {
-        if (string.IsNullOrWhiteSpace(Encoding))
+        if (profile ? pipedFiles.Count > 0 : anyProfilePiped)
         {
-            return null;
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("Pipe either profiles or CSV file objects into one run, not both."),
+                "InputMixed", ErrorCategory.InvalidArgument, item));
         }
 
+        anyProfilePiped |= profile;
+    }
+
+    private ExportRunner StartPipeline()
+    {
+        ExportRunner runner = NewRunner(definition!, session!);
         try
         {
-            return Encoding!.ToLowerInvariant() switch
-            {
-                "utf8" or "utf-8" or "utf8bom" or "utf8nobom" => new UTF8Encoding(false, true),
-                "unicode" or "utf-16" or "utf16" => System.Text.Encoding.Unicode,
-                "bigendianunicode" => System.Text.Encoding.BigEndianUnicode,
-                "utf32" => System.Text.Encoding.UTF32,
-                "latin1" => System.Text.Encoding.GetEncoding("iso-8859-1"),
-                "ascii" => System.Text.Encoding.ASCII,
-                _ => int.TryParse(Encoding, out int codePage) ? System.Text.Encoding.GetEncoding(codePage) : System.Text.Encoding.GetEncoding(Encoding),
-            };
+            runner.StartPipeline();
         }
-        catch (ArgumentException ex)
+        catch
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{Encoding}' is not an encoding this system knows.", ex), "EncodingInvalid", ErrorCategory.InvalidArgument, Encoding));
+            runner.Dispose();
             throw;
         }
+
+        objectReader = new ProfileObjectReader(runner.Run!.Staging.Mapping.SourceFields);
+        return runner;
     }
 }

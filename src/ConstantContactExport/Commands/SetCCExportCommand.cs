@@ -86,6 +86,11 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     [ValidateRange(1, ExportDefinition.DefaultMaxProfiles)]
     public long MaxProfiles { get; set; }
 
+    /// <summary><para type="description">The share of in-segment profiles (0 to 100, 10 by default) a run may reject; past it the run fails with RejectLimitExceeded.</para></summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaxRejectPercent { get; set; }
+
     /// <summary><para type="description">CSV files or wildcards that unattended runs read when nothing is piped in.</para></summary>
     [Parameter]
     [AllowEmptyCollection]
@@ -269,6 +274,11 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxProfiles)))
         {
             definition.MaxProfiles = MaxProfiles;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxRejectPercent)))
+        {
+            definition.MaxRejectPercent = MaxRejectPercent;
         }
 
         if (SourcePath is not null)

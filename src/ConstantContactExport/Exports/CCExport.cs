@@ -33,6 +33,9 @@ public sealed class CCExport
 
     public long MaxProfiles { get; init; }
 
+    /// <summary>The share of in-segment profiles (0 to 100) a run may reject before it fails with RejectLimitExceeded.</summary>
+    public int MaxRejectPercent { get; init; }
+
     public string[] SourcePath { get; init; } = Array.Empty<string>();
 
     public string? CreatedBy { get; init; }
@@ -66,6 +69,7 @@ public sealed class CCExport
             Segment = definition.Segments.ToArray(),
             SegmentField = definition.SegmentField,
             MaxProfiles = definition.MaxProfiles,
+            MaxRejectPercent = definition.MaxRejectPercent,
             SourcePath = definition.SourcePath.ToArray(),
             CreatedBy = definition.CreatedBy,
             CreatedOn = definition.CreatedOn,

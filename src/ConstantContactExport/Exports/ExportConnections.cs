@@ -41,6 +41,21 @@ internal static class ExportConnections
         return session;
     }
 
+    /// <summary>As <see cref="ResolveForExport"/>, for a caller that runs several exports: a failure is a <see cref="CommandFailure"/> to report later.</summary>
+    public static ConnectionSession SessionForExport(string name, StoragePaths paths)
+    {
+        try
+        {
+            ConnectionSession session = RunspaceConnections.Current.Resolve(name, paths);
+            session.Connection.EnsureExportUser(UserIdentity.Current);
+            return session;
+        }
+        catch (ConnectionException ex)
+        {
+            throw new CommandFailure(ErrorRecords.From(ex, name, ex.ErrorId));
+        }
+    }
+
     /// <summary>The API over the connection's authenticated client; <paramref name="log"/> gets one line a request.</summary>
     public static ConstantContactApi OpenApi(ConnectionSession session, Action<string> log)
     {

@@ -15,5 +15,11 @@ internal sealed class CommandFailure : Exception
         Record = new ErrorRecord(exception, errorId, category, target);
     }
 
+    public CommandFailure(ErrorRecord record)
+        : base(record.Exception.Message, record.Exception)
+    {
+        Record = record;
+    }
+
     public ErrorRecord Record { get; }
 }

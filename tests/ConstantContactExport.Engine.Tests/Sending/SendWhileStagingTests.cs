@@ -115,7 +115,50 @@ public sealed class SendWhileStagingTests : IDisposable
         Assert.Equal(RunState.Failed, await Drive(sending));
         Assert.Single(api.Activities);
         Assert.Contains("MaxProfiles (15)", run.Status.Message);
-        Assert.Contains("10 contacts in 1 import(s) had been sent", run.Status.Message);
+        Assert.Contains("10 contacts in 1 import(s) had already been sent", run.Status.Message);
+    }
+
+    [Fact]
+    public async Task Past_MaxRejectPercent_after_bodies_went_out_the_run_fails_and_says_what_was_sent()
+    {
+        using ExportRun run = Start();
+        var limits = new RunLimits(1_000_000, 10, run.Staging.Ledger);
+        run.FeedBatchesAsStaged();
+        Task<RunState> sending = run.SendWhileStagingAsync(api, limits, noWait: false, events.Add, CancellationToken.None);
+        Stage(run, 0, 21);
+        await Until(() => api.Activities.Count == 2);
+
+        // The rest of the input is bad: the share crosses the limit, and the body staged after that is held back.
+        StageBad(run, 10);
+        Stage(run, 21, 30);
+        limits.Verdict = limits.Check(run.Staging.Ledger);
+        run.CompleteStaging();
+
+        Assert.Equal(RunState.Failed, await Drive(sending));
+        Assert.Equal(RunBreach.RejectLimitExceeded, limits.Verdict!.ErrorId);
+        Assert.Equal(2, api.Activities.Count);
+        Assert.Contains("20 contacts in 2 import(s) had already been sent", run.Status.Message);
+        Assert.Equal(2, run.Status.ActivityIds.Count);
+    }
+
+    [Fact]
+    public async Task Bodies_held_back_while_the_reject_share_is_over_go_out_when_the_whole_run_is_within_it()
+    {
+        using ExportRun run = Start();
+        var limits = new RunLimits(1_000_000, 10, run.Staging.Ledger);
+        run.FeedBatchesAsStaged();
+        Task<RunState> sending = run.SendWhileStagingAsync(api, limits, noWait: false, events.Add, CancellationToken.None);
+        StageBad(run, 2);
+        Stage(run, 0, 10);
+        Assert.True(limits.Hold());
+        Stage(run, 10, 40);
+        limits.Verdict = limits.Check(run.Staging.Ledger);
+        Assert.Null(limits.Verdict);
+        run.CompleteStaging();
+
+        Assert.Equal(RunState.Completed, await Drive(sending));
+        Assert.Equal(4, api.Activities.Count);
+        Assert.Equal(new[] { 1, 2, 3, 4 }, api.Activities.Select(a => int.Parse(a.Body.Substring(a.Body.Length - 10, 5))));
     }
 
     [Fact]
@@ -171,7 +214,7 @@ public sealed class SendWhileStagingTests : IDisposable
     private Task<RunState> SendWhileStaging(ExportRun run, CancellationToken cancellationToken = default, long maxContacts = 1_000_000)
     {
         run.FeedBatchesAsStaged();
-        return run.SendWhileStagingAsync(api, maxContacts, noWait: false, events.Add, cancellationToken);
+        return run.SendWhileStagingAsync(api, new RunLimits(maxContacts, 100), noWait: false, events.Add, cancellationToken);
     }
 
     private ExportRun Start() =>
@@ -185,6 +228,17 @@ public sealed class SendWhileStagingTests : IDisposable
             record.Reset();
             record.RecordNumber = i + 1;
             record.Values[run.Staging.Mapping.EmailIndex] = SourceValue.FromText($"person{i}@example.com");
+            run.Staging.Add(record, out _);
+        }
+    }
+
+    private static void StageBad(ExportRun run, int count)
+    {
+        ProfileRecord record = run.Staging.NewRecord();
+        for (int i = 0; i < count; i++)
+        {
+            record.Reset();
+            record.Values[run.Staging.Mapping.EmailIndex] = SourceValue.FromText("not-an-address");
             run.Staging.Add(record, out _);
         }
     }

@@ -1,0 +1,576 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Import;
+using ConstantContactExport.Engine.Mapping;
+using ConstantContactExport.Engine.Profiles;
+using ConstantContactExport.Engine.Sending;
+using ConstantContactExport.Engine.Staging;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Engine.Runs;
+
+/// <summary>
+/// Owns one run of an export from its input to its ledger: checks the parameters before a run exists, reads CSV
+/// files (or takes piped profiles), decides whether to send while staging, keeps the run's limits (<see cref="RunLimits"/>),
+/// resumes and stages again, sends, and returns how the run ended. Everything it tells goes through an
+/// <see cref="IExportRunObserver"/>, on the calling thread; nothing here knows PowerShell.
+/// </summary>
+public sealed class ExportRunner : IDisposable
+{
+    /// <summary>Asks for fewer contacts a body (1 to 40,000): smaller imports finish sooner and show progress more often.</summary>
+    public const string BatchContactsVariable = "CC_EXPORT_BATCH_CONTACTS";
+
+    private const int ProgressIntervalMs = 250;
+
+    private readonly StoragePaths paths;
+    private readonly ExportRunRequest request;
+    private readonly IExportRunObserver observer;
+    private readonly Func<Action<string>, IImportApi> openApi;
+    private readonly TimeProvider time;
+    private readonly Func<string, string?> environment;
+    private readonly Stopwatch progressClock = new();
+    private readonly SortedDictionary<string, long> rejectsByReason = new(StringComparer.Ordinal);
+    private BlockingCollection<SenderEvent>? relay;
+    private ExportRun? run;
+    private RunLimits? limits;
+    private RunInputCheck? inputCheck;
+    private ProfileRecord? pipedRecord;
+    private long lastProgressAt = -ProgressIntervalMs;
+
+    /// <param name="paths">Where runs live.</param>
+    /// <param name="request">The export and the invocation's parameters.</param>
+    /// <param name="observer">Gets messages, progress, rejects and the ShouldProcess question, on the calling thread.</param>
+    /// <param name="openApi">Opens the API when the run sends; its argument takes one log line a request.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="environment">Reads an environment variable (tests give their own).</param>
+    public ExportRunner(StoragePaths paths, ExportRunRequest request, IExportRunObserver observer, Func<Action<string>, IImportApi> openApi, TimeProvider time, Func<string, string?>? environment = null)
+    {
+        this.paths = paths;
+        this.request = request;
+        this.observer = observer;
+        this.openApi = openApi;
+        this.time = time;
+        this.environment = environment ?? Environment.GetEnvironmentVariable;
+    }
+
+    /// <summary>The run, once one exists.</summary>
+    public ExportRun? Run => run;
+
+    /// <summary>Runs CSV files: every file is checked (header, rows, mapped fields) before anything is sent.</summary>
+    /// <exception cref="ExportRunException">A parameter value is wrong or the export is running: no run was created.</exception>
+    /// <exception cref="OperationCanceledException">Stopped (Ctrl+C); the run can be resumed.</exception>
+    public ExportRunResult RunFiles(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        CsvReadOptions options = CsvOptions(request.Encoding, request.Delimiter?.ToString(), request.Header);
+        Start(files, options);
+        RunFailure? broken = inputCheck!.CheckFiles(files, options, out Dictionary<string, IReadOnlyList<string>> missingPerFile);
+        if (broken is not null)
+        {
+            return Fail(broken);
+        }
+
+        long most = CsvRecordBound.Of(files) + (options.Header is null ? 0 : files.Count);
+        if (request.WouldAskBeforeSending || !limits!.MayStream(most))
+        {
+            observer.Verbose(request.WouldAskBeforeSending
+                ? "Staging all profiles before anything is sent: the run asks before sending (-WhatIf or -Confirm)."
+                : $"The files have {most} lines of profiles, more than MaxProfiles ({limits!.MaxProfiles}): staging all of them before anything is sent.");
+            RunFailure? failed = StageFiles(files, options, missingPerFile, cancellationToken);
+            return failed is not null ? Fail(failed) : FinishStaged(cancellationToken);
+        }
+
+        observer.Verbose($"The files hold at most {most} profiles, within MaxProfiles ({limits.MaxProfiles}): each import is sent as soon as it is staged.");
+        return StageWhileSending(files, options, missingPerFile, cancellationToken);
+    }
+
+    /// <summary>Starts a run of piped profiles: <see cref="NextRecord"/> and <see cref="Add"/> each, then <see cref="FinishPipeline"/>.</summary>
+    /// <exception cref="ExportRunException">A parameter value is wrong or the export is running: no run was created.</exception>
+    public void StartPipeline()
+    {
+        CsvOptions(request.Encoding, null, null);
+        Start(new[] { "pipeline" }, null);
+        pipedRecord = run!.Staging.NewRecord();
+    }
+
+    /// <summary>The record to fill with the next piped profile (the same instance each time, cleared).</summary>
+    public ProfileRecord NextRecord()
+    {
+        ProfileRecord record = pipedRecord ?? throw new InvalidOperationException("StartPipeline comes first.");
+        long number = run!.Staging.Ledger.InputCount + 1;
+        record.Reset();
+        record.RecordNumber = number;
+        return record;
+    }
+
+    /// <summary>Stages one piped profile.</summary>
+    public void Add(ProfileRecord record)
+    {
+        Stage(record);
+        ReportStaging(null, 0, 0);
+    }
+
+    /// <summary>Judges the staged piped input (before anything is sent) and sends it.</summary>
+    public ExportRunResult FinishPipeline(CancellationToken cancellationToken) => FinishStaged(cancellationToken);
+
+    /// <summary>
+    /// Continues the export's latest unfinished run (or <paramref name="runId"/>): a staged run sends what was not
+    /// sent; a run that stopped while staging stages its files again, with the settings it started with.
+    /// </summary>
+    /// <exception cref="ExportRunException">RunNotFound, or the export is running.</exception>
+    public ExportRunResult Resume(string? runId, CancellationToken cancellationToken)
+    {
+        string name = request.Definition.Name;
+        try
+        {
+            run = ExportRun.OpenForResume(paths, name, runId, time);
+        }
+        catch (ExportRunningException ex)
+        {
+            throw new ExportRunException("ExportRunning", RunErrorKind.ResourceBusy, ex.Message, ex);
+        }
+
+        if (run is null)
+        {
+            string which = runId is null ? $"The export '{name}' has no unfinished run" : $"The export '{name}' has no run '{runId}'";
+            throw new ExportRunException("RunNotFound", RunErrorKind.ObjectNotFound, which + " to resume.");
+        }
+
+        RunStatus status = run.Status;
+        RunManifest manifest = status.Manifest;
+        limits = new RunLimits(manifest.MaxProfiles > 0 ? manifest.MaxProfiles : request.Definition.MaxProfiles, manifest.MaxRejectPercent ?? request.Definition.MaxRejectPercent);
+        if (!status.IsStaged)
+        {
+            if (run.RestageableFiles is { } files)
+            {
+                // Staging the same files again makes the run as it would have been; bodies sent while it first staged
+                // (fingerprints in the journal) must come out the same, or nothing more is sent (RunSourceChanged).
+                observer.Verbose(status.AnySent
+                    ? $"Run {run.RunId} stopped while staging, after it had sent {status.BodyHashes.Count} batch(es); staging its {files.Count} file(s) again and checking that those come out the same."
+                    : $"Run {run.RunId} stopped while staging, before anything was sent; staging its {files.Count} file(s) again.");
+                CsvReadOptions options = CsvOptions(manifest.Encoding, manifest.Delimiter, manifest.Header);
+                ExportStaging staging = run.RestartStaging(request.Definition, ReadBatchLimits());
+                inputCheck = new RunInputCheck(staging.Mapping, manifest.InputSegments is { Count: > 0 });
+                progressClock.Start();
+                RunFailure? failed = StageFiles(files, options, new Dictionary<string, IReadOnlyList<string>>(), cancellationToken);
+                return failed is not null ? Fail(failed) : FinishStaged(cancellationToken);
+            }
+
+            string message = manifest.Sources.Contains("pipeline")
+                ? "The run stopped while staging, before anything was sent: piped input is not kept, so start a new run."
+                : $"The run stopped while staging{(status.AnySent ? $", after it had sent {status.BodyHashes.Count} batch(es)," : ", before anything was sent,")} and its files are gone ({string.Join(", ", manifest.Sources)}): start a new run.";
+            return Fail(new RunFailure("RunNotResumable", RunErrorKind.InvalidOperation, message));
+        }
+
+        if (!status.IsUnfinished)
+        {
+            observer.Warning($"Run {run.RunId} is already {status.State}; there is nothing to resume.");
+            return new ExportRunResult(status, null);
+        }
+
+        observer.Verbose($"Resuming run {run.RunId}: {status.UnsentBatches().Count()} batches to send, {status.PendingActivities().Count()} activities to wait for.");
+        return Send(cancellationToken);
+    }
+
+    /// <summary>Lets the run go: the journal closes and the export's lock is released.</summary>
+    public void Dispose()
+    {
+        run?.Dispose();
+        relay?.Dispose();
+    }
+
+    /// <summary>Every check of the parameters and the environment, then the run: its lock, folder and manifest.</summary>
+    private void Start(IReadOnlyList<string> sources, CsvReadOptions? csv)
+    {
+        var definition = request.Definition;
+        ImportBatchLimits batchLimits = ReadBatchLimits();
+        int maxRejectPercent = request.MaxRejectPercent ?? definition.MaxRejectPercent;
+        if (maxRejectPercent is < 0 or > 100)
+        {
+            throw new ExportRunException("MaxRejectPercentInvalid", RunErrorKind.InvalidArgument, $"MaxRejectPercent is {maxRejectPercent}; it must be a whole number from 0 to 100.");
+        }
+
+        ExportMapping mapping;
+        try
+        {
+            mapping = definition.ToMapping();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ExportRunException("ExportDefinitionInvalid", RunErrorKind.InvalidData, $"The export '{definition.Name}' cannot run: {ex.Message}", ex);
+        }
+
+        bool segmentsGiven = request.InputSegments is { Count: > 0 };
+        if (!segmentsGiven && mapping.SegmentIndex < 0)
+        {
+            throw new ExportRunException("ExportInputInvalid", RunErrorKind.InvalidArgument,
+                $"The export '{definition.Name}' has no -SegmentField, so the input's segment must be given: Invoke-CCExport -Segment <name>.");
+        }
+
+        try
+        {
+            run = ExportRun.Start(paths, definition, request.InputSegments, sources, request.RejectPath, whatIf: false, request.StartedBy, time, batchLimits, request.Encoding, csv, maxRejectPercent);
+        }
+        catch (ExportRunningException ex)
+        {
+            throw new ExportRunException("ExportRunning", RunErrorKind.ResourceBusy, ex.Message, ex);
+        }
+
+        limits = new RunLimits(definition.MaxProfiles, maxRejectPercent, run.Staging.Ledger);
+        inputCheck = new RunInputCheck(mapping, segmentsGiven);
+        progressClock.Start();
+        observer.Verbose($"Run {run.RunId} of export '{definition.Name}' started; staging in {run.Folder}.");
+    }
+
+    private static CsvReadOptions CsvOptions(string? encodingName, string? delimiter, IReadOnlyList<string>? header)
+    {
+        System.Text.Encoding? encoding = null;
+        if (!string.IsNullOrWhiteSpace(encodingName))
+        {
+            try
+            {
+                encoding = CsvReadOptions.ParseEncoding(encodingName!);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ExportRunException("EncodingInvalid", RunErrorKind.InvalidArgument, ex.Message, ex);
+            }
+        }
+
+        var options = new CsvReadOptions { Encoding = encoding, Delimiter = delimiter, Header = header };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ExportRunException(header is not null && delimiter is null ? "HeaderInvalid" : "CsvOptionsInvalid", RunErrorKind.InvalidArgument, ex.Message, ex);
+        }
+
+        return options;
+    }
+
+    /// <summary>Constant Contact's bounds, unless <see cref="BatchContactsVariable"/> asks for fewer contacts a body.</summary>
+    private ImportBatchLimits ReadBatchLimits()
+    {
+        string? value = environment(BatchContactsVariable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return ImportBatchLimits.Default;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int contacts) || contacts < 1 || contacts > ImportBatchLimits.ConstantContactMaxContacts)
+        {
+            throw new ExportRunException("BatchSizeInvalid", RunErrorKind.InvalidArgument,
+                $"{BatchContactsVariable} is '{value}'; it must be a whole number from 1 to {ImportBatchLimits.ConstantContactMaxContacts}.");
+        }
+
+        return new ImportBatchLimits(MaxContacts: contacts);
+    }
+
+    private void Stage(ProfileRecord record)
+    {
+        ProfileOutcome outcome = run!.Staging.Add(record, out ProfileIssue? issue);
+        inputCheck!.Note(record);
+        if (outcome != ProfileOutcome.Invalid)
+        {
+            return;
+        }
+
+        string reason = issue!.Reason.ToString();
+        rejectsByReason[reason] = rejectsByReason.TryGetValue(reason, out long n) ? n + 1 : 1;
+        if (request.ReportEachReject)
+        {
+            observer.Rejected(issue, record);
+        }
+    }
+
+    private RunFailure? StageFiles(IReadOnlyList<string> files, CsvReadOptions options, Dictionary<string, IReadOnlyList<string>> missingPerFile, CancellationToken cancellationToken)
+    {
+        ExportStaging staging = run!.Staging;
+        IReadOnlyList<string> sourceFields = staging.Mapping.SourceFields;
+        string[] required = { staging.Mapping.EmailField };
+        long totalBytes = files.Sum(FileLength);
+        long bytesDone = 0;
+        foreach (string file in files)
+        {
+            long length = FileLength(file);
+            long bytesBefore = bytesDone;
+            bytesDone += length;
+            try
+            {
+                using CsvProfileReader reader = CsvProfileReader.Open(file, sourceFields, required, options);
+                foreach (string missing in missingPerFile.TryGetValue(file, out var m) ? m : reader.MissingFields)
+                {
+                    observer.Warning($"The file '{file}' has no column '{missing}'; profiles from it give no value for it.");
+                }
+
+                ProfileRecord record = staging.NewRecord();
+                while (reader.Read(record))
+                {
+                    Stage(record);
+
+                    // From the bytes a profile so far the staging estimates how many are coming, and sizes the
+                    // duplicate check for them once instead of growing it through every size on the way.
+                    staging.NoteBytesRead(bytesBefore + reader.BytesRead, totalBytes);
+                    ReportStaging(file, reader.BytesRead, length);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+            catch (CsvSourceException ex)
+            {
+                return RunInputCheck.FromReading(ex);
+            }
+        }
+
+        return null;
+    }
+
+    private static long FileLength(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Sends each body as soon as it is staged. The sender holds bodies back while the reject share so far is over
+    /// MaxRejectPercent; the verdict on the whole input is set before the last body is handed over.
+    /// </summary>
+    private ExportRunResult StageWhileSending(IReadOnlyList<string> files, CsvReadOptions options, Dictionary<string, IReadOnlyList<string>> missingPerFile, CancellationToken cancellationToken)
+    {
+        ExportRun current = run!;
+        BlockingCollection<SenderEvent> events = NewRelay();
+        IImportApi api = OpenApi(events);
+        using var apiOwner = api as IDisposable;
+        using var senderStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        current.FeedBatchesAsStaged();
+        RunLimits gate = limits!;
+        Task<RunState> sending = Task.Run(() => current.SendWhileStagingAsync(api, gate, request.NoWait, events.Add, senderStop.Token));
+        _ = sending.ContinueWith(_ => events.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        RunFailure? failed;
+        try
+        {
+            failed = StageFiles(files, options, missingPerFile, cancellationToken);
+        }
+        catch
+        {
+            StopSender(senderStop, sending, events);
+            throw;
+        }
+
+        if (failed is not null)
+        {
+            StopSender(senderStop, sending, events);
+            return Fail(failed);
+        }
+
+        RunBreach? breach = gate.Check(current.Staging.Ledger);
+        gate.Verdict = breach;
+        RunStatus status = current.CompleteStaging();
+        ReportStaged(status);
+        RunState state = Pump(sending, events, senderStop);
+        return state == RunState.Failed && breach is not null
+            ? new ExportRunResult(current.Status, new RunFailure(breach.ErrorId, RunErrorKind.LimitsExceeded, current.Status.Message ?? breach.Message))
+            : Outcome(state, cancellationToken);
+    }
+
+    /// <summary>The staging failed or was stopped: the sender stops too (journaling Stopped) before the run is let go.</summary>
+    private void StopSender(CancellationTokenSource senderStop, Task<RunState> sending, BlockingCollection<SenderEvent> events)
+    {
+        senderStop.Cancel();
+        run!.AbandonFeed();
+        try
+        {
+            Pump(sending, events, senderStop);
+        }
+        catch (Exception)
+        {
+            // The staging's failure is the one to report.
+        }
+    }
+
+    /// <summary>Closes staging and judges the run: the input, then the limits, then ShouldProcess, then sends.</summary>
+    private ExportRunResult FinishStaged(CancellationToken cancellationToken)
+    {
+        ExportRun current = run!;
+        ExportLedger ledger = current.Staging.Ledger;
+        RunStatus status;
+        try
+        {
+            status = current.CompleteStaging();
+        }
+        catch (RunSourceChangedException ex)
+        {
+            return Fail(new RunFailure("RunSourceChanged", RunErrorKind.InvalidData, ex.Message));
+        }
+
+        ReportStaged(status);
+        if (status.Manifest.Sources.Contains("pipeline") && inputCheck!.CheckPiped(ledger) is { } broken)
+        {
+            return Fail(broken);
+        }
+
+        if (limits!.Check(ledger) is { } breach)
+        {
+            return Fail(new RunFailure(breach.ErrorId, RunErrorKind.LimitsExceeded, $"{breach.Message} Nothing was sent."));
+        }
+
+        var definition = request.Definition;
+        string target = $"export '{definition.Name}' to list(s) {string.Join(", ", definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds)}";
+        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s)"))
+        {
+            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent.");
+            return new ExportRunResult(current.Status, null);
+        }
+
+        return Send(cancellationToken);
+    }
+
+    private ExportRunResult Send(CancellationToken cancellationToken)
+    {
+        ExportRun current = run!;
+        BlockingCollection<SenderEvent> events = NewRelay();
+        IImportApi api = OpenApi(events);
+        using var apiOwner = api as IDisposable;
+        using var senderStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<RunState> sending = Task.Run(() => current.SendAsync(api, request.NoWait, events.Add, senderStop.Token));
+        _ = sending.ContinueWith(_ => events.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Outcome(Pump(sending, events, senderStop), cancellationToken);
+    }
+
+    private ExportRunResult Outcome(RunState state, CancellationToken cancellationToken)
+    {
+        observer.SendingDone();
+        RunStatus status = run!.Status;
+        return state switch
+        {
+            RunState.Failed => new ExportRunResult(status, new RunFailure("ExportFailed", RunErrorKind.InvalidResult, status.Message ?? "The run failed.")),
+            RunState.Stopped when cancellationToken.IsCancellationRequested => throw new OperationCanceledException(cancellationToken),
+            RunState.Stopped => new ExportRunResult(status, new RunFailure("ExportStopped", RunErrorKind.LimitsExceeded, status.Message ?? "The run stopped.")),
+            _ => new ExportRunResult(status, null),
+        };
+    }
+
+    /// <summary>Journals Failed (nothing more is sent) and says why.</summary>
+    private ExportRunResult Fail(RunFailure failure)
+    {
+        run!.End(RunState.Failed, failure.Message);
+        return new ExportRunResult(run.Status, failure);
+    }
+
+    private void ReportStaged(RunStatus status)
+    {
+        observer.StagingDone();
+        observer.Verbose($"Staged {status.InputCount} profiles: {status.SubmittedCount} to send in {status.BatchCount} batches, {status.InvalidCount} invalid, {status.DuplicateCount} duplicates, {status.OutOfSegmentCount} out of segment.");
+        if (status.InvalidCount > 0)
+        {
+            long inSegment = status.InputCount - status.OutOfSegmentCount;
+            string reasons = string.Join(", ", rejectsByReason.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}"));
+            observer.Warning(string.Format(
+                CultureInfo.InvariantCulture,
+                "{0} of {1} in-segment profiles were rejected ({2:0.#}%; MaxRejectPercent {3}): {4}. The reject report lists each with its reason: {5}",
+                status.InvalidCount, inSegment, status.InvalidCount * 100.0 / inSegment, limits!.MaxRejectPercent, reasons, status.Manifest.RejectPath));
+        }
+    }
+
+    private void ReportStaging(string? file, long bytesRead, long length)
+    {
+        // Progress costs more than a profile: at most four updates a second.
+        long now = progressClock.ElapsedMilliseconds;
+        if (now - lastProgressAt < ProgressIntervalMs)
+        {
+            return;
+        }
+
+        lastProgressAt = now;
+        long records = run!.Staging.Ledger.InputCount;
+        observer.StagingProgress(records, records / Math.Max(0.001, now / 1000.0), file, length > 0 ? (int)Math.Min(100, bytesRead * 100 / length) : -1);
+
+        // While imports go out as the run stages, the sender's messages wait for this thread.
+        BlockingCollection<SenderEvent>? events = relay;
+        while (events is not null && !events.IsCompleted && events.TryTake(out SenderEvent? e))
+        {
+            Tell(e);
+        }
+    }
+
+    private BlockingCollection<SenderEvent> NewRelay()
+    {
+        relay?.Dispose();
+        relay = new BlockingCollection<SenderEvent>();
+        return relay;
+    }
+
+    private IImportApi OpenApi(BlockingCollection<SenderEvent> events) =>
+        openApi(line =>
+        {
+            try
+            {
+                events.Add(new SenderEvent(SenderEventKind.Verbose, line));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+            {
+                // The sending has ended: nobody is left to show this.
+            }
+        });
+
+    /// <summary>Tells the observer what the sender says, on this thread, until the sender ends; returns its state.</summary>
+    private RunState Pump(Task<RunState> sending, BlockingCollection<SenderEvent> events, CancellationTokenSource senderStop)
+    {
+        Exception? failure = null;
+        foreach (SenderEvent e in events.GetConsumingEnumerable())
+        {
+            if (failure is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Tell(e);
+            }
+            catch (Exception ex)
+            {
+                // The observer cannot take more (the pipeline is stopping): stop the sender, let it wind down, report.
+                failure = ex;
+                senderStop.Cancel();
+            }
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        return sending.GetAwaiter().GetResult();
+    }
+
+    private void Tell(SenderEvent e)
+    {
+        switch (e.Kind)
+        {
+            case SenderEventKind.Verbose:
+                observer.Verbose(e.Message);
+                break;
+            case SenderEventKind.Warning:
+                observer.Warning(e.Message);
+                break;
+            case SenderEventKind.Progress:
+                observer.SendingProgress(e);
+                break;
+        }
+    }
+}

@@ -1,0 +1,412 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Profiles;
+using ConstantContactExport.Engine.Runs;
+using ConstantContactExport.Engine.Sending;
+using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Tests.Sending;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConstantContactExport.Engine.Tests.Runs;
+
+/// <summary>
+/// A run from its input to its ledger through <see cref="ExportRunner"/>, with a fake Constant Contact: rejects as
+/// outcomes and their limit, broken input that fails before anything is sent, MaxProfiles, resume, CSV options.
+/// </summary>
+public sealed class ExportRunnerTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 6, 2, 15, 0, TimeSpan.Zero));
+    private readonly StoragePaths paths;
+    private readonly FakeImportApi api;
+    private readonly Observer observer = new();
+    private string batchContacts = "10";
+
+    public ExportRunnerTests()
+    {
+        paths = new StoragePaths(temp.Path);
+        api = new FakeImportApi(time);
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    private static ExportDefinition Definition(int maxRejectPercent = 10, long maxProfiles = 1_000_000) => new()
+    {
+        Name = "news",
+        Connection = "c",
+        ListIds = new() { "04fe9a97-a579-43c5-bb1a-58ed29bf0a6a" },
+        EmailField = "Email",
+        FirstNameField = "First",
+        SegmentField = "Segments",
+        Segments = new() { "VIP" },
+        MaxRejectPercent = maxRejectPercent,
+        MaxProfiles = maxProfiles,
+    };
+
+    [Fact]
+    public async Task Rejects_are_an_outcome_summed_up_in_one_warning_that_names_the_report()
+    {
+        string csv = Csv("in.csv", Good(0, 95), Bad("not-an-address", 3), Bad(string.Empty, 2));
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
+
+        Assert.Null(result.Failure);
+        Assert.Equal(RunState.Completed, result.Status.State);
+        Assert.Equal(5, result.Status.InvalidCount);
+        Assert.Equal(95, result.Status.SubmittedCount);
+        string warning = Assert.Single(observer.Warnings);
+        Assert.Contains("5 of 100 in-segment profiles were rejected (5%; MaxRejectPercent 10): EmailInvalid 3, EmailMissing 2.", warning);
+        Assert.Contains(result.Status.Manifest.RejectPath, warning);
+        Assert.Empty(observer.Rejects);
+        Assert.Equal(6, File.ReadAllLines(result.Status.Manifest.RejectPath).Length);
+    }
+
+    [Fact]
+    public async Task Each_reject_is_handed_over_only_when_asked()
+    {
+        string csv = Csv("in.csv", Good(0, 95), Bad("not-an-address", 5));
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()) { ReportEachReject = true }, csv);
+        Assert.Null(result.Failure);
+        Assert.Equal(5, observer.Rejects.Count);
+        Assert.All(observer.Rejects, r => Assert.Equal(RejectReason.EmailInvalid, r));
+    }
+
+    [Fact]
+    public async Task Input_bad_from_the_start_fails_RejectLimitExceeded_while_sending_as_it_stages_and_sends_nothing()
+    {
+        string csv = Csv("in.csv", Bad("nope", 30), Good(0, 40));
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
+
+        Assert.Equal("RejectLimitExceeded", result.Failure?.ErrorId);
+        Assert.Equal(RunErrorKind.LimitsExceeded, result.Failure!.Kind);
+        Assert.Equal(RunState.Failed, result.Status.State);
+        Assert.Empty(api.Activities);
+        Assert.Contains("30 of the 70 in-segment profiles were rejected", result.Failure.Message);
+        Assert.Contains("Nothing was sent.", result.Failure.Message);
+        Assert.Contains(observer.Verbose, v => v.Contains("each import is sent as soon as it is staged"));
+    }
+
+    [Fact]
+    public async Task Piped_input_over_the_limit_fails_before_sending_and_an_override_lets_it_through()
+    {
+        ExportRunResult failed = await RunPiped(new ExportRunRequest(Definition()), Piped(good: 8, bad: 2));
+        Assert.Equal("RejectLimitExceeded", failed.Failure?.ErrorId);
+        Assert.Equal(RunState.Failed, failed.Status.State);
+        Assert.Equal(0, api.RequestCount);
+
+        ExportRunResult passed = await RunPiped(new ExportRunRequest(Definition()) { MaxRejectPercent = 20 }, Piped(good: 8, bad: 2));
+        Assert.Null(passed.Failure);
+        Assert.Equal(RunState.Completed, passed.Status.State);
+        Assert.Equal(20, passed.Status.Manifest.MaxRejectPercent);
+    }
+
+    [Fact]
+    public async Task Staged_first_under_WhatIf_the_limit_fails_the_run_before_ShouldProcess_is_asked()
+    {
+        string csv = Csv("in.csv", Good(0, 10), Bad("nope", 10));
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()) { WouldAskBeforeSending = true }, csv);
+        Assert.Equal("RejectLimitExceeded", result.Failure?.ErrorId);
+        Assert.Equal(0, observer.ShouldSendAsked);
+        Assert.Equal(0, api.RequestCount);
+    }
+
+    public static IEnumerable<object[]> BrokenFiles() => new[]
+    {
+        // A column the export maps fails the run when no file has it; the email column, when any file lacks it.
+        new object[] { "no email column", "First,Segments\nAda,VIP\n", "MappedFieldMissing", true },
+        new object[] { "no first-name column", "Email,Segments\na@example.com,VIP\n", "MappedFieldMissing", false },
+        new object[] { "no segment column", "Email,First\na@example.com,Ada\n", "SegmentFieldMissing", false },
+        new object[] { "empty", string.Empty, "InputEmpty", true },
+        new object[] { "blank lines only", "\n\n  \n", "InputEmpty", true },
+        new object[] { "header without rows", "Email,First,Segments\n", "InputEmpty", true },
+        new object[] { "binary", "PK\u0003\u0004\u0000\u0000\u0000\u0008\u0000binary\u0000\u0000", "InputBinary", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenFiles))]
+    public async Task A_broken_file_fails_the_run_before_anything_is_sent(string what, string content, string errorId, bool afterAGoodFile)
+    {
+        string good = Csv("good.csv", Good(0, 30));
+        string broken = temp.File("broken.csv");
+        File.WriteAllText(broken, content, new UTF8Encoding(false));
+
+        ExportRunResult result = afterAGoodFile
+            ? await RunFiles(new ExportRunRequest(Definition()), good, broken)
+            : await RunFiles(new ExportRunRequest(Definition()), broken);
+
+        Assert.True(errorId == result.Failure?.ErrorId, $"{what}: {result.Failure?.ErrorId} {result.Failure?.Message}");
+        Assert.Equal(RunState.Failed, result.Status.State);
+        Assert.Equal(0, api.RequestCount);
+        Assert.Contains("Nothing was sent", result.Failure!.Message);
+    }
+
+    [Fact]
+    public async Task A_column_that_only_some_files_lack_is_a_warning_not_a_failure()
+    {
+        string withFirst = Csv("a.csv", Good(0, 20));
+        string without = temp.File("b.csv");
+        File.WriteAllText(without, "Email,Segments\nb1@example.com,VIP\nb2@example.com,VIP\n");
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), withFirst, without);
+        Assert.Null(result.Failure);
+        Assert.Equal(22, result.Status.SubmittedCount);
+        Assert.Contains(observer.Warnings, w => w.Contains("has no column 'First'"));
+    }
+
+    [Fact]
+    public async Task Piped_input_that_holds_no_profile_or_lacks_a_mapped_property_fails_before_sending()
+    {
+        ExportRunResult strings = await RunPiped(new ExportRunRequest(Definition()), Enumerable.Range(0, 3).Select(_ => NotAProfile()).ToList());
+        Assert.Equal("InputHasNoProfiles", strings.Failure?.ErrorId);
+
+        ExportRunResult nothing = await RunPiped(new ExportRunRequest(Definition()), new List<Action<ProfileRecord, IReadOnlyList<string>>>());
+        Assert.Equal("InputEmpty", nothing.Failure?.ErrorId);
+
+        ExportRunResult noSegment = await RunPiped(new ExportRunRequest(Definition()), new List<Action<ProfileRecord, IReadOnlyList<string>>> { Profile("a@example.com", "Ada", segments: null) });
+        Assert.Equal("SegmentFieldMissing", noSegment.Failure?.ErrorId);
+        Assert.Equal(RunState.Failed, noSegment.Status.State);
+
+        // With -Segment the segment property is not needed.
+        ExportRunResult given = await RunPiped(new ExportRunRequest(Definition()) { InputSegments = new[] { "VIP" } }, new List<Action<ProfileRecord, IReadOnlyList<string>>> { Profile("a@example.com", "Ada", segments: null) });
+        Assert.Null(given.Failure);
+        Assert.Equal(1, given.Status.SubmittedCount);
+        Assert.Single(api.Activities);
+    }
+
+    [Theory]
+    [InlineData("no-such-encoding", null, "EncodingInvalid")]
+    [InlineData(null, "0", "BatchSizeInvalid")]
+    public void Parameter_values_are_checked_before_a_run_exists(string? encoding, string? batch, string errorId)
+    {
+        batchContacts = batch ?? "10";
+        string csv = Csv("in.csv", Good(0, 3));
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()) { Encoding = encoding });
+        var ex = Assert.Throws<ExportRunException>(() => runner.RunFiles(new[] { csv }, CancellationToken.None));
+        Assert.Equal(errorId, ex.ErrorId);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "runs")) && Directory.EnumerateFileSystemEntries(Path.Combine(temp.Path, "runs")).Any());
+    }
+
+    [Fact]
+    public void An_export_without_a_segment_field_needs_Segment_and_says_so_without_parameter_names()
+    {
+        ExportDefinition definition = Definition();
+        definition.SegmentField = null;
+        using ExportRunner runner = NewRunner(new ExportRunRequest(definition));
+        var ex = Assert.Throws<ExportRunException>(() => runner.StartPipeline());
+        Assert.Equal("ExportInputInvalid", ex.ErrorId);
+        Assert.DoesNotContain("(Parameter", ex.Message);
+    }
+
+    [Fact]
+    public async Task MaxProfiles_over_the_files_lines_stages_first_and_a_run_over_it_sends_nothing()
+    {
+        string csv = Csv("in.csv", Good(0, 30));
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition(maxProfiles: 25)), csv);
+        Assert.Equal("MaxProfilesExceeded", result.Failure?.ErrorId);
+        Assert.Equal(0, api.RequestCount);
+        Assert.Contains(observer.Verbose, v => v.Contains("more than MaxProfiles (25): staging all of them before anything is sent"));
+
+        // Lines beyond MaxProfiles that are not profiles (out of segment) still send, once staged.
+        string mixed = Csv("mixed.csv", Good(0, 20), Outside(10));
+        ExportRunResult sent = await RunFiles(new ExportRunRequest(Definition(maxProfiles: 25)), mixed);
+        Assert.Null(sent.Failure);
+        Assert.Equal(20, sent.Status.SubmittedCount);
+    }
+
+    [Fact]
+    public void RunLimits_decide_MaxProfiles_and_the_reject_share()
+    {
+        var limits = new RunLimits(100, 10);
+        Assert.True(limits.MayStream(100));
+        Assert.False(limits.MayStream(101));
+        Assert.False(limits.RejectShareOver(10, 100));
+        Assert.True(limits.RejectShareOver(11, 100));
+        Assert.False(limits.RejectShareOver(0, 0));
+        Assert.True(new RunLimits(100, 0).RejectShareOver(1, 1000));
+        Assert.False(new RunLimits(100, 100).RejectShareOver(1000, 1000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RunLimits(100, 101));
+    }
+
+    [Fact]
+    public async Task A_run_stopped_by_the_quota_fails_the_caller_with_ExportStopped_and_resumes_to_completion()
+    {
+        string csv = Csv("in.csv", Good(0, 30));
+        api.Script.Enqueue(PostBehaviour.Accept);
+        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
+        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Definition()), csv);
+        Assert.Equal("ExportStopped", stopped.Failure?.ErrorId);
+        Assert.Equal(RunState.Stopped, stopped.Status.State);
+
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
+        ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(null, CancellationToken.None)));
+        Assert.Null(resumed.Failure);
+        Assert.Equal(RunState.Completed, resumed.Status.State);
+        Assert.Equal(stopped.Status.Manifest.RunId, resumed.Status.Manifest.RunId);
+        Assert.Equal(3, api.Activities.Count);
+    }
+
+    [Fact]
+    public async Task Files_without_a_header_row_are_read_with_Header_and_Delimiter()
+    {
+        string csv = temp.File("plain.csv");
+        File.WriteAllText(csv, string.Join("\n", Enumerable.Range(0, 12).Select(i => $"p{i}@example.com|Name{i}|VIP")) + "\n");
+        var request = new ExportRunRequest(Definition()) { Delimiter = '|', Header = new[] { "Email", "First", "Segments" } };
+        ExportRunResult result = await RunFiles(request, csv);
+        Assert.Null(result.Failure);
+        Assert.Equal(12, result.Status.InputCount);
+        Assert.Equal(12, result.Status.SubmittedCount);
+        Assert.Equal("|", result.Status.Manifest.Delimiter);
+
+        using ExportRunner twice = NewRunner(new ExportRunRequest(Definition()) { Header = new[] { "Email", "email" } });
+        Assert.Equal("HeaderInvalid", Assert.Throws<ExportRunException>(() => twice.RunFiles(new[] { csv }, CancellationToken.None)).ErrorId);
+    }
+
+    private ExportRunner NewRunner(ExportRunRequest request) =>
+        new(paths, request, observer, _ => api, time, name => name == ExportRunner.BatchContactsVariable ? batchContacts : null);
+
+    private async Task<ExportRunResult> RunFiles(ExportRunRequest request, params string[] files)
+    {
+        observer.Clear();
+        using ExportRunner runner = NewRunner(request);
+        return await Drive(Task.Run(() => runner.RunFiles(files, CancellationToken.None)));
+    }
+
+    private async Task<ExportRunResult> RunPiped(ExportRunRequest request, IReadOnlyList<Action<ProfileRecord, IReadOnlyList<string>>> profiles)
+    {
+        observer.Clear();
+        using ExportRunner runner = NewRunner(request);
+        return await Drive(Task.Run(() =>
+        {
+            runner.StartPipeline();
+            IReadOnlyList<string> fields = runner.Run!.Staging.Mapping.SourceFields;
+            foreach (var fill in profiles)
+            {
+                ProfileRecord record = runner.NextRecord();
+                fill(record, fields);
+                runner.Add(record);
+            }
+
+            return runner.FinishPipeline(CancellationToken.None);
+        }));
+    }
+
+    /// <summary>Advances the fake clock until the run ends (activity polls wait on it).</summary>
+    private async Task<ExportRunResult> Drive(Task<ExportRunResult> task)
+    {
+        for (int i = 0; i < 5000 && !task.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1);
+        }
+
+        return await task;
+    }
+
+    private string Csv(string name, params IEnumerable<string>[] rows)
+    {
+        string path = temp.File(name);
+        File.WriteAllText(path, "Email,First,Segments\n" + string.Join("\n", rows.SelectMany(r => r)) + "\n", new UTF8Encoding(false));
+        return path;
+    }
+
+    private static IEnumerable<string> Good(int from, int count) => Enumerable.Range(from, count).Select(i => $"person{i}@example.com,Name{i},VIP");
+
+    private static IEnumerable<string> Bad(string email, int count) => Enumerable.Range(0, count).Select(i => $"{email},Bad{i},VIP");
+
+    private static IEnumerable<string> Outside(int count) => Enumerable.Range(0, count).Select(i => $"out{i}@example.com,Out{i},Other");
+
+    private static List<Action<ProfileRecord, IReadOnlyList<string>>> Piped(int good, int bad) =>
+        Enumerable.Range(0, good).Select(i => Profile($"p{i}@example.com", $"P{i}", "VIP"))
+            .Concat(Enumerable.Range(0, bad).Select(i => Profile("not-an-address", $"B{i}", "VIP"))).ToList();
+
+    private static Action<ProfileRecord, IReadOnlyList<string>> Profile(string email, string first, string? segments) => (record, fields) =>
+    {
+        for (int i = 0; i < fields.Count; i++)
+        {
+            record.Values[i] = fields[i] switch
+            {
+                "Email" => SourceValue.FromText(email),
+                "First" => SourceValue.FromText(first),
+                "Segments" when segments is not null => SourceValue.FromText(segments),
+                _ => SourceValue.Missing,
+            };
+        }
+    };
+
+    private static Action<ProfileRecord, IReadOnlyList<string>> NotAProfile() => (record, _) =>
+        record.ReadIssue = new ProfileIssue(RejectReason.NotAProfile, null, "The input is a String, not a profile.");
+
+    private sealed class Observer : IExportRunObserver
+    {
+        private readonly object gate = new();
+
+        public List<string> Verbose { get; } = new();
+
+        public List<string> Warnings { get; } = new();
+
+        public List<RejectReason> Rejects { get; } = new();
+
+        public int ShouldSendAsked { get; private set; }
+
+        public void Clear()
+        {
+            lock (gate)
+            {
+                Verbose.Clear();
+                Warnings.Clear();
+                Rejects.Clear();
+                ShouldSendAsked = 0;
+            }
+        }
+
+        void IExportRunObserver.Verbose(string message)
+        {
+            lock (gate)
+            {
+                Verbose.Add(message);
+            }
+        }
+
+        public void Warning(string message)
+        {
+            lock (gate)
+            {
+                Warnings.Add(message);
+            }
+        }
+
+        public void StagingProgress(long profiles, double perSecond, string? source, int percent)
+        {
+        }
+
+        public void StagingDone()
+        {
+        }
+
+        public void SendingProgress(SenderEvent progress)
+        {
+        }
+
+        public void SendingDone()
+        {
+        }
+
+        public void Rejected(ProfileIssue issue, ProfileRecord record)
+        {
+            lock (gate)
+            {
+                Rejects.Add(issue.Reason);
+            }
+        }
+
+        public bool ShouldSend(string target, string action)
+        {
+            ShouldSendAsked++;
+            return true;
+        }
+    }
+}
