@@ -19,7 +19,7 @@ BeforeAll {
     $script:Sandbox = Start-TestSandbox
     $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice 6>$null
     $null = Set-CCExport -Name fuzz -Connection sandbox -ListName Fuzz -CreateList -EmailField Email -FirstNameField FirstName -LastNameField LastName `
-        -Attribute @{ city = 'City' } -Segment Newsletter -SegmentField Segments
+        -Attribute @{ city = 'City' } -Segment Newsletter -SegmentField Segments -MaxRejectPercent 100
 
     $script:Table = [System.Data.DataTable]::new()
     foreach ($column in 'Email', 'FirstName', 'LastName', 'City', 'Segments') { $null = $Table.Columns.Add($column) }
@@ -126,7 +126,7 @@ Describe 'Pipeline objects of every kind' {
         $cases = for ($i = 0; $i -lt 1500; $i++) { New-FuzzObject -Random $random -Index $i -Sent $sent }
         $objects = foreach ($case in $cases) { , $case.Object }
 
-        $run = $objects | Invoke-CCExport -Name fuzz -WhatIf -ErrorAction SilentlyContinue -ErrorVariable rejected
+        $run = $objects | Invoke-CCExport -Name fuzz -WhatIf -ErrorPerReject -ErrorAction SilentlyContinue -ErrorVariable rejected
         $run.State | Should -Be 'WhatIf'
         $run.InputCount | Should -Be $cases.Count
         foreach ($fate in 'OutOfSegment', 'Invalid', 'Duplicate', 'Submitted') {
@@ -166,7 +166,7 @@ Describe 'CSV bytes that are not valid in their encoding' {
         $csv = Join-Path $TestHome "broken-$Encoding.csv"
         [System.IO.File]::WriteAllBytes($csv, $bytes.ToArray())
 
-        $run = Invoke-CCExport -Name fuzz -Path $csv -WhatIf -ErrorAction SilentlyContinue -ErrorVariable rejected
+        $run = Invoke-CCExport -Name fuzz -Path $csv -WhatIf -ErrorPerReject -ErrorAction SilentlyContinue -ErrorVariable rejected
         $run.InputCount | Should -Be 40
         $run.InvalidCount | Should -Be 3
         $run.SubmittedCount | Should -Be 37

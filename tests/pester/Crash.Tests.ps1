@@ -142,7 +142,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         (Get-CCExportRun -Name $name).State | Should -BeIn 'Staging', 'Sending'
 
         $VerbosePreference = 'Continue'
-        try { $records = @(Invoke-CCExport -Name $name -Resume -ErrorAction SilentlyContinue -ErrorVariable rejected *>&1) }
+        try { $records = @(Invoke-CCExport -Name $name -Resume -ErrorPerReject -ErrorAction SilentlyContinue -ErrorVariable rejected *>&1) }
         finally { $VerbosePreference = 'SilentlyContinue' }
         $null = Set-SandboxFaults -Sandbox $Sandbox -Rate 0
         $run = $records | Where-Object { $_ -is [ConstantContactExport.CCExportRun] }

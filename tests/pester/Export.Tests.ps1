@@ -123,7 +123,7 @@ Describe 'Invoke-CCExport' {
         $export = New-Export -Name from-path
         $csv = Join-Path $TestHome 'path.csv'
         $expected = New-SampleCsv -Path $csv -Count 3000 -Seed 11
-        $run = Invoke-CCExport -Name from-path -Path $csv -ErrorAction SilentlyContinue -ErrorVariable rejected
+        $run = Invoke-CCExport -Name from-path -Path $csv -ErrorPerReject -ErrorAction SilentlyContinue -ErrorVariable rejected
         $run.State | Should -Be 'Completed'
         foreach ($count in 'InputCount', 'OutOfSegmentCount', 'InvalidCount', 'DuplicateCount', 'SubmittedCount') {
             $run.$count | Should -Be $expected.$count -Because $count
@@ -205,7 +205,7 @@ Describe 'Invoke-CCExport' {
             [pscustomobject]@{ Email = 'x' * 300; Segments = 'Newsletter' }
             $table.Rows[0]
         )
-        $run = $profiles | Invoke-CCExport -Name fields -ErrorAction SilentlyContinue -ErrorVariable rejected
+        $run = $profiles | Invoke-CCExport -Name fields -ErrorPerReject -MaxRejectPercent 100 -ErrorAction SilentlyContinue -ErrorVariable rejected
         $run.InputCount | Should -Be 15
         $run.OutOfSegmentCount | Should -Be 1
         $run.DuplicateCount | Should -Be 1

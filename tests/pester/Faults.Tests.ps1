@@ -63,7 +63,7 @@ Describe 'An export under faults: 15% of requests, every kind, 5-second tokens' 
         try {
             $VerbosePreference = 'Continue'
             $DebugPreference = 'Continue'
-            $records = @(Invoke-CCExport -Name $name -Path $csv -ErrorAction Continue *>&1)
+            $records = @(Invoke-CCExport -Name $name -Path $csv -ErrorPerReject -ErrorAction Continue *>&1)
         }
         finally {
             $VerbosePreference = 'SilentlyContinue'

@@ -15,7 +15,7 @@ BeforeAll {
     $env:CC_EXPORT_HOME = $TestHome
     $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '20')
     $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice 6>$null
-    $script:Export = Set-CCExport -Name secure -Connection sandbox -ListName Secure -CreateList -EmailField Email -FirstNameField FirstName -Segment Newsletter -SegmentField Segments -PassThru
+    $script:Export = Set-CCExport -Name secure -Connection sandbox -ListName Secure -CreateList -EmailField Email -FirstNameField FirstName -Segment Newsletter -SegmentField Segments -MaxRejectPercent 100 -PassThru
 }
 
 AfterAll {
@@ -81,7 +81,7 @@ Describe 'The reject report' {
         # A file name from a drop folder can hold a line break and a formula of its own.
         $csv = Join-Path $TestHome "drop`n=SUM(A1)-1.csv"
         Set-Content -LiteralPath $csv -Value $lines
-        $run = Invoke-CCExport -Name secure -LiteralPath $csv -ErrorAction SilentlyContinue -ErrorVariable rejected
+        $run = Invoke-CCExport -Name secure -LiteralPath $csv -ErrorPerReject -ErrorAction SilentlyContinue -ErrorVariable rejected
         $run.InvalidCount | Should -Be ($payloads.Count + 1) -Because (($rejected | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }) -join "`n")
         $rows = @(Import-Csv $run.RejectPath)
         $rows.Count | Should -Be $run.InvalidCount

@@ -1,0 +1,241 @@
+# Issue 12 for scheduled jobs, end to end through the built module and the sandbox: a bad address is data (one
+# warning, the reject report, never a stop under -ErrorAction Stop), too many rejects fail the run, broken input
+# fails before anything is sent, several exports at once, piped file objects, parameter values checked first.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:TestHome = New-TestHome
+    $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '50')
+    $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice
+
+    function script:New-Export {
+        param([string] $Name, [hashtable] $Extra = @{})
+        Set-CCExport -Name $Name -Connection sandbox -ListName $Name -CreateList -EmailField Email -FirstNameField FirstName `
+            -Segment Newsletter -SegmentField Segments -PassThru @Extra
+    }
+
+    function script:New-Csv {
+        # Good rows, then rows whose address is invalid.
+        param([string] $Name, [int] $Good, [int] $Bad, [string] $Prefix = $Name)
+        $path = Join-Path $TestHome $Name
+        $lines = @('Email,FirstName,Segments') + @(for ($i = 0; $i -lt $Good; $i++) { "$Prefix$i@example.com,Name$i,Newsletter" }) +
+            @(for ($i = 0; $i -lt $Bad; $i++) { "not-an-address-$i,Bad$i,Newsletter" })
+        Set-Content -Path $path -Value $lines -Encoding utf8NoBOM
+        $path
+    }
+
+    function script:Get-ActivityRequestCount {
+        # Import POSTs and activity polls the sandbox has seen: what a run sends.
+        $routes = (Get-SandboxState $Sandbox).requests_by_route.PSObject.Properties | Where-Object Name -like '*activities*'
+        [int]($routes | Measure-Object -Property Value -Sum).Sum
+    }
+
+    function script:Get-RunFolder { @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue).Name }
+}
+
+AfterAll {
+    Stop-TestSandbox $script:Sandbox
+    Remove-Module ConstantContactExport -ErrorAction SilentlyContinue
+    Remove-Item $script:TestHome -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'A bad address is data' {
+    It 'a runbook under $ErrorActionPreference = Stop and -ErrorAction Stop completes with one warning and the reject report (pwsh -File, exit code 0)' {
+        $null = New-Export -Name runbook
+        $csv = New-Csv -Name runbook.csv -Good 95 -Bad 5
+        $child = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Get-TestModulePath)'
+`$run = Invoke-CCExport -Name runbook -Path '$csv' -ErrorAction Stop -WarningVariable warnings 3>`$null
+'STATE=' + `$run.State
+'INVALID=' + `$run.InvalidCount
+'WARNINGS=' + @(`$warnings).Count
+'WARNING=' + `$warnings[0]
+'REPORT=' + `$run.RejectPath
+"@
+        $child.ExitCode | Should -Be 0 -Because ($child.Errors -join "`n")
+        $child.Output | Should -Contain 'STATE=Completed'
+        $child.Output | Should -Contain 'INVALID=5'
+        $child.Output | Should -Contain 'WARNINGS=1'
+        $warning = ($child.Output | Where-Object { $_ -like 'WARNING=*' })
+        $warning | Should -BeLike '*5 of 100 in-segment profiles were rejected*EmailInvalid 5*'
+        $report = ($child.Output | Where-Object { $_ -like 'REPORT=*' }).Substring(7)
+        $warning | Should -BeLike "*$report*"
+        @(Import-Csv $report).Reason | Sort-Object -Unique | Should -Be 'EmailInvalid'
+    }
+
+    It 'writes one error a reject only with -ErrorPerReject' {
+        $null = New-Export -Name per-reject
+        $csv = New-Csv -Name per-reject.csv -Good 95 -Bad 5
+        $run = Invoke-CCExport -Name per-reject -Path $csv -ErrorPerReject -ErrorAction SilentlyContinue -ErrorVariable rejected -WarningAction SilentlyContinue
+        $run.State | Should -Be 'Completed'
+        @($rejected).Count | Should -Be 5
+        $rejected[0].FullyQualifiedErrorId | Should -BeLike 'EmailInvalid,*'
+        $rejected[0].TargetObject.Line | Should -Be 97
+    }
+
+    It 'fails RejectLimitExceeded past MaxRejectPercent, sending nothing when the input is bad from the start' {
+        $null = New-Export -Name too-many
+        $csv = New-Csv -Name too-many.csv -Good 30 -Bad 70
+        $before = Get-ActivityRequestCount
+        $err = $null
+        try { $null = Invoke-CCExport -Name too-many -Path $csv -ErrorAction Stop -WarningAction SilentlyContinue } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'RejectLimitExceeded,*'
+        "$err" | Should -BeLike '*70 of the 100 in-segment profiles were rejected*MaxRejectPercent (10%)*Nothing was sent.*'
+        Get-ActivityRequestCount | Should -Be $before
+        (Get-CCExportRun -Name too-many).State | Should -Be 'Failed'
+
+        # The export's limit, and the run's override.
+        Set-CCExport -Name too-many -MaxRejectPercent 80
+        (Get-CCExport -Name too-many).MaxRejectPercent | Should -Be 80
+        (Get-Content (Get-CCExport -Name too-many).Path -Raw) | Should -Match '"MaxRejectPercent": 80'
+        (Invoke-CCExport -Name too-many -Path $csv -WarningAction SilentlyContinue).State | Should -Be 'Completed'
+        { Invoke-CCExport -Name too-many -Path $csv -MaxRejectPercent 50 -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'RejectLimitExceeded,*'
+    }
+}
+
+Describe 'A broken run fails before sending' {
+    BeforeAll {
+        $null = New-Export -Name broken
+        $null = Set-CCExport -Name misspelled -Connection sandbox -ListName misspelled -CreateList -EmailField Email -FirstNameField FirstName `
+            -Segment Newsletter -SegmentField Segmnts
+    }
+
+    It 'fails <ErrorId> for <What>, with nothing sent and the run Failed' -ForEach @(
+        @{ What = 'a file without the email column'; ErrorId = 'MappedFieldMissing'; Content = "Mail,FirstName,Segments`na@example.com,Ada,Newsletter" }
+        # A mapped column fails the run when no file has it (a file that lacks it beside others that have it is a warning).
+        @{ What = 'a file without the first-name column'; ErrorId = 'MappedFieldMissing'; Content = "Email,Segments`na@example.com,Newsletter"; Alone = $true }
+        @{ What = 'an empty file'; ErrorId = 'InputEmpty'; Content = '' }
+        @{ What = 'a header without rows'; ErrorId = 'InputEmpty'; Content = 'Email,FirstName,Segments' }
+        @{ What = 'a binary file'; ErrorId = 'InputBinary'; Bytes = [byte[]](0x50, 0x4B, 3, 4, 0, 0, 0, 8, 0, 0x41, 0, 0, 0xFF, 0xFE, 0) }
+    ) {
+        $csv = Join-Path $TestHome "broken-$ErrorId-$($What.Length).csv"
+        if ($Bytes) { [System.IO.File]::WriteAllBytes($csv, $Bytes) } else { [System.IO.File]::WriteAllText($csv, $Content) }
+        $good = New-Csv -Name 'broken-good.csv' -Good 20 -Bad 0
+        $before = Get-ActivityRequestCount
+        # The good file first: every file's header is checked before the first import goes out.
+        $files = if ($Alone) { @($csv) } else { @($good, $csv) }
+        { Invoke-CCExport -Name broken -Path $files -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
+        Get-ActivityRequestCount | Should -Be $before
+        (Get-CCExportRun -Name broken).State | Should -Be 'Failed'
+    }
+
+    It 'fails SegmentFieldMissing for a misspelled -SegmentField, from a file and from the pipeline' {
+        $csv = New-Csv -Name misspelled.csv -Good 10 -Bad 0
+        $before = Get-ActivityRequestCount
+        { Invoke-CCExport -Name misspelled -Path $csv -ErrorAction Stop } | Should -Throw -ErrorId 'SegmentFieldMissing,*'
+        { Import-Csv $csv | Invoke-CCExport -Name misspelled -ErrorAction Stop } | Should -Throw -ErrorId 'SegmentFieldMissing,*'
+        Get-ActivityRequestCount | Should -Be $before
+    }
+
+    It 'fails InputHasNoProfiles for strings piped in, and InputEmpty for an empty pipeline' {
+        $before = Get-ActivityRequestCount
+        $err = $null
+        try { 'a@example.com', 'b@example.com' | Invoke-CCExport -Name broken -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InputHasNoProfiles,*'
+        $err.TargetObject.State | Should -Be 'Failed'
+        { @() | Invoke-CCExport -Name broken -ErrorAction Stop } | Should -Throw -ErrorId 'InputEmpty,*'
+        Get-ActivityRequestCount | Should -Be $before
+    }
+
+    It 'checks -Encoding, -Delimiter and -Header before a run exists' {
+        $csv = New-Csv -Name params.csv -Good 3 -Bad 0
+        $folders = Get-RunFolder
+        { Invoke-CCExport -Name broken -Path $csv -Encoding no-such-encoding } | Should -Throw -ErrorId 'EncodingInvalid,*'
+        { Invoke-CCExport -Name broken -Path $csv -Delimiter '"' } | Should -Throw -ErrorId 'CsvOptionsInvalid,*'
+        { Invoke-CCExport -Name broken -Path $csv -Header Email, email } | Should -Throw -ErrorId 'HeaderInvalid,*'
+        { 'x' | Invoke-CCExport -Name broken -Encoding no-such-encoding } | Should -Throw -ErrorId 'EncodingInvalid,*'
+        Get-RunFolder | Should -Be $folders
+        # No Stopped run was left behind for -Resume to trip over.
+        { Invoke-CCExport -Name broken -Resume } | Should -Throw -ErrorId 'RunNotFound,*'
+    }
+}
+
+Describe 'CSV input' {
+    It 'reads file objects piped in (Get-ChildItem, Get-Item) as the CSV files they are' {
+        $export = New-Export -Name files
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestHome 'drop')
+        $null = New-Csv -Name 'drop/a.csv' -Good 30 -Bad 0 -Prefix a
+        $null = New-Csv -Name 'drop/b.csv' -Good 20 -Bad 0 -Prefix b
+        $run = Get-ChildItem (Join-Path $folder '*.csv') | Invoke-CCExport -Name files
+        $run.State | Should -Be 'Completed'
+        $run.SubmittedCount | Should -Be 50
+        @(Get-SandboxListMember $Sandbox $export.ListIds[0]).Count | Should -Be 50
+        (Get-Item (Join-Path $folder 'a.csv') | Invoke-CCExport -Name files).InputCount | Should -Be 30
+    }
+
+    It 'reads files without a header row with -Header and another delimiter with -Delimiter' {
+        $null = New-Export -Name plain
+        $csv = Join-Path $TestHome 'plain.txt'
+        Set-Content -Path $csv -Value @(for ($i = 0; $i -lt 12; $i++) { "p$i@example.com;Name$i;Newsletter" })
+        $run = Invoke-CCExport -Name plain -Path $csv -Delimiter ';' -Header Email, FirstName, Segments
+        $run.State | Should -Be 'Completed'
+        $run.InputCount | Should -Be 12
+        $run.SubmittedCount | Should -Be 12
+
+        # Without -Header the first line is taken for the header, and the message points at -Header.
+        $err = $null
+        try { Invoke-CCExport -Name plain -Path $csv -Delimiter ';' -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MappedFieldMissing,*'
+    }
+
+    It 'takes a semicolon file''s delimiter when the sniffed one would be wrong, as the missing-column message advises' {
+        $null = New-Export -Name semicolons
+        $csv = Join-Path $TestHome 'one-column.csv'
+        # A header with no delimiter at all sniffs as one column; the message suggests -Delimiter, which works.
+        Set-Content -Path $csv -Value @('Email|FirstName|Segments', 'a@example.com|Ada|Newsletter')
+        $err = $null
+        try { Invoke-CCExport -Name semicolons -Path $csv -Delimiter ',' -ErrorAction Stop } catch { $err = $_ }
+        "$err" | Should -BeLike '*give it with -Delimiter*'
+        (Invoke-CCExport -Name semicolons -Path $csv -Delimiter '|').SubmittedCount | Should -Be 1
+    }
+}
+
+Describe 'Several exports at once' {
+    BeforeAll {
+        $script:GoodCsv = New-Csv -Name multi-good.csv -Good 25 -Bad 0
+        $null = New-Export -Name multi-a -Extra @{ SourcePath = $GoodCsv }
+        $null = New-Export -Name multi-b
+        $null = New-Export -Name multi-c -Extra @{ SourcePath = $GoodCsv }
+    }
+
+    It 'runs every export; the one without -SourcePath gets its own error after the others ran' {
+        $failed = $null
+        try { Get-CCExport -Name multi-* | Invoke-CCExport -OutVariable runs | Out-Null } catch { $failed = $_ }
+        $runs.ExportName | Should -Be @('multi-a', 'multi-c')
+        $runs.State | Should -Be @('Completed', 'Completed')
+        $failed.FullyQualifiedErrorId | Should -BeLike 'NoInput,*'
+        $failed.TargetObject | Should -Be 'multi-b'
+    }
+
+    It 'fails the invocation visibly: a catchable error under -ErrorAction Stop, exit code 1 from pwsh -File and pwsh -Command' {
+        $err = $null
+        $runsOfC = @(Get-CCExportRun -Name multi-c -Last 100).Count
+        try { $null = Get-CCExport -Name multi-* | Invoke-CCExport -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'NoInput,*'
+        @(Get-CCExportRun -Name multi-c -Last 100).Count | Should -Be ($runsOfC + 1) -Because 'multi-c ran after multi-b failed'
+
+        $child = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Get-TestModulePath)'
+Get-CCExport -Name multi-* | Invoke-CCExport | ForEach-Object { 'RUN=' + `$_.ExportName + ' ' + `$_.State }
+"@
+        $child.ExitCode | Should -Be 1
+        $child.Output | Should -Be @('RUN=multi-a Completed', 'RUN=multi-c Completed')
+
+        $command = @(Get-PwshCommandLine)
+        $prefix = @($command | Select-Object -Skip 1)
+        $null = & $command[0] @prefix -NoProfile -NonInteractive -Command "Import-Module '$(Get-TestModulePath)'; Get-CCExport -Name multi-* | Invoke-CCExport | Out-Null" 2>&1
+        $LASTEXITCODE | Should -Be 1
+    }
+
+    It 'names every failed export in one ExportsFailed error when several fail' {
+        $null = New-Export -Name multi-d
+        $err = $null
+        try { $null = Get-CCExport -Name multi-* | Invoke-CCExport -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ExportsFailed,*'
+        "$err" | Should -BeLike '*2 exports failed*multi-b: NoInput*multi-d: NoInput*'
+        Remove-CCExport -Name multi-d -Confirm:$false
+    }
+}
