@@ -98,7 +98,7 @@ Describe 'The reject report' {
 
 Describe 'Folders that hold secrets or personal data' {
     It 'are the owner''s alone after a run: secrets and runs 0700, token 0600, locks 0700' -Skip:$IsWindows {
-        $run = @{ Email = 'mode@example.com'; Segments = 'Newsletter' } | Invoke-CCExport -Name secure
+        $run = @{ Email = 'mode@example.com'; FirstName = 'Mo'; Segments = 'Newsletter' } | Invoke-CCExport -Name secure
         $run.State | Should -Be 'Completed'
         $owner = [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute'
         foreach ($folder in 'secrets', 'runs', 'locks', "runs/$($run.RunId)") {
