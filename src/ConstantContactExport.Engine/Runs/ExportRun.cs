@@ -14,7 +14,7 @@ using ConstantContactExport.Engine.Storage;
 namespace ConstantContactExport.Engine.Runs;
 
 /// <summary>
-/// One run of an export, from its lock to its last journal line: stage the profiles, check MaxProfiles, send,
+/// One run of an export, from its lock to its last journal line: stage the profiles, send,
 /// wait. It holds the export's lock (a second run fails fast) and the journal for as long as it lives.
 /// </summary>
 public sealed class ExportRun : IDisposable
@@ -224,7 +224,7 @@ public sealed class ExportRun : IDisposable
         }
     }
 
-    /// <summary>Journals an end state without sending (WhatIf, MaxProfiles exceeded, a run that died while staging).</summary>
+    /// <summary>Journals an end state without sending (WhatIf, a limit or the input broken, a run that cannot be resumed); <see cref="ExportRunner"/> decides which.</summary>
     public void End(RunState state, string message) =>
         Record(new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, Requests = 0 });
 
