@@ -23,7 +23,7 @@ namespace ConstantContactExport.Commands;
 /// <summary>
 /// <para type="synopsis">Runs an export: maps, validates, de-duplicates and stages profiles, submits bulk imports, waits for Constant Contact, and returns the run.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet, HelpUri = HelpLinks.Base + "Invoke-CCExport.md")]
 [OutputType(typeof(CCExportRun))]
 public sealed class InvokeCCExportCommand : AsyncPSCmdlet
 {
