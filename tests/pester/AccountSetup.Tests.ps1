@@ -95,10 +95,10 @@ Set-CCExport -Name cfwhatif -Connection sandbox -ListName Newsletter -EmailField
     }
 
     It 'New-CCCustomField creates a field named from its label, and returns the existing one for a label it has' {
-        $new = New-CCCustomField -Connection sandbox -Label 'Member since' -Type date -ErrorAction Stop
+        $new = New-CCCustomField -Connection sandbox -Label 'Member since' -Type date -PassThru -ErrorAction Stop
         $new.Field | Should -Be 'cf:Member_since'
         $new.Type | Should -Be 'date'
-        $again = 'member since' | New-CCCustomField -Connection sandbox -ErrorAction Stop
+        $again = 'member since' | New-CCCustomField -Connection sandbox -PassThru -ErrorAction Stop
         $again.CustomFieldId | Should -Be $new.CustomFieldId
         (Invoke-SandboxApi 'contact_custom_fields').custom_fields.name | Should -Contain 'Member_since'
         $null = New-CCCustomField -Connection sandbox -Label 'Not made' -WhatIf

@@ -30,6 +30,10 @@ public sealed class NewCCCustomFieldCommand : AsyncPSCmdlet
     [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }
 
+    /// <summary><para type="description">Output the custom field created (or the one that had that label already).</para></summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     protected override void ProcessRecord()
     {
         ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, StoragePaths.FromEnvironment());
@@ -46,6 +50,10 @@ public sealed class NewCCCustomFieldCommand : AsyncPSCmdlet
 
         using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
         CustomFieldInfo field = RunOrFail(ct => api.CreateCustomFieldAsync(Label.Trim(), Type, ct), Label, "CustomFieldCreateFailed");
-        WriteObject(CCCustomField.From(field, connection));
+        LogVerbose($"Custom field cf:{field.Name} ({field.Type}) is {field.CustomFieldId}.");
+        if (PassThru)
+        {
+            WriteObject(CCCustomField.From(field, connection));
+        }
     }
 }
