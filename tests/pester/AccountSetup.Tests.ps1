@@ -105,6 +105,13 @@ Set-CCExport -Name cfwhatif -Connection sandbox -ListName Newsletter -EmailField
         (Get-CCCustomField -Connection sandbox).Name | Should -Not -Contain 'Not_made'
     }
 
+    It 'New-CCCustomField takes labels from the pipeline; a bad one is one error and the next is still created' {
+        $fields = @('Store one', '   ', 'Store two' | New-CCCustomField -Connection sandbox -PassThru -ErrorAction SilentlyContinue -ErrorVariable failed)
+        $fields.Field | Should -Be @('cf:Store_one', 'cf:Store_two')
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'CustomFieldLabelInvalid,*'
+    }
+
     It 'New-CCCustomField refuses a type imports cannot fill, before any request' {
         { New-CCCustomField -Connection sandbox -Label x -Type number } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Connections;
@@ -40,7 +41,8 @@ public sealed class NewCCCustomFieldCommand : AsyncPSCmdlet
         string connection = session.Connection.Name;
         if (string.IsNullOrWhiteSpace(Label))
         {
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("A custom field's label cannot be blank."), "CustomFieldLabelInvalid", ErrorCategory.InvalidArgument, Label));
+            WriteError(new ErrorRecord(new PSArgumentException("A custom field's label cannot be blank."), "CustomFieldLabelInvalid", ErrorCategory.InvalidArgument, Label));
+            return;
         }
 
         if (!ShouldProcess($"connection '{connection}'", $"Create custom field '{Label.Trim()}' (cf:{CustomFieldNames.FromLabel(Label)}, {Type})"))
@@ -49,7 +51,18 @@ public sealed class NewCCCustomFieldCommand : AsyncPSCmdlet
         }
 
         using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
-        CustomFieldInfo field = RunOrFail(ct => api.CreateCustomFieldAsync(Label.Trim(), Type, ct), Label, "CustomFieldCreateFailed");
+        CustomFieldInfo field;
+        try
+        {
+            field = Run(ct => api.CreateCustomFieldAsync(Label.Trim(), Type, ct));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
+        {
+            // One label that cannot be created is one error; the next piped label is still tried.
+            WriteError(ErrorRecords.From(ex, Label, "CustomFieldCreateFailed"));
+            return;
+        }
+
         LogVerbose($"Custom field cf:{field.Name} ({field.Type}) is {field.CustomFieldId}.");
         if (PassThru)
         {
