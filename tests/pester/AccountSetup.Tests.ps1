@@ -94,6 +94,16 @@ Set-CCExport -Name cfwhatif -Connection sandbox -ListName Newsletter -EmailField
         (Get-CCExport withcf).Attributes.Keys | Should -Be 'cf:loyalty_tier' -Because 'an import''s cf: keys must match the account''s spelling'
     }
 
+    It '-CreateCustomField alone on an existing export creates what its saved mapping lacks' {
+        $export = Set-CCExport -Name alone -Connection sandbox -ListName Newsletter -EmailField Email -Segment Newsletter -PassThru -ErrorAction Stop
+        # A definition edited by hand (they are plain JSON files) that maps a field the account does not have.
+        $json = Get-Content $export.Path -Raw | ConvertFrom-Json
+        $json.Attributes = [pscustomobject]@{ 'cf:edited_by_hand' = 'Tier' }
+        $json | ConvertTo-Json -Depth 5 | Set-Content $export.Path
+        Set-CCExport -Name alone -CreateCustomField -ErrorAction Stop
+        (Get-CCCustomField -Connection sandbox -Name edited_by_hand).Field | Should -Be 'cf:edited_by_hand'
+    }
+
     It 'New-CCCustomField creates a field named from its label, and returns the existing one for a label it has' {
         $new = New-CCCustomField -Connection sandbox -Label 'Member since' -Type date -PassThru -ErrorAction Stop
         $new.Field | Should -Be 'cf:Member_since'

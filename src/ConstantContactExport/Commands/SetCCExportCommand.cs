@@ -117,7 +117,7 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         ConnectionSession session = ExportConnections.Resolve(this, definition.Connection, paths);
         definition.Connection = session.Connection.Name;
 
-        bool checkAccount = existing is null || ListId is not null || ListName is not null || Attribute is not null || Connection is not null;
+        bool checkAccount = existing is null || ListId is not null || ListName is not null || Attribute is not null || Connection is not null || CreateCustomField;
         string target = $"export '{Name}' ({store.PathOf(Name)})";
         if (checkAccount)
         {
