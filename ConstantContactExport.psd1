@@ -18,6 +18,8 @@
         'Test-CCConnection'
         'Remove-CCConnection'
         'Get-CCList'
+        'Get-CCCustomField'
+        'New-CCCustomField'
         'Set-CCExport'
         'Get-CCExport'
         'Remove-CCExport'

@@ -24,6 +24,8 @@ New-Item -ItemType Directory -Path $home_ | Out-Null
 $env:CC_EXPORT_HOME = $home_
 
 function Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
+# What the next printed object is, so that no table or list appears unexplained.
+function Label([string] $Text) { Write-Host "-- $Text" -ForegroundColor DarkCyan }
 
 Step 'Starting ConstantContact.Sandbox on loopback'
 Import-Module (Join-Path $PSScriptRoot 'SandboxProcess.psm1')
@@ -36,30 +38,40 @@ try {
     Step 'New-CCConnection (device flow; the sandbox approves at once)'
     $connection = New-CCConnection -Name demo -ClientId $sandboxInfo.clientId -PassThru `
         -ApiBaseUri $sandboxInfo.apiBaseUri -AuthBaseUri $sandboxInfo.authBaseUri -AcceptDataPrivacyNotice
+    Label 'The connection New-CCConnection saved (tokens are in the secret store, never shown):'
     $connection | Format-List Name, ApiBaseUri, CreatedBy, ExportUsers, TokenExpiresOn | Out-Host
+    Label 'Test-CCConnection:'
     Test-CCConnection -Connection demo | Format-List | Out-Host
 
-    Step 'Set-CCExport: target list (created), mapping, segment'
+    Step 'Set-CCExport: target list and custom field (both created), mapping, segment'
     $export = Set-CCExport -Name newsletter -Connection demo -ListName 'Newsletter subscribers' -CreateList `
         -EmailField Email -FirstNameField FirstName -LastNameField LastName `
-        -Attribute @{ company_name = 'Company'; city = 'City' } `
+        -Attribute @{ company_name = 'Company'; city = 'City'; 'cf:loyalty_tier' = 'Tier' } -CreateCustomField `
         -Segment Newsletter -SegmentField Segments -PassThru
+    Label 'The saved export (a plain JSON file):'
     $export | Format-List Name, Connection, ListIds, ListNames, EmailField, Attributes, Segment, SegmentField, MaxProfiles | Out-Host
 
     Step "Generating $Count sample profiles (some invalid, duplicated, out of segment)"
     $csv = Join-Path $home_ 'profiles.csv'
     $expected = & (Join-Path $PSScriptRoot 'New-SampleProfileCsv.ps1') -Path $csv -Count $Count
+    Label 'The ledger the generator says an exact export must show:'
     $expected | Format-Table | Out-Host
 
     Step 'Invoke-CCExport -Path profiles.csv'
-    $run = Invoke-CCExport -Name newsletter -Path $csv -WarningVariable warnings -WarningAction SilentlyContinue
+    # The run's warnings (one sums the rejects up by reason) are collected and shown with a label.
+    $run = Invoke-CCExport -Name newsletter -Path $csv -WarningAction SilentlyContinue -WarningVariable warned
+    Label 'The run object Invoke-CCExport returned (every profile in exactly one bucket):'
     $run | Format-List * | Out-Host
-    Write-Host "The run's one warning about its rejects: $($warnings[0])"
+    foreach ($warning in $warned) { Label "Invoke-CCExport warned: $warning" }
 
-    Step "The reject report ($($run.RejectPath)), first rows"
-    Import-Csv $run.RejectPath | Select-Object -First 5 | Format-Table RecordNumber, Line, Email, Reason, Field | Out-Host
+    Step 'The reject report'
+    Label "Rejects by reason ($($run.RejectPath)):"
+    $rejects = Import-Csv $run.RejectPath
+    $rejects | Group-Object Reason -NoElement | Sort-Object Count -Descending | Format-Table Count, Name | Out-Host
+    Label 'Its first five rows:'
+    $rejects | Select-Object -First 5 | Format-Table RecordNumber, Line, Email, Reason, Field | Out-Host
 
-    Step 'Checking the list in the sandbox'
+    Step 'Checking the list in the sandbox against the generator''s ledger'
     $listId = $export.ListIds[0]
     $members = Invoke-RestMethod "$($sandboxInfo.Root)/__sandbox/lists/$listId/members"
     $memberCount = $members.members_count

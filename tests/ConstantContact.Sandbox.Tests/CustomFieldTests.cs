@@ -38,4 +38,19 @@ public sealed class CustomFieldTests
         Assert.Null(second.Json["_links"]);
         Assert.Equal("Field_99", second.Json["custom_fields"]![49]!["name"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_custom_field_is_read_by_id_and_a_label_without_blanks_is_its_own_name()
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var created = await sandbox.PostJsonAsync("v3/contact_custom_fields", new JsonObject { ["label"] = "loyalty_tier", ["type"] = "string" });
+        Assert.Equal("loyalty_tier", created.Json!["name"]!.GetValue<string>());
+        var id = created.Json["custom_field_id"]!.GetValue<string>();
+
+        var one = await sandbox.GetAsync($"v3/contact_custom_fields/{id}");
+        Assert.Equal(HttpStatusCode.OK, one.Status);
+        Assert.Equal(("loyalty_tier", "string"), (one.Json!["label"]!.GetValue<string>(), one.Json["type"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await sandbox.GetAsync($"v3/contact_custom_fields/{Guid.NewGuid()}")).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await sandbox.PostJsonAsync("v3/contact_custom_fields", new JsonObject { ["label"] = "LOYALTY_TIER", ["type"] = "date" })).Status);
+    }
 }

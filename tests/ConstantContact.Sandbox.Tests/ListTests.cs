@@ -17,6 +17,8 @@ public sealed class ListTests
         var byName = await sandbox.GetAsync("v3/contact_lists?name=Newsletter");
         Assert.Equal(id, Assert.Single(byName.Json!["lists"]!.AsArray())!["list_id"]!.GetValue<string>());
         Assert.Empty((await sandbox.GetAsync("v3/contact_lists?name=Other")).Json!["lists"]!.AsArray());
+        var otherCase = await sandbox.GetAsync("v3/contact_lists?name=NEWSLETTER");
+        Assert.Equal("Newsletter", Assert.Single(otherCase.Json!["lists"]!.AsArray())!["name"]!.GetValue<string>());
 
         var one = await sandbox.GetAsync($"v3/contact_lists/{id}?include_membership_count=all");
         Assert.Equal("Newsletter", one.Json!["name"]!.GetValue<string>());

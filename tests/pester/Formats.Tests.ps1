@@ -8,6 +8,7 @@ BeforeDiscovery {
         @{ Type = 'CCExport'; Columns = @('Name', 'Connection', 'ListNames', 'Segment', 'MaxProfiles'); Properties = $null }
         @{ Type = 'CCExportRun'; Columns = @('RunId', 'ExportName', 'State', 'InputCount', 'SubmittedCount', 'InvalidCount', 'ImportedCount', 'Duration'); Properties = $null }
         @{ Type = 'CCList'; Columns = @('Name', 'ListId', 'MembershipCount'); Properties = $null }
+        @{ Type = 'CCCustomField'; Columns = @('Field', 'Label', 'Type', 'CustomFieldId'); Properties = $null }
         @{ Type = 'CCConnectionTestResult'; Columns = @('Name', 'Reachable', 'Account', 'ApiBaseUri', 'TokenExpiresOn'); Properties = @('Name', 'Reachable', 'Account', 'ApiBaseUri', 'TokenExpiresOn') }
     )
 }

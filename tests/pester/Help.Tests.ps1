@@ -22,6 +22,8 @@ Import-Module '$script:ModulePath'
     [pscustomobject]@{
         Name        = `$command.Name
         Category    = [string]`$help.Category
+        HelpUri     = [string]`$command.HelpUri
+        LinkUris    = @(`$help.relatedLinks.navigationLink | ForEach-Object { [string]`$_.uri } | Where-Object { `$_ })
         Synopsis    = [string]`$help.Synopsis
         Syntax      = (`$help.syntax | Out-String -Width 400).Trim()
         Description = (@(`$help.description | ForEach-Object Text) -join ' ').Trim()
@@ -62,6 +64,14 @@ Describe 'Help for <Name>' -ForEach $script:Cmdlets {
         $h.Synopsis | Should -Not -BeNullOrEmpty
         $h.Synopsis | Should -Not -BeLike "$Name *"
         $h.Synopsis | Should -Not -BeLike '*<CommonParameters>*'
+    }
+
+    It 'has a HelpUri, so that Get-Help -Online opens its page in the project''s repository' {
+        # Get-Help -Online opens the first absolute related link of the MAML, else the cmdlet's HelpUri.
+        $projectUri = (Import-PowerShellDataFile (Get-TestModulePath)).PrivateData.PSData.ProjectUri
+        $h.HelpUri | Should -Be "$projectUri/blob/main/docs/en-US/$Name.md"
+        Join-Path (Get-RepoRoot) "docs/en-US/$Name.md" | Should -Exist
+        $h.LinkUris | Where-Object { $_ -ne $h.HelpUri } | Should -BeNullOrEmpty -Because 'an absolute related link would take the place of the HelpUri'
     }
 
     It 'has a description' {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ConstantContact.Sandbox.Json;
 using ConstantContact.Sandbox.Paging;
@@ -18,6 +19,17 @@ public static class CustomFieldEndpoints
     {
         v3.MapGet("/contact_custom_fields", List);
         v3.MapPost("/contact_custom_fields", CreateAsync);
+        v3.MapGet("/contact_custom_fields/{custom_field_id}", Get);
+    }
+
+    private static IResult Get([FromRoute(Name = "custom_field_id")] string customFieldId, ContactDatabase db)
+    {
+        lock (db.Gate)
+        {
+            return Guid.TryParse(customFieldId, out var id) && db.FindCustomField(id) is { } field
+                ? Results.Json(CustomFieldResource.From(field), SandboxJsonContext.Default.CustomFieldResource)
+                : ApiErrors.NotFound("No custom field was found for the custom_field_id provided.");
+        }
     }
 
     private static IResult List(HttpContext context, ContactDatabase db)

@@ -28,19 +28,14 @@ public sealed partial class ConstantContactApi
         return lists;
     }
 
-    /// <summary>The list of that exact name, or null (GET /contact_lists?name=).</summary>
+    /// <summary>
+    /// The list of that name, compared without regard to case as Constant Contact compares list names (GET
+    /// /contact_lists?name=), or null. An exact spelling wins over one that differs in case.
+    /// </summary>
     public async Task<ContactListInfo?> FindListAsync(string name, CancellationToken cancellationToken)
     {
         using JsonDocument doc = await GetJsonAsync("contact_lists?include_membership_count=all&name=" + Uri.EscapeDataString(name), cancellationToken).ConfigureAwait(false);
-        foreach (ContactListInfo list in ReadLists(doc.RootElement))
-        {
-            if (string.Equals(list.Name, name, StringComparison.Ordinal))
-            {
-                return list;
-            }
-        }
-
-        return null;
+        return ListNames.Pick(ReadLists(doc.RootElement), name);
     }
 
     /// <summary>The list with that id, or null.</summary>
@@ -51,8 +46,9 @@ public sealed partial class ConstantContactApi
     }
 
     /// <summary>
-    /// Creates a list. A 409 means a list of that name exists (made meanwhile by someone else, or by our own
-    /// request whose answer was lost): it is read and returned, so creating is safe to repeat.
+    /// Creates a list. A 409 means a list of that name exists, perhaps spelled in another case (made meanwhile by
+    /// someone else, or by our own request whose answer was lost): it is read and returned, so creating is safe to
+    /// repeat. When the name filter does not find it, every list is read (names compared without regard to case).
     /// </summary>
     public async Task<ContactListInfo> CreateListAsync(string name, CancellationToken cancellationToken)
     {
@@ -85,7 +81,97 @@ public sealed partial class ConstantContactApi
 
             if (status == 409 || status == 0 || status >= 500)
             {
-                ContactListInfo? existing = await FindListAsync(name, cancellationToken).ConfigureAwait(false);
+                ContactListInfo? existing = await FindListAsync(name, cancellationToken).ConfigureAwait(false)
+                    ?? (status == 409 ? ListNames.Pick(await GetListsAsync(cancellationToken).ConfigureAwait(false), name) : null);
+                if (existing is not null)
+                {
+                    return existing;
+                }
+            }
+
+            (string? key, string? message) = FirstError(body);
+            if (status == 409)
+            {
+                throw new ListConflictException(name, $"Constant Contact says a list named '{name}' exists (409 {key}), but no list of that name can be read. Get-CCList shows the lists; -ListId names one by its id.");
+            }
+
+            if (status == 429 && key == "quota_exceeded")
+            {
+                throw new QuotaExceededException();
+            }
+
+            if ((status == 0 || status >= 500 || status == 429) && ++attempt < MaxAttempts)
+            {
+                await time.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the list '{name}' ({status} {key}): {message ?? body}");
+        }
+    }
+
+    /// <summary>The account's custom fields (GET /contact_custom_fields, every page); an import names one "cf:" + its name.</summary>
+    public async Task<IReadOnlyList<CustomFieldInfo>> GetCustomFieldsAsync(CancellationToken cancellationToken)
+    {
+        var result = new List<CustomFieldInfo>();
+        string? next = "contact_custom_fields?limit=100";
+        while (next is not null)
+        {
+            using JsonDocument doc = await GetJsonAsync(next, cancellationToken).ConfigureAwait(false);
+            if (doc.RootElement.TryGetProperty("custom_fields", out JsonElement fields) && fields.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement field in fields.EnumerateArray())
+                {
+                    if (ReadCustomField(field) is { } info)
+                    {
+                        result.Add(info);
+                    }
+                }
+            }
+
+            next = NextPage(doc.RootElement);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Creates a custom field (POST /contact_custom_fields {label, type}); Constant Contact makes its name from the
+    /// label. A 409 means a field of that label exists; it is read and returned when its label matches without
+    /// regard to case, so creating is safe to repeat. Any other refusal is a <see cref="AccountChangeRefusedException"/>.
+    /// </summary>
+    public async Task<CustomFieldInfo> CreateCustomFieldAsync(string label, string type, CancellationToken cancellationToken)
+    {
+        int attempt = 0;
+        while (true)
+        {
+            string json = "{\"label\":" + JsonSerializer.Serialize(label) + ",\"type\":" + JsonSerializer.Serialize(type) + "}";
+            int status;
+            string body;
+            try
+            {
+                using var content = new StringContent(json, Encoding.UTF8);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                Interlocked.Increment(ref requestCount);
+                using HttpResponseMessage response = await client.PostAsync(new Uri(apiBase, "contact_custom_fields"), content, cancellationToken).ConfigureAwait(false);
+                body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                status = (int)response.StatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                status = 0;
+                body = ex.Message;
+            }
+
+            if (status is 200 or 201)
+            {
+                using JsonDocument doc = JsonDocument.Parse(body);
+                return ReadCustomField(doc.RootElement) ?? throw new AccountChangeRefusedException(status, null, "Constant Contact answered the custom field's creation without its name.");
+            }
+
+            if (status == 409 || status == 0 || status >= 500)
+            {
+                CustomFieldInfo? existing = CustomFieldNames.ByLabel(await GetCustomFieldsAsync(cancellationToken).ConfigureAwait(false), label);
                 if (existing is not null)
                 {
                     return existing;
@@ -104,33 +190,20 @@ public sealed partial class ConstantContactApi
                 continue;
             }
 
-            throw new ImportRefusedException(status, key, $"Constant Contact did not create the list '{name}' ({status} {key}): {message ?? body}");
+            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the custom field '{label}' ({status} {key}): {message ?? body}");
         }
     }
 
-    /// <summary>The names of the account's custom fields (the part after "cf:" in an import).</summary>
-    public async Task<IReadOnlyList<string>> GetCustomFieldNamesAsync(CancellationToken cancellationToken)
+    private static CustomFieldInfo? ReadCustomField(JsonElement field)
     {
-        var names = new List<string>();
-        string? next = "contact_custom_fields?limit=100";
-        while (next is not null)
+        if (field.ValueKind != JsonValueKind.Object
+            || !field.TryGetProperty("name", out JsonElement name) || name.ValueKind != JsonValueKind.String)
         {
-            using JsonDocument doc = await GetJsonAsync(next, cancellationToken).ConfigureAwait(false);
-            if (doc.RootElement.TryGetProperty("custom_fields", out JsonElement fields) && fields.ValueKind == JsonValueKind.Array)
-            {
-                foreach (JsonElement field in fields.EnumerateArray())
-                {
-                    if (field.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String)
-                    {
-                        names.Add(name.GetString()!);
-                    }
-                }
-            }
-
-            next = NextPage(doc.RootElement);
+            return null;
         }
 
-        return names;
+        string Text(string property) => field.TryGetProperty(property, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
+        return new CustomFieldInfo(Text("custom_field_id"), name.GetString()!, Text("label"), Text("type"));
     }
 
     private static IEnumerable<ContactListInfo> ReadLists(JsonElement root)

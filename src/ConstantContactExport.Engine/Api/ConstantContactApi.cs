@@ -119,7 +119,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
 
                 if (status == 401)
                 {
-                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection, then run Invoke-CCExport -Resume.");
+                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection (Test-CCConnection shows the problem).");
                 }
 
                 throw new ImportRefusedException(status, key, $"Constant Contact refused the import ({status} {key}): {message}");
@@ -186,7 +186,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
 
                 if (status == 401)
                 {
-                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection, then run Invoke-CCExport -Resume.");
+                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection (Test-CCConnection shows the problem).");
                 }
 
                 if (status == 404 && notFoundIsNull)
@@ -216,7 +216,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
 
             if (++attempt >= MaxAttempts)
             {
-                throw new ApiUnavailableException($"Constant Contact could not be reached after {MaxAttempts} tries ({reason}). Invoke-CCExport -Resume continues the run.");
+                throw new ApiUnavailableException($"Constant Contact could not be reached after {MaxAttempts} tries ({reason}). Check the network and the connection (Test-CCConnection), then try again.");
             }
 
             TimeSpan delay = Backoff(attempt);

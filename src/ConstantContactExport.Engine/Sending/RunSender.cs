@@ -114,7 +114,7 @@ public sealed class RunSender
                     }
                     catch (Exception ex) when (IsDefiniteStop(ex))
                     {
-                        end = (StateAfter(ex), ex.Message);
+                        end = (StateAfter(ex), StopMessage(ex));
                         tell(new SenderEvent(SenderEventKind.Verbose, $"Sending stopped ({ex.Message}); staging goes on so that the run can be resumed."));
                     }
                 }
@@ -165,6 +165,11 @@ public sealed class RunSender
 
     private static RunState StateAfter(Exception definiteStop) => definiteStop is ImportRefusedException ? RunState.Failed : RunState.Stopped;
 
+    /// <summary>The API's message (it knows nothing of runs) and, for a run that can go on, how it goes on.</summary>
+    private static string StopMessage(Exception definiteStop) => StateAfter(definiteStop) == RunState.Stopped
+        ? definiteStop.Message + (definiteStop is QuotaExceededException ? " After that, Invoke-CCExport -Resume finishes this run." : " Invoke-CCExport -Resume continues the run.")
+        : definiteStop.Message;
+
     private static string StoppedMessage(RunStatus status) => status.IsStaged
         ? "Stopped by the user. Invoke-CCExport -Resume continues this run without sending any batch twice."
         : "Stopped before staging ended. Invoke-CCExport -Resume stages the files again and sends only what was not sent.";
@@ -190,7 +195,7 @@ public sealed class RunSender
         }
         catch (Exception ex) when (IsDefiniteStop(ex))
         {
-            return Finish(run, StateAfter(ex), ex.Message);
+            return Finish(run, StateAfter(ex), StopMessage(ex));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -18,7 +18,7 @@ public sealed class ImportInDoubtException : Exception
 public sealed class QuotaExceededException : Exception
 {
     public QuotaExceededException()
-        : base("Constant Contact's daily request quota for this API key is spent (429 quota_exceeded). It resets at 00:00 UTC; run Invoke-CCExport -Resume after that to finish this run.")
+        : base("Constant Contact's daily request quota for this API key is spent (429 quota_exceeded). It resets at 00:00 UTC.")
     {
     }
 }
@@ -48,8 +48,8 @@ public sealed class ImportRefusedException : Exception
 }
 
 /// <summary>
-/// Constant Contact could not be reached, or refused the connection's credentials, after the retries: the
-/// run stops where it is and -Resume continues it.
+/// Constant Contact could not be reached, or refused the connection's credentials, after the retries. The message
+/// says what happened; a run adds that -Resume continues it (only runs can be resumed).
 /// </summary>
 public sealed class ApiUnavailableException : Exception
 {

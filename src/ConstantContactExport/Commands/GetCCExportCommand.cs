@@ -2,12 +2,14 @@ using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Storage;
 
+using ConstantContactExport.Hosting;
+
 namespace ConstantContactExport.Commands;
 
 /// <summary>
 /// <para type="synopsis">Gets saved export definitions.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "CCExport")]
+[Cmdlet(VerbsCommon.Get, "CCExport", HelpUri = HelpLinks.Base + "Get-CCExport.md")]
 [OutputType(typeof(CCExport))]
 public sealed class GetCCExportCommand : PSCmdlet
 {

@@ -13,7 +13,7 @@ namespace ConstantContactExport.Commands;
 /// <summary>
 /// <para type="synopsis">Gets the runs of exports, from their journals; -Refresh asks Constant Contact about activities not yet finished.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "CCExportRun", DefaultParameterSetName = ByExportSet)]
+[Cmdlet(VerbsCommon.Get, "CCExportRun", DefaultParameterSetName = ByExportSet, HelpUri = HelpLinks.Base + "Get-CCExportRun.md")]
 [OutputType(typeof(CCExportRun))]
 public sealed class GetCCExportRunCommand : AsyncPSCmdlet
 {

@@ -14,7 +14,7 @@ namespace ConstantContactExport.Commands;
 /// <summary>
 /// <para type="synopsis">Gets the account's contact lists (id, name, members), so that nobody has to open the web app to find a list id.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "CCList")]
+[Cmdlet(VerbsCommon.Get, "CCList", HelpUri = HelpLinks.Base + "Get-CCList.md")]
 [OutputType(typeof(CCList))]
 public sealed class GetCCListCommand : AsyncPSCmdlet
 {
@@ -35,7 +35,7 @@ public sealed class GetCCListCommand : AsyncPSCmdlet
         ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, StoragePaths.FromEnvironment());
         string connection = session.Connection.Name;
         using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
-        IReadOnlyList<ContactListInfo> lists = Run(ct => api.GetListsAsync(ct));
+        IReadOnlyList<ContactListInfo> lists = RunOrFail(ct => api.GetListsAsync(ct), connection, "ListReadFailed");
         SaveForCompletion(connection, lists);
         var patterns = Array.ConvertAll(Name, n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase));
         foreach (ContactListInfo list in lists)

@@ -20,7 +20,7 @@ namespace ConstantContactExport.Commands;
 /// Binding only: the run itself is <see cref="ExportRunner"/>'s. This part binds the input (profiles, piped file
 /// objects, piped exports), the other (InvokeCCExportCommand.Runs.cs) resolves paths, starts runners and writes records.
 /// </remarks>
-[Cmdlet(VerbsLifecycle.Invoke, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet, HelpUri = HelpLinks.Base + "Invoke-CCExport.md")]
 [OutputType(typeof(CCExportRun))]
 public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
 {

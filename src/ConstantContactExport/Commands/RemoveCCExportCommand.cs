@@ -2,12 +2,14 @@ using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Storage;
 
+using ConstantContactExport.Hosting;
+
 namespace ConstantContactExport.Commands;
 
 /// <summary>
 /// <para type="synopsis">Removes saved export definitions. Their runs' folders and reject reports are kept.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Remove, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-CCExport.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveCCExportCommand : PSCmdlet
 {

@@ -3,12 +3,9 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Exports;
-using ConstantContactExport.Engine.Mapping;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Exports;
 using ConstantContactExport.Hosting;
@@ -18,7 +15,7 @@ namespace ConstantContactExport.Commands;
 /// <summary>
 /// <para type="synopsis">Creates or changes a saved export: its connection, target lists, field mapping and segments. Saving runs nothing.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.Set, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Set-CCExport.md")]
 [OutputType(typeof(CCExport))]
 public sealed class SetCCExportCommand : AsyncPSCmdlet
 {
@@ -51,6 +48,10 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter CreateList { get; set; }
 
+    /// <summary><para type="description">Create the custom fields mapped by -Attribute ('cf:name') that the account does not have (type string).</para></summary>
+    [Parameter]
+    public SwitchParameter CreateCustomField { get; set; }
+
     /// <summary><para type="description">The profile property that holds the email address. Required for a new export.</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -81,9 +82,9 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     [AllowEmptyString]
     public string? SegmentField { get; set; }
 
-    /// <summary><para type="description">The most profiles one run may send (1,000,000 by default and at most).</para></summary>
+    /// <summary><para type="description">The most profiles one run may send: 1 to 1,000,000 (the default).</para></summary>
     [Parameter]
-    [ValidateRange(1, ExportDefinition.DefaultMaxProfiles)]
+    [ValidateRange(1L, (long)ExportDefinition.DefaultMaxProfiles)]
     public long MaxProfiles { get; set; }
 
     /// <summary><para type="description">The share of in-segment profiles (0 to 100, 10 by default) a run may reject; past it the run fails with RejectLimitExceeded.</para></summary>
@@ -111,48 +112,31 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         var store = new ExportDefinitionStore(paths);
         ExportDefinition? existing = Load(store);
         ExportDefinition definition = existing ?? new ExportDefinition { Name = Name, CreatedBy = UserIdentity.Current, CreatedOn = DateTimeOffset.UtcNow };
-        Apply(definition, existing is null);
-
-        try
+        Fail(() =>
         {
-            _ = definition.ToMapping();
-        }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "MappingInvalid", ErrorCategory.InvalidArgument, Name));
-        }
+            Apply(definition, existing is null);
+            ExportDefinitionBuilder.Validate(definition, ListId, ListId is not null || ListName is not null);
+        });
 
         // The connection must exist (ErrorId ConnectionNotFound otherwise); its name is kept as the file spells it.
         ConnectionSession session = ExportConnections.Resolve(this, definition.Connection, paths);
         definition.Connection = session.Connection.Name;
 
-        bool checkAccount = existing is null || ListId is not null || ListName is not null || Attribute is not null || Connection is not null;
-        var toCreate = new List<string>();
+        bool checkAccount = existing is null || ListId is not null || ListName is not null || Attribute is not null || Connection is not null || CreateCustomField;
+        string target = $"export '{Name}' ({store.PathOf(Name)})";
         if (checkAccount)
         {
             using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
-            try
-            {
-                Run(ct => CheckAccountAsync(api, definition, toCreate, ct));
-            }
-            catch (CommandFailure failure)
-            {
-                ThrowTerminatingError(failure.Record);
-            }
-
-            string action = (existing is null ? "Create export" : "Update export")
-                + (toCreate.Count > 0 ? $", creating list(s) {string.Join(", ", toCreate.Select(n => $"'{n}'"))}" : string.Empty);
-            if (!ShouldProcess($"export '{Name}' ({store.PathOf(Name)})", action))
+            var setup = new ExportAccountSetup(api, LogVerbose);
+            ExportAccountPlan plan = RunOrFail(ct => setup.PlanAsync(definition, ListId, ListName, CreateList, CreateCustomField, ct), Name, "ExportAccountCheckFailed");
+            if (!ShouldProcess(target, (existing is null ? "Create export" : "Update export") + plan.Describe()))
             {
                 return;
             }
 
-            if (toCreate.Count > 0)
-            {
-                Run(ct => CreateListsAsync(api, definition, toCreate, ct));
-            }
+            RunOrFail(async ct => { await setup.ApplyAsync(definition, plan, ct).ConfigureAwait(false); return true; }, Name, "ExportAccountChangeFailed");
         }
-        else if (!ShouldProcess($"export '{Name}' ({store.PathOf(Name)})", "Update export"))
+        else if (!ShouldProcess(target, "Update export"))
         {
             return;
         }
@@ -183,9 +167,22 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         return null;
     }
 
+    /// <summary>Runs <paramref name="action"/>; a definition it refuses is a terminating error with the engine's ErrorId.</summary>
+    private void Fail(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ExportSetupException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, ex.Target, ex.ErrorId));
+        }
+    }
+
+    /// <summary>Copies the bound parameters into the definition (the engine checks the result).</summary>
     private void Apply(ExportDefinition definition, bool isNew)
     {
-        var missing = new List<string>();
         if (Connection is not null)
         {
             definition.Connection = Connection.Name;
@@ -201,41 +198,10 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         {
             definition.EmailField = EmailField;
         }
-        else if (isNew)
-        {
-            missing.Add("-EmailField");
-        }
 
         if (Segment is not null)
         {
             definition.Segments = Segment.ToList();
-        }
-        else if (isNew)
-        {
-            missing.Add("-Segment");
-        }
-
-        if (ListId is null && ListName is null && isNew)
-        {
-            missing.Add("-ListId or -ListName");
-        }
-
-        if (missing.Count > 0)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"A new export needs {string.Join(", ", missing)}."),
-                "ExportIncomplete", ErrorCategory.InvalidArgument, Name));
-        }
-
-        if (ListId is not null)
-        {
-            var bad = ListId.Where(id => !Guid.TryParse(id, out _)).ToList();
-            if (bad.Count > 0)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"List ids are UUIDs (8-4-4-4-12 hex digits); these are not: {string.Join(", ", bad)}. Get-CCList shows the lists' ids."),
-                    "ListIdInvalid", ErrorCategory.InvalidArgument, bad));
-            }
         }
 
         if (MyInvocation.BoundParameters.ContainsKey(nameof(FirstNameField)))
@@ -255,20 +221,8 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
 
         if (Attribute is not null)
         {
-            definition.Attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (DictionaryEntry entry in Attribute)
-            {
-                string key = LanguagePrimitives.ConvertTo<string>(entry.Key);
-                string value = LanguagePrimitives.ConvertTo<string>(entry.Value);
-                try
-                {
-                    definition.Attributes[ContactFieldCatalog.Parse(key).Name] = value;
-                }
-                catch (ArgumentException ex)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, "MappingInvalid", ErrorCategory.InvalidArgument, key));
-                }
-            }
+            ExportDefinitionBuilder.SetAttributes(definition, Attribute.Cast<DictionaryEntry>().Select(entry =>
+                new KeyValuePair<string, string>(LanguagePrimitives.ConvertTo<string>(entry.Key), LanguagePrimitives.ConvertTo<string>(entry.Value))));
         }
 
         if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxProfiles)))
@@ -291,77 +245,6 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         {
             definition.Description = Blank(Description);
         }
-    }
-
-    private async Task<bool> CheckAccountAsync(ConstantContactApi api, ExportDefinition definition, List<string> toCreate, CancellationToken cancellationToken)
-    {
-        var ids = new List<string>();
-        var names = new List<string>();
-        foreach (string id in ListId ?? Array.Empty<string>())
-        {
-            ContactListInfo? list = await api.GetListAsync(id, cancellationToken).ConfigureAwait(false)
-                ?? throw new CommandFailure(new ItemNotFoundException($"The account has no list with the id '{id}'. Get-CCList shows the lists."), "ListNotFound", ErrorCategory.ObjectNotFound, id);
-            ids.Add(list.ListId);
-            names.Add(list.Name);
-        }
-
-        foreach (string name in ListName ?? Array.Empty<string>())
-        {
-            ContactListInfo? list = await api.FindListAsync(name, cancellationToken).ConfigureAwait(false);
-            if (list is not null)
-            {
-                ids.Add(list.ListId);
-                names.Add(list.Name);
-            }
-            else if (CreateList)
-            {
-                toCreate.Add(name);
-            }
-            else
-            {
-                throw new CommandFailure(new ItemNotFoundException($"The account has no list named '{name}'. Add -CreateList to create it, or Get-CCList to see the lists."), "ListNotFound", ErrorCategory.ObjectNotFound, name);
-            }
-        }
-
-        if (ListId is not null || ListName is not null)
-        {
-            if (ids.Count + toCreate.Count > 50)
-            {
-                throw new CommandFailure(new ArgumentException("An import goes to at most 50 lists."), "TooManyLists", ErrorCategory.InvalidArgument, Name);
-            }
-
-            definition.ListIds = ids;
-            definition.ListNames = names;
-        }
-
-        var custom = definition.Attributes.Keys.Where(k => k.StartsWith(ContactFieldCatalog.CustomPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (custom.Count > 0)
-        {
-            var known = new HashSet<string>(await api.GetCustomFieldNamesAsync(cancellationToken).ConfigureAwait(false), StringComparer.OrdinalIgnoreCase);
-            var unknown = custom.Where(k => !known.Contains(k.Substring(ContactFieldCatalog.CustomPrefix.Length))).ToList();
-            if (unknown.Count > 0)
-            {
-                throw new CommandFailure(new ItemNotFoundException(
-                    $"The account has no custom field {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Custom fields are named by their name, not their label; the account has: {(known.Count == 0 ? "none" : string.Join(", ", known.OrderBy(k => k).Select(k => "cf:" + k)))}."),
-                    "CustomFieldNotFound", ErrorCategory.ObjectNotFound, unknown);
-            }
-        }
-
-        LogVerbose($"Export '{Name}': lists and custom fields checked against the account.");
-        return true;
-    }
-
-    private async Task<bool> CreateListsAsync(ConstantContactApi api, ExportDefinition definition, List<string> toCreate, CancellationToken cancellationToken)
-    {
-        foreach (string name in toCreate)
-        {
-            ContactListInfo list = await api.CreateListAsync(name, cancellationToken).ConfigureAwait(false);
-            definition.ListIds.Add(list.ListId);
-            definition.ListNames.Add(list.Name);
-            LogVerbose($"List '{list.Name}' is {list.ListId}.");
-        }
-
-        return true;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();

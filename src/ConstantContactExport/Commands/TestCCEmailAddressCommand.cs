@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using ConstantContactExport.Engine.Profiles;
 
+using ConstantContactExport.Hosting;
+
 namespace ConstantContactExport.Commands;
 
 /// <summary>
@@ -11,7 +13,7 @@ namespace ConstantContactExport.Commands;
 /// <example>
 /// <code>Import-Csv customers.csv | Test-CCEmailAddress -Detailed | Where-Object { -not $_.IsValid }</code>
 /// </example>
-[Cmdlet(VerbsDiagnostic.Test, "CCEmailAddress")]
+[Cmdlet(VerbsDiagnostic.Test, "CCEmailAddress", HelpUri = HelpLinks.Base + "Test-CCEmailAddress.md")]
 [OutputType(typeof(bool), typeof(CCEmailAddressTestResult))]
 public sealed class TestCCEmailAddressCommand : Cmdlet
 {

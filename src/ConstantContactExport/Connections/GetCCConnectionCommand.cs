@@ -5,13 +5,15 @@ using System.Management.Automation;
 using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Storage;
 
+using ConstantContactExport.Hosting;
+
 namespace ConstantContactExport.Connections;
 
 /// <summary>
 /// <para type="synopsis">Gets the saved Constant Contact connections.</para>
 /// <para type="description">Reads the connection files (no network). Shows when each access token expires, never a token.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "CCConnection")]
+[Cmdlet(VerbsCommon.Get, "CCConnection", HelpUri = HelpLinks.Base + "Get-CCConnection.md")]
 [OutputType(typeof(CCConnection))]
 public sealed class GetCCConnectionCommand : PSCmdlet
 {

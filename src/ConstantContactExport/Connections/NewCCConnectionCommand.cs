@@ -19,7 +19,7 @@ namespace ConstantContactExport.Connections;
 /// Profile data is personal data: accept the data privacy notice with -AcceptDataPrivacyNotice or at the prompt.
 /// </para>
 /// </summary>
-[Cmdlet(VerbsCommon.New, "CCConnection", DefaultParameterSetName = DeviceFlowSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.New, "CCConnection", DefaultParameterSetName = DeviceFlowSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "New-CCConnection.md")]
 [OutputType(typeof(CCConnection))]
 public sealed class NewCCConnectionCommand : AsyncPSCmdlet
 {

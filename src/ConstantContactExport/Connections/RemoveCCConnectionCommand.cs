@@ -15,7 +15,7 @@ namespace ConstantContactExport.Connections;
 /// the refresh token, a warning says so and the local secrets are deleted all the same.
 /// </para>
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "CCConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Remove, "CCConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-CCConnection.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveCCConnectionCommand : AsyncPSCmdlet
 {

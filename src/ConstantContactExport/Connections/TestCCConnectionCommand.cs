@@ -14,7 +14,7 @@ namespace ConstantContactExport.Connections;
 /// The connection becomes the session's default.
 /// </para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "CCConnection")]
+[Cmdlet(VerbsDiagnostic.Test, "CCConnection", HelpUri = HelpLinks.Base + "Test-CCConnection.md")]
 [OutputType(typeof(CCConnectionTestResult))]
 public sealed class TestCCConnectionCommand : AsyncPSCmdlet
 {

@@ -121,6 +121,28 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
             return true;
         });
 
+    /// <summary>
+    /// <see cref="Run{T}"/> for a cmdlet whose work ends with the command: whatever the work fails with becomes a
+    /// terminating error with a stable ErrorId and category (<see cref="ErrorRecords"/>, or a <see cref="CommandFailure"/>'s record).
+    /// </summary>
+    protected T RunOrFail<T>(Func<CancellationToken, Task<T>> work, object? target, string fallbackErrorId)
+    {
+        try
+        {
+            return Run(work);
+        }
+        catch (CommandFailure failure)
+        {
+            ThrowTerminatingError(failure.Record);
+            throw;
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, target, fallbackErrorId));
+            throw;
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> on the pipeline thread: queued while <see cref="Run{T}"/> pumps, else at once.</summary>
     protected void Post(Action action)
     {

@@ -2,8 +2,11 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Net.Http;
+using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Http;
+using ConstantContactExport.Engine.Sending;
 
 namespace ConstantContactExport.Hosting;
 
@@ -23,6 +26,18 @@ internal static class ErrorRecords
             case ConstantContactApiException api:
                 (string id, ErrorCategory category) = Classify(api);
                 return new ErrorRecord(api, id, category, target);
+            case ExportSetupException setup:
+                return new ErrorRecord(setup, setup.ErrorId, Category(setup.Problem), setup.Target ?? target);
+            case ApiUnavailableException:
+                return new ErrorRecord(exception, "ApiUnreachable", ErrorCategory.ConnectionError, target);
+            case QuotaExceededException:
+                return new ErrorRecord(exception, "ApiQuotaExceeded", ErrorCategory.QuotaExceeded, target);
+            case ListConflictException conflict:
+                return new ErrorRecord(conflict, "ListConflict", ErrorCategory.ResourceExists, conflict.ListName);
+            case AccountChangeRefusedException refused:
+                return new ErrorRecord(refused, "AccountChangeRefused", refused.StatusCode == 400 ? ErrorCategory.InvalidArgument : ErrorCategory.InvalidOperation, target);
+            case ImportRefusedException:
+                return new ErrorRecord(exception, "ApiRefused", ErrorCategory.InvalidOperation, target);
             case HttpRequestException:
                 return new ErrorRecord(exception, "ApiUnreachable", ErrorCategory.ConnectionError, target);
             case OperationCanceledException:
@@ -53,6 +68,13 @@ internal static class ErrorRecords
         429 => ("ApiRateLimited", ErrorCategory.LimitsExceeded),
         >= 500 => ("ApiServerError", ErrorCategory.ConnectionError),
         _ => ("ApiError", ErrorCategory.InvalidOperation),
+    };
+
+    private static ErrorCategory Category(ExportSetupProblem problem) => problem switch
+    {
+        ExportSetupProblem.NotFound => ErrorCategory.ObjectNotFound,
+        ExportSetupProblem.Conflict => ErrorCategory.ResourceExists,
+        _ => ErrorCategory.InvalidArgument,
     };
 
     private static ErrorCategory Category(ConnectionErrorKind kind) => kind switch
