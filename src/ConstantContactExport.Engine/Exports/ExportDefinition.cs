@@ -13,6 +13,8 @@ public sealed class ExportDefinition
 {
     public const int CurrentSchemaVersion = 1;
     public const int DefaultMaxProfiles = 1_000_000;
+    public const int DefaultRetainDays = 30;
+    public const int MaxRetainDays = 3650;
 
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
 
@@ -43,6 +45,9 @@ public sealed class ExportDefinition
     public string? SegmentField { get; set; }
 
     public long MaxProfiles { get; set; } = DefaultMaxProfiles;
+
+    /// <summary>Days a run's folder is kept after its last activity (0 to 3650; 0: until the export's next run), pruned by later runs.</summary>
+    public int RetainDays { get; set; } = DefaultRetainDays;
 
     /// <summary>CSV files or wildcards that a run reads when nothing is piped in.</summary>
     public List<string> SourcePath { get; set; } = new();

@@ -64,8 +64,9 @@ public sealed class ExportRun : IDisposable
         try
         {
             DateTimeOffset now = time.GetUtcNow();
-            string runId = RunStore.NewRunId(now);
             var store = new RunStore(paths);
+            new RunRetention(paths, time).Prune(definition.Name, definition.RetainDays);
+            string runId = RunStore.NewRunId(now, store.LatestRunId(definition.Name));
             string folder = store.FolderOf(runId);
             var manifest = new RunManifest
             {
@@ -83,6 +84,7 @@ public sealed class ExportRun : IDisposable
                 Encoding = encoding,
                 BatchLimits = limits ?? ImportBatchLimits.Default,
             };
+            PrivateFiles.CheckNotLink(manifest.RejectPath);
             store.Create(manifest);
             var run = new ExportRun(paths, exportLock, time, new RunStatus(manifest), folder);
             run.journal = RunJournal.Open(folder);
@@ -280,7 +282,7 @@ public sealed class ExportRun : IDisposable
     private void Record(JournalEntry entry) => journal!.Record(entry, Status);
 
     /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>
-    private static CrossProcessLock TakeLock(StoragePaths paths, string exportName)
+    internal static CrossProcessLock TakeLock(StoragePaths paths, string exportName)
     {
         string path = CrossProcessLock.PathFor(paths, "export-" + SafeName.Check(exportName, "export").ToLowerInvariant());
         try
