@@ -23,6 +23,7 @@
         'Remove-CCExport'
         'Invoke-CCExport'
         'Get-CCExportRun'
+        'Remove-CCExportRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -86,6 +86,11 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     [ValidateRange(1, ExportDefinition.DefaultMaxProfiles)]
     public long MaxProfiles { get; set; }
 
+    /// <summary><para type="description">Days a run's folder (journal, ledger, reject report) is kept after the run last did anything; the export's later runs delete older ones. 0 to 3650, 30 by default; 0 keeps a run until the export runs again.</para></summary>
+    [Parameter]
+    [ValidateRange(0, ExportDefinition.MaxRetainDays)]
+    public int RetainDays { get; set; }
+
     /// <summary><para type="description">CSV files or wildcards that unattended runs read when nothing is piped in.</para></summary>
     [Parameter]
     [AllowEmptyCollection]
@@ -269,6 +274,11 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxProfiles)))
         {
             definition.MaxProfiles = MaxProfiles;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(RetainDays)))
+        {
+            definition.RetainDays = RetainDays;
         }
 
         if (SourcePath is not null)

@@ -33,6 +33,9 @@ public sealed class CCExport
 
     public long MaxProfiles { get; init; }
 
+    /// <summary>Days a run's folder is kept after its last activity.</summary>
+    public int RetainDays { get; init; }
+
     public string[] SourcePath { get; init; } = Array.Empty<string>();
 
     public string? CreatedBy { get; init; }
@@ -66,6 +69,7 @@ public sealed class CCExport
             Segment = definition.Segments.ToArray(),
             SegmentField = definition.SegmentField,
             MaxProfiles = definition.MaxProfiles,
+            RetainDays = definition.RetainDays,
             SourcePath = definition.SourcePath.ToArray(),
             CreatedBy = definition.CreatedBy,
             CreatedOn = definition.CreatedOn,
