@@ -50,7 +50,7 @@ public sealed class RunRetention
     {
         DateTimeOffset cutoff = time.GetUtcNow() - TimeSpan.FromDays(retainDays);
         var pruned = new List<string>();
-        foreach (StoredRun run in Runs(exportName).Where(r => r.LastActivity < cutoff))
+        foreach (StoredRun run in Runs(exportName).Where(r => r.LastActivity <= cutoff))
         {
             try
             {
