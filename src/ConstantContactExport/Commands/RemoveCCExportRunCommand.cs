@@ -23,9 +23,8 @@ public sealed class RemoveCCExportRunCommand : PSCmdlet
     private StoragePaths paths = null!;
     private RunRetention retention = null!;
 
-    /// <summary><para type="description">The export whose runs to delete (no wildcards): all of them, or with -OlderThan the older ones. With -RunId, the export the runs must belong to. Takes the Name or ExportName property of piped objects.</para></summary>
+    /// <summary><para type="description">The export whose runs to delete (no wildcards): all of them, or with -OlderThan the older ones. Takes the Name or ExportName property of piped objects.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [Alias("ExportName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
@@ -99,10 +98,9 @@ public sealed class RemoveCCExportRunCommand : PSCmdlet
             return null;
         }
 
-        if (run is null || (Name is not null && !Name.Contains(run.ExportName ?? string.Empty, StringComparer.OrdinalIgnoreCase)))
+        if (run is null)
         {
-            string which = Name is null ? $"There is no run '{id}'." : $"There is no run '{id}' of the export '{string.Join("', '", Name)}'.";
-            WriteError(new ErrorRecord(new ItemNotFoundException(which + " Get-CCExportRun lists the runs."), "RunNotFound", ErrorCategory.ObjectNotFound, id));
+            WriteError(new ErrorRecord(new ItemNotFoundException($"There is no run '{id}'. Get-CCExportRun lists the runs."), "RunNotFound", ErrorCategory.ObjectNotFound, id));
             return null;
         }
 
