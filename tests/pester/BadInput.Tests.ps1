@@ -135,7 +135,7 @@ Describe 'Pipeline objects of every kind' {
         @(Import-Csv $run.RejectPath).Count | Should -Be $expectedReasons.Count
         # The imports held exactly the profiles to be sent.
         $run.ImportedCount | Should -Be $run.SubmittedCount
-        @((Get-SandboxListMember $Sandbox $listId).email_address.address | Sort-Object) |
+        @(Get-SandboxListMember $Sandbox $listId | ForEach-Object { $_.email_address.address } | Sort-Object) |
             Should -Be @($cases | Where-Object Fate -EQ 'Submitted' | ForEach-Object Email | Sort-Object)
     }
 }
