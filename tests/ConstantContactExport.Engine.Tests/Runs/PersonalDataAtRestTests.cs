@@ -249,6 +249,22 @@ public sealed class PersonalDataAtRestTests : IDisposable
     }
 
     [Fact]
+    public void RetainDays_is_30_for_a_definition_that_does_not_say_and_must_be_0_to_3650()
+    {
+        var store = new ExportDefinitionStore(paths);
+        store.Save(Definition());
+        string path = store.PathOf("news");
+        string json = File.ReadAllText(path);
+        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(json, "\"RetainDays\"\\s*:\\s*30,?", string.Empty));
+        Assert.DoesNotContain("RetainDays", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal(30, store.Get("news")!.RetainDays);
+
+        File.WriteAllText(path, json.Replace("\"RetainDays\": 30", "\"RetainDays\": 3651", StringComparison.Ordinal));
+        var ex = Assert.Throws<ExportDefinitionException>(() => store.Get("news"));
+        Assert.Contains("RetainDays", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Removing_an_export_deletes_its_runs_and_definition_but_not_while_it_runs()
     {
         new ExportDefinitionStore(paths).Save(Definition());
