@@ -255,6 +255,7 @@ public sealed class ExportRun : IDisposable
     private ISet<string> ClaimedActivityIds()
     {
         var claimed = new HashSet<string>(Status.ActivityIds, StringComparer.Ordinal);
+        claimed.UnionWith(RunRetention.DeletedActivityIds(paths));
         foreach (string id in store.RunIds())
         {
             if (id == RunId)

@@ -18,6 +18,12 @@ public sealed class RunRetention
     /// <summary>Folders being deleted are renamed to this prefix first, so that a half-deleted run is never listed.</summary>
     internal const string RemovingPrefix = ".removing-";
 
+    /// <summary>The activity ids of deleted runs, one a line (no personal data).</summary>
+    internal const string DeletedActivitiesFileName = ".deleted-run-activities";
+
+    /// <summary>How many of those are kept: far more than the 50 latest activities a lookup of an import in doubt reads.</summary>
+    private const int DeletedActivitiesKept = 10_000;
+
     private readonly StoragePaths paths;
     private readonly RunStore store;
     private readonly TimeProvider time;
@@ -67,12 +73,30 @@ public sealed class RunRetention
         return pruned;
     }
 
-    /// <summary>Deletes a run's folder: its journal, manifest, bodies and default reject report.</summary>
+    /// <summary>
+    /// The activity ids of runs deleted on this machine. A run that resumes an import in doubt takes the oldest
+    /// activity created since that no run claims for its own (<see cref="Sending.RunSender"/>); a deleted run's
+    /// activities must still count as claimed, or it could take one of them and never send its batch.
+    /// </summary>
+    public static IReadOnlyCollection<string> DeletedActivityIds(StoragePaths paths)
+    {
+        string path = Path.Combine(paths.Runs, DeletedActivitiesFileName);
+        return File.Exists(path)
+            ? new HashSet<string>(File.ReadAllLines(path).Where(l => l.Length > 0), StringComparer.Ordinal)
+            : (IReadOnlyCollection<string>)Array.Empty<string>();
+    }
+
+    /// <summary>Deletes a run's folder: its journal, manifest, bodies and default reject report. Its activity ids are remembered first.</summary>
     public void Delete(StoredRun run)
     {
         if (!Directory.Exists(run.Folder))
         {
             return;
+        }
+
+        if (run.Status is { } status && status.ActivityIds.Count > 0)
+        {
+            RememberActivities(status.ActivityIds);
         }
 
         string removing = Path.Combine(paths.Runs, RemovingPrefix + run.RunId);
@@ -83,6 +107,18 @@ public sealed class RunRetention
 
         Directory.Move(run.Folder, removing);
         Directory.Delete(removing, recursive: true);
+    }
+
+    private void RememberActivities(IReadOnlyList<string> activityIds)
+    {
+        // Two processes may delete runs at once (two exports starting): one writer at a time.
+        using CrossProcessLock fileLock = CrossProcessLock.AcquireAsync(
+            CrossProcessLock.PathFor(paths, "deleted-run-activities"), TimeSpan.FromSeconds(30), TimeProvider.System, System.Threading.CancellationToken.None).GetAwaiter().GetResult();
+        string path = Path.Combine(paths.Runs, DeletedActivitiesFileName);
+        IEnumerable<string> known = File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0) : Enumerable.Empty<string>();
+        List<string> kept = known.Concat(activityIds).ToList();
+        kept = kept.Skip(Math.Max(0, kept.Count - DeletedActivitiesKept)).ToList();
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept) + "\n"), ownerOnly: true);
     }
 
     private void SweepRemoving()

@@ -212,6 +212,45 @@ public sealed class PersonalDataAtRestTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deleted_runs_activities_stay_claimed_so_that_an_import_in_doubt_is_not_taken_for_one_of_them()
+    {
+        // A run of news dies with batch 1 posted and its answer unknown.
+        string inDoubt;
+        using (ExportRun run = StageNew(5))
+        {
+            inDoubt = run.RunId;
+        }
+
+        using (RunJournal journal = RunJournal.Open(new RunStore(paths).FolderOf(inDoubt)))
+        {
+            journal.Append(new JournalEntry { Type = JournalEntryType.Sending, At = time.GetUtcNow(), Batch = 1 });
+        }
+
+        // Meanwhile another export's run imports, and its next run prunes it (RetainDays 0).
+        time.Advance(TimeSpan.FromMinutes(1));
+        ExportDefinition other = Definition(retainDays: 0);
+        other.Name = "other";
+        using (ExportRun run = Start(other))
+        {
+            Stage(run, 0, 5);
+            run.CompleteStaging();
+            Assert.Equal(RunState.Completed, await Drive(run.SendAsync(api, noWait: false, null, CancellationToken.None)));
+        }
+
+        using (Start(other))
+        {
+        }
+
+        Assert.Contains(api.Activities[0].Activity.ActivityId, RunRetention.DeletedActivityIds(paths));
+
+        // The resumed batch was not accepted: the pruned run's activity is not taken for it; it is sent.
+        using ExportRun resumed = ExportRun.OpenForResume(paths, "news", inDoubt, time)!;
+        Assert.Equal(RunState.Completed, await Drive(resumed.SendAsync(api, noWait: false, null, CancellationToken.None)));
+        Assert.Equal(2, api.Activities.Count);
+        Assert.Equal(new[] { api.Activities[1].Activity.ActivityId }, resumed.Status.ActivityIds);
+    }
+
+    [Fact]
     public void Runs_started_in_the_same_second_or_tick_are_ordered_and_the_latest_is_the_last_started()
     {
         var ids = new List<string>();
