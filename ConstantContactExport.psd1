@@ -25,6 +25,7 @@
         'Remove-CCExport'
         'Invoke-CCExport'
         'Get-CCExportRun'
+        'Remove-CCExportRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -13,6 +13,8 @@ public sealed class ExportDefinition
 {
     public const int CurrentSchemaVersion = 1;
     public const int DefaultMaxProfiles = 1_000_000;
+    public const int DefaultRetainDays = 30;
+    public const int MaxRetainDays = 3650;
 
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
 
@@ -46,6 +48,9 @@ public sealed class ExportDefinition
 
     /// <summary>The share of in-segment profiles (0 to 100) a run may reject before it fails with RejectLimitExceeded.</summary>
     public int MaxRejectPercent { get; set; } = Runs.RunLimits.DefaultMaxRejectPercent;
+
+    /// <summary>Days a run's folder is kept after its last activity (0 to 3650; 0: until the export's next run), pruned by later runs.</summary>
+    public int RetainDays { get; set; } = DefaultRetainDays;
 
     /// <summary>CSV files or wildcards that a run reads when nothing is piped in.</summary>
     public List<string> SourcePath { get; set; } = new();

@@ -122,6 +122,11 @@ public sealed class ExportDefinitionStore
             throw new ExportDefinitionException(path, "MaxProfiles must be at least 1.");
         }
 
+        if (definition.RetainDays is < 0 or > ExportDefinition.MaxRetainDays)
+        {
+            throw new ExportDefinitionException(path, $"RetainDays must be from 0 to {ExportDefinition.MaxRetainDays}.");
+        }
+
         definition.Attributes = new Dictionary<string, string>(definition.Attributes ?? new(), StringComparer.OrdinalIgnoreCase);
         definition.Segments ??= new();
         definition.SourcePath ??= new();

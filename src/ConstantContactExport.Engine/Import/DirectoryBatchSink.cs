@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using ConstantContactExport.Engine.Storage;
 
 namespace ConstantContactExport.Engine.Import;
 
@@ -15,7 +16,7 @@ public sealed class DirectoryBatchSink : IImportBatchSink
     public DirectoryBatchSink(string folder)
     {
         Folder = folder;
-        Directory.CreateDirectory(folder);
+        PrivateFiles.CreateFolder(folder);
     }
 
     public string Folder { get; }
@@ -28,7 +29,7 @@ public sealed class DirectoryBatchSink : IImportBatchSink
     public string PathOf(int number) => Path.Combine(Folder, FileName(number));
 
     public Stream Open(int number) =>
-        new FileStream(PathOf(number) + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, BufferSize);
+        PrivateFiles.Create(PathOf(number) + ".tmp", FileShare.None, BufferSize);
 
     public void Complete(ImportBatch batch, Stream stream)
     {

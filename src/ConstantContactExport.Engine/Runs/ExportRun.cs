@@ -66,8 +66,9 @@ public sealed class ExportRun : IDisposable
         try
         {
             DateTimeOffset now = time.GetUtcNow();
-            string runId = RunStore.NewRunId(now);
             var store = new RunStore(paths);
+            new RunRetention(paths, time).Prune(definition.Name, definition.RetainDays);
+            string runId = RunStore.NewRunId(now, store.LatestRunId(definition.Name));
             string folder = store.FolderOf(runId);
             var manifest = new RunManifest
             {
@@ -88,6 +89,7 @@ public sealed class ExportRun : IDisposable
                 MaxRejectPercent = maxRejectPercent,
                 BatchLimits = limits ?? ImportBatchLimits.Default,
             };
+            PrivateFiles.CheckNotLink(manifest.RejectPath);
             store.Create(manifest);
             var run = new ExportRun(paths, exportLock, time, new RunStatus(manifest), folder);
             run.journal = RunJournal.Open(folder);
@@ -258,6 +260,7 @@ public sealed class ExportRun : IDisposable
     private ISet<string> ClaimedActivityIds()
     {
         var claimed = new HashSet<string>(Status.ActivityIds, StringComparer.Ordinal);
+        claimed.UnionWith(RunRetention.DeletedActivityIds(paths));
         foreach (string id in store.RunIds())
         {
             if (id == RunId)
@@ -285,7 +288,7 @@ public sealed class ExportRun : IDisposable
     private void Record(JournalEntry entry) => journal!.Record(entry, Status);
 
     /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>
-    private static CrossProcessLock TakeLock(StoragePaths paths, string exportName)
+    internal static CrossProcessLock TakeLock(StoragePaths paths, string exportName)
     {
         string path = CrossProcessLock.PathFor(paths, "export-" + SafeName.Check(exportName, "export").ToLowerInvariant());
         try

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Storage;
 
 namespace ConstantContactExport.Engine.Runs;
 
@@ -34,7 +35,7 @@ public sealed class RunJournal : IDisposable
     public static RunJournal Open(string runFolder)
     {
         string path = System.IO.Path.Combine(runFolder, FileName);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        FileStream stream = PrivateFiles.OpenOrCreate(path, FileShare.Read);
         TrimTornTail(stream);
         stream.Seek(0, SeekOrigin.End);
         return new RunJournal(path, stream);
@@ -55,7 +56,8 @@ public sealed class RunJournal : IDisposable
     /// <summary>
     /// Appends <paramref name="entry"/> and applies it to <paramref name="status"/>, the run it tells, as one step.
     /// While a run sends as it stages, the staging and the sender both journal: the status is the lock, so that a
-    /// writer may also hold it to decide on the status and record in one step.
+    /// writer may also hold it to decide on the status and record in one step. Bodies the entry makes unneeded are
+    /// deleted right after it is on disk (<see cref="StagedBodies"/>).
     /// </summary>
     public void Record(JournalEntry entry, RunStatus status)
     {
@@ -63,6 +65,7 @@ public sealed class RunJournal : IDisposable
         {
             Append(entry);
             status.Apply(entry);
+            StagedBodies.AfterRecorded(System.IO.Path.GetDirectoryName(Path)!, entry, status);
         }
     }
 

@@ -23,9 +23,47 @@ public sealed class RunStore
 
     public string FolderOf(string runId) => Path.Combine(paths.Runs, CheckRunId(runId));
 
-    /// <summary>A new, sortable run id: UTC time and a random suffix (20261128-231502-7f3a9c).</summary>
-    public static string NewRunId(DateTimeOffset now) =>
-        now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
+    private const string IdTimeFormat = "yyyyMMdd-HHmmss-fffffff";
+    private const string OldIdTimeFormat = "yyyyMMdd-HHmmss";
+
+    /// <summary>
+    /// A new run id: its UTC start to the tick and a random suffix (20261128-231502-1234567-7f3a9c), so that ids
+    /// sort in the order their runs started and two runs started at once (of two exports) still differ. An id
+    /// made after <paramref name="after"/> (the export's latest run) sorts after it even when the clock is coarse
+    /// or went back: runs of one export start one at a time, under its lock.
+    /// </summary>
+    public static string NewRunId(DateTimeOffset now, string? after = null)
+    {
+        DateTime at = now.UtcDateTime;
+        if (after is not null && TimeOf(after) is DateTime last && at <= last)
+        {
+            at = last.AddTicks(1);
+        }
+
+        return at.ToString(IdTimeFormat, CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
+    }
+
+    /// <summary>
+    /// The UTC time a run id was made at: to the tick, or to the second for the ids of older versions
+    /// (20261128-231502-7f3a9c); null for an id that holds none.
+    /// </summary>
+    public static DateTime? TimeOf(string runId)
+    {
+        foreach (string format in new[] { IdTimeFormat, OldIdTimeFormat })
+        {
+            if (runId.Length > format.Length && runId[format.Length] == '-'
+                && DateTime.TryParseExact(runId.Substring(0, format.Length), format, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime at))
+            {
+                return at;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The export's latest run id (the one started last), or null when it has none.</summary>
+    public string? LatestRunId(string exportName) => RunIds(exportName).LastOrDefault();
 
     /// <summary>
     /// Creates the run's folder and its manifest. The folders are the owner's alone (0700 on Linux and macOS): the
@@ -44,7 +82,7 @@ public sealed class RunStore
             UnixFileSystem.CreatePrivateDirectory(folder, UnixFileSystem.OwnerAll);
         }
 
-        AtomicFile.WriteAllText(Path.Combine(folder, ManifestFileName), JsonSerializer.Serialize(manifest, ExportJsonContext.Default.RunManifest) + "\n");
+        AtomicFile.Write(Path.Combine(folder, ManifestFileName), System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, ExportJsonContext.Default.RunManifest) + "\n"), ownerOnly: true);
         return folder;
     }
 
@@ -69,7 +107,10 @@ public sealed class RunStore
         return status;
     }
 
-    /// <summary>Run ids, oldest first; only those of one export when a name is given.</summary>
+    /// <summary>
+    /// Run ids in the order the runs started, oldest first; only those of one export when a name is given. Ids sort by
+    /// the time they hold; ids of older versions, which hold it to the second only, by their manifest's StartedAt within it.
+    /// </summary>
     public IReadOnlyList<string> RunIds(string? exportName = null)
     {
         if (!Directory.Exists(paths.Runs))
@@ -77,20 +118,38 @@ public sealed class RunStore
             return Array.Empty<string>();
         }
 
-        var ids = new List<string>();
-        foreach (string folder in Directory.EnumerateDirectories(paths.Runs).OrderBy(f => f, StringComparer.Ordinal))
+        var runs = new List<(string Id, DateTime Time, DateTimeOffset Started)>();
+        foreach (string folder in Directory.EnumerateDirectories(paths.Runs))
         {
             string id = Path.GetFileName(folder);
-            if (exportName is null || string.Equals(ReadExportName(folder), exportName, StringComparison.OrdinalIgnoreCase))
+            if (id.StartsWith(".", StringComparison.Ordinal))
             {
-                ids.Add(id);
+                continue; // a run being deleted (RunRetention)
+            }
+
+            RunManifest? manifest = null;
+            bool oldId = id.Length < IdTimeFormat.Length + 2 || TimeOf(id) is not DateTime t || t.Ticks % TimeSpan.TicksPerSecond == 0;
+            if (exportName is not null || oldId)
+            {
+                manifest = ReadManifest(folder);
+            }
+
+            if (exportName is null || string.Equals(manifest?.ExportName, exportName, StringComparison.OrdinalIgnoreCase))
+            {
+                DateTime time = TimeOf(id) ?? DateTime.MinValue;
+                runs.Add((id, time, oldId ? manifest?.StartedAt ?? DateTimeOffset.MinValue : DateTimeOffset.MinValue));
             }
         }
 
-        return ids;
+        return runs
+            .OrderBy(r => r.Time)
+            .ThenBy(r => r.Started)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .Select(r => r.Id)
+            .ToList();
     }
 
-    private static string? ReadExportName(string folder)
+    private static RunManifest? ReadManifest(string folder)
     {
         string manifestPath = Path.Combine(folder, ManifestFileName);
         if (!File.Exists(manifestPath))
@@ -100,9 +159,9 @@ public sealed class RunStore
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(manifestPath), ExportJsonContext.Default.RunManifest)?.ExportName;
+            return JsonSerializer.Deserialize(File.ReadAllText(manifestPath), ExportJsonContext.Default.RunManifest);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
             return null;
         }

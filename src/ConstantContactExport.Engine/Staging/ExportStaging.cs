@@ -4,6 +4,7 @@ using System.IO;
 using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Mapping;
 using ConstantContactExport.Engine.Profiles;
+using ConstantContactExport.Engine.Storage;
 
 namespace ConstantContactExport.Engine.Staging;
 
@@ -41,7 +42,7 @@ public sealed class ExportStaging : IDisposable
     {
         Mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
         RunFolder = runFolder;
-        Directory.CreateDirectory(runFolder);
+        PrivateFiles.CreateFolder(runFolder);
         RejectPath = rejectPath ?? Path.Combine(runFolder, RejectFileName);
         sink = new DirectoryBatchSink(Path.Combine(runFolder, BatchFolderName));
         batches = new ImportBatchWriter(listIds, sink, limits);

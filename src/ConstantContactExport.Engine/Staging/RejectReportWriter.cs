@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using ConstantContactExport.Engine.Storage;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -21,7 +22,7 @@ public sealed class RejectReportWriter : IDisposable
     private readonly CsvWriter csv;
 
     public RejectReportWriter(string path)
-        : this(new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
+        : this(new StreamWriter(PrivateFiles.Create(path, FileShare.Read), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
     {
         Path = path;
     }

@@ -44,14 +44,18 @@ internal static class UnixFileSystem
     }
 
     /// <summary>Opens a new file for writing, created by open(2) with O_CREAT|O_EXCL and the mode; fails if it exists.</summary>
-    public static FileStream CreateNew(string path, int mode)
+    public static FileStream CreateNew(string path, int mode) => Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, mode);
+
+    /// <summary>Opens a file; one that the open creates gets <paramref name="mode"/> from its first moment.</summary>
+    public static FileStream Open(string path, FileMode fileMode, FileAccess access, FileShare share, int mode, int bufferSize = 4096)
     {
         Type optionsType = RequireType(FileStreamOptionsType);
         object options = Activator.CreateInstance(optionsType)!;
-        SetProperty(optionsType, options, "Mode", FileMode.CreateNew);
-        SetProperty(optionsType, options, "Access", FileAccess.Write);
-        SetProperty(optionsType, options, "Share", FileShare.None);
+        SetProperty(optionsType, options, "Mode", fileMode);
+        SetProperty(optionsType, options, "Access", access);
+        SetProperty(optionsType, options, "Share", share);
         SetProperty(optionsType, options, "UnixCreateMode", Mode(mode));
+        SetProperty(optionsType, options, "BufferSize", bufferSize);
         ConstructorInfo constructor = typeof(FileStream).GetConstructor(new[] { typeof(string), optionsType }) ?? throw Unsupported();
         try
         {

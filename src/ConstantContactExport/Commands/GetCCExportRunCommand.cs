@@ -67,7 +67,7 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
                 .Select(id => LoadOrWarn(store, id))
                 .Where(s => s is not null && wildcard.IsMatch(s.Manifest.ExportName))
                 .GroupBy(s => s!.Manifest.ExportName, StringComparer.OrdinalIgnoreCase)
-                .SelectMany(g => g.OrderByDescending(s => s!.Manifest.RunId, StringComparer.Ordinal).Take(Last))
+                .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
                 .Select(s => s!);
         }
 

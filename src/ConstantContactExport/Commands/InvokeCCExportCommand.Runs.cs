@@ -159,7 +159,7 @@ public sealed partial class InvokeCCExportCommand
             Encoding = Encoding,
             Delimiter = Delimiter,
             Header = Header,
-            MaxRejectPercent = MaxRejectPercent,
+            MaxRejectPercent = (int?)MaxRejectPercent,
             NoWait = NoWait,
             WouldAskBeforeSending = WouldAskBeforeSending(),
             ReportEachReject = ErrorPerReject,

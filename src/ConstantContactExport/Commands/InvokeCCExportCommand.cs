@@ -102,8 +102,8 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [Parameter(ParameterSetName = PipelineSet)]
-    [ValidateRange(0, 100)]
-    public int? MaxRejectPercent { get; set; }
+    [ValidateRange(0L, 100L)]
+    public long? MaxRejectPercent { get; set; }
 
     /// <summary><para type="description">Also write one non-terminating error for each rejected profile (ErrorId: its reason), for interactive use. Without it a run writes one warning that sums the rejects up by reason, so that -ErrorAction Stop stops on a failed run and never on one bad address.</para></summary>
     [Parameter]

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Storage;
 
 using ConstantContactExport.Hosting;
@@ -7,7 +8,7 @@ using ConstantContactExport.Hosting;
 namespace ConstantContactExport.Commands;
 
 /// <summary>
-/// <para type="synopsis">Removes saved export definitions. Their runs' folders and reject reports are kept.</para>
+/// <para type="synopsis">Removes saved export definitions, with their runs (journals, ledgers, staged bodies, reject reports in the run folders).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-CCExport.md")]
 [OutputType(typeof(void))]
@@ -22,7 +23,8 @@ public sealed class RemoveCCExportCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new ExportDefinitionStore(StoragePaths.FromEnvironment());
+        StoragePaths paths = StoragePaths.FromEnvironment();
+        var store = new ExportDefinitionStore(paths);
         foreach (string name in Name)
         {
             string path;
@@ -42,9 +44,24 @@ public sealed class RemoveCCExportCommand : PSCmdlet
                 continue;
             }
 
-            if (ShouldProcess(path, $"Remove export '{name}'"))
+            int runs = new RunStore(paths).RunIds(name).Count;
+            if (!ShouldProcess(path, $"Remove export '{name}' and its {runs} run(s)"))
             {
-                store.Remove(name);
+                continue;
+            }
+
+            try
+            {
+                int removed = ExportRemoval.Remove(paths, name, System.TimeProvider.System);
+                WriteVerbose($"Removed export '{name}' and {removed} run(s).");
+            }
+            catch (ExportRunningException ex)
+            {
+                WriteError(new ErrorRecord(ex, "ExportRunning", ErrorCategory.ResourceBusy, name));
+            }
+            catch (System.Exception ex) when (ex is System.IO.IOException or System.UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(ex, "ExportRemoveFailed", ErrorCategory.WriteError, name));
             }
         }
     }

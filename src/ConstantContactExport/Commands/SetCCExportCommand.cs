@@ -89,8 +89,13 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
 
     /// <summary><para type="description">The share of in-segment profiles (0 to 100, 10 by default) a run may reject; past it the run fails with RejectLimitExceeded.</para></summary>
     [Parameter]
-    [ValidateRange(0, 100)]
-    public int MaxRejectPercent { get; set; }
+    [ValidateRange(0L, 100L)]
+    public long MaxRejectPercent { get; set; }
+
+    /// <summary><para type="description">Days a run's folder (journal, ledger, reject report) is kept after the run last did anything; the export's later runs delete older ones. 0 to 3650, 30 by default; 0 keeps a run until the export runs again.</para></summary>
+    [Parameter]
+    [ValidateRange(0L, (long)ExportDefinition.MaxRetainDays)]
+    public long RetainDays { get; set; }
 
     /// <summary><para type="description">CSV files or wildcards that unattended runs read when nothing is piped in.</para></summary>
     [Parameter]
@@ -232,7 +237,12 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
 
         if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxRejectPercent)))
         {
-            definition.MaxRejectPercent = MaxRejectPercent;
+            definition.MaxRejectPercent = (int)MaxRejectPercent;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(RetainDays)))
+        {
+            definition.RetainDays = (int)RetainDays;
         }
 
         if (SourcePath is not null)

@@ -36,6 +36,9 @@ public sealed class CCExport
     /// <summary>The share of in-segment profiles (0 to 100) a run may reject before it fails with RejectLimitExceeded.</summary>
     public int MaxRejectPercent { get; init; }
 
+    /// <summary>Days a run's folder is kept after its last activity.</summary>
+    public int RetainDays { get; init; }
+
     public string[] SourcePath { get; init; } = Array.Empty<string>();
 
     public string? CreatedBy { get; init; }
@@ -70,6 +73,7 @@ public sealed class CCExport
             SegmentField = definition.SegmentField,
             MaxProfiles = definition.MaxProfiles,
             MaxRejectPercent = definition.MaxRejectPercent,
+            RetainDays = definition.RetainDays,
             SourcePath = definition.SourcePath.ToArray(),
             CreatedBy = definition.CreatedBy,
             CreatedOn = definition.CreatedOn,

@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using ConstantContactExport.Engine.Runs;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Engine.Exports;
+
+/// <summary>
+/// Removes an export with everything kept for it: its runs (journals, ledgers, staged bodies, default reject reports),
+/// its per-export state, and its definition, under its lock so that no run of it is going on meanwhile.
+/// </summary>
+public static class ExportRemoval
+{
+    /// <summary>
+    /// Folders of state an export keeps besides its runs (such as what it last delivered, for incremental sync): the
+    /// one place that says what else goes with an export. None exist yet.
+    /// </summary>
+    public static IReadOnlyList<string> StateFolders(StoragePaths paths, string exportName) => Array.Empty<string>();
+
+    /// <summary>Removes the export's runs, state and definition; returns how many runs were deleted.</summary>
+    /// <exception cref="ExportRunningException">A run of the export is going on.</exception>
+    public static int Remove(StoragePaths paths, string exportName, TimeProvider time)
+    {
+        using IDisposable exportLock = RunRetention.LockExport(paths, exportName);
+        var retention = new RunRetention(paths, time);
+        int runs = 0;
+        foreach (StoredRun run in retention.Runs(exportName))
+        {
+            retention.Delete(run);
+            runs++;
+        }
+
+        foreach (string folder in StateFolders(paths, exportName))
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        new ExportDefinitionStore(paths).Remove(exportName);
+        return runs;
+    }
+}
