@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using ConstantContact.Sandbox.Tests.Support;
 using static ConstantContact.Sandbox.Tests.Support.People;
@@ -165,15 +164,7 @@ public sealed class ImportTests
         await ImportFortyThousandAsync();
     }
 
-    [SpeedFact]
-    public async Task Forty_thousand_contacts_are_processed_in_well_under_a_few_seconds()
-    {
-        var watch = Stopwatch.StartNew();
-        await ImportFortyThousandAsync();
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"40,000 contacts took {watch.Elapsed}.");
-    }
-
-    private static async Task ImportFortyThousandAsync()
+    internal static async Task ImportFortyThousandAsync()
     {
         await using var sandbox = await TestSandbox.StartWithTokenAsync();
         var list = await sandbox.CreateListAsync("Forty");
