@@ -11,7 +11,8 @@
 
     Build    out/ConstantContactExport/ (the module folder) and out/sandbox/ (ConstantContact.Sandbox).
     Test     Build, then every xunit project, then Pester against the built module in a child pwsh.
-             Prints the counts and fails when any test fails.
+             Prints the counts and fails when any test fails. No test decides on wall-clock time: timing checks
+             (xunit [SpeedFact], Pester -Tag Speed) are skipped, and counted skipped, unless CCE_SPEED_TESTS=1.
     Package  out/ConstantContactExport.<version>.nupkg through Publish-PSResource to a local repository.
     Soak     Build, then the reliability suites at soak size (CCE_SOAK=1): the fault run on two random seeds with
              smaller batches, 16 crash trials with random seeds, 20 pipeline-object fuzz runs, ten times the

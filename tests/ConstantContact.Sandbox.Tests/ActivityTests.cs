@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using ConstantContact.Sandbox.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using static ConstantContact.Sandbox.Tests.Support.People;
 
 namespace ConstantContact.Sandbox.Tests;
@@ -10,7 +11,10 @@ public sealed class ActivityTests
     [Fact]
     public async Task An_activity_goes_from_initialized_through_processing_to_completed()
     {
-        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.ActivityDelayMs = 800);
+        // On a fake clock, which moves only when the test moves it: each state lasts until the test steps past it,
+        // however late a busy machine runs the processor.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.ActivityDelayMs = 800, time: time);
         var list = await sandbox.CreateListAsync("States");
         var reply = await sandbox.PostJsonAsync("v3/activities/contacts_json_import", TestSandbox.ImportBody(Numbered(10), list));
         Assert.Equal(HttpStatusCode.Created, reply.Status);
@@ -19,22 +23,24 @@ public sealed class ActivityTests
         var id = reply.Json["activity_id"]!.GetValue<string>();
         Assert.Equal($"/v3/activities/{id}", reply.Json["_links"]!["self"]!["href"]!.GetValue<string>());
 
-        var states = new List<string>();
-        JsonNode activity;
-        do
-        {
-            await Task.Delay(40);
-            activity = (await sandbox.GetAsync($"v3/activities/{id}")).Json!;
-            var state = activity["state"]!.GetValue<string>();
-            if (states.Count == 0 || states[^1] != state)
-            {
-                states.Add(state);
-            }
-        }
-        while (activity["state"]!.GetValue<string>() != "completed");
+        // Initialized for half the delay: a moment short of it, nothing has started.
+        time.Advance(TimeSpan.FromMilliseconds(399));
+        var waiting = (await sandbox.GetAsync($"v3/activities/{id}")).Json!;
+        Assert.Equal("initialized", waiting["state"]!.GetValue<string>());
+        Assert.Null(waiting["started_at"]);
+        Assert.Empty(await sandbox.MembersAsync(list));
 
-        Assert.Equal(new[] { "initialized", "processing", "completed" }, states.Prepend("initialized").Distinct());
-        Assert.Contains("processing", states);
+        // Then processing: the rows are applied, and it stays processing until the whole delay has passed.
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var processing = await sandbox.WaitForActivityStateAsync(id, "processing");
+        Assert.NotNull(processing["started_at"]);
+        Assert.Null(processing["completed_at"]);
+        await TestSandbox.WaitUntilAsync(async () => (await sandbox.MembersAsync(list)).Count == 10, "all 10 contacts applied");
+        time.Advance(TimeSpan.FromMilliseconds(399));
+        Assert.Equal("processing", (await sandbox.GetAsync($"v3/activities/{id}")).Json!["state"]!.GetValue<string>());
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var activity = await sandbox.WaitForActivityAsync(id);
         Assert.Equal(100, activity["percent_done"]!.GetValue<int>());
         var status = activity["status"]!;
         Assert.Equal(10, status["items_total_count"]!.GetValue<int>());

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ConstantContact.Sandbox.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using static ConstantContact.Sandbox.Tests.Support.People;
 
 namespace ConstantContact.Sandbox.Tests;
@@ -82,12 +82,19 @@ public sealed class FaultTests
     [Fact]
     public async Task A_slow_request_is_held_then_served()
     {
-        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        // On a fake clock: the request is held until the test moves time 400 ms on, and not a moment less.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        await using var sandbox = await TestSandbox.StartWithTokenAsync(time: time);
         var settings = await sandbox.PostJsonAsync("__sandbox/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("slow"), ["slow_ms"] = 400 });
         Assert.Equal(400, settings.Json!["slow_ms"]!.GetValue<int>());
-        var watch = Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.OK, (await sandbox.GetAsync("v3/contact_lists")).Status);
-        Assert.True(watch.ElapsedMilliseconds >= 380, $"took {watch.ElapsedMilliseconds} ms");
+        var held = sandbox.GetAsync("v3/contact_lists");
+        await TestSandbox.WaitUntilAsync(async () => (await sandbox.StateAsync())["faults_injected"]!["slow"]!.GetValue<long>() == 1, "the request is held");
+        time.Advance(TimeSpan.FromMilliseconds(399));
+        // The inspection API still answers meanwhile, and the held request has not been let through.
+        Assert.Equal(1, (await sandbox.StateAsync())["faults_injected"]!["slow"]!.GetValue<long>());
+        Assert.False(held.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await held.WaitAsync(TestSandbox.HangGuard)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await sandbox.PostJsonAsync("__sandbox/faults", new JsonObject { ["kinds"] = new JsonArray("fire") })).Status);
     }
 

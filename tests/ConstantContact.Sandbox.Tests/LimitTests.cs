@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ConstantContact.Sandbox.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContact.Sandbox.Tests;
 
@@ -8,17 +8,19 @@ public sealed class LimitTests
     [Fact]
     public async Task Requests_over_the_per_second_limit_get_the_throttled_429_and_cost_no_quota()
     {
-        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.RateLimit = 4);
-        var watch = Stopwatch.StartNew();
-        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => sandbox.GetAsync("v3/contact_lists")));
-        var elapsed = watch.Elapsed.TotalSeconds;
+        // On a fake clock: the bucket refills only when the test moves time, so the counts are exact.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.RateLimit = 4, time: time);
+        var replies = (await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => sandbox.GetAsync("v3/contact_lists")))).ToList();
 
+        // A burst of 4, then 4 a second: one more each quarter second.
+        Assert.Equal(4, replies.Count(r => r.Status == HttpStatusCode.OK));
+        time.Advance(TimeSpan.FromMilliseconds(250));
+        replies.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sandbox.GetAsync("v3/contact_lists"))));
         var ok = replies.Count(r => r.Status == HttpStatusCode.OK);
         var throttled = replies.Where(r => r.Status == HttpStatusCode.TooManyRequests).ToArray();
-        Assert.Equal(12, ok + throttled.Length);
-        // A burst of 4, then 4 a second.
-        Assert.InRange(ok, 4, 4 + (int)Math.Ceiling(elapsed * 4));
-        Assert.NotEmpty(throttled);
+        Assert.Equal(5, ok);
+        Assert.Equal(10, throttled.Length);
         Assert.All(throttled, r =>
         {
             Assert.Equal("""{"error_key":"throttled","error_message":"Too Many Requests"}""", r.Text);
@@ -65,7 +67,9 @@ public sealed class LimitTests
     [Fact]
     public async Task A_thousand_queued_activities_refuse_the_next_with_a_429()
     {
-        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.ActivityDelayMs = 600_000);
+        // On a clock that stands still, nothing queued ever starts, however long the posting takes.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.ActivityDelayMs = 600_000, time: time);
         var list = await sandbox.CreateListAsync("Queue");
         var body = TestSandbox.ImportBody(People.Array(People.Contact("q@example.com")), list).ToJsonString();
         var bytes = System.Text.Encoding.UTF8.GetBytes(body);

@@ -4,6 +4,7 @@ using System.Text;
 using ConstantContact.Sandbox.OAuth;
 using ConstantContact.Sandbox.Tests.Support;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContact.Sandbox.Tests;
 
@@ -11,14 +12,20 @@ public sealed class OAuthTests
 {
     private const string DeviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
 
+    /// <summary>The sandbox's clock in the tests of intervals, lifetimes and limits: it moves only when a test moves it.</summary>
+    private static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+
     [Fact]
     public async Task Device_flow_with_manual_approval_waits_then_issues_tokens()
     {
-        await using var sandbox = await TestSandbox.StartAsync(o =>
-        {
-            o.ManualApproval = true;
-            o.DeviceIntervalSeconds = 1;
-        });
+        var time = NewClock();
+        await using var sandbox = await TestSandbox.StartAsync(
+            o =>
+            {
+                o.ManualApproval = true;
+                o.DeviceIntervalSeconds = 1;
+            },
+            time);
         var device = await sandbox.PostFormAsync("oauth2/default/v1/device/authorize", ("client_id", sandbox.ClientId), ("scope", "contact_data offline_access"));
         Assert.Equal(HttpStatusCode.OK, device.Status);
         Assert.Equal(1, device.Json!["interval"]!.GetValue<int>());
@@ -40,7 +47,7 @@ public sealed class OAuthTests
         var approved = await sandbox.PostJsonAsync("__sandbox/approve", new JsonObject { ["user_code"] = device.Json["user_code"]!.GetValue<string>() });
         Assert.Equal(1, approved.Json!["count"]!.GetValue<int>());
 
-        await Task.Delay(1_050);
+        time.Advance(TimeSpan.FromSeconds(1));
         var token = await PollAsync(sandbox, deviceCode);
         Assert.Equal(HttpStatusCode.OK, token.Status);
         Assert.Equal("Bearer", token.Json!["token_type"]!.GetValue<string>());
@@ -57,17 +64,23 @@ public sealed class OAuthTests
     [Fact]
     public async Task Device_flow_denied_and_expired_codes()
     {
-        await using var sandbox = await TestSandbox.StartAsync(o =>
-        {
-            o.ManualApproval = true;
-            o.DeviceCodeLifetimeSeconds = 1;
-        });
+        var time = NewClock();
+        await using var sandbox = await TestSandbox.StartAsync(
+            o =>
+            {
+                o.ManualApproval = true;
+                o.DeviceCodeLifetimeSeconds = 1;
+            },
+            time);
         var denied = await StartDeviceAsync(sandbox);
         var expired = await StartDeviceAsync(sandbox);
         await sandbox.PostJsonAsync("__sandbox/approve", new JsonObject { ["user_code"] = denied["user_code"]!.GetValue<string>(), ["deny"] = true });
         Assert.Equal("access_denied", (await PollAsync(sandbox, denied["device_code"]!.GetValue<string>())).Json!["error"]!.GetValue<string>());
 
-        await Task.Delay(1_100);
+        // Alive until its lifetime has passed, to the millisecond.
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal("authorization_pending", (await PollAsync(sandbox, expired["device_code"]!.GetValue<string>())).Json!["error"]!.GetValue<string>());
+        time.Advance(TimeSpan.FromMilliseconds(1));
         var reply = await PollAsync(sandbox, expired["device_code"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Equal("expired_token", reply.Json!["error"]!.GetValue<string>());
@@ -211,7 +224,8 @@ public sealed class OAuthTests
     [Fact]
     public async Task Token_endpoint_allows_one_request_a_second_per_client()
     {
-        await using var sandbox = await TestSandbox.StartAsync(o => o.TokenRateLimit = 1);
+        var time = NewClock();
+        await using var sandbox = await TestSandbox.StartAsync(o => o.TokenRateLimit = 1, time);
         var device = await StartDeviceAsync(sandbox);
         var refresh = (await PollAsync(sandbox, device["device_code"]!.GetValue<string>())).Json!["refresh_token"]!.GetValue<string>();
 
@@ -225,7 +239,7 @@ public sealed class OAuthTests
         Assert.Equal(HttpStatusCode.TooManyRequests, deviceTooSoon.Status);
         Assert.Equal("slow_down", deviceTooSoon.Json!["error"]!.GetValue<string>());
 
-        await Task.Delay(1_050);
+        time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(sandbox, refresh)).Status);
     }
 
@@ -250,7 +264,8 @@ public sealed class OAuthTests
     [Fact]
     public async Task Api_wants_a_live_bearer_token_and_answers_401_with_the_object_body()
     {
-        await using var sandbox = await TestSandbox.StartAsync(o => o.TokenLifetimeSeconds = 1);
+        var time = NewClock();
+        await using var sandbox = await TestSandbox.StartAsync(o => o.TokenLifetimeSeconds = 1, time);
         var missing = await sandbox.GetAsync("v3/contact_lists");
         Assert.Equal(HttpStatusCode.Unauthorized, missing.Status);
         Assert.Equal("""{"error_key":"unauthorized","error_message":"Unauthorized"}""", missing.Text);
@@ -258,7 +273,9 @@ public sealed class OAuthTests
 
         var access = (await sandbox.DeviceTokenAsync("contact_data"))["access_token"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, (await sandbox.GetAsync("v3/contact_lists", access)).Status);
-        await Task.Delay(1_100);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.GetAsync("v3/contact_lists", access)).Status);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(HttpStatusCode.Unauthorized, (await sandbox.GetAsync("v3/contact_lists", access)).Status);
     }
 

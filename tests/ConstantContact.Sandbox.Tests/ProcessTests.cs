@@ -14,7 +14,7 @@ public sealed class ProcessTests
         using var process = Start("--port", "0", "--client-id", "process-test-client", "--rate-limit", "0");
         try
         {
-            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
             Assert.NotNull(line);
             using var banner = JsonDocument.Parse(line);
             var api = banner.RootElement.GetProperty("apiBaseUri").GetString()!;
@@ -30,7 +30,7 @@ public sealed class ProcessTests
             {
                 using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 await kill!.WaitForExitAsync();
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
                 Assert.Equal(0, process.ExitCode);
                 // Nothing else was written to standard output.
                 Assert.Equal(string.Empty, (await process.StandardOutput.ReadToEndAsync()).Trim());
@@ -49,7 +49,7 @@ public sealed class ProcessTests
     public async Task A_bad_option_exits_with_2_and_says_why_on_stderr()
     {
         using var process = Start("--port", "0", "--refresh-token-mode", "forever");
-        var error = await process.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync();
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("--refresh-token-mode", error, StringComparison.Ordinal);

@@ -66,14 +66,20 @@ BeforeAll {
 
     function script:Wait-UserCode {
         param([Parameter(Mandatory)] $Background)
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        while ([DateTime]::UtcNow -lt $deadline) {
+        $script:UserCode = $null
+        Wait-Until -What 'the background New-CCConnection shows a user code' -Condition {
             foreach ($record in @($Background.PowerShell.Streams.Information)) {
-                if ("$($record.MessageData)" -match 'enter the code ([A-Z]{4}-[A-Z]{4})') { return $Matches[1] }
+                if ("$($record.MessageData)" -match 'enter the code ([A-Z]{4}-[A-Z]{4})') { $script:UserCode = $Matches[1]; return $true }
             }
-            Start-Sleep -Milliseconds 100
+            $false
         }
-        throw 'No user code was shown within 30 seconds.'
+        $script:UserCode
+    }
+
+    function script:Get-TokenExpiry {
+        param([Parameter(Mandatory)] [string] $Name)
+        $json = [System.Text.Json.JsonDocument]::Parse((Get-Content (Join-Path $TestHome "secrets/$Name.token") -Raw))
+        try { $json.RootElement.GetProperty('expires_on').GetDateTimeOffset() } finally { $json.Dispose() }
     }
 
     function script:Complete-Background {
@@ -108,7 +114,7 @@ BeforeAll {
 
     function script:Wait-ChildProcess {
         param([Parameter(Mandatory)] $Child)
-        if (-not $Child.Process.WaitForExit(120000)) { $Child.Process.Kill(); throw 'A child pwsh ran for over two minutes.' }
+        if (-not $Child.Process.WaitForExit(300000)) { $Child.Process.Kill(); throw 'A child pwsh ran for over five minutes (hang guard).' }
         $text = $Child.Output.GetAwaiter().GetResult() + "`n" + $Child.Errors.GetAwaiter().GetResult()
         $script:Captured.Add($text)
         Remove-Item $Child.File -ErrorAction SilentlyContinue
@@ -186,7 +192,8 @@ Describe 'New-CCConnection: the device flow' {
         $script:Manual = Start-Sandbox -Arguments @('--manual-approval')
         $background = Start-Background "New-CCConnection -Name manual -ClientId '$($Manual.ClientId)' -ApiBaseUri '$($Manual.ApiBaseUri)' -AuthBaseUri '$($Manual.AuthBaseUri)' -AcceptDataPrivacyNotice -PassThru"
         $code = Wait-UserCode $background
-        Start-Sleep -Seconds 2.5
+        # Polled at least once while pending, and still waiting for the person.
+        Wait-Until -What 'the token endpoint is polled while the code is pending' -Condition { (Get-RouteCount $Manual 'POST /oauth2/default/v1/token') -ge 1 }
         $background.Handle.IsCompleted | Should -BeFalse
         $approved = Invoke-RestMethod -Method Post "$($Manual.Root)/__sandbox/approve" -ContentType 'application/json' -Body (@{ user_code = $code } | ConvertTo-Json)
         $approved.count | Should -Be 1
@@ -215,9 +222,10 @@ Describe 'New-CCConnection: the device flow' {
     It 'stops at Ctrl+C (StopProcessing) while waiting, and saves nothing' {
         $background = Start-Background "New-CCConnection -Name stopped -ClientId '$($Manual.ClientId)' -ApiBaseUri '$($Manual.ApiBaseUri)' -AuthBaseUri '$($Manual.AuthBaseUri)' -AcceptDataPrivacyNotice"
         $null = Wait-UserCode $background
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        $background.PowerShell.Stop()
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        # Without Ctrl+C the wait would last until the code expires (10 minutes): the guard is far below that.
+        $stopping = $background.PowerShell.BeginStop($null, $null)
+        $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromMinutes(2)) | Should -BeTrue -Because 'Stop must end the wait for approval'
+        $background.PowerShell.EndStop($stopping)
         $background.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
         $null = Complete-Background $background
         Join-Path $TestHome 'connections/stopped.json' | Should -Not -Exist
@@ -263,7 +271,7 @@ Set-Content -Path ($PSScriptRoot + '/browser.log') -Value "$($response.StatusCod
         $shown | Should -Match 'state='
         # The browser finishes its page after the listener has the code: give it a moment to write its log.
         $log = Join-Path $TestHome 'browser.log'
-        for ($i = 0; $i -lt 100 -and -not (Test-Path $log); $i++) { Start-Sleep -Milliseconds 100 }
+        Wait-Until -What 'the scripted browser writes its log' -Condition { (Test-Path $log) -and (Get-Content $log -Raw) }
         Get-Content $log | Should -Be '200 127.0.0.1'
         Get-RouteCount $Auto 'GET /oauth2/default/v1/authorize' | Should -Be 1
         (Invoke-Captured { Test-CCConnection browser } | Where-Object Reachable).Reachable | Should -BeTrue
@@ -300,16 +308,19 @@ Describe 'New-CCConnection -RefreshToken: runbooks, no person needed' {
     }
 }
 
-Describe 'Token expiry and refresh (--token-lifetime 5)' {
+Describe 'Token expiry and refresh (--token-lifetime 15)' {
     BeforeAll {
-        $script:Short = Start-Sandbox -Arguments @('--token-lifetime', '5')
+        # Short enough to wait out, long enough that no stall of a busy machine between the refresh and the request
+        # after it outlives the new token (the module refreshes 1.5 seconds ahead of expiry).
+        $script:Short = Start-Sandbox -Arguments @('--token-lifetime', '15')
         $null = New-Connection -Name short -Sandbox $Short
     }
 
     It 'refreshes an expired access token before the request, and saves the rotated refresh token' {
         $before = Get-TokenFile short
         $tokenRequests = Get-RouteCount $Short 'POST /oauth2/default/v1/token'
-        Start-Sleep -Seconds 6
+        $expires = Get-TokenExpiry short
+        Wait-Until -What 'the stored access token has expired' -Condition { [DateTimeOffset]::UtcNow -gt $expires }
 
         $records = Invoke-Captured { Test-CCConnection short }
         $result = $records | Where-Object { $_ -is [ConstantContactExport.CCConnectionTestResult] }
@@ -329,16 +340,21 @@ Describe 'Token expiry and refresh (--token-lifetime 5)' {
 Describe 'Two processes refreshing a rotating refresh token at the same moment' {
     It 'both succeed with one token request and no invalid_grant: the second waits for the lock and takes the new token' {
         # Each child reads the connection while its token is fresh, so both hold the same token in memory when
-        # it expires; then both need a refresh at the same moment, whichever starts first.
-        $race = Start-Sandbox -Arguments @('--token-lifetime', '10')
+        # it expires; then both need a refresh at the same moment, whichever starts first. Lined up by events:
+        # each child says when it is warm, and the test lets both go once both are warm and the token expired.
+        # The lifetime only has to outlast two children starting and warming up: a minute, however busy the machine.
+        $race = Start-Sandbox -Arguments @('--token-lifetime', '60')
         $null = New-Connection -Name race -Sandbox $race
-        $startAt = [DateTime]::UtcNow.AddSeconds(10.5).ToString('o')
+        $issued = (Get-TokenFile race).access_token
+        $barrier = Join-Path $TestHome "race-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $barrier
         $script = @"
 Import-Module '$ModulePath'
 `$warm = Test-CCConnection -Connection race
 'WARM=' + `$warm.Reachable
-`$startAt = [DateTime]::Parse('$startAt', [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::RoundtripKind)
-while ([DateTime]::UtcNow -lt `$startAt) { Start-Sleep -Milliseconds 5 }
+New-Item -ItemType File -Path (Join-Path '$barrier' "warm-`$PID") | Out-Null
+`$deadline = [DateTime]::UtcNow.AddMinutes(5)
+while (-not (Test-Path (Join-Path '$barrier' 'go')) -and [DateTime]::UtcNow -lt `$deadline) { Start-Sleep -Milliseconds 5 }
 Test-CCConnection -Verbose *>&1 | ForEach-Object {
     if (`$_ -is [System.Management.Automation.ErrorRecord]) { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
     elseif (`$_ -is [ConstantContactExport.CCConnectionTestResult]) { 'REACHABLE=' + `$_.Reachable }
@@ -347,6 +363,11 @@ Test-CCConnection -Verbose *>&1 | ForEach-Object {
 "@
         $tokenRequests = Get-RouteCount $race 'POST /oauth2/default/v1/token'
         $children = @(Start-ChildProcess $script; Start-ChildProcess $script)
+        Wait-Until -What 'both children have read the connection' -Condition { @(Get-ChildItem $barrier -Filter 'warm-*').Count -eq 2 -or @($children | Where-Object { $_.Process.HasExited }).Count }
+        (Get-TokenFile race).access_token | Should -Be $issued -Because 'neither child may have refreshed while warming up (they took longer than the token lifetime)'
+        $expires = Get-TokenExpiry race
+        Wait-Until -What 'the access token both children hold has expired' -Condition { [DateTimeOffset]::UtcNow -gt $expires }
+        $null = New-Item -ItemType File -Path (Join-Path $barrier 'go')
         $outputs = $children | ForEach-Object { Wait-ChildProcess $_ }
 
         foreach ($output in $outputs) {

@@ -27,11 +27,25 @@ BeforeAll {
     $script:ModulePath = Get-TestModulePath
     Import-Module $script:ModulePath -Force
     $script:TestHome = New-TestHome
-    $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '300')
+    # Imports take 3 s: a child killed 'polling' (or falling back to it) is still polling when the test, however
+    # slowly a busy machine runs its watch loop and its random pause, kills it.
+    $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '3000')
     $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice 6>$null
     $script:TierId = Set-ExportCustomField -Sandbox $Sandbox -TestHome $TestHome
     $script:Phases = [System.Collections.Generic.List[string]]::new()
     Write-Host "Crash trials: seeds $(($Trials | ForEach-Object { $_.Seed }) -join ', ')"
+
+    function script:Suspend-Child {
+        # Freezes the child (SIGSTOP) and returns its journal's shape then: it cannot write another line until resumed.
+        param($Child, $Folder)
+        & kill -STOP $Child.Process.Id
+        Get-JournalShape (Read-RunJournalText (Join-Path $Folder.FullName 'journal.jsonl'))
+    }
+
+    function script:Resume-Child {
+        param($Child)
+        if (-not $Child.Process.HasExited) { & kill -CONT $Child.Process.Id }
+    }
 
     function script:Get-JournalShape {
         param([string] $Text)
@@ -82,11 +96,12 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
 "@
         # Watch the new run's journal; kill when the moment comes (every wait is bounded).
         $after = switch ($Moment) { 'staging' { $random.Next(0, 120) } 'polling' { $random.Next(0, 400) } 'between imports' { $random.Next(1, 9) } default { $random.Next(1, 5) } }
-        $deadline = [datetime]::UtcNow.AddSeconds(90)
+        $deadline = [datetime]::UtcNow.AddSeconds(300)   # a hang guard: the loop waits for the moment, not a time
         $folder = $null
         $killed = $false
         $wasInFlight = $false
         $wasLost = $false
+        $canFreeze = -not $IsWindows
         while (-not $child.Process.HasExited -and [datetime]::UtcNow -lt $deadline) {
             if (-not $folder) {
                 $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue | Where-Object Name -NotIn $earlier | Select-Object -First 1
@@ -99,18 +114,37 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
                 # Imports accepted while the file is still being read (a -Path run within MaxProfiles sends as it stages).
                 'sent while staging' { $shape -and -not $shape.Staged -and $shape.Submitted -ge 1 + $after % 2 }
                 # A POST held by a slow fault: in doubt, and no activity for it yet (seen twice, so not a fast one).
+                # Where the child can be frozen (SIGSTOP), it is frozen as soon as a POST is seen in doubt and the moment
+                # checked on a child that cannot move on: a busy machine running this loop slowly can no longer miss it.
                 'POST in flight' {
-                    $inFlight = $shape -and $shape.InDoubt -and $shape.Sending -ge $after -and @(Get-ImportActivity $Sandbox $listId).Count -eq $shape.Submitted
-                    $fire = $inFlight -and $wasInFlight
-                    $wasInFlight = $inFlight
+                    $frozen = $canFreeze -and $shape -and $shape.InDoubt -and $shape.Sending -ge $after
+                    if ($frozen) {
+                        $shape = Suspend-Child $child $folder
+                        $fire = $shape.InDoubt -and @(Get-ImportActivity $Sandbox $listId).Count -eq $shape.Submitted
+                    }
+                    else {
+                        $inFlight = $shape -and $shape.InDoubt -and $shape.Sending -ge $after -and @(Get-ImportActivity $Sandbox $listId).Count -eq $shape.Submitted
+                        $fire = $inFlight -and $wasInFlight
+                        $wasInFlight = $inFlight
+                    }
+                    if ($frozen -and -not $fire) { Resume-Child $child }
                     $fire -or ($shape -and $shape.Staged -and $shape.Submitted -eq $shape.BatchCount)
                 }
                 # A POST the sandbox carried out whose answer the child has not journaled: a lost answer being looked up
-                # (seen twice, so not the few milliseconds between an answered POST and its journal line).
+                # (seen twice, so not the few milliseconds between an answered POST and its journal line; or, frozen as
+                # above, checked on a child that cannot journal it meanwhile).
                 'answer lost' {
-                    $lost = $shape -and $shape.InDoubt -and $shape.Sending -ge $after -and @(Get-ImportActivity $Sandbox $listId).Count -gt $shape.Submitted
-                    $fire = $lost -and $wasLost
-                    $wasLost = $lost
+                    $frozen = $canFreeze -and $shape -and $shape.InDoubt -and $shape.Sending -ge $after
+                    if ($frozen) {
+                        $shape = Suspend-Child $child $folder
+                        $fire = $shape.InDoubt -and @(Get-ImportActivity $Sandbox $listId).Count -gt $shape.Submitted
+                    }
+                    else {
+                        $lost = $shape -and $shape.InDoubt -and $shape.Sending -ge $after -and @(Get-ImportActivity $Sandbox $listId).Count -gt $shape.Submitted
+                        $fire = $lost -and $wasLost
+                        $wasLost = $lost
+                    }
+                    if ($frozen -and -not $fire) { Resume-Child $child }
                     $fire -or ($shape -and $shape.Staged -and $shape.Submitted -eq $shape.BatchCount)
                 }
                 'between imports' { $shape -and $shape.Staged -and $shape.Submitted -ge [math]::Min($after, $shape.BatchCount) }

@@ -39,7 +39,7 @@ BeforeAll {
                     Invoke-CCExport -Name $Name -Path $Csv -ErrorAction SilentlyContinue
                 }).AddArgument((Get-TestModulePath)).AddArgument($Name).AddArgument($Csv)
             $async = $ps.BeginInvoke()
-            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            $deadline = [datetime]::UtcNow.AddSeconds(300)   # a hang guard: the loop waits for the journal, not a time
             do {
                 Start-Sleep -Milliseconds 5
                 # Only this run's journal: the earlier tests' runs have Submitted lines too.
@@ -296,7 +296,12 @@ Describe 'Invoke-CCExport' {
         $expected = New-SampleCsv -Path $csv -Count 800 -Seed 15
         $run = Invoke-CCExport -Name nowait -Path $csv -NoWait -ErrorAction SilentlyContinue
         $run.State | Should -Be 'Submitted'
-        Start-Sleep -Milliseconds 500
+        # Once Constant Contact (the sandbox) has finished the run's imports, whenever that is on this machine.
+        $run.ActivityIds | Should -Not -BeNullOrEmpty
+        Wait-Until -What "the sandbox completes the run's imports" -Condition {
+            $done = @((Get-SandboxState $Sandbox).activities | Where-Object { $_.activity_id -in $run.ActivityIds -and $_.state -eq 'completed' })
+            $done.Count -eq @($run.ActivityIds).Count
+        }
         $refreshed = $run | Get-CCExportRun -Refresh
         $refreshed.State | Should -Be 'Completed'
         $refreshed.ImportedCount | Should -Be $expected.SubmittedCount

@@ -131,17 +131,25 @@ Get-Help about_ConstantContactExport | Out-String -Width 200
         $text | Should -Match 'ExportRunning'
     }
 
-    It 'answers Get-Help -Examples at once, with no network and no prompt to update help' {
+    It 'answers Get-Help -Examples with no network and no prompt to update help' {
+        $result = Invoke-ChildPwsh -Script @"
+Import-Module '$script:ModulePath'
+Get-Help Test-CCEmailAddress -Examples | Out-String
+"@
+        $result.ExitCode | Should -Be 0
+        $result.Errors | Should -BeNullOrEmpty
+        ($result.Output -join "`n") | Should -Match 'Example 2'
+    }
+
+    # Timing, so opt-in: a shared, busy machine gives no steady figure, and the suite must not fail for it.
+    It 'answers Get-Help -Examples at once (timing: CCE_SPEED_TESTS=1)' -Tag Speed -Skip:($env:CCE_SPEED_TESTS -ne '1') {
         $result = Invoke-ChildPwsh -Script @"
 Import-Module '$script:ModulePath'
 `$clock = [System.Diagnostics.Stopwatch]::StartNew()
 `$text = Get-Help Test-CCEmailAddress -Examples | Out-String
 'ms=' + `$clock.ElapsedMilliseconds
-`$text
 "@
         $result.ExitCode | Should -Be 0
-        $result.Errors | Should -BeNullOrEmpty
         [int](($result.Output | Where-Object { $_ -like 'ms=*' }) -replace 'ms=') | Should -BeLessThan 5000
-        ($result.Output -join "`n") | Should -Match 'Example 2'
     }
 }

@@ -19,7 +19,8 @@ Import-Module '$script:ModulePath' -ErrorAction Stop
         $home_ | Should -Not -Exist
     }
 
-    It 'takes well under a second in a fresh process (median of 3)' {
+    # Timing, so opt-in: a shared, busy machine gives no steady figure, and the suite must not fail for it.
+    It 'takes well under a second in a fresh process (median of 3; timing: CCE_SPEED_TESTS=1)' -Tag Speed -Skip:($env:CCE_SPEED_TESTS -ne '1') {
         $times = foreach ($i in 1..3) {
             $result = Invoke-ChildPwsh -Script @"
 `$clock = [System.Diagnostics.Stopwatch]::StartNew()

@@ -32,8 +32,9 @@ BeforeAll {
 }
 
 Describe 'A killed process' {
-    # Imports take 3 s to process, so that the child can be killed while it polls.
-    BeforeAll { $script:Export = Start-ExportSetup -SandboxArguments @('--activity-delay', '3000') }
+    # Imports take 10 s to process, so that the child is still at work (polling) when the test sees the moment
+    # to kill it, however slowly a busy machine runs the test's own polling loop.
+    BeforeAll { $script:Export = Start-ExportSetup -SandboxArguments @('--activity-delay', '10000') }
     AfterAll { Stop-ExportSetup }
 
     It 'resumes with every batch imported once (<Moment>)' -ForEach @(
@@ -57,7 +58,7 @@ Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out
             $child = Start-Process -FilePath $command[0] -ArgumentList (@($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $scriptFile)) -PassThru
         }
         finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
-        $deadline = [datetime]::UtcNow.AddSeconds(90)
+        $deadline = [datetime]::UtcNow.AddSeconds(300)   # a hang guard: the loop waits for the journal, not a time
         do {
             Start-Sleep -Milliseconds 50
             $journal = Get-ChildItem (Join-Path $TestHome 'runs') -Directory -ErrorAction SilentlyContinue |
@@ -136,7 +137,7 @@ Describe 'A process killed while it stages, after it has sent imports' {
 Import-Module '$(Get-TestModulePath)'
 Invoke-CCExport -Name resumable -Path '$Csv' -ErrorAction SilentlyContinue | Out-Null
 "@
-            $deadline = [datetime]::UtcNow.AddSeconds(90)
+            $deadline = [datetime]::UtcNow.AddSeconds(300)   # a hang guard: the loop waits for the journal, not a time
             $folder = $null
             $submitted = 0
             $staged = $false

@@ -106,4 +106,15 @@ function New-SampleCsv {
     & (Join-Path (Get-RepoRoot) 'docs/demo/New-SampleProfileCsv.ps1') -Path $Path -Count $Count -Seed $Seed
 }
 
-Export-ModuleMember -Function Get-PwshCommandLine, Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, New-TestHome, New-SampleCsv
+function Wait-Until {
+    # Waits for a state, polling: a test waits for what it needs, never for a time. Real time only bounds the
+    # wait, generously (a guard against a hang, not a measurement: a busy machine must not fail the test).
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [Parameter(Mandatory)] [string] $What, [int] $TimeoutSeconds = 300)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Waited $TimeoutSeconds seconds (hang guard), and still not so: $What." }
+        Start-Sleep -Milliseconds 20
+    }
+}
+
+Export-ModuleMember -Function Get-PwshCommandLine, Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, New-TestHome, New-SampleCsv, Wait-Until

@@ -7,7 +7,9 @@ namespace ConstantContact.Sandbox.Tests.Support;
 
 /// <summary>
 /// A sandbox started inside the test process on a free loopback port, and an HTTP client for it. Tests turn
-/// the per-second limits off unless they test them, so that they run at full speed.
+/// the per-second limits off unless they test them, so that they run at full speed. A test of anything the
+/// clock decides (activity states, limits, expiry) passes a FakeTimeProvider and moves it; real time then
+/// only bounds how long a test may hang.
 /// </summary>
 public sealed class TestSandbox : IAsyncDisposable
 {
@@ -25,17 +27,20 @@ public sealed class TestSandbox : IAsyncDisposable
 
     public string? AccessToken { get; set; }
 
-    public static async Task<TestSandbox> StartAsync(Action<SandboxOptions>? configure = null)
+    /// <summary>How long a test waits for something the sandbox will do by itself: a guard against a hang, never a measurement.</summary>
+    public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
+
+    public static async Task<TestSandbox> StartAsync(Action<SandboxOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new SandboxOptions { RateLimit = 0, TokenRateLimit = 0, ActivityDelayMs = 20, Seed = 1 };
         configure?.Invoke(options);
-        return new TestSandbox(await SandboxHost.StartAsync(options));
+        return new TestSandbox(await SandboxHost.StartAsync(options, time));
     }
 
     /// <summary>A sandbox with a token already in hand (device flow, approved at once).</summary>
-    public static async Task<TestSandbox> StartWithTokenAsync(Action<SandboxOptions>? configure = null, string scope = "contact_data offline_access")
+    public static async Task<TestSandbox> StartWithTokenAsync(Action<SandboxOptions>? configure = null, string scope = "contact_data offline_access", TimeProvider? time = null)
     {
-        var sandbox = await StartAsync(configure);
+        var sandbox = await StartAsync(configure, time);
         sandbox.AccessToken = (await sandbox.DeviceTokenAsync(scope))["access_token"]!.GetValue<string>();
         return sandbox;
     }
@@ -124,20 +129,34 @@ public sealed class TestSandbox : IAsyncDisposable
         ["list_ids"] = new JsonArray(listIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
     };
 
-    public async Task<JsonNode> WaitForActivityAsync(string activityId)
+    public Task<JsonNode> WaitForActivityAsync(string activityId) => WaitForActivityStateAsync(activityId, "completed");
+
+    /// <summary>Polls the activity until it is in <paramref name="state"/>; returns it then.</summary>
+    public async Task<JsonNode> WaitForActivityStateAsync(string activityId, string state)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
             var reply = await GetAsync("v3/activities/" + activityId);
             Assert.Equal(HttpStatusCode.OK, reply.Status);
-            if (reply.Json!["state"]!.GetValue<string>() == "completed")
+            if (reply.Json!["state"]!.GetValue<string>() == state)
             {
                 return reply.Json;
             }
 
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "The activity did not complete in 30 seconds.");
-            await Task.Delay(20);
+            Assert.True(watch.Elapsed < HangGuard, $"The activity was not {state} after {HangGuard.TotalMinutes} minutes (hang guard); it is {reply.Json["state"]}.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, polling; real time only bounds the wait.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < HangGuard, $"{what}: not so after {HangGuard.TotalMinutes} minutes (hang guard).");
+            await Task.Delay(10);
         }
     }
 

@@ -37,10 +37,12 @@ public sealed class BrowserFlowTests
             Assert.StartsWith("http://127.0.0.1:", form["redirect_uri"], StringComparison.Ordinal);
             return FakeHttpHandler.Json(HttpStatusCode.OK, """{"access_token":"at-1","expires_in":86400,"refresh_token":"rt-1","scope":"contact_data offline_access"}""");
         });
-        var client = new OAuthClient(new HttpClient(handler), new OAuthEndpoints(AuthBase), "client-1", null, new TokenRequestGate(TimeProvider.System, TimeSpan.Zero), TimeProvider.System);
+        // The flow's deadline is on a clock that never moves here: real time only bounds the test (hang guard).
+        var time = new TimerClock();
+        var client = new OAuthClient(new HttpClient(handler), new OAuthEndpoints(AuthBase), "client-1", null, new TokenRequestGate(time, TimeSpan.Zero), time);
         using var browser = new HttpClient();
 
-        TokenResponse tokens = await new BrowserFlow(client, TimeProvider.System).RunAsync(
+        TokenResponse tokens = await new BrowserFlow(client, time).RunAsync(
             uri =>
             {
                 // A scripted browser: reads the authorization request and "signs in" by calling the redirect URI.
@@ -63,7 +65,7 @@ public sealed class BrowserFlowTests
                     Assert.Equal(HttpStatusCode.OK, real.StatusCode);
                 });
             },
-            TimeSpan.FromSeconds(30), null, CancellationToken.None);
+            TimeSpan.FromSeconds(30), null, CancellationToken.None).WaitAsync(TimerClock.HangGuard);
 
         Assert.Equal("at-1", tokens.AccessToken);
         Assert.Single(handler.Requests);
@@ -73,25 +75,36 @@ public sealed class BrowserFlowTests
     public async Task A_refusal_in_the_browser_is_consent_refused()
     {
         var handler = new FakeHttpHandler((Func<RecordedRequest, HttpResponseMessage>)(_ => throw new InvalidOperationException("no token request expected")));
-        var client = new OAuthClient(new HttpClient(handler), new OAuthEndpoints(AuthBase), "client-1", null, new TokenRequestGate(TimeProvider.System, TimeSpan.Zero), TimeProvider.System);
+        // The flow's deadline is on a clock that never moves here: real time only bounds the test (hang guard).
+        var time = new TimerClock();
+        var client = new OAuthClient(new HttpClient(handler), new OAuthEndpoints(AuthBase), "client-1", null, new TokenRequestGate(time, TimeSpan.Zero), time);
         using var browser = new HttpClient();
 
-        var error = await Assert.ThrowsAsync<ConnectionException>(() => new BrowserFlow(client, TimeProvider.System).RunAsync(
+        var error = await Assert.ThrowsAsync<ConnectionException>(() => new BrowserFlow(client, time).RunAsync(
             uri =>
             {
                 Dictionary<string, string> query = LoopbackQuery(uri);
                 _ = browser.GetAsync(query["redirect_uri"] + "?error=access_denied&error_description=The+user+said+no&state=" + Uri.EscapeDataString(query["state"]));
             },
-            TimeSpan.FromSeconds(30), null, CancellationToken.None));
+            TimeSpan.FromSeconds(30), null, CancellationToken.None).WaitAsync(TimerClock.HangGuard));
         Assert.Equal(ConnectionErrorIds.AuthorizationDenied, error.ErrorId);
     }
 
     [Fact]
     public async Task Gives_up_when_no_answer_comes()
     {
+        var time = new TimerClock();
         var client = new OAuthClient(new HttpClient(new FakeHttpHandler((Func<RecordedRequest, HttpResponseMessage>)(_ => throw new InvalidOperationException()))), new OAuthEndpoints(AuthBase), "client-1", null,
-            new TokenRequestGate(TimeProvider.System, TimeSpan.Zero), TimeProvider.System);
-        var error = await Assert.ThrowsAsync<ConnectionException>(() => new BrowserFlow(client, TimeProvider.System).RunAsync(_ => { }, TimeSpan.FromMilliseconds(300), null, CancellationToken.None));
+            new TokenRequestGate(time, TimeSpan.Zero), time);
+        DateTimeOffset start = time.GetUtcNow();
+        Task<TokenResponse> flow = new BrowserFlow(client, time).RunAsync(_ => { }, TimeSpan.FromMinutes(5), null, CancellationToken.None);
+
+        // The deadline is the timeout; a moment short of it the flow still waits, at it the flow gives up.
+        Assert.Equal(start + TimeSpan.FromMinutes(5), await time.WaitForTimerAsync());
+        time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
+        Assert.False(flow.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var error = await Assert.ThrowsAsync<ConnectionException>(() => flow.WaitAsync(TimerClock.HangGuard));
         Assert.Equal(ConnectionErrorIds.AuthorizationExpired, error.ErrorId);
     }
 
@@ -100,8 +113,11 @@ public sealed class BrowserFlowTests
     {
         using LoopbackRedirectListener listener = LoopbackRedirectListener.Start();
         Assert.Equal("127.0.0.1", listener.RedirectUri.Host);
-        using var cancel = new CancellationTokenSource(200);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener.WaitAsync("state", cancel.Token));
+        using var cancel = new CancellationTokenSource();
+        Task<AuthorizationCallback> waiting = listener.WaitAsync("state", cancel.Token);
+        Assert.False(waiting.IsCompleted);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimerClock.HangGuard));
     }
 
     private static Dictionary<string, string> LoopbackQuery(Uri uri) => LoopbackRedirectListenerAccess.ParseQuery(uri.Query.TrimStart('?'));

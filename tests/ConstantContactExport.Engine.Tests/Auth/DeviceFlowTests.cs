@@ -22,10 +22,13 @@ public sealed class DeviceFlowTests
     private const string TokenAnswer =
         """{"access_token":"at-1","token_type":"Bearer","expires_in":86400,"scope":"contact_data offline_access","refresh_token":"rt-1"}""";
 
-    /// <summary>Runs a device flow against scripted poll answers, advancing fake time until it ends; returns it and the poll times.</summary>
+    /// <summary>
+    /// Runs a device flow against scripted poll answers, moving the clock to each pause the flow waits out (never
+    /// while it runs), until it ends; returns it and the poll times.
+    /// </summary>
     private static async Task<(Task<TokenResponse> Flow, List<TimeSpan> PollTimes, FakeHttpHandler Handler, DeviceAuthorization? Shown)> RunAsync(params string[] pollAnswers)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var time = new TimerClock(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         DateTimeOffset start = time.GetUtcNow();
         var pollTimes = new List<TimeSpan>();
         var answers = new Queue<string>(pollAnswers);
@@ -45,12 +48,7 @@ public sealed class DeviceFlowTests
         var client = new OAuthClient(new HttpClient(handler), new OAuthEndpoints(AuthBase), "client-1", null, new TokenRequestGate(time, TimeSpan.Zero), time);
         DeviceAuthorization? shown = null;
         Task<TokenResponse> flow = new DeviceFlow(client, time).RunAsync(a => shown = a, null, CancellationToken.None);
-        for (int i = 0; i < 2000 && !flow.IsCompleted; i++)
-        {
-            await Task.Delay(1);
-            time.Advance(TimeSpan.FromSeconds(1));
-        }
-
+        await time.DriveAsync(flow);
         return (flow, pollTimes, handler, shown);
     }
 
@@ -108,7 +106,8 @@ public sealed class DeviceFlowTests
         var (flow, pollTimes, _, _) = await RunAsync();
         var error = await Assert.ThrowsAsync<ConnectionException>(() => flow);
         Assert.Equal(ConnectionErrorIds.AuthorizationExpired, error.ErrorId);
-        Assert.True(pollTimes.Count is > 100 and < 121);
+        // Every 5 seconds up to 595; at 600 the code is dead and no poll goes out.
+        Assert.Equal(Enumerable.Range(1, 119).Select(i => i * 5.0), pollTimes.Select(t => t.TotalSeconds));
     }
 
     [Fact]

@@ -180,22 +180,31 @@ public sealed class TokenManagerTests
     [Fact]
     public async Task Two_processes_refreshing_at_once_spend_the_rotating_refresh_token_once()
     {
-        // Two managers over one store and one lock file stand for two processes. Real time, since the loser
-        // waits for the lock in real time.
+        // Two managers over one store and one lock file stand for two processes. Lined up by events, not by
+        // time: the first holds the lock with its refresh request held at the server; the second, whose token
+        // expired too, tries the lock, fails and pauses; the first answers and lets go; the clock moves to the
+        // second's next try.
         using var home = new TempHome();
+        var time = new TimerClock();
         var server = new FakeTokenServer(rotating: true);
-        TokenSet seeded = Seed(home, server, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1));
-        TokenManager first = Manager(home, server, TimeProvider.System);
-        TokenManager second = Manager(home, server, TimeProvider.System);
+        TokenSet seeded = Seed(home, server, time.GetUtcNow().AddHours(-2), TimeSpan.FromHours(1));
+        TokenManager first = Manager(home, server, time);
+        TokenManager second = Manager(home, server, time);
         server.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
-        Task<string> a = Task.Run(() => first.GetAccessTokenAsync(null, CancellationToken.None));
-        Task<string> b = Task.Run(() => second.GetAccessTokenAsync(null, CancellationToken.None));
-        await Task.Delay(500);
+        Task<string> a = first.GetAccessTokenAsync(null, CancellationToken.None);
+        await server.RefreshArrived.Task.WaitAsync(TimerClock.HangGuard);
+        Task<string> b = second.GetAccessTokenAsync(secondLog.Enqueue, CancellationToken.None);
+        Assert.False(b.IsCompleted); // waiting for the lock
         server.Hold.SetResult();
-        string[] tokens = await Task.WhenAll(a, b).WaitAsync(TimeSpan.FromSeconds(30));
+        string firstToken = await a.WaitAsync(TimerClock.HangGuard);
+        Assert.False(b.IsCompleted);
+        await time.AdvanceToNextTimerAsync();
+        string[] tokens = { firstToken, await b.WaitAsync(TimerClock.HangGuard) };
 
         Assert.Equal(tokens[0], tokens[1]);
+        Assert.Contains(secondLog, l => l.Contains("another session has refreshed the access token already", StringComparison.Ordinal));
         Assert.Equal(1, server.RefreshRequests);
         Assert.Equal(0, server.InvalidGrants);
         Assert.NotEqual(seeded.RefreshToken, new TokenStore(home.Paths).Read("Prod")!.RefreshToken);
@@ -213,9 +222,9 @@ public sealed class TokenManagerTests
         time.Advance(TimeSpan.FromMilliseconds(1000));
         Assert.False(second.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(100));
-        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        await second.WaitAsync(TimerClock.HangGuard);
         Assert.False(third.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1100));
-        await third.WaitAsync(TimeSpan.FromSeconds(5));
+        await third.WaitAsync(TimerClock.HangGuard);
     }
 }

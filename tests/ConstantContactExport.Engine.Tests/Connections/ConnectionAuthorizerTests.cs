@@ -9,14 +9,20 @@ using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Engine.Tests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContactExport.Engine.Tests.Connections;
 
 public sealed class ConnectionAuthorizerTests
 {
+    // A clock of its own: whether a stored token is fresh never depends on when the test runs. (The API's rate
+    // limiter keeps the real clock: it only spaces requests, and no assertion is made on time.)
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider time = new(Now);
+
     private static ConnectionInfo Connection() => new(
         "Prod", null, new Uri("http://127.0.0.1:9/v3"), new Uri("http://127.0.0.1:9/oauth2/default/v1"),
-        "client-1", "ada", DateTimeOffset.UtcNow, Array.Empty<string>());
+        "client-1", "ada", Now, Array.Empty<string>());
 
     [Fact]
     public async Task A_refresh_token_given_by_hand_is_spent_once_and_its_successor_saved_with_the_connection()
@@ -24,8 +30,8 @@ public sealed class ConnectionAuthorizerTests
         using var home = new TempHome();
         var server = new FakeTokenServer(rotating: true);
         string given = server.IssueRefreshToken();
-        var pipeline = new HttpPipeline(TimeProvider.System, () => server.Handler(), _ => ApiRateLimiters.Create());
-        var authorizer = new ConnectionAuthorizer(home.Paths, pipeline, new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+        var pipeline = new HttpPipeline(time, () => server.Handler(), _ => ApiRateLimiters.Create());
+        var authorizer = new ConnectionAuthorizer(home.Paths, pipeline, new TokenRequestGate(time, TimeSpan.Zero));
 
         TokenSet tokens = await authorizer.RefreshTokenAsync(Connection(), given, "app-secret", null, CancellationToken.None);
         await authorizer.SaveAsync(Connection(), tokens, CancellationToken.None);
@@ -45,8 +51,8 @@ public sealed class ConnectionAuthorizerTests
     {
         using var home = new TempHome();
         var server = new FakeTokenServer();
-        var pipeline = new HttpPipeline(TimeProvider.System, () => server.Handler(), _ => ApiRateLimiters.Create());
-        var authorizer = new ConnectionAuthorizer(home.Paths, pipeline, new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+        var pipeline = new HttpPipeline(time, () => server.Handler(), _ => ApiRateLimiters.Create());
+        var authorizer = new ConnectionAuthorizer(home.Paths, pipeline, new TokenRequestGate(time, TimeSpan.Zero));
 
         var error = await Assert.ThrowsAsync<ConnectionException>(() => authorizer.RefreshTokenAsync(Connection(), "refresh-never-issued-0123456789abcdef0123456789", null, null, CancellationToken.None));
         Assert.Equal(ConnectionErrorIds.RefreshTokenRejected, error.ErrorId);
@@ -60,7 +66,7 @@ public sealed class ConnectionAuthorizerTests
     {
         using var home = new TempHome();
         var tokens = new TokenSet("access-1-0123456789abcdef0123456789abcdef", "refresh-1-0123456789abcdef0123456789abcdef",
-            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(24), null, null);
+            Now, Now.AddHours(24), null, null);
         new TokenStore(home.Paths).Write("Prod", tokens);
         var server = new FakeHttpHandler(request => request.Uri.AbsolutePath switch
         {
@@ -69,8 +75,8 @@ public sealed class ConnectionAuthorizerTests
             "/oauth2/default/v1/revoke" => new HttpResponseMessage(HttpStatusCode.OK),
             _ => FakeHttpHandler.Json(HttpStatusCode.NotFound, "[]"),
         });
-        var pipeline = new HttpPipeline(TimeProvider.System, () => server, _ => ApiRateLimiters.Create());
-        var session = new ConnectionSession(Connection(), home.Paths, pipeline, new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+        var pipeline = new HttpPipeline(time, () => server, _ => ApiRateLimiters.Create());
+        var session = new ConnectionSession(Connection(), home.Paths, pipeline, new TokenRequestGate(time, TimeSpan.Zero));
 
         AccountSummary account = await session.GetAccountSummaryAsync(null, CancellationToken.None);
         Assert.Equal("Acme Ltd", account.Account);
@@ -86,12 +92,12 @@ public sealed class ConnectionAuthorizerTests
     public async Task Without_account_read_the_token_is_checked_on_the_lists_instead()
     {
         using var home = new TempHome();
-        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), "contact_data offline_access", null));
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), "contact_data offline_access", null));
         var server = new FakeHttpHandler(request => request.Uri.AbsolutePath == "/v3/account/summary"
             ? FakeHttpHandler.Json(HttpStatusCode.Forbidden, """[{"error_key":"forbidden","error_message":"The access token lacks the 'account_read' scope."}]""")
             : FakeHttpHandler.Json(HttpStatusCode.OK, """{"lists":[],"lists_count":0}"""));
-        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(TimeProvider.System, () => server, _ => ApiRateLimiters.Create()),
-            new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(time, () => server, _ => ApiRateLimiters.Create()),
+            new TokenRequestGate(time, TimeSpan.Zero));
 
         AccountSummary account = await session.GetAccountSummaryAsync(null, CancellationToken.None);
         Assert.Null(account.Account);
@@ -102,12 +108,12 @@ public sealed class ConnectionAuthorizerTests
     public async Task A_refused_token_is_a_typed_error()
     {
         using var home = new TempHome();
-        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), null, null));
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), null, null));
         var server = new FakeHttpHandler(request => request.Uri.AbsolutePath == "/oauth2/default/v1/token"
             ? FakeHttpHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"The refresh token is invalid or expired."}""")
             : FakeHttpHandler.Json(HttpStatusCode.Unauthorized, """{"error_key":"unauthorized","error_message":"Unauthorized"}"""));
-        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(TimeProvider.System, () => server, _ => ApiRateLimiters.Create()),
-            new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(time, () => server, _ => ApiRateLimiters.Create()),
+            new TokenRequestGate(time, TimeSpan.Zero));
 
         var error = await Assert.ThrowsAsync<ConnectionException>(() => session.GetAccountSummaryAsync(null, CancellationToken.None));
         Assert.Equal(ConnectionErrorIds.RefreshTokenRejected, error.ErrorId);
@@ -117,10 +123,10 @@ public sealed class ConnectionAuthorizerTests
     public async Task A_server_without_revocation_is_reported_as_not_revoked()
     {
         using var home = new TempHome();
-        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), null, null));
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), null, null));
         var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.NotFound, "{}"));
-        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(TimeProvider.System, () => server, _ => ApiRateLimiters.Create()),
-            new TokenRequestGate(TimeProvider.System, TimeSpan.Zero));
+        var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(time, () => server, _ => ApiRateLimiters.Create()),
+            new TokenRequestGate(time, TimeSpan.Zero));
 
         Assert.False(await session.RevokeAsync(null, CancellationToken.None));
     }

@@ -11,6 +11,7 @@ using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Engine.Tests.Sending;
+using ConstantContactExport.Engine.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContactExport.Engine.Tests.Runs;
@@ -22,7 +23,7 @@ namespace ConstantContactExport.Engine.Tests.Runs;
 public sealed class ExportRunnerTests : IDisposable
 {
     private readonly TempFolder temp = new();
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 6, 2, 15, 0, TimeSpan.Zero));
+    private readonly TimerClock time = new(new DateTimeOffset(2026, 12, 6, 2, 15, 0, TimeSpan.Zero));
     private readonly StoragePaths paths;
     private readonly FakeImportApi api;
     private readonly Observer observer = new();
@@ -294,15 +295,10 @@ public sealed class ExportRunnerTests : IDisposable
         }));
     }
 
-    /// <summary>Advances the fake clock until the run ends (activity polls wait on it).</summary>
+    /// <summary>Moves the clock to each timer the run waits on (activity polls) until it ends.</summary>
     private async Task<ExportRunResult> Drive(Task<ExportRunResult> task)
     {
-        for (int i = 0; i < 5000 && !task.IsCompleted; i++)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1);
-        }
-
+        await time.DriveAsync(task);
         return await task;
     }
 

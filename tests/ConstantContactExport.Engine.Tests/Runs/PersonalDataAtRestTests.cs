@@ -12,6 +12,7 @@ using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Staging;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Engine.Tests.Sending;
+using ConstantContactExport.Engine.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContactExport.Engine.Tests.Runs;
@@ -25,7 +26,7 @@ public sealed class PersonalDataAtRestTests : IDisposable
     private static readonly ImportBatchLimits TenAContact = new(MaxContacts: 10);
 
     private readonly TempFolder temp = new();
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+    private readonly TimerClock time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
     private readonly StoragePaths paths;
     private readonly FakeImportApi api;
 
@@ -431,14 +432,10 @@ public sealed class PersonalDataAtRestTests : IDisposable
             : new List<int>();
     }
 
+    /// <summary>Moves the clock to each timer the run waits on (activity polls) until it ends.</summary>
     private async Task<RunState> Drive(Task<RunState> task)
     {
-        for (int i = 0; i < 5000 && !task.IsCompleted; i++)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1);
-        }
-
+        await time.DriveAsync(task);
         return await task;
     }
 }

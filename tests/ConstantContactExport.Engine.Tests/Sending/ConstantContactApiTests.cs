@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Sending;
-using Microsoft.Extensions.Time.Testing;
+using ConstantContactExport.Engine.Tests.TestDoubles;
 
 namespace ConstantContactExport.Engine.Tests.Sending;
 
@@ -15,7 +15,7 @@ public sealed class ConstantContactApiTests : IDisposable
 {
     private const string Activity = "{\"activity_id\":\"a1\",\"state\":\"completed\",\"created_at\":\"2026-11-28T12:00:00Z\",\"status\":{\"person_count\":3,\"error_count\":1,\"correctable_count\":2,\"cannot_add_to_list_count\":0},\"activity_errors\":[\"bad row\",{\"message\":\"other\"}]}";
     private readonly TempFolder temp = new();
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+    private readonly TimerClock time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly ScriptedHandler handler = new();
     private readonly ConstantContactApi api;
     private readonly string body;
@@ -32,12 +32,7 @@ public sealed class ConstantContactApiTests : IDisposable
     private async Task<T> Run<T>(Func<Task<T>> action)
     {
         Task<T> task = action();
-        while (!task.IsCompleted)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1);
-        }
-
+        await time.DriveAsync(task);
         return await task;
     }
 

@@ -6,14 +6,14 @@ using System.Threading.Tasks;
 using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Storage;
-using Microsoft.Extensions.Time.Testing;
+using ConstantContactExport.Engine.Tests.TestDoubles;
 
 namespace ConstantContactExport.Engine.Tests.Sending;
 
 public sealed class RunSenderTests : IDisposable
 {
     private readonly TempFolder temp = new();
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+    private readonly TimerClock time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly RunStore store;
     private readonly FakeImportApi api;
     private readonly List<SenderEvent> events = new();
@@ -45,12 +45,7 @@ public sealed class RunSenderTests : IDisposable
             _ => Task.FromResult<IDisposable>(new NoLock()));
         var sender = new RunSender(api, time, events.Add);
         Task<RunState> task = sender.SendAsync(context, noWait, cancellationToken);
-        while (!task.IsCompleted)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1);
-        }
-
+        await time.DriveAsync(task);
         return (await task, store.Load(runId)!);
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Storage;
@@ -12,15 +11,23 @@ public sealed class CrossProcessLockTests
     [Fact]
     public async Task A_second_holder_waits_for_the_first()
     {
+        // On a clock that moves only at the pauses between tries: every try while the first holds the lock fails.
         using var home = new TempHome();
+        var time = new TimerClock();
         string path = CrossProcessLock.PathFor(home.Paths, "connection-Prod");
-        CrossProcessLock first = await CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
-        Task<CrossProcessLock> second = CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
+        CrossProcessLock first = await CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(5), time, CancellationToken.None);
+        Task<CrossProcessLock> second = CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(10), time, CancellationToken.None);
 
-        await Task.Delay(300);
-        Assert.False(second.IsCompleted);
+        for (int i = 0; i < 5; i++)
+        {
+            await time.AdvanceToNextTimerAsync();
+            await time.WaitForTimerAsync(); // it tried again, failed, and pauses once more
+            Assert.False(second.IsCompleted);
+        }
+
         first.Dispose();
-        using CrossProcessLock held = await second.WaitAsync(TimeSpan.FromSeconds(5));
+        await time.AdvanceToNextTimerAsync();
+        using CrossProcessLock held = await second.WaitAsync(TimerClock.HangGuard);
         Assert.Equal(path, held.Path);
     }
 
@@ -29,11 +36,16 @@ public sealed class CrossProcessLockTests
     {
         using var home = new TempHome();
         string path = CrossProcessLock.PathFor(home.Paths, "connection-Prod");
-        using CrossProcessLock first = await CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
+        var time = new TimerClock();
+        using CrossProcessLock first = await CrossProcessLock.AcquireAsync(path, TimeSpan.FromSeconds(5), time, CancellationToken.None);
 
-        var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<TimeoutException>(() => CrossProcessLock.AcquireAsync(path, TimeSpan.FromMilliseconds(400), TimeProvider.System, CancellationToken.None));
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(350));
+        DateTimeOffset start = time.GetUtcNow();
+        Task<CrossProcessLock> second = CrossProcessLock.AcquireAsync(path, TimeSpan.FromMilliseconds(400), time, CancellationToken.None);
+        await time.DriveAsync(second);
+        await Assert.ThrowsAsync<TimeoutException>(() => second);
+        // Not before the timeout, and at the first try after it (pauses are at most 250 ms).
+        TimeSpan waited = time.GetUtcNow() - start;
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(650));
     }
 
     [Fact]

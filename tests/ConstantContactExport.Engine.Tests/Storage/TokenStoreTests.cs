@@ -114,8 +114,11 @@ public sealed class TokenStoreTests
         }
 
         using var done = new CancellationTokenSource();
-        Task writer = Task.Run(() =>
+        // The writer starts once the reader is reading, however the machine schedules the two threads.
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task writer = Task.Run(async () =>
         {
+            await reading.Task;
             for (int i = 1; i <= 200; i++)
             {
                 store.Write("Prod", Tokens(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -132,6 +135,7 @@ public sealed class TokenStoreTests
             Assert.Contains(read!.AccessToken, written);
             Assert.Equal(read.AccessToken.Replace("access-", "refresh-", StringComparison.Ordinal), read.RefreshToken);
             reads++;
+            reading.TrySetResult();
         }
 
         await writer;

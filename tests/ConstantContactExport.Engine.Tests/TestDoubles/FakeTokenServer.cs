@@ -34,6 +34,9 @@ internal sealed class FakeTokenServer
     /// <summary>Holds each refresh answer until released: lets a test line two refreshers up.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
+    /// <summary>Set when the first refresh request arrives (before any <see cref="Hold"/>).</summary>
+    public TaskCompletionSource RefreshArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public List<string> Issued { get; } = new();
 
     public string IssueRefreshToken()
@@ -65,6 +68,7 @@ internal sealed class FakeTokenServer
             return FakeHttpHandler.Json(HttpStatusCode.BadRequest, """{"error":"unsupported_grant_type","error_description":"Only refresh here."}""");
         }
 
+        RefreshArrived.TrySetResult();
         if (Hold is { } hold)
         {
             await hold.Task;
