@@ -6,6 +6,7 @@ using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
