@@ -241,8 +241,9 @@ Describe 'Run folders kept and removed' {
         $report = Join-Path $TestHome 'my-rejects.csv'
         Set-Content -Path $report -Value 'an older report'
         & chmod 644 $report
-        $run = @{ Email = 'not an address'; Segments = 'Newsletter' }, @{ Email = 'fine@example.com'; Segments = 'Newsletter' } |
-            Invoke-CCExport -Name reports -RejectPath $report -ErrorAction SilentlyContinue
+        # One reject in two profiles: past the default limit, so the limit is lifted for this run.
+        $run = @{ Email = 'not an address'; FirstName = 'N'; Segments = 'Newsletter' }, @{ Email = 'fine@example.com'; FirstName = 'F'; Segments = 'Newsletter' } |
+            Invoke-CCExport -Name reports -RejectPath $report -MaxRejectPercent 100 -WarningAction SilentlyContinue
         $run.InvalidCount | Should -Be 1
         Get-Mode $report | Should -Be '600'
         @(Import-Csv $report).Count | Should -Be 1
@@ -251,7 +252,7 @@ Describe 'Run folders kept and removed' {
         $link = Join-Path $TestHome 'link.csv'
         $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
         $before = Get-RunFolderName
-        { @{ Email = 'x@example.com'; Segments = 'Newsletter' } | Invoke-CCExport -Name reports -RejectPath $link -ErrorAction Stop } |
+        { @{ Email = 'x@example.com'; FirstName = 'X'; Segments = 'Newsletter' } | Invoke-CCExport -Name reports -RejectPath $link -ErrorAction Stop } |
             Should -Throw -ExpectedMessage '*symbolic link*'
         Test-Path $target | Should -BeFalse
         Get-RunFolderName | Should -Be $before
