@@ -33,8 +33,7 @@ public sealed class ApiAnswerException : Exception
         UnreadableErrorId,
         string.Format(
             CultureInfo.InvariantCulture,
-            "The answer to {0} (HTTP {1}, {2}, {3} bytes) is not the JSON Constant Contact sends{4}. A proxy, captive portal or server between here and Constant Contact answered instead.",
-            route, status, string.IsNullOrEmpty(mediaType) ? "no content type" : mediaType, length,
-            inner is null ? string.Empty : " (" + inner.GetType().Name + ")"),
+            "The answer to {0} (HTTP {1}, {2}, {3} bytes) is not the JSON Constant Contact sends. A proxy, captive portal or server between here and Constant Contact answered instead.",
+            route, status, string.IsNullOrEmpty(mediaType) ? "no content type" : mediaType, length),
         inner);
 }

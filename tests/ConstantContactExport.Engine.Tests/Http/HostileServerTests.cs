@@ -149,6 +149,7 @@ public sealed class HostileServerTests : IDisposable
         Assert.Contains(mediaType, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("jane", ex.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("activity_id", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("JsonReaderException", ex.Message, StringComparison.Ordinal);
         Assert.Single(server.Requests);
     }
 
