@@ -25,6 +25,10 @@ namespace ConstantContactExport.Engine.Api;
 public sealed partial class ConstantContactApi : IImportApi, IDisposable
 {
     private const int MaxAttempts = 8;
+
+    // Throttled 429s in a row before a request gives up (ApiUnavailableException: a run stops, resumable). With
+    // the 30 s cap that is about 10 minutes of waiting; a run's deadline may end it sooner.
+    private const int MaxThrottledInARow = 30;
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient client;
@@ -226,6 +230,11 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
     /// <summary>A throttled 429: nothing was accepted; wait (the server's Retry-After, capped, or the policy's back-off) and send again.</summary>
     private Task WaitThrottledAsync(HttpResponseMessage response, int throttledInARow, CancellationToken cancellationToken)
     {
+        if (throttledInARow > MaxThrottledInARow)
+        {
+            throw new ApiUnavailableException($"Constant Contact throttled {MaxThrottledInARow} tries of {RequestRoute.Of(response.RequestMessage?.RequestUri)} in a row (429 throttled). Another application may be spending this API key's 4 requests a second; try again later.");
+        }
+
         TimeSpan delay = retry.WaitAfter(response, throttledInARow);
         log($"Throttled by Constant Contact (429 throttled); waiting {delay.TotalSeconds:0.0} s.");
         return retry.DelayAsync(delay, cancellationToken);

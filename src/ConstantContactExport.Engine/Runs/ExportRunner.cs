@@ -190,7 +190,7 @@ public sealed class ExportRunner : IDisposable
     {
         var definition = request.Definition;
         ImportBatchLimits batchLimits = ReadBatchLimits();
-        StartDeadline(0).Dispose();
+        StartDeadline(0).Dispose(); // CC_EXPORT_RUN_DEADLINE is checked before the run exists
         int maxRejectPercent = request.MaxRejectPercent ?? definition.MaxRejectPercent;
         if (maxRejectPercent is < 0 or > 100)
         {
