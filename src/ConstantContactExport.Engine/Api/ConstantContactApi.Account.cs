@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Sending;
 
 namespace ConstantContactExport.Engine.Api;
@@ -75,7 +76,7 @@ public sealed partial class ConstantContactApi
 
             if (status is 200 or 201)
             {
-                using JsonDocument doc = JsonDocument.Parse(body);
+                using JsonDocument doc = ParseCreated("POST /contact_lists", status, body);
                 return ReadList(doc.RootElement)!;
             }
 
@@ -102,11 +103,11 @@ public sealed partial class ConstantContactApi
 
             if ((status == 0 || status >= 500 || status == 429) && ++attempt < MaxAttempts)
             {
-                await time.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                await retry.DelayAsync(retry.Backoff(attempt), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the list '{name}' ({status} {key}): {message ?? body}");
+            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the list '{name}' ({status} {key}): {message ?? (status == 0 ? body : $"HTTP {status}")}");
         }
     }
 
@@ -165,7 +166,7 @@ public sealed partial class ConstantContactApi
 
             if (status is 200 or 201)
             {
-                using JsonDocument doc = JsonDocument.Parse(body);
+                using JsonDocument doc = ParseCreated("POST /contact_custom_fields", status, body);
                 return ReadCustomField(doc.RootElement) ?? throw new AccountChangeRefusedException(status, null, "Constant Contact answered the custom field's creation without its name.");
             }
 
@@ -186,11 +187,24 @@ public sealed partial class ConstantContactApi
 
             if ((status == 0 || status >= 500 || status == 429) && ++attempt < MaxAttempts)
             {
-                await time.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                await retry.DelayAsync(retry.Backoff(attempt), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the custom field '{label}' ({status} {key}): {message ?? body}");
+            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the custom field '{label}' ({status} {key}): {message ?? (status == 0 ? body : $"HTTP {status}")}");
+        }
+    }
+
+    /// <summary>The JSON of a creation's answer; one that is not JSON is an <see cref="ApiAnswerException"/>.</summary>
+    private static JsonDocument ParseCreated(string route, int status, string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw ApiAnswerException.Unreadable(route, status, null, Encoding.UTF8.GetByteCount(body), ex);
         }
     }
 

@@ -18,21 +18,23 @@ namespace ConstantContactExport.Engine.Api;
 /// refresh on 401, the 4-a-second limiter, the request log). On top of it, the decisions that depend on
 /// what a request was:
 /// a throttled 429 is waited out and sent again (nothing was accepted); quota_exceeded stops; a full activity
-/// queue is the sender's to wait out; a GET that fails with 5xx or a dropped connection is retried with
-/// capped, jittered exponential back-off; an import POST that fails that way is never retried here, because
-/// it may have been accepted: the sender looks it up first.
+/// queue is the sender's to wait out; a GET that fails with 5xx or a dropped connection is retried after the
+/// <see cref="RetryPolicy"/>'s wait; an import POST that fails that way is never retried here, because
+/// it may have been accepted: the sender looks it up first. An answer that is not JSON is an <see cref="ApiAnswerException"/>.
 /// </summary>
 public sealed partial class ConstantContactApi : IImportApi, IDisposable
 {
     private const int MaxAttempts = 8;
-    private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    // Throttled 429s in a row before a request gives up (ApiUnavailableException: a run stops, resumable). With
+    // the 30 s cap that is about 10 minutes of waiting; a run's deadline may end it sooner.
+    private const int MaxThrottledInARow = 30;
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient client;
     private readonly Uri apiBase;
     private readonly TimeProvider time;
-    private readonly Random random;
+    private readonly RetryPolicy retry;
     private readonly Action<string> log;
     private readonly IDisposable? owned;
     private int requestCount;
@@ -49,7 +51,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
         this.client = client;
         apiBase = new Uri(apiBaseUri.ToString().TrimEnd('/') + "/");
         this.time = time;
-        this.random = random ?? new Random();
+        retry = new RetryPolicy(time, random);
         this.log = log ?? (_ => { });
         this.owned = owned;
     }
@@ -93,7 +95,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                 int status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
-                    using JsonDocument doc = JsonDocument.Parse(body);
+                    using JsonDocument doc = ApiResponses.ParseJson(response, body);
                     return ActivityJson.Parse(doc.RootElement);
                 }
 
@@ -169,7 +171,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                 int status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
-                    return JsonDocument.Parse(body);
+                    return ApiResponses.ParseJson(response, body);
                 }
 
                 (string? key, string? message) = FirstError(body);
@@ -219,37 +221,23 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                 throw new ApiUnavailableException($"Constant Contact could not be reached after {MaxAttempts} tries ({reason}). Check the network and the connection (Test-CCConnection), then try again.");
             }
 
-            TimeSpan delay = Backoff(attempt);
+            TimeSpan delay = retry.Backoff(attempt);
             log($"GET {relative.Split('?')[0]} failed ({reason}); trying again in {delay.TotalSeconds:0.0} s (try {attempt + 1} of {MaxAttempts}).");
-            await time.Delay(delay, cancellationToken).ConfigureAwait(false);
+            await retry.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Capped exponential back-off with full jitter: a random wait up to 0.5 s × 2^(attempt-1), at most 30 s.</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        double ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        double jittered;
-        lock (random)
-        {
-            jittered = (ceiling / 2) + (random.NextDouble() * ceiling / 2);
-        }
-
-        return TimeSpan.FromMilliseconds(jittered);
-    }
-
+    /// <summary>A throttled 429: nothing was accepted; wait (the server's Retry-After, capped, or the policy's back-off) and send again.</summary>
     private Task WaitThrottledAsync(HttpResponseMessage response, int throttledInARow, CancellationToken cancellationToken)
     {
-        // Constant Contact sends no Retry-After; honour one if it ever does.
-        TimeSpan delay = response.Headers.RetryAfter?.Delta
-            ?? (response.Headers.RetryAfter?.Date is DateTimeOffset date ? date - time.GetUtcNow() : Backoff(Math.Min(throttledInARow, 5)));
-        if (delay < TimeSpan.Zero)
+        if (throttledInARow > MaxThrottledInARow)
         {
-            delay = TimeSpan.Zero;
+            throw new ApiUnavailableException($"Constant Contact throttled {MaxThrottledInARow} tries of {RequestRoute.Of(response.RequestMessage?.RequestUri)} in a row (429 throttled). Another application may be spending this API key's 4 requests a second; try again later.");
         }
 
+        TimeSpan delay = retry.WaitAfter(response, throttledInARow);
         log($"Throttled by Constant Contact (429 throttled); waiting {delay.TotalSeconds:0.0} s.");
-        return time.Delay(delay, cancellationToken);
+        return retry.DelayAsync(delay, cancellationToken);
     }
 
     private void NoteServerClock(HttpResponseMessage response)

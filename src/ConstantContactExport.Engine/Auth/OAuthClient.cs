@@ -174,7 +174,7 @@ public sealed class OAuthClient
             "POST",
             RequestRoute.Of(endpoint),
             ApiErrorParser.Parse(body, response.ReasonPhrase, all.ToArray()),
-            ApiResponses.RetryAfter(response, time.GetUtcNow()));
+            RetryPolicy.RetryAfter(response, time.GetUtcNow()));
     }
 
     private static T Parse<T>(Func<T> parse, Uri endpoint)

@@ -69,7 +69,7 @@ public static class ApiErrorParser
 
     private static string Clean(string text, string?[] secrets)
     {
-        text = SecretRedactor.Redact(text.Trim(), secrets);
+        text = SecretRedactor.Redact(PersonalDataRedactor.Redact(text.Trim()), secrets);
         return text.Length <= MaxMessageLength ? text : text.Substring(0, MaxMessageLength) + "...";
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
 namespace ConstantContactExport.Engine.Http;
 
@@ -11,18 +10,18 @@ namespace ConstantContactExport.Engine.Http;
 /// </summary>
 public static class ApiRateLimiters
 {
-    private static readonly ConcurrentDictionary<string, RateLimiter> Limiters = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly ConcurrentDictionary<string, ApiRateLimiter> Limiters = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// One permit each 250 ms (4 a second), filled continuously, no burst: no second ever sees a fifth request,
-    /// and a server bucket of 4 that gains 4 a second (the sandbox's model) has 3 requests to spare for the
-    /// jitter of requests on the wire. A burst would buy nothing for bulk work.
+    /// One permit each 250 ms (4 a second), no burst: no second ever sees a fifth request, and a server bucket of
+    /// 4 that gains 4 a second (the sandbox's model) has 3 requests to spare for the jitter of requests on the
+    /// wire. A burst would buy nothing for bulk work.
     /// </summary>
-    public static RateLimiter Create() => Create(TimeProvider.System);
+    public static ApiRateLimiter Create() => Create(TimeProvider.System);
 
     /// <summary>The same limiter on another clock (tests drive it on a fake one).</summary>
-    internal static RateLimiter Create(TimeProvider time) => new ApiRateLimiter(TimeSpan.FromMilliseconds(250), time);
+    internal static ApiRateLimiter Create(TimeProvider time) => new ApiRateLimiter(TimeSpan.FromMilliseconds(250), time);
 
-    public static RateLimiter For(Uri apiBaseUri) =>
+    public static ApiRateLimiter For(Uri apiBaseUri) =>
         Limiters.GetOrAdd(apiBaseUri.GetLeftPart(UriPartial.Path).TrimEnd('/'), _ => Create());
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Net.Http;
+using System.Text;
+using System.Text.Json;
 using System.Threading.Tasks;
 
 namespace ConstantContactExport.Engine.Http;
@@ -23,26 +25,30 @@ public static class ApiResponses
         }
     }
 
-    /// <summary>The server's Retry-After, as a wait from <paramref name="now"/>.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    /// <summary>
+    /// The JSON of an answer read as text; an answer that is not JSON (an HTML page, a cut-off body) is an
+    /// <see cref="ApiAnswerException"/> that names the request and what came, never the content.
+    /// </summary>
+    public static JsonDocument ParseJson(HttpResponseMessage response, string body)
     {
-        if (response.Headers.RetryAfter is not { } header)
+        try
         {
-            return null;
+            return JsonDocument.Parse(body);
         }
-
-        if (header.Delta is { } delta)
+        catch (JsonException ex)
         {
-            return delta;
+            throw Unreadable(response, body, ex);
         }
-
-        if (header.Date is not { } date)
-        {
-            return null;
-        }
-
-        return date > now ? date - now : TimeSpan.Zero;
     }
+
+    /// <summary>An answer that was JSON but not what the endpoint sends (a field missing or of another type).</summary>
+    public static ApiAnswerException Unreadable(HttpResponseMessage response, string? body, Exception? inner) =>
+        ApiAnswerException.Unreadable(
+            $"{response.RequestMessage?.Method.Method ?? "?"} {RequestRoute.Of(response.RequestMessage?.RequestUri)}",
+            (int)response.StatusCode,
+            response.Content?.Headers.ContentType?.MediaType,
+            body is null ? 0 : Encoding.UTF8.GetByteCount(body),
+            inner);
 
     internal static async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response)
     {

@@ -60,7 +60,7 @@ public sealed class ConstantContactApiException : Exception
             request?.Method.Method ?? "?",
             RequestRoute.Of(request?.RequestUri),
             ApiErrorParser.Parse(body, response.ReasonPhrase, request?.Headers.Authorization?.Parameter),
-            ApiResponses.RetryAfter(response, time.GetUtcNow()));
+            RetryPolicy.RetryAfter(response, time.GetUtcNow()));
     }
 
     private static string Describe(int statusCode, string method, string route, IReadOnlyList<ApiErrorDetail> errors)

@@ -1,7 +1,6 @@
 using System;
 using System.Net;
 using System.Net.Http;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConstantContactExport.Engine.Http;
@@ -12,10 +11,10 @@ namespace ConstantContactExport.Engine.Http;
 /// <list type="bullet">
 /// <item><see cref="ApiClientName"/>, outermost first: GET retries after a 5xx or a dropped connection (when
 /// the caller asks); bearer token with one refresh on 401; the shared 4-a-second limiter; one log line per
-/// attempt. Responses come back as they are, errors included, so that callers with rules of their own (the
+/// attempt; no answer read past 16 MiB (<see cref="ResponseSizeLimitHandler"/>). Responses come back as they are, errors included, so that callers with rules of their own (the
 /// import API's 429 and in-doubt handling) see the status; <see cref="ConstantContactApiException.FromResponseAsync"/>
 /// turns one into a typed error.</item>
-/// <item><see cref="AuthClientName"/> (the authorization server): the log line only; <c>OAuthClient</c> reads
+/// <item><see cref="AuthClientName"/> (the authorization server): the log line and the size cap only; <c>OAuthClient</c> reads
 /// OAuth errors itself, since <c>authorization_pending</c> and friends are answers, not failures.</item>
 /// </list>
 /// The factory pools and recycles the socket handlers, so DNS changes are seen and sockets are not exhausted.
@@ -34,23 +33,25 @@ public sealed class HttpPipeline : IDisposable
     /// <param name="primaryHandler">The innermost handler; by default an HttpClientHandler (tests pass a fake).</param>
     /// <param name="limiterFor">The rate limiter of an API base URI; by default the process-wide ones.</param>
     /// <param name="random">The jitter source; seed it to repeat a test.</param>
-    public HttpPipeline(TimeProvider time, Func<HttpMessageHandler>? primaryHandler, Func<Uri, RateLimiter>? limiterFor, Random? random = null)
+    public HttpPipeline(TimeProvider time, Func<HttpMessageHandler>? primaryHandler, Func<Uri, ApiRateLimiter>? limiterFor, Random? random = null)
     {
         Time = time ?? throw new ArgumentNullException(nameof(time));
         Func<HttpMessageHandler> primary = primaryHandler ?? CreatePrimaryHandler;
-        Func<Uri, RateLimiter> limiters = limiterFor ?? ApiRateLimiters.For;
+        Func<Uri, ApiRateLimiter> limiters = limiterFor ?? ApiRateLimiters.For;
         var jitter = random ?? new Random();
 
         var collection = new ServiceCollection();
         collection.AddHttpClient(ApiClientName)
             .ConfigurePrimaryHttpMessageHandler(primary)
-            .AddHttpMessageHandler(() => new TransientGetRetryHandler(time, jitter))
+            .AddHttpMessageHandler(() => new TransientGetRetryHandler(new RetryPolicy(time, jitter)))
             .AddHttpMessageHandler(() => new BearerTokenHandler())
             .AddHttpMessageHandler(() => new RateLimitHandler(limiters))
-            .AddHttpMessageHandler(() => new RequestLogHandler(time));
+            .AddHttpMessageHandler(() => new RequestLogHandler(time))
+            .AddHttpMessageHandler(() => new ResponseSizeLimitHandler());
         collection.AddHttpClient(AuthClientName)
             .ConfigurePrimaryHttpMessageHandler(primary)
-            .AddHttpMessageHandler(() => new RequestLogHandler(time));
+            .AddHttpMessageHandler(() => new RequestLogHandler(time))
+            .AddHttpMessageHandler(() => new ResponseSizeLimitHandler());
         services = collection.BuildServiceProvider();
         handlers = services.GetRequiredService<IHttpMessageHandlerFactory>();
     }

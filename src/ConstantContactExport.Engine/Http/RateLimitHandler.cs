@@ -1,7 +1,6 @@
 using System;
 using System.Net.Http;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 
 namespace ConstantContactExport.Engine.Http;
@@ -9,9 +8,9 @@ namespace ConstantContactExport.Engine.Http;
 /// <summary>Waits for a permit of the API's shared limiter (<see cref="ApiRateLimiters"/>) before each attempt.</summary>
 internal sealed class RateLimitHandler : DelegatingHandler
 {
-    private readonly Func<Uri, RateLimiter> limiterFor;
+    private readonly Func<Uri, ApiRateLimiter> limiterFor;
 
-    public RateLimitHandler(Func<Uri, RateLimiter> limiterFor)
+    public RateLimitHandler(Func<Uri, ApiRateLimiter> limiterFor)
     {
         this.limiterFor = limiterFor;
     }
@@ -24,12 +23,7 @@ internal sealed class RateLimitHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        using RateLimitLease lease = await limiterFor(context.RateLimitKey).AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired)
-        {
-            throw new InvalidOperationException("The client-side rate limiter refused the request: too many requests are waiting.");
-        }
-
+        await limiterFor(context.RateLimitKey).WaitAsync(cancellationToken).ConfigureAwait(false);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

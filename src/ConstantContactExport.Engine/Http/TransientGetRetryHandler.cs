@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace ConstantContactExport.Engine.Http;
 
 /// <summary>
-/// Sends a GET again after a 5xx or a dropped connection, twice at most, after a short jittered pause, when
+/// Sends a GET again after a 5xx or a dropped connection, twice at most, after the <see cref="RetryPolicy"/>'s pause, when
 /// the request's context asks for it (<see cref="ApiRequestContext.RetryTransientGets"/>: Test-CCConnection
 /// does). A GET changes nothing, so a second try is always safe; requests that change something (imports) are
 /// not retried here but by the import code, which knows how to check whether the first try took effect.
@@ -17,15 +17,11 @@ internal sealed class TransientGetRetryHandler : DelegatingHandler
 {
     public const int MaxRetries = 2;
 
-    private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(500);
+    private readonly RetryPolicy policy;
 
-    private readonly TimeProvider time;
-    private readonly Random random;
-
-    public TransientGetRetryHandler(TimeProvider time, Random random)
+    public TransientGetRetryHandler(RetryPolicy policy)
     {
-        this.time = time;
-        this.random = random;
+        this.policy = policy;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -38,6 +34,7 @@ internal sealed class TransientGetRetryHandler : DelegatingHandler
         for (int retry = 0; ; retry++)
         {
             string reason;
+            TimeSpan pause;
             try
             {
                 HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -47,35 +44,23 @@ internal sealed class TransientGetRetryHandler : DelegatingHandler
                 }
 
                 reason = $"HTTP {(int)response.StatusCode}";
+                pause = policy.WaitAfter(response, retry + 1);
                 response.Dispose();
             }
             catch (HttpRequestException) when (retry < MaxRetries && !cancellationToken.IsCancellationRequested)
             {
                 reason = "a dropped connection";
+                pause = policy.Backoff(retry + 1);
             }
 
-            TimeSpan pause = Pause(retry);
             ApiRequestContext.Of(request)?.Write(string.Format(
                 CultureInfo.InvariantCulture, "GET {0}: retry {1} of {2} after {3}, in {4:0} ms.",
                 RequestRoute.Of(request), retry + 1, MaxRetries, reason, pause.TotalMilliseconds));
-            await time.Delay(pause, cancellationToken).ConfigureAwait(false);
+            await policy.DelayAsync(pause, cancellationToken).ConfigureAwait(false);
         }
     }
 
     internal static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
             or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
-
-    /// <summary>500 ms, then 1 s, each between half and the whole of it ("equal jitter"), so many clients spread out.</summary>
-    private TimeSpan Pause(int retry)
-    {
-        double full = BaseDelay.TotalMilliseconds * Math.Pow(2, retry);
-        double share;
-        lock (random)
-        {
-            share = random.NextDouble();
-        }
-
-        return TimeSpan.FromMilliseconds((full / 2) + (share * full / 2));
-    }
 }

@@ -179,8 +179,8 @@ public sealed class ExportRun : IDisposable
     }
 
     /// <summary>Sends the bodies as <see cref="FeedBatchesAsStaged"/> hands them over, then waits (unless noWait): see <see cref="RunSender.SendWhileStagingAsync"/>.</summary>
-    public Task<RunState> SendWhileStagingAsync(IImportApi api, ISendGate gate, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
-        new RunSender(api, time, tell).SendWhileStagingAsync(
+    public Task<RunState> SendWhileStagingAsync(IImportApi api, ISendGate gate, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken, RunDeadline? deadline = null) =>
+        new RunSender(api, time, tell, deadline).SendWhileStagingAsync(
             SendContext(), feed ?? throw new InvalidOperationException("FeedBatchesAsStaged comes first."), gate, noWait, cancellationToken);
 
     /// <summary>Ends the feed without staging (the staging failed or was stopped): the sender stops taking bodies.</summary>
@@ -231,8 +231,8 @@ public sealed class ExportRun : IDisposable
         Record(new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, Requests = 0 });
 
     /// <summary>Sends the staged batches and waits for the activities (unless noWait).</summary>
-    public Task<RunState> SendAsync(IImportApi api, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken) =>
-        new RunSender(api, time, tell).SendAsync(SendContext(), noWait, cancellationToken);
+    public Task<RunState> SendAsync(IImportApi api, bool noWait, Action<SenderEvent>? tell, CancellationToken cancellationToken, RunDeadline? deadline = null) =>
+        new RunSender(api, time, tell, deadline).SendAsync(SendContext(), noWait, cancellationToken);
 
     /// <summary>One look at the unfinished activities (Get-CCExportRun -Refresh).</summary>
     public Task<RunState> RefreshAsync(IImportApi api, CancellationToken cancellationToken) =>

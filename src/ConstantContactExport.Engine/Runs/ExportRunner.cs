@@ -190,6 +190,7 @@ public sealed class ExportRunner : IDisposable
     {
         var definition = request.Definition;
         ImportBatchLimits batchLimits = ReadBatchLimits();
+        StartDeadline(0).Dispose(); // CC_EXPORT_RUN_DEADLINE is checked before the run exists
         int maxRejectPercent = request.MaxRejectPercent ?? definition.MaxRejectPercent;
         if (maxRejectPercent is < 0 or > 100)
         {
@@ -355,9 +356,10 @@ public sealed class ExportRunner : IDisposable
         IImportApi api = OpenApi(events);
         using var apiOwner = api as IDisposable;
         using var senderStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using RunDeadline deadline = StartDeadline(0);
         current.FeedBatchesAsStaged();
         RunLimits gate = limits!;
-        Task<RunState> sending = Task.Run(() => current.SendWhileStagingAsync(api, gate, request.NoWait, events.Add, senderStop.Token));
+        Task<RunState> sending = Task.Run(() => current.SendWhileStagingAsync(api, gate, request.NoWait, events.Add, senderStop.Token, deadline));
         _ = sending.ContinueWith(_ => events.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         RunFailure? failed;
@@ -380,11 +382,12 @@ public sealed class ExportRunner : IDisposable
         RunBreach? breach = gate.Check(current.Staging.Ledger);
         gate.Verdict = breach;
         RunStatus status = current.CompleteStaging();
+        deadline.Allow(status.SubmittedCount);
         ReportStaged(status);
         RunState state = Pump(sending, events, senderStop);
         return state == RunState.Failed && breach is not null
             ? new ExportRunResult(current.Status, new RunFailure(breach.ErrorId, RunErrorKind.LimitsExceeded, current.Status.Message ?? breach.Message))
-            : Outcome(state, cancellationToken);
+            : Outcome(state, cancellationToken, deadline);
     }
 
     /// <summary>The staging failed or was stopped: the sender stops too (journaling Stopped) before the run is let go.</summary>
@@ -446,12 +449,26 @@ public sealed class ExportRunner : IDisposable
         IImportApi api = OpenApi(events);
         using var apiOwner = api as IDisposable;
         using var senderStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<RunState> sending = Task.Run(() => current.SendAsync(api, request.NoWait, events.Add, senderStop.Token));
+        using RunDeadline deadline = StartDeadline(current.Status.SubmittedCount);
+        Task<RunState> sending = Task.Run(() => current.SendAsync(api, request.NoWait, events.Add, senderStop.Token, deadline));
         _ = sending.ContinueWith(_ => events.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return Outcome(Pump(sending, events, senderStop), cancellationToken);
+        return Outcome(Pump(sending, events, senderStop), cancellationToken, deadline);
     }
 
-    private ExportRunResult Outcome(RunState state, CancellationToken cancellationToken)
+    /// <summary>This invocation's deadline (<see cref="RunDeadline"/>) for <paramref name="profiles"/> profiles, or the one <see cref="RunDeadline.Variable"/> sets.</summary>
+    private RunDeadline StartDeadline(long profiles)
+    {
+        try
+        {
+            return RunDeadline.Start(time, profiles, environment);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ExportRunException("RunDeadlineInvalid", RunErrorKind.InvalidArgument, ex.Message, ex);
+        }
+    }
+
+    private ExportRunResult Outcome(RunState state, CancellationToken cancellationToken, RunDeadline deadline)
     {
         observer.SendingDone();
         RunStatus status = run!.Status;
@@ -459,6 +476,8 @@ public sealed class ExportRunner : IDisposable
         {
             RunState.Failed => new ExportRunResult(status, new RunFailure("ExportFailed", RunErrorKind.InvalidResult, status.Message ?? "The run failed.")),
             RunState.Stopped when cancellationToken.IsCancellationRequested => throw new OperationCanceledException(cancellationToken),
+            RunState.Stopped when deadline.Passed => new ExportRunResult(status, new RunFailure(RunDeadline.ErrorId, RunErrorKind.LimitsExceeded, status.Message ?? "The run's deadline passed.")),
+            RunState.Stopped when deadline.StopErrorId is string errorId => new ExportRunResult(status, new RunFailure(errorId, RunErrorKind.InvalidResult, status.Message ?? "The run stopped.")),
             RunState.Stopped => new ExportRunResult(status, new RunFailure("ExportStopped", RunErrorKind.LimitsExceeded, status.Message ?? "The run stopped.")),
             _ => new ExportRunResult(status, null),
         };

@@ -38,7 +38,7 @@ internal static class ActivityJson
                 };
                 if (!string.IsNullOrEmpty(message))
                 {
-                    info.Errors.Add(message!);
+                    info.Errors.Add(Http.PersonalDataRedactor.Redact(message!));
                 }
             }
         }

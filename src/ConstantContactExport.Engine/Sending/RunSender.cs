@@ -34,20 +34,29 @@ public sealed class RunSender
     private readonly IImportApi api;
     private readonly TimeProvider time;
     private readonly Action<SenderEvent> tell;
+    private readonly Http.RetryPolicy retry;
+    private readonly RunDeadline? deadline;
     private int requestsAtStart;
 
-    public RunSender(IImportApi api, TimeProvider time, Action<SenderEvent>? tell = null)
+    /// <param name="api">The import API.</param>
+    /// <param name="time">The clock for waits and journal times.</param>
+    /// <param name="tell">Where progress, warnings and verbose lines go.</param>
+    /// <param name="deadline">When this invocation stops, resumable (null: only when cancelled).</param>
+    public RunSender(IImportApi api, TimeProvider time, Action<SenderEvent>? tell = null, RunDeadline? deadline = null)
     {
         this.api = api;
         this.time = time;
         this.tell = tell ?? (_ => { });
+        this.deadline = deadline;
+        retry = new Http.RetryPolicy(time);
     }
 
     /// <summary>Submits and, unless <paramref name="noWait"/>, waits; returns the state journaled last.</summary>
-    public Task<RunState> SendAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
+    public async Task<RunState> SendAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
     {
         requestsAtStart = api.RequestCount;
-        return SendRestAsync(run, noWait, cancellationToken);
+        using CancellationTokenSource stop = WithDeadline(cancellationToken);
+        return await SendRestAsync(run, noWait, stop.Token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -66,6 +75,12 @@ public sealed class RunSender
     /// <param name="noWait">Return once every batch is submitted.</param>
     /// <param name="cancellationToken">Ctrl+C, or the staging failing.</param>
     public async Task<RunState> SendWhileStagingAsync(RunSendContext run, StagedBatchFeed feed, ISendGate gate, bool noWait, CancellationToken cancellationToken)
+    {
+        using CancellationTokenSource stop = WithDeadline(cancellationToken);
+        return await SendWhileStagingCoreAsync(run, feed, gate, noWait, stop.Token).ConfigureAwait(false);
+    }
+
+    private async Task<RunState> SendWhileStagingCoreAsync(RunSendContext run, StagedBatchFeed feed, ISendGate gate, bool noWait, CancellationToken cancellationToken)
     {
         requestsAtStart = api.RequestCount;
         long contactsSent = 0;
@@ -161,18 +176,35 @@ public sealed class RunSender
     /// Constant Contact said no for now or for good: quota, unavailable (the run stops, resumable) or an import
     /// refused (the run fails). Nothing more is sent.
     /// </summary>
-    private static bool IsDefiniteStop(Exception ex) => ex is QuotaExceededException or ApiUnavailableException or ImportRefusedException;
+    private static bool IsDefiniteStop(Exception ex) => ex is QuotaExceededException or ApiUnavailableException or ImportRefusedException or Http.ApiAnswerException;
 
     private static RunState StateAfter(Exception definiteStop) => definiteStop is ImportRefusedException ? RunState.Failed : RunState.Stopped;
 
     /// <summary>The API's message (it knows nothing of runs) and, for a run that can go on, how it goes on.</summary>
-    private static string StopMessage(Exception definiteStop) => StateAfter(definiteStop) == RunState.Stopped
-        ? definiteStop.Message + (definiteStop is QuotaExceededException ? " After that, Invoke-CCExport -Resume finishes this run." : " Invoke-CCExport -Resume continues the run.")
-        : definiteStop.Message;
+    private string StopMessage(Exception definiteStop)
+    {
+        if (definiteStop is Http.ApiAnswerException answer && deadline is not null)
+        {
+            deadline.StopErrorId = answer.ErrorId;
+        }
 
-    private static string StoppedMessage(RunStatus status) => status.IsStaged
-        ? "Stopped by the user. Invoke-CCExport -Resume continues this run without sending any batch twice."
-        : "Stopped before staging ended. Invoke-CCExport -Resume stages the files again and sends only what was not sent.";
+        return StateAfter(definiteStop) == RunState.Stopped
+            ? definiteStop.Message + (definiteStop is QuotaExceededException ? " After that, Invoke-CCExport -Resume finishes this run." : " Invoke-CCExport -Resume continues the run.")
+            : definiteStop.Message;
+    }
+
+    private string StoppedMessage(RunStatus status)
+    {
+        string goesOn = status.IsStaged
+            ? "Invoke-CCExport -Resume continues this run without sending any batch twice."
+            : "Invoke-CCExport -Resume stages the files again and sends only what was not sent.";
+        return deadline is { Passed: true } ? deadline.Message(goesOn)
+            : (status.IsStaged ? "Stopped by the user. " : "Stopped before staging ended. ") + goesOn;
+    }
+
+    /// <summary>The caller's token, cancelled also when the deadline passes.</summary>
+    private CancellationTokenSource WithDeadline(CancellationToken cancellationToken) =>
+        CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None);
 
     private async Task<RunState> SendRestAsync(RunSendContext run, bool noWait, CancellationToken cancellationToken)
     {
@@ -238,9 +270,10 @@ public sealed class RunSender
             }
         }
 
-        while (true)
+        for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            await BeforeSendingAgainAsync(attempt, batch, cancellationToken).ConfigureAwait(false);
             DateTimeOffset sendingAt = time.GetUtcNow();
             Record(run, new JournalEntry { Type = JournalEntryType.Sending, At = sendingAt, Batch = batch });
             try
@@ -276,6 +309,19 @@ public sealed class RunSender
                 await time.Delay(QueueFullDelay, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Before a batch's second and later tries: the one back-off policy, so a server that fails every POST is not hammered.</summary>
+    private Task BeforeSendingAgainAsync(int attempt, int batch, CancellationToken cancellationToken)
+    {
+        if (attempt == 1)
+        {
+            return Task.CompletedTask;
+        }
+
+        TimeSpan wait = retry.Backoff(attempt - 1);
+        tell(new SenderEvent(SenderEventKind.Verbose, string.Format(CultureInfo.InvariantCulture, "Batch {0}: try {1} in {2:0.0} s.", batch, attempt, wait.TotalSeconds)));
+        return retry.DelayAsync(wait, cancellationToken);
     }
 
     /// <summary>

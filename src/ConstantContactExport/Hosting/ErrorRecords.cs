@@ -30,6 +30,8 @@ internal static class ErrorRecords
                 return new ErrorRecord(setup, setup.ErrorId, Category(setup.Problem), setup.Target ?? target);
             case ApiUnavailableException:
                 return new ErrorRecord(exception, "ApiUnreachable", ErrorCategory.ConnectionError, target);
+            case ApiAnswerException answer:
+                return new ErrorRecord(answer, answer.ErrorId, ErrorCategory.InvalidResult, target);
             case QuotaExceededException:
                 return new ErrorRecord(exception, "ApiQuotaExceeded", ErrorCategory.QuotaExceeded, target);
             case ListConflictException conflict:

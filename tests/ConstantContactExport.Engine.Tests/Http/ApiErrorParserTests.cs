@@ -31,7 +31,7 @@ public sealed class ApiErrorParserTests
     }
 
     [Theory]
-    [InlineData("<html>Bad gateway</html>", "<html>Bad gateway</html>")]
+    [InlineData("<html>Bad gateway</html>", "(an HTML or XML page, not shown)")]
     [InlineData("", "Service Unavailable")]
     [InlineData(null, "Service Unavailable")]
     public void Falls_back_to_the_text_or_the_reason(string? body, string expected)

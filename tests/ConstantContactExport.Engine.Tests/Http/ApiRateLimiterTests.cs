@@ -1,58 +1,53 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContactExport.Engine.Tests.Http;
 
-/// <summary>The API's limiter on a fake clock: the timer fires inside Advance, so each step is exact.</summary>
+/// <summary>The API's limiter on a fake clock: the timer fires inside Advance, and a waiter completes inside it, so each step is exact.</summary>
 public sealed class ApiRateLimiterTests
 {
     private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan JustShort = Spacing - TimeSpan.FromMilliseconds(1);
 
     [Fact]
-    public async Task After_a_pause_the_second_request_still_waits_a_whole_spacing()
+    public void After_a_pause_the_second_request_still_waits_a_whole_spacing()
     {
-        // The bucket holds one permit, however long it stood full: a pause buys no burst.
+        // One permit, however long it stood unused: a pause buys no burst.
         var time = new FakeTimeProvider();
         using var limiter = new ApiRateLimiter(Spacing, time);
 
         foreach (TimeSpan pause in new[] { TimeSpan.FromSeconds(5), Spacing, TimeSpan.FromMinutes(1) })
         {
             time.Advance(pause);
-            Assert.NotNull(limiter.IdleDuration);
-            using RateLimitLease first = await limiter.AcquireAsync();
-            Assert.True(first.IsAcquired);
-            Assert.Null(limiter.IdleDuration);
+            Assert.True(limiter.WaitAsync().IsCompleted);
 
-            ValueTask<RateLimitLease> second = limiter.AcquireAsync();
+            Task second = limiter.WaitAsync();
             Assert.False(second.IsCompleted);
             time.Advance(JustShort);
             Assert.False(second.IsCompleted);
             time.Advance(TimeSpan.FromMilliseconds(1));
             Assert.True(second.IsCompleted);
-            using RateLimitLease secondLease = await second;
-            Assert.True(secondLease.IsAcquired);
+            Assert.True(second.Status == TaskStatus.RanToCompletion);
         }
     }
 
     [Fact]
-    public async Task Waiters_go_oldest_first_one_each_spacing()
+    public void Waiters_go_oldest_first_one_each_spacing()
     {
         var time = new FakeTimeProvider();
         using var limiter = new ApiRateLimiter(Spacing, time);
-        using RateLimitLease first = await limiter.AcquireAsync();
-        var waiting = new ValueTask<RateLimitLease>[4];
+        Assert.True(limiter.WaitAsync().IsCompleted);
+        var waiting = new Task[4];
         for (int i = 0; i < waiting.Length; i++)
         {
-            waiting[i] = limiter.AcquireAsync();
+            waiting[i] = limiter.WaitAsync();
         }
 
-        Assert.Equal(4, limiter.GetStatistics()!.CurrentQueuedCount);
+        Assert.Equal(4, limiter.Waiting);
         for (int due = 0; due < waiting.Length; due++)
         {
             time.Advance(JustShort);
@@ -64,19 +59,14 @@ public sealed class ApiRateLimiterTests
             }
         }
 
-        foreach (ValueTask<RateLimitLease> wait in waiting)
-        {
-            using RateLimitLease lease = await wait;
-            Assert.True(lease.IsAcquired);
-        }
-
-        Assert.Equal(5, limiter.GetStatistics()!.TotalSuccessfulLeases);
+        Assert.Equal(0, limiter.Waiting);
 
         // With nobody waiting, a request is still held to the spacing since the last permit.
         time.Advance(JustShort);
-        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        Task next = limiter.WaitAsync();
+        Assert.False(next.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.True(next.IsCompleted);
     }
 
     [Fact]
@@ -86,11 +76,11 @@ public sealed class ApiRateLimiterTests
         // goes by the clock, and the next is counted from when the last one went.
         var clock = new ManualTimerClock();
         using var limiter = new ApiRateLimiter(Spacing, clock);
-        Assert.True(limiter.AttemptAcquire().IsAcquired);
-        var waiting = new ValueTask<RateLimitLease>[3];
+        Assert.True(limiter.WaitAsync().IsCompleted);
+        var waiting = new Task[3];
         for (int i = 0; i < waiting.Length; i++)
         {
-            waiting[i] = limiter.AcquireAsync();
+            waiting[i] = limiter.WaitAsync();
         }
 
         Assert.Equal(Spacing, clock.Due);
@@ -117,55 +107,33 @@ public sealed class ApiRateLimiterTests
     {
         var time = new FakeTimeProvider();
         using var limiter = new ApiRateLimiter(Spacing, time);
-        using RateLimitLease first = await limiter.AcquireAsync();
+        Assert.True(limiter.WaitAsync().IsCompleted);
         using var cancel = new CancellationTokenSource();
-        ValueTask<RateLimitLease> cancelled = limiter.AcquireAsync(1, cancel.Token);
-        ValueTask<RateLimitLease> next = limiter.AcquireAsync();
-        Assert.Equal(2, limiter.GetStatistics()!.CurrentQueuedCount);
+        Task cancelled = limiter.WaitAsync(cancel.Token);
+        Task next = limiter.WaitAsync();
+        Assert.Equal(2, limiter.Waiting);
 
         cancel.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cancelled);
-        Assert.Equal(1, limiter.GetStatistics()!.CurrentQueuedCount);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(1, limiter.Waiting);
 
-        time.Advance(Spacing);
+        time.Advance(JustShort);
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(next.IsCompleted);
-        using RateLimitLease nextLease = await next;
-        Assert.True(nextLease.IsAcquired);
     }
 
     [Fact]
-    public async Task A_try_while_others_wait_is_refused_with_the_time_to_come_back()
-    {
-        var time = new FakeTimeProvider();
-        using var limiter = new ApiRateLimiter(Spacing, time);
-        using RateLimitLease first = limiter.AttemptAcquire();
-        Assert.True(first.IsAcquired);
-        ValueTask<RateLimitLease> waiting = limiter.AcquireAsync();
-        time.Advance(TimeSpan.FromMilliseconds(100));
-
-        using RateLimitLease refused = limiter.AttemptAcquire();
-        Assert.False(refused.IsAcquired);
-        Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter));
-        Assert.Equal(TimeSpan.FromMilliseconds(150) + Spacing, retryAfter);
-
-        Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AttemptAcquire(2));
-        time.Advance(TimeSpan.FromMilliseconds(150));
-        using RateLimitLease lease = await waiting;
-        Assert.True(lease.IsAcquired);
-    }
-
-    [Fact]
-    public async Task Disposing_refuses_the_waiters()
+    public async Task Disposing_fails_the_waiters()
     {
         var time = new FakeTimeProvider();
         var limiter = new ApiRateLimiter(Spacing, time);
-        using RateLimitLease first = await limiter.AcquireAsync();
-        ValueTask<RateLimitLease> waiting = limiter.AcquireAsync();
+        Assert.True(limiter.WaitAsync().IsCompleted);
+        Task waiting = limiter.WaitAsync();
 
         limiter.Dispose();
-        using RateLimitLease refused = await waiting;
-        Assert.False(refused.IsAcquired);
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await limiter.AcquireAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => limiter.WaitAsync());
         time.Advance(TimeSpan.FromSeconds(1)); // the timer is gone: nothing fires
     }
 
@@ -173,12 +141,11 @@ public sealed class ApiRateLimiterTests
     public async Task On_the_system_clock_three_permits_take_at_least_two_spacings()
     {
         // The process-wide limiter's real clock. Only a lower bound: a busy machine makes this slower, never faster.
-        RateLimiter limiter = ApiRateLimiters.Create();
+        using ApiRateLimiter limiter = ApiRateLimiters.Create();
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < 3; i++)
         {
-            using RateLimitLease lease = await limiter.AcquireAsync();
-            Assert.True(lease.IsAcquired);
+            await limiter.WaitAsync();
         }
 
         Assert.True(watch.Elapsed >= Spacing + Spacing, $"3 permits in {watch.Elapsed.TotalMilliseconds} ms");

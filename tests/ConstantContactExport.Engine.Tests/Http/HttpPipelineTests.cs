@@ -5,7 +5,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Auth;
 using ConstantContactExport.Engine.Http;
@@ -37,7 +36,9 @@ public sealed class HttpPipelineTests
         }
     }
 
-    private static RateLimiter NoLimit(Uri _) => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1000, QueueLimit = 0 });
+    private static readonly ApiRateLimiter Unlimited = new(TimeSpan.FromTicks(1), TimeProvider.System);
+
+    private static ApiRateLimiter NoLimit(Uri _) => Unlimited;
 
     private static (HttpClient Client, ConcurrentQueue<string> Log) Client(FakeHttpHandler server, IAccessTokenSource tokens, TimeProvider? time = null, bool retryGets = false)
     {
@@ -220,7 +221,7 @@ public sealed class HttpPipelineTests
         // permit came due, however late a busy machine runs the continuations, and "not a moment early" is exact.
         var time = new FakeTimeProvider();
         DateTimeOffset start = time.GetUtcNow();
-        RateLimiter limiter = ApiRateLimiters.Create(time);
+        ApiRateLimiter limiter = ApiRateLimiters.Create(time);
         var sent = new ConcurrentQueue<TimeSpan>();
         var server = new FakeHttpHandler(_ =>
         {
@@ -243,9 +244,9 @@ public sealed class HttpPipelineTests
         async Task<int> Settled()
         {
             var watchdog = Stopwatch.StartNew(); // real time only bounds the wait; no assertion is made on it
-            while (sent.Count + limiter.GetStatistics()!.CurrentQueuedCount != Requests)
+            while (sent.Count + limiter.Waiting != Requests)
             {
-                Assert.True(watchdog.Elapsed < TimerClock.HangGuard, $"{sent.Count} sent, {limiter.GetStatistics()!.CurrentQueuedCount} waiting");
+                Assert.True(watchdog.Elapsed < TimerClock.HangGuard, $"{sent.Count} sent, {limiter.Waiting} waiting");
                 await Task.Delay(5);
             }
 

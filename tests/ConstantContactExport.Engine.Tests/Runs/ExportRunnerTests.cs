@@ -28,6 +28,7 @@ public sealed class ExportRunnerTests : IDisposable
     private readonly FakeImportApi api;
     private readonly Observer observer = new();
     private string batchContacts = "10";
+    private string? deadlineSeconds;
 
     public ExportRunnerTests()
     {
@@ -266,8 +267,42 @@ public sealed class ExportRunnerTests : IDisposable
         Assert.Equal("HeaderInvalid", Assert.Throws<ExportRunException>(() => twice.RunFiles(new[] { csv }, CancellationToken.None)).ErrorId);
     }
 
+    [Fact]
+    public async Task An_activity_that_stays_processing_stops_the_run_at_its_deadline_and_a_resume_finishes_it()
+    {
+        deadlineSeconds = "120";
+        api.PollsToFinish = int.MaxValue;
+        string csv = Csv("in.csv", Good(0, 30));
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
+
+        Assert.Equal(RunDeadline.ErrorId, result.Failure!.ErrorId);
+        Assert.Equal(RunState.Stopped, result.Status.State);
+        Assert.True(result.Status.IsUnfinished);
+        Assert.Contains("deadline (2 min 0 s)", result.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("-Resume", result.Status.Message, StringComparison.Ordinal);
+        int sent = api.Activities.Count;
+
+        api.PollsToFinish = 1;
+        using ExportRunner resumed = NewRunner(new ExportRunRequest(Definition()));
+        ExportRunResult after = await Drive(Task.Run(() => resumed.Resume(null, CancellationToken.None)));
+        Assert.Null(after.Failure);
+        Assert.Equal(RunState.Completed, after.Status.State);
+        Assert.Equal(sent, api.Activities.Count);
+    }
+
+    [Fact]
+    public void A_deadline_variable_that_is_not_a_number_of_seconds_is_refused_before_the_run_exists()
+    {
+        deadlineSeconds = "1h";
+        string csv = Csv("in.csv", Good(0, 3));
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
+        Assert.Equal("RunDeadlineInvalid", Assert.Throws<ExportRunException>(() => runner.RunFiles(new[] { csv }, CancellationToken.None)).ErrorId);
+        Assert.Empty(api.Activities);
+    }
+
     private ExportRunner NewRunner(ExportRunRequest request) =>
-        new(paths, request, observer, _ => api, time, name => name == ExportRunner.BatchContactsVariable ? batchContacts : null);
+        new(paths, request, observer, _ => api, time, name =>
+            name == ExportRunner.BatchContactsVariable ? batchContacts : name == RunDeadline.Variable ? deadlineSeconds : null);
 
     private async Task<ExportRunResult> RunFiles(ExportRunRequest request, params string[] files)
     {

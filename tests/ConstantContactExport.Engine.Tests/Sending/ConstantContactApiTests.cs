@@ -37,6 +37,19 @@ public sealed class ConstantContactApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_GET_throttled_for_ever_gives_up_after_30_waits()
+    {
+        for (int i = 0; i < 40; i++)
+        {
+            handler.Enqueue(429, "{\"error_key\":\"throttled\",\"error_message\":\"Too Many Requests\"}");
+        }
+
+        ApiUnavailableException ex = await Assert.ThrowsAsync<ApiUnavailableException>(() => Run(() => api.GetActivityAsync("a1", CancellationToken.None)));
+        Assert.Contains("throttled 30 tries", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(31, api.RequestCount);
+    }
+
+    [Fact]
     public async Task A_throttled_post_is_waited_out_and_sent_again()
     {
         handler.Enqueue(429, "{\"error_key\":\"throttled\",\"error_message\":\"Too Many Requests\"}");

@@ -35,7 +35,7 @@ public sealed class RunSenderTests : IDisposable
         return runId;
     }
 
-    private async Task<(RunState State, RunStatus Status)> Send(string runId, bool noWait = false, CancellationToken cancellationToken = default)
+    private async Task<(RunState State, RunStatus Status)> Send(string runId, bool noWait = false, CancellationToken cancellationToken = default, RunDeadline? deadline = null)
     {
         RunStatus status = store.Load(runId)!;
         using var journal = RunJournal.Open(store.FolderOf(runId));
@@ -43,10 +43,52 @@ public sealed class RunSenderTests : IDisposable
             status, journal, b => $"batch-{b}",
             () => new HashSet<string>(store.RunIds().SelectMany(id => store.Load(id)!.ActivityIds)),
             _ => Task.FromResult<IDisposable>(new NoLock()));
-        var sender = new RunSender(api, time, events.Add);
+        var sender = new RunSender(api, time, events.Add, deadline);
         Task<RunState> task = sender.SendAsync(context, noWait, cancellationToken);
         await time.DriveAsync(task);
         return (await task, store.Load(runId)!);
+    }
+
+    [Fact]
+    public async Task A_server_that_fails_every_POST_is_tried_again_with_growing_waits_until_the_deadline()
+    {
+        string runId = NewRun(1);
+        for (int i = 0; i < 1000; i++)
+        {
+            api.Script.Enqueue(PostBehaviour.LoseBeforeAccepting);
+        }
+
+        using RunDeadline deadline = RunDeadline.Start(time, 10, name => name == RunDeadline.Variable ? "300" : null);
+        var (state, status) = await Send(runId, deadline: deadline);
+
+        Assert.Equal(RunState.Stopped, state);
+        Assert.True(deadline.Passed);
+        Assert.Contains("deadline (5 min 0 s)", status.Message, StringComparison.Ordinal);
+        Assert.True(status.IsUnfinished);
+
+        // Each try after the first waits the policy's back-off: at most its ceiling, which doubles to 30 s.
+        var waits = events.Select(e => System.Text.RegularExpressions.Regex.Match(e.Message, @"^Batch 1: try (\d+) in ([\d.]+) s\.$"))
+            .Where(m => m.Success)
+            .Select(m => (Try: int.Parse(m.Groups[1].Value), Seconds: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        int posts = 1000 - api.Script.Count;
+        Assert.InRange(waits.Count, posts - 1, posts); // the last wait may be cut short by the deadline
+        Assert.All(waits, w => Assert.InRange(w.Seconds, 0, ConstantContactExport.Engine.Http.RetryPolicy.Ceiling(w.Try - 1).TotalSeconds + 0.05));
+        Assert.True(posts < 40, $"{posts} POSTs in 300 s");
+    }
+
+    [Fact]
+    public async Task Without_a_deadline_a_user_stop_still_says_so()
+    {
+        string runId = NewRun(1);
+        api.PollsToFinish = int.MaxValue;
+        using var cancel = new CancellationTokenSource();
+        Task<(RunState State, RunStatus Status)> sending = Send(runId, cancellationToken: cancel.Token);
+        await Task.Delay(20);
+        cancel.Cancel();
+        var (state, status) = await sending;
+        Assert.Equal(RunState.Stopped, state);
+        Assert.StartsWith("Stopped by the user.", status.Message, StringComparison.Ordinal);
     }
 
     [Fact]

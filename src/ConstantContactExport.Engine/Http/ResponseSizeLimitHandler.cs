@@ -1,0 +1,116 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ConstantContactExport.Engine.Http;
+
+/// <summary>
+/// Caps what is read from any answer at <see cref="MaxBytes"/>: an answer whose Content-Length says more is
+/// refused before its body is read, and one that sends more than it said (or says nothing) fails at the first
+/// byte past the cap. Either way an <see cref="ApiAnswerException"/>, not a dropped connection: sending the
+/// request again would get the same answer.
+/// </summary>
+internal sealed class ResponseSizeLimitHandler : DelegatingHandler
+{
+    /// <summary>16 MiB: a page of 500 activities or 100 custom fields is well under 1 MiB.</summary>
+    public const long MaxBytes = 16L * 1024 * 1024;
+
+    private readonly long maxBytes;
+
+    public ResponseSizeLimitHandler(long maxBytes = MaxBytes)
+    {
+        this.maxBytes = maxBytes;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Content is not { } content)
+        {
+            return response;
+        }
+
+        string route = $"{request.Method} {RequestRoute.Of(request)}";
+        if (content.Headers.ContentLength is long length && length > maxBytes)
+        {
+            HttpStatusCode status = response.StatusCode;
+            response.Dispose();
+            throw ApiAnswerException.TooLarge(route, (int)status, length, maxBytes);
+        }
+
+        var capped = new StreamContent(new CappedStream(await content.ReadAsStreamAsync().ConfigureAwait(false), maxBytes, route, (int)response.StatusCode));
+        foreach (var header in content.Headers)
+        {
+            capped.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        response.Content = capped;
+        return response;
+    }
+
+    private sealed class CappedStream : Stream
+    {
+        private readonly Stream inner;
+        private readonly long max;
+        private readonly string route;
+        private readonly int status;
+        private long read;
+
+        public CappedStream(Stream inner, long max, string route, int status)
+        {
+            this.inner = inner;
+            this.max = max;
+            this.route = route;
+            this.status = status;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Count(await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private int Count(int n)
+        {
+            read += n;
+            if (read > max)
+            {
+                throw ApiAnswerException.TooLarge(route, status, null, max);
+            }
+
+            return n;
+        }
+    }
+}
