@@ -33,7 +33,7 @@ public static class ActivityEndpoints
         var document = JsonImportReader.Inspect(body);
         if (document.Error is not null)
         {
-            return ApiErrors.BadRequest(document.Error, "contacts.api.bad.request");
+            return ApiErrors.BadRequest(document.Error, document.ErrorKey);
         }
 
         statistics.CountContactsInRequest(document.ContactCount);
