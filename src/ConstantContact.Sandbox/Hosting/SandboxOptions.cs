@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConstantContact.Sandbox.Activities;
 using ConstantContact.Sandbox.Faults;
 using ConstantContact.Sandbox.OAuth;
 
@@ -37,6 +38,9 @@ public sealed class SandboxOptions
 
     public bool ManualApproval { get; set; }
 
+    /// <summary>How the first activities end (cancelled, failed, timed_out), in order; later ones complete.</summary>
+    public IReadOnlyList<ActivityState> ActivityEnds { get; set; } = [];
+
     public string ClientId { get; set; } = DefaultClientId;
 
     public string? ClientSecret { get; set; }
@@ -66,6 +70,8 @@ public sealed class SandboxOptions
           --device-code-lifetime <s>      device code lifetime (default 600)
           --manual-approval               device codes wait for POST /__sandbox/approve
           --activity-delay <ms>           time an activity takes to process (default 200)
+          --activity-ends <states>        comma list of cancelled,failed,timed_out: how the first activities
+                                          end, in order (later ones complete; see POST /__sandbox/activity-ends)
           --fault-rate <0..1>             share of /v3 requests that get a fault (default 0)
           --faults <kinds>                comma list of 500,503,reset,slow,lost-response,throttle (default all)
           --seed <n>                      fault seed (default: random, reported by /__sandbox/state)
@@ -104,6 +110,7 @@ public sealed class SandboxOptions
                 case "--device-interval": options.DeviceIntervalSeconds = ParseInt(name, value, 0, 3_600); break;
                 case "--device-code-lifetime": options.DeviceCodeLifetimeSeconds = ParseInt(name, value, 1, 86_400); break;
                 case "--activity-delay": options.ActivityDelayMs = ParseInt(name, value, 0, 3_600_000); break;
+                case "--activity-ends": options.ActivityEnds = ActivityEndFaults.ParseList(value); break;
                 case "--fault-rate": options.FaultRate = ParseDouble(name, value, 0, 1); break;
                 case "--faults": options.FaultKinds = FaultKindNames.ParseList(value); break;
                 case "--seed": options.Seed = ParseInt(name, value, int.MinValue, int.MaxValue); break;
