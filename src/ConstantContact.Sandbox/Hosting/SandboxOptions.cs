@@ -43,6 +43,12 @@ public sealed class SandboxOptions
 
     public string ClientId { get; set; } = DefaultClientId;
 
+    /// <summary>
+    /// The application's registered redirect URIs: /authorize takes only these, compared exactly. Empty takes
+    /// any http loopback redirect.
+    /// </summary>
+    public List<string> RedirectUris { get; } = [];
+
     public string? ClientSecret { get; set; }
 
     /// <summary>The device flow's polling interval, in seconds (Okta's default is 5).</summary>
@@ -61,6 +67,8 @@ public sealed class SandboxOptions
           --port <n>                      TCP port on 127.0.0.1 (0 = any free port; default 0)
           --client-id <id>                the API key (default 5c1a7e2b-0d3f-4b6a-9e8c-5a4db0c00001)
           --client-secret <s>             makes the client confidential: /token then wants HTTP Basic
+          --redirect-uri <uri>            a registered redirect URI (repeat for more): /authorize then takes
+                                          only these, compared exactly (default: any http loopback URI)
           --rate-limit <per second>       /v3 requests per second per client id (default 4; 0 = off)
           --daily-quota <n>               /v3 requests per UTC day per client id (default 10000; 0 = off)
           --token-lifetime <seconds>      access token lifetime (default 86400)
@@ -102,6 +110,7 @@ public sealed class SandboxOptions
                 case "--port": options.Port = ParseInt(name, value, 0, 65_535); break;
                 case "--client-id": options.ClientId = NotBlank(name, value); break;
                 case "--client-secret": options.ClientSecret = NotBlank(name, value); break;
+                case "--redirect-uri": options.RedirectUris.Add(NotBlank(name, value)); break;
                 case "--rate-limit": options.RateLimit = ParseDouble(name, value, 0, 1_000_000); break;
                 case "--daily-quota": options.DailyQuota = ParseInt(name, value, 0, int.MaxValue); break;
                 case "--token-lifetime": options.TokenLifetimeSeconds = ParseInt(name, value, 1, int.MaxValue); break;
