@@ -60,7 +60,8 @@ public sealed class LoopbackRedirectListener : IDisposable
             return "it must start with http:// (the browser comes back to this computer, RFC 8252 §7.3)";
         }
 
-        if (!redirectUri.IsLoopback)
+        // Only the addresses the listener binds: 127.0.0.2 is loopback too, but nothing would answer there.
+        if (redirectUri.Host is not ("127.0.0.1" or "[::1]" or "localhost"))
         {
             return "its host must be 127.0.0.1, [::1] or localhost: PowerShell listens on this computer for the answer";
         }

@@ -86,6 +86,7 @@ public sealed class BrowserFlowTests
     [InlineData("http://127.0.0.1:8765/callback")]
     [InlineData("http://127.0.0.1:8765")] // sent without the '/' that normalizing would add: the server compares text
     [InlineData("http://localhost:8765/cc/")]
+    [InlineData("http://[::1]:8765/callback")]
     public void The_authorization_request_names_the_redirect_uri_exactly_as_given(string redirect)
     {
         Uri uri = BrowserFlow.AuthorizationUri(new OAuthEndpoints(AuthBase), "client-1", new Uri(redirect), "s", PkceChallenge.Create());
@@ -102,6 +103,7 @@ public sealed class BrowserFlowTests
     [Theory]
     [InlineData("https://127.0.0.1:8765/callback")]
     [InlineData("http://example.com:8765/callback")]
+    [InlineData("http://127.0.0.2:8765/callback")]
     [InlineData("http://127.0.0.1/callback")]
     [InlineData("http://127.0.0.1:8765/callback?x=1")]
     public void A_redirect_uri_that_cannot_be_a_loopback_listener_is_refused(string redirect)
