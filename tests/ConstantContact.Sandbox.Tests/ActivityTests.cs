@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using ConstantContact.Sandbox.Hosting;
 using ConstantContact.Sandbox.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static ConstantContact.Sandbox.Tests.Support.People;
@@ -165,4 +166,75 @@ public sealed class ActivityTests
         content.Add(new StringContent(listIds), "list_ids");
         return content;
     }
+
+    [Theory]
+    [InlineData("failed")]
+    [InlineData("cancelled")]
+    [InlineData("timed_out")]
+    public async Task A_fault_ends_the_next_activity_in_the_state_given_with_nothing_imported(string end)
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var list = await sandbox.CreateListAsync("Ends");
+        var set = await sandbox.PostJsonAsync("__sandbox/activity-ends", new JsonObject { ["ends"] = new JsonArray(end) });
+        Assert.Equal(HttpStatusCode.OK, set.Status);
+        Assert.Equal(end, Assert.Single(set.Json!["pending"]!.AsArray())!.GetValue<string>());
+
+        var ended = await sandbox.ImportAsync(Array(Contact("lost@example.com")), list);
+        Assert.Equal(end, ended["state"]!.GetValue<string>());
+        Assert.NotEmpty(ended["activity_errors"]!.AsArray());
+        Assert.NotNull(ended["completed_at"]);
+        Assert.Equal(0, ended["status"]!["person_count"]!.GetValue<int>());
+        Assert.Empty(await sandbox.MembersAsync(list));
+
+        // The fault is used up: the next activity completes.
+        var next = await sandbox.ImportAsync(Array(Contact("kept@example.com")), list);
+        Assert.Equal("completed", next["state"]!.GetValue<string>());
+        Assert.Single(await sandbox.MembersAsync(list));
+    }
+
+    [Fact]
+    public async Task Activity_ends_from_the_command_line_come_in_order_and_state_filters_each()
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.ActivityEnds = SandboxActivityEnds("failed,timed_out,cancelled"));
+        var list = await sandbox.CreateListAsync("Ordered");
+        var states = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            states.Add((await sandbox.ImportAsync(Array(Contact($"o{i}@example.com")), list))["state"]!.GetValue<string>());
+        }
+
+        Assert.Equal(new[] { "failed", "timed_out", "cancelled", "completed" }, states);
+        foreach (var state in new[] { "failed", "timed_out", "cancelled", "completed" })
+        {
+            var page = (await sandbox.GetAsync($"v3/activities?state={state}")).Json!["activities"]!.AsArray();
+            Assert.Equal(state, Assert.Single(page)!["state"]!.GetValue<string>());
+        }
+
+        Assert.Empty((await sandbox.GetAsync("v3/activities?state=processing")).Json!["activities"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("initialized")] // a state, but not one the collection filters on
+    [InlineData("time_out")] // the prose's spelling; the enum says timed_out
+    [InlineData("COMPLETED")]
+    public async Task A_state_filter_outside_the_api_s_list_is_a_400_error_array(string state)
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var reply = await sandbox.GetAsync($"v3/activities?state={state}");
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        var error = Assert.Single(reply.Json!.AsArray())!;
+        Assert.Contains("processing, completed, cancelled, failed or timed_out", error["error_message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_activity_end_is_refused()
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var reply = await sandbox.PostJsonAsync("__sandbox/activity-ends", new JsonObject { ["ends"] = new JsonArray("exploded") });
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Throws<ArgumentException>(() => SandboxOptions.Parse(["--activity-ends", "completed"]));
+    }
+
+    private static IReadOnlyList<ConstantContact.Sandbox.Activities.ActivityState> SandboxActivityEnds(string list) =>
+        SandboxOptions.Parse(["--activity-ends", list]).ActivityEnds;
 }

@@ -73,7 +73,7 @@ public sealed class ImportTests
                 Contact(new string('a', 70) + "@example.com"),
                 Contact("long@example.com", ("first_name", new string('x', 51))),
                 Contact("cf@example.com", ("cf:Note", new string('y', 256))),
-                Contact("bday@example.com", ("birthday_month", "13"), ("birthday_day", "1")),
+                new JsonObject { ["email"] = "bday@example.com", ["birthday_month"] = 13, ["birthday_day"] = 1 },
                 new JsonObject { ["first_name"] = "No email" }),
             list);
         var status = activity["status"]!;
@@ -83,6 +83,42 @@ public sealed class ImportTests
         Assert.Equal(0, status["error_count"]!.GetValue<int>());
         Assert.NotEmpty(activity["activity_errors"]!.AsArray());
         Assert.Single(await sandbox.MembersAsync(list));
+    }
+
+    [Fact]
+    public async Task Birthdays_sent_as_integers_land_on_the_contact()
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var list = await sandbox.CreateListAsync("Birthdays");
+        var activity = await sandbox.ImportAsync(
+            Array(new JsonObject { ["email"] = "may@example.com", ["birthday_month"] = 5, ["birthday_day"] = 9 }), list);
+        Assert.Equal(1, activity["status"]!["person_count"]!.GetValue<int>());
+        var member = Assert.Single(await sandbox.MembersAsync(list))!;
+        Assert.Equal(5, member["birthday_month"]!.GetValue<int>());
+        Assert.Equal(9, member["birthday_day"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("\"5\"", "a string")]
+    [InlineData("5.5", "a fraction")]
+    [InlineData("true", "a boolean")]
+    public async Task A_birthday_that_is_not_a_json_integer_breaks_the_schema_and_refuses_the_whole_request(string month, string described)
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var list = await sandbox.CreateListAsync("Schema");
+        var body = $$"""{"import_data":[{"email":"ok@example.com"},{"email":"may@example.com","birthday_month":{{month}},"birthday_day":9}],"list_ids":["{{list}}"]}""";
+
+        var reply = await sandbox.PostBytesAsync("v3/activities/contacts_json_import", Encoding.UTF8.GetBytes(body));
+
+        // The vendor's 400 body: an array of {error_key, error_message} (APIErrorSchema).
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        var error = Assert.Single(reply.Json!.AsArray())!;
+        Assert.Equal("contacts.api.validation.error", error["error_key"]!.GetValue<string>());
+        Assert.Contains("import_data[1].birthday_month", error["error_message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(described, error["error_message"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Nothing was queued or imported, not even the valid contact.
+        Assert.Empty((await sandbox.StateAsync())["activities"]!.AsArray());
+        Assert.Empty(await sandbox.MembersAsync(list));
     }
 
     [Fact]

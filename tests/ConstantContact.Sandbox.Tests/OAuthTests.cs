@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using ConstantContact.Sandbox.Hosting;
 using ConstantContact.Sandbox.OAuth;
 using ConstantContact.Sandbox.Tests.Support;
 using Microsoft.AspNetCore.WebUtilities;
@@ -201,6 +202,30 @@ public sealed class OAuthTests
 
         var noState = await sandbox.GetAsync($"oauth2/default/v1/authorize?client_id={sandbox.ClientId}&response_type=code&scope=contact_data&code_challenge=abc&code_challenge_method=S256&redirect_uri={redirect}");
         Assert.Contains("error=invalid_request", noState.Location!.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_registered_redirect_uris_authorize_takes_only_an_exact_match()
+    {
+        const string Registered = "http://127.0.0.1:8765/callback";
+        await using var sandbox = await TestSandbox.StartAsync(o => o.RedirectUris.AddRange(SandboxOptions.Parse(["--redirect-uri", Registered]).RedirectUris));
+        var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(new string('v', 43))));
+        Assert.NotEmpty(await AuthorizeAsync(sandbox, Registered, challenge, "s1"));
+
+        // Another port, another path, a trailing '/', localhost for 127.0.0.1, a query: none is the registered text.
+        foreach (var other in new[]
+        {
+            "http://127.0.0.1:8766/callback", "http://127.0.0.1:8765/", "http://127.0.0.1:8765/callback/",
+            "http://localhost:8765/callback", "http://127.0.0.1:8765/callback?x=1", "http://127.0.0.1:8765/Callback",
+        })
+        {
+            var reply = await sandbox.GetAsync(
+                $"oauth2/default/v1/authorize?client_id={sandbox.ClientId}&response_type=code&scope=contact_data&state=s" +
+                $"&code_challenge={challenge}&code_challenge_method=S256&redirect_uri={Uri.EscapeDataString(other)}");
+            Assert.True(reply.Status == HttpStatusCode.BadRequest, $"{other}: {reply.Status}");
+            Assert.Null(reply.Location);
+            Assert.Contains("registered", reply.Text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -258,23 +258,49 @@ Set-Content -Path ($PSScriptRoot + '/browser.log') -Value "$($response.StatusCod
         $launcher = Join-Path $TestHome 'browser.sh'
         Set-Content $launcher -Value "#!/bin/sh`nexec $command -NoProfile -NonInteractive -File '$browserScript' `"`$1`"`n"
         chmod +x $launcher
+        # A free port stands in for the one registered with the application (the default 8765 may be busy here),
+        # and the sandbox, like the real server, takes only that redirect URI, exactly.
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        $redirect = "http://127.0.0.1:$port/callback"
+        $strict = Start-Sandbox -Arguments @('--redirect-uri', $redirect)
         $env:CC_EXPORT_BROWSER = $launcher
         try {
-            $records = New-Connection -Name browser -Sandbox $Auto -Extra @{ Browser = $true }
+            $records = New-Connection -Name browser -Sandbox $strict -Extra @{ Browser = $true; RedirectUri = $redirect }
         }
         finally { Remove-Item Env:CC_EXPORT_BROWSER }
 
         ($records | Where-Object { $_ -is [ConstantContactExport.CCConnection] }).Name | Should -Be 'browser'
         $shown = ($records | Where-Object { $_ -is [System.Management.Automation.InformationRecord] }).MessageData -join "`n"
         $shown | Should -Match 'code_challenge_method=S256'
-        $shown | Should -Match 'redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\d+%2F'
+        $shown | Should -Match "redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A$port%2Fcallback&"
         $shown | Should -Match 'state='
         # The browser finishes its page after the listener has the code: give it a moment to write its log.
         $log = Join-Path $TestHome 'browser.log'
         Wait-Until -What 'the scripted browser writes its log' -Condition { (Test-Path $log) -and (Get-Content $log -Raw) }
         Get-Content $log | Should -Be '200 127.0.0.1'
-        Get-RouteCount $Auto 'GET /oauth2/default/v1/authorize' | Should -Be 1
+        Get-RouteCount $strict 'GET /oauth2/default/v1/authorize' | Should -Be 1
         (Invoke-Captured { Test-CCConnection browser } | Where-Object Reachable).Reachable | Should -BeTrue
+    }
+
+    It 'refuses a -RedirectUri it cannot listen at, before any request, naming the rule' {
+        foreach ($bad in 'https://127.0.0.1:8765/callback', 'http://example.com:8765/callback', 'http://127.0.0.1/callback') {
+            { New-CCConnection -Name badredirect -ClientId $Auto.ClientId -ApiBaseUri $Auto.ApiBaseUri -AuthBaseUri $Auto.AuthBaseUri `
+                    -Browser -RedirectUri $bad -AcceptDataPrivacyNotice } | Should -Throw -ErrorId 'InvalidRedirectUri,*'
+        }
+        Join-Path $TestHome 'connections/badredirect.json' | Should -Not -Exist
+    }
+
+    It 'says which port is taken when the registered one is in use' {
+        $busy = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $busy.Start()
+        try {
+            $redirect = "http://127.0.0.1:$($busy.LocalEndpoint.Port)/callback"
+            { New-CCConnection -Name busyport -ClientId $Auto.ClientId -ApiBaseUri $Auto.ApiBaseUri -AuthBaseUri $Auto.AuthBaseUri `
+                    -Browser -RedirectUri $redirect -AcceptDataPrivacyNotice } | Should -Throw -ErrorId 'RedirectPortInUse,*' -ExpectedMessage "*port $($busy.LocalEndpoint.Port)*"
+        }
+        finally { $busy.Stop() }
+        Join-Path $TestHome 'connections/busyport.json' | Should -Not -Exist
     }
 }
 
@@ -333,6 +359,23 @@ Describe 'Token expiry and refresh (--token-lifetime 15)' {
         $after = Get-TokenFile short
         $after.refresh_token | Should -Not -Be $before.refresh_token
         $after.access_token | Should -Not -Be $before.access_token
+    }
+
+    It 'says, when another sign-in with the same application spent its rotating refresh token, why and what to run' {
+        $null = New-Connection -Name ended -Sandbox $Short
+        # Another holder of the same application's tokens refreshes first (rotating: the stored token dies).
+        Start-Sleep -Milliseconds 1100
+        $null = Invoke-RestMethod -Method Post "$($Short.AuthBaseUri)/token" `
+            -Body @{ grant_type = 'refresh_token'; refresh_token = (Get-TokenFile ended).refresh_token; client_id = $Short.ClientId }
+        Start-Sleep -Seconds 6
+
+        $errorRecord = $null
+        try { $null = Test-CCConnection ended -ErrorAction Stop } catch { $errorRecord = $_ }
+        $script:Captured.Add((ConvertTo-CapturedText $errorRecord))
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'RefreshTokenRejected,*'
+        "$errorRecord" | Should -BeLike '*invalid_grant*'
+        "$errorRecord" | Should -BeLike '*newer sign-in with the same application*'
+        "$errorRecord" | Should -BeLike "*New-CCConnection -Name 'ended' -ClientId * -Force*"
     }
 
 }

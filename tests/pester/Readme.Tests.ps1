@@ -54,7 +54,7 @@ Set-Location '$WorkFolder'
 `$PSDefaultParameterValues['New-CCConnection:AuthBaseUri'] = '$($Sandbox.AuthBaseUri)'
 function Write-BlockResult([int] `$line) {
     # Per-profile rejects are what a run reports about data, not failures of the command (see the README's ledger).
-    `$reasons = 'EmailMissing', 'EmailInvalid', 'FieldTooLong', 'FieldNotText', 'FieldInvalid', 'InvalidCharacters', 'InvalidEncoding', 'TooManyCustomFields', 'MalformedRow', 'NotAProfile'
+    `$reasons = 'EmailMissing', 'EmailInvalid', 'EmailTooLongForImport', 'FieldTooLong', 'FieldNotText', 'FieldInvalid', 'InvalidCharacters', 'InvalidEncoding', 'TooManyCustomFields', 'MalformedRow', 'NotAProfile'
     # One record for each failure (a terminating error caught by the block's try is in `$Error twice).
     `$failures = @(`$Error | Where-Object { (`$_.FullyQualifiedErrorId -split ',')[0] -notin `$reasons } |
         Group-Object { [System.Runtime.CompilerServices.RuntimeHelpers]::GetHashCode(`$_.Exception) } | ForEach-Object { `$_.Group[0] })

@@ -13,9 +13,10 @@ namespace ConstantContact.Sandbox.Activities;
 /// <summary>/v3/activities: the two imports, remove_list_memberships, and activity status.</summary>
 public static class ActivityEndpoints
 {
+    // The values GET /activities takes for ?state= (the spec's enum: initialized is a state, not a filter).
     private static readonly HashSet<string> States = new(StringComparer.Ordinal)
     {
-        "initialized", "processing", "completed", "cancelled", "failed", "timed_out",
+        "processing", "completed", "cancelled", "failed", "timed_out",
     };
 
     public static void Map(RouteGroupBuilder v3)
@@ -33,7 +34,7 @@ public static class ActivityEndpoints
         var document = JsonImportReader.Inspect(body);
         if (document.Error is not null)
         {
-            return ApiErrors.BadRequest(document.Error, "contacts.api.bad.request");
+            return ApiErrors.BadRequest(document.Error, document.ErrorKey);
         }
 
         statistics.CountContactsInRequest(document.ContactCount);

@@ -1,26 +1,30 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ConstantContact.Sandbox.Contacts;
+using ConstantContact.Sandbox.Faults;
 
 namespace ConstantContact.Sandbox.Activities;
 
 /// <summary>
 /// Runs queued activities one after another, as an account's activities run in Constant Contact. Each one
 /// stays initialized for half the activity delay, then processes; it completes once its rows are applied and
-/// the whole delay has passed. The wait before completion does not hold up the next activity.
+/// the whole delay has passed. The wait before completion does not hold up the next activity. An activity that
+/// <see cref="ActivityEndFaults"/> makes cancelled, failed or timed_out applies nothing and says so in activity_errors.
 /// </summary>
 public sealed class ActivityProcessor : BackgroundService
 {
     private readonly ActivityStore _store;
     private readonly ContactDatabase _db;
     private readonly TimeProvider _time;
+    private readonly ActivityEndFaults _ends;
     private readonly ILogger<ActivityProcessor> _logger;
 
-    public ActivityProcessor(ActivityStore store, ContactDatabase db, TimeProvider time, ILogger<ActivityProcessor> logger)
+    public ActivityProcessor(ActivityStore store, ContactDatabase db, TimeProvider time, ActivityEndFaults ends, ILogger<ActivityProcessor> logger)
     {
         _store = store;
         _db = db;
         _time = time;
+        _ends = ends;
         _logger = logger;
     }
 
@@ -38,6 +42,19 @@ public sealed class ActivityProcessor : BackgroundService
                     activity.UpdatedAt = activity.StartedAt.Value;
                 }
 
+                var end = _ends.Next();
+                if (end != ActivityState.Completed)
+                {
+                    lock (_db.Gate)
+                    {
+                        activity.Errors.Add(ActivityEndFaults.Message(end));
+                    }
+
+                    activity.Work = null;
+                    _ = FinishAsync(activity, end, stoppingToken);
+                    continue;
+                }
+
                 try
                 {
                     activity.Work?.Run(activity, _db, _time);
@@ -53,7 +70,7 @@ public sealed class ActivityProcessor : BackgroundService
                 }
 
                 activity.Work = null;
-                _ = CompleteAsync(activity, stoppingToken);
+                _ = FinishAsync(activity, ActivityState.Completed, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,12 +79,12 @@ public sealed class ActivityProcessor : BackgroundService
         }
     }
 
-    private async Task CompleteAsync(Activity activity, CancellationToken stoppingToken)
+    private async Task FinishAsync(Activity activity, ActivityState end, CancellationToken stoppingToken)
     {
         try
         {
             await WaitUntilAsync(activity.DueAt, stoppingToken);
-            _store.MarkCompleted(activity);
+            _store.MarkFinished(activity, end);
         }
         catch (OperationCanceledException)
         {

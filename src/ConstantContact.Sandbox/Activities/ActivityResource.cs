@@ -57,6 +57,9 @@ public sealed class ActivityResource
     {
         ActivityState.Initialized => "initialized",
         ActivityState.Processing => "processing",
+        ActivityState.Cancelled => "cancelled",
+        ActivityState.Failed => "failed",
+        ActivityState.TimedOut => "timed_out",
         _ => "completed",
     };
 }

@@ -1,9 +1,12 @@
 namespace ConstantContact.Sandbox.Activities;
 
-/// <summary>The states the sandbox uses; the real API also has cancelled, failed and timed_out.</summary>
+/// <summary>An activity's states, as the API lists them (the last four are final).</summary>
 public enum ActivityState
 {
     Initialized,
     Processing,
     Completed,
+    Cancelled,
+    Failed,
+    TimedOut,
 }

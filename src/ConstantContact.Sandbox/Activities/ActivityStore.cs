@@ -63,14 +63,15 @@ public sealed class ActivityStore
         }
     }
 
-    public void MarkCompleted(Activity activity)
+    /// <summary>Gives the activity its final state: completed, or one that a fault chose.</summary>
+    public void MarkFinished(Activity activity, ActivityState end)
     {
         lock (_db.Gate)
         {
-            activity.State = ActivityState.Completed;
+            activity.State = end;
             activity.CompletedAt = Timestamps.Now(_time);
             activity.UpdatedAt = activity.CompletedAt.Value;
-            activity.ItemsCompletedCount = activity.ItemsTotalCount;
+            activity.ItemsCompletedCount = end == ActivityState.Completed ? activity.ItemsTotalCount : 0;
             foreach (var (problem, count) in activity.Problems.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 activity.Errors.Add($"{count} {(count == 1 ? "row" : "rows")}: {problem}");

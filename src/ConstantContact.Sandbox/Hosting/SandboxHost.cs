@@ -84,6 +84,7 @@ public static class SandboxHost
         services.AddSingleton(new SandboxLimits(options.RateLimit, options.DailyQuota, options.TokenRateLimit, time));
         services.AddSingleton(new FaultInjector(options.FaultRate, options.FaultKinds, options.Seed ?? Random.Shared.Next(), options.SlowDelayMs));
         services.AddSingleton(new RequestStatistics());
+        services.AddSingleton(new ActivityEndFaults(options.ActivityEnds));
         services.AddHostedService<ActivityProcessor>();
     }
 

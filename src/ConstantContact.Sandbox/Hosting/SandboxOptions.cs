@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConstantContact.Sandbox.Activities;
 using ConstantContact.Sandbox.Faults;
 using ConstantContact.Sandbox.OAuth;
 
@@ -37,7 +38,16 @@ public sealed class SandboxOptions
 
     public bool ManualApproval { get; set; }
 
+    /// <summary>How the first activities end (cancelled, failed, timed_out), in order; later ones complete.</summary>
+    public IReadOnlyList<ActivityState> ActivityEnds { get; set; } = [];
+
     public string ClientId { get; set; } = DefaultClientId;
+
+    /// <summary>
+    /// The application's registered redirect URIs: /authorize takes only these, compared exactly. Empty takes
+    /// any http loopback redirect.
+    /// </summary>
+    public List<string> RedirectUris { get; } = [];
 
     public string? ClientSecret { get; set; }
 
@@ -57,6 +67,8 @@ public sealed class SandboxOptions
           --port <n>                      TCP port on 127.0.0.1 (0 = any free port; default 0)
           --client-id <id>                the API key (default 5c1a7e2b-0d3f-4b6a-9e8c-5a4db0c00001)
           --client-secret <s>             makes the client confidential: /token then wants HTTP Basic
+          --redirect-uri <uri>            a registered redirect URI (repeat for more): /authorize then takes
+                                          only these, compared exactly (default: any http loopback URI)
           --rate-limit <per second>       /v3 requests per second per client id (default 4; 0 = off)
           --daily-quota <n>               /v3 requests per UTC day per client id (default 10000; 0 = off)
           --token-lifetime <seconds>      access token lifetime (default 86400)
@@ -66,6 +78,8 @@ public sealed class SandboxOptions
           --device-code-lifetime <s>      device code lifetime (default 600)
           --manual-approval               device codes wait for POST /__sandbox/approve
           --activity-delay <ms>           time an activity takes to process (default 200)
+          --activity-ends <states>        comma list of cancelled,failed,timed_out: how the first activities
+                                          end, in order (later ones complete; see POST /__sandbox/activity-ends)
           --fault-rate <0..1>             share of /v3 requests that get a fault (default 0)
           --faults <kinds>                comma list of 500,503,reset,slow,lost-response,throttle (default all)
           --seed <n>                      fault seed (default: random, reported by /__sandbox/state)
@@ -96,6 +110,7 @@ public sealed class SandboxOptions
                 case "--port": options.Port = ParseInt(name, value, 0, 65_535); break;
                 case "--client-id": options.ClientId = NotBlank(name, value); break;
                 case "--client-secret": options.ClientSecret = NotBlank(name, value); break;
+                case "--redirect-uri": options.RedirectUris.Add(NotBlank(name, value)); break;
                 case "--rate-limit": options.RateLimit = ParseDouble(name, value, 0, 1_000_000); break;
                 case "--daily-quota": options.DailyQuota = ParseInt(name, value, 0, int.MaxValue); break;
                 case "--token-lifetime": options.TokenLifetimeSeconds = ParseInt(name, value, 1, int.MaxValue); break;
@@ -104,6 +119,7 @@ public sealed class SandboxOptions
                 case "--device-interval": options.DeviceIntervalSeconds = ParseInt(name, value, 0, 3_600); break;
                 case "--device-code-lifetime": options.DeviceCodeLifetimeSeconds = ParseInt(name, value, 1, 86_400); break;
                 case "--activity-delay": options.ActivityDelayMs = ParseInt(name, value, 0, 3_600_000); break;
+                case "--activity-ends": options.ActivityEnds = ActivityEndFaults.ParseList(value); break;
                 case "--fault-rate": options.FaultRate = ParseDouble(name, value, 0, 1); break;
                 case "--faults": options.FaultKinds = FaultKindNames.ParseList(value); break;
                 case "--seed": options.Seed = ParseInt(name, value, int.MinValue, int.MaxValue); break;

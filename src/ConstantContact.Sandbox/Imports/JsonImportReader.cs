@@ -74,6 +74,10 @@ public static class JsonImportReader
                     else
                     {
                         ScanContact(ref reader, document);
+                        if (document.Error is not null)
+                        {
+                            return;
+                        }
                     }
 
                     document.ContactCount++;
@@ -127,10 +131,35 @@ public static class JsonImportReader
                 }
             }
 
+            else if (reader.ValueTextEquals("birthday_month"u8) || reader.ValueTextEquals("birthday_day"u8))
+            {
+                var key = reader.GetString()!;
+                reader.Read();
+                // The schema types both as integer; a schema-checking server refuses the whole request for one string.
+                if (reader.TokenType != JsonTokenType.Null && (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out _)))
+                {
+                    document.Error ??= $"import_data[{document.ContactCount}].{key}: must be an integer, not {Describe(reader.TokenType)}.";
+                    document.ErrorKey = JsonImportDocument.ValidationErrorKey;
+                }
+
+                reader.Skip();
+                continue;
+            }
+
             reader.Read();
             reader.Skip();
         }
     }
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a fraction or a number out of range",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        _ => type.ToString(),
+    };
 
     private static ImportRow ReadRow(ref Utf8JsonReader reader)
     {

@@ -29,6 +29,7 @@ public static class InspectionEndpoints
             return Results.NoContent();
         });
         group.MapPost("/faults", FaultsAsync);
+        group.MapPost("/activity-ends", ActivityEndsAsync);
         group.MapPost("/unsubscribe", UnsubscribeAsync);
         group.MapPost("/approve", ApproveAsync);
     }
@@ -126,6 +127,28 @@ public static class InspectionEndpoints
 
         faults.Configure(settings.Rate, kinds, settings.Seed, settings.SlowMs);
         return Results.Json(faults.Settings(), SandboxJsonContext.Default.FaultSettings);
+    }
+
+    private static async Task<IResult> ActivityEndsAsync(HttpContext context, ActivityEndFaults ends)
+    {
+        var request = await JsonBody.ReadAsync(context.Request, SandboxJsonContext.Default.ActivityEndsRequest);
+        if (request?.Ends is not { } names)
+        {
+            return ApiErrors.BadRequest($"Send {{\"ends\":[\"failed\"]}}: any of {string.Join(", ", ActivityEndFaults.Names)}, in the order the next activities end.");
+        }
+
+        List<ActivityState> parsed;
+        try
+        {
+            parsed = names.Select(ActivityEndFaults.Parse).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            return ApiErrors.BadRequest(ex.Message);
+        }
+
+        ends.Add(parsed);
+        return Results.Json(new ActivityEndsResource { Pending = ends.Pending() }, SandboxJsonContext.Default.ActivityEndsResource);
     }
 
     private static async Task<IResult> UnsubscribeAsync(HttpContext context, ContactDatabase db, TimeProvider time)

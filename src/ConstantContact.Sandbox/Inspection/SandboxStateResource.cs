@@ -83,6 +83,18 @@ public sealed class UnsubscribeRequest
     public List<string>? Emails { get; init; }
 }
 
+/// <summary>POST /__sandbox/activity-ends: the final states the next activities get, in order.</summary>
+public sealed class ActivityEndsRequest
+{
+    public IReadOnlyList<string>? Ends { get; init; }
+}
+
+/// <summary>The activity ends still to be used.</summary>
+public sealed class ActivityEndsResource
+{
+    public required IReadOnlyList<string> Pending { get; init; }
+}
+
 public sealed class ApproveRequest
 {
     public string? UserCode { get; init; }

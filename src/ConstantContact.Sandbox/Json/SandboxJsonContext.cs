@@ -34,6 +34,8 @@ namespace ConstantContact.Sandbox.Json;
 [JsonSerializable(typeof(FaultSettings))]
 [JsonSerializable(typeof(UnsubscribeRequest))]
 [JsonSerializable(typeof(ApproveRequest))]
+[JsonSerializable(typeof(ActivityEndsRequest))]
+[JsonSerializable(typeof(ActivityEndsResource))]
 [JsonSerializable(typeof(CountResource))]
 [JsonSerializable(typeof(StartupBanner))]
 public sealed partial class SandboxJsonContext : JsonSerializerContext

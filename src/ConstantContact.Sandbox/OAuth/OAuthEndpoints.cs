@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ConstantContact.Sandbox.Hosting;
 using ConstantContact.Sandbox.Json;
 using ConstantContact.Sandbox.Limits;
 
@@ -162,7 +163,7 @@ public static class OAuthEndpoints
     /// Consent is automatic: the code goes straight to the redirect URI. Errors that make the redirect URI
     /// untrustworthy are shown as a 400 page, the others go back to the client, as RFC 6749 §4.1.2.1 wants.
     /// </summary>
-    private static IResult Authorize(HttpContext context, ClientAuthenticator client, AuthorizationCodeStore codes)
+    private static IResult Authorize(HttpContext context, ClientAuthenticator client, AuthorizationCodeStore codes, SandboxOptions options)
     {
         var query = context.Request.Query;
         if (query["client_id"] != client.ClientId)
@@ -174,6 +175,15 @@ public static class OAuthEndpoints
         if (!IsLoopbackRedirect(redirectUri))
         {
             return Results.Text("The redirect_uri must be an http URI on a loopback address.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // With registered redirect URIs, as on a real application: the text must be one of them exactly (no
+        // normalizing, no wildcard). The answer is a page, not a redirect: the URI is not trusted.
+        if (options.RedirectUris.Count > 0 && !options.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+        {
+            return Results.Text(
+                "The 'redirect_uri' parameter must be a redirect URI registered with the application (compared exactly).",
+                statusCode: StatusCodes.Status400BadRequest);
         }
 
         var state = query["state"].ToString();

@@ -14,6 +14,12 @@ public sealed class BrowserFlow
     /// <summary>How long the person has to finish signing in.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The redirect URI used when none is given, and the one docs/connections.md tells you to register with the
+    /// application: the server takes only registered redirect URIs, compared exactly.
+    /// </summary>
+    public static readonly Uri DefaultRedirectUri = new("http://127.0.0.1:8765/callback");
+
     private readonly OAuthClient client;
     private readonly TimeProvider time;
 
@@ -25,13 +31,14 @@ public sealed class BrowserFlow
 
     /// <summary>
     /// Runs the sign-in: <paramref name="present"/> opens the authorization URI in a browser and/or shows it to
-    /// the person; the answer must come back within <paramref name="timeout"/>.
+    /// the person; the answer must come back to <paramref name="redirectUri"/> (registered with the application)
+    /// within <paramref name="timeout"/>.
     /// </summary>
-    public async Task<TokenResponse> RunAsync(Action<Uri> present, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
+    public async Task<TokenResponse> RunAsync(Uri redirectUri, Action<Uri> present, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
     {
         PkceChallenge pkce = PkceChallenge.Create();
         string state = PkceChallenge.RandomText(24);
-        using LoopbackRedirectListener listener = LoopbackRedirectListener.Start();
+        using LoopbackRedirectListener listener = Listen(redirectUri);
         log?.Invoke($"Waiting for the browser's answer at {listener.RedirectUri}.");
         present(AuthorizationUri(client.Endpoints, client.ClientId, listener.RedirectUri, state, pkce));
 
@@ -71,12 +78,33 @@ public sealed class BrowserFlow
         {
             "response_type=code",
             "client_id=" + Uri.EscapeDataString(clientId),
-            "redirect_uri=" + Uri.EscapeDataString(redirectUri.AbsoluteUri),
+            // The text as registered: the server compares it exactly, so no normalizing (a trailing '/' added).
+            "redirect_uri=" + Uri.EscapeDataString(redirectUri.OriginalString),
             "scope=" + Uri.EscapeDataString(OAuthScopes.Requested),
             "state=" + Uri.EscapeDataString(state),
             "code_challenge=" + Uri.EscapeDataString(pkce.Challenge),
             "code_challenge_method=" + PkceChallenge.Method,
         });
         return new Uri(endpoints.Authorize.AbsoluteUri + "?" + query);
+    }
+
+    private static LoopbackRedirectListener Listen(Uri redirectUri)
+    {
+        try
+        {
+            return LoopbackRedirectListener.Start(redirectUri);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ConnectionException(ConnectionErrorIds.InvalidRedirectUri, ConnectionErrorKind.InvalidArgument, ex.Message + " Give -RedirectUri as registered with the application.", innerException: ex);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new ConnectionException(
+                ConnectionErrorIds.RedirectPortInUse, ConnectionErrorKind.ResourceBusy,
+                $"Cannot listen for the sign-in answer at {redirectUri.OriginalString}: port {redirectUri.Port} is in use on this computer ({ex.SocketErrorCode}). "
+                + "Close what uses it, or register another loopback redirect URI with the application and give it with -RedirectUri.",
+                innerException: ex);
+        }
     }
 }

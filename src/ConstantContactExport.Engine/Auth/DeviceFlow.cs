@@ -10,7 +10,8 @@ namespace ConstantContactExport.Engine.Auth;
 /// <summary>
 /// The device authorization grant (RFC 8628): ask for a code, show it to the person, poll the token endpoint
 /// at the server's interval until they approve, refuse, or the code expires. <c>slow_down</c> adds 5 seconds
-/// to the interval for good (§3.5). A brief network failure or 5xx while polling is tried again: the person may
+/// to the interval for good (§3.5); it comes as a 400 (RFC 8628 §3.5) or a 429, and a 429 without it (the token
+/// endpoint's own 1-a-second limit) means the same: poll more slowly. A brief network failure or 5xx while polling is tried again: the person may
 /// be half way through signing in.
 /// </summary>
 public sealed class DeviceFlow
@@ -56,7 +57,7 @@ public sealed class DeviceFlow
             {
                 failures = 0;
             }
-            catch (ConstantContactApiException ex) when (ex.ErrorKey == "slow_down")
+            catch (ConstantContactApiException ex) when (ex.ErrorKey == "slow_down" || ex.StatusCode == 429)
             {
                 failures = 0;
                 interval += SlowDownStep;

@@ -10,10 +10,12 @@ using System.Threading.Tasks;
 namespace ConstantContactExport.Engine.Auth;
 
 /// <summary>
-/// The redirect target of the browser sign-in (RFC 8252 §7.3): a listener on 127.0.0.1 at a port the system
-/// picks, serving exactly one thing, the authorization answer. A plain TcpListener rather than HttpListener,
-/// which on Windows needs a URL reservation (or an administrator) for most prefixes. Requests whose
-/// <c>state</c> is not this sign-in's are refused and ignored, so a page that guesses the port cannot end it.
+/// The redirect target of the browser sign-in (RFC 8252 §7.3): a listener on a loopback address at the port and
+/// path of the redirect URI registered with the application, serving exactly one thing, the authorization answer.
+/// The authorization server matches redirect URIs exactly, so the port is fixed, not picked by the system (port 0,
+/// for tests, still lets the system pick). A plain TcpListener rather than HttpListener, which on Windows needs a
+/// URL reservation (or an administrator) for most prefixes. Requests whose <c>state</c> is not this sign-in's are
+/// refused and ignored, so a page that finds the port cannot end it.
 /// </summary>
 public sealed class LoopbackRedirectListener : IDisposable
 {
@@ -21,24 +23,76 @@ public sealed class LoopbackRedirectListener : IDisposable
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
     private readonly TcpListener listener;
+    private readonly string path;
 
-    private LoopbackRedirectListener(TcpListener listener)
+    private LoopbackRedirectListener(TcpListener listener, Uri requested)
     {
         this.listener = listener;
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        RedirectUri = new Uri($"http://127.0.0.1:{Port}/");
+        path = requested.AbsolutePath;
+        // Exactly as given (the server compares text), with the real port when the system picked it.
+        RedirectUri = requested.Port == 0
+            ? new Uri($"{requested.Scheme}://{requested.Host}:{Port}{requested.AbsolutePath}")
+            : new Uri(requested.OriginalString, UriKind.Absolute);
     }
 
     public int Port { get; }
 
-    /// <summary>http://127.0.0.1:port/ : what the authorization request names as redirect_uri.</summary>
+    /// <summary>What the authorization request and the code redemption name as redirect_uri.</summary>
     public Uri RedirectUri { get; }
 
-    public static LoopbackRedirectListener Start()
+    /// <summary>The redirect_uri text, exactly as registered: what the server compares.</summary>
+    public string RedirectUriText => RedirectUri.OriginalString;
+
+    /// <summary>
+    /// Checks a redirect URI for a loopback sign-in: http, a loopback host (127.0.0.1, [::1] or localhost), an
+    /// explicit port, no query or fragment. Returns the problem, or null when it is usable.
+    /// </summary>
+    public static string? Problem(Uri redirectUri)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        if (redirectUri is null || !redirectUri.IsAbsoluteUri)
+        {
+            return "it is not an absolute URI";
+        }
+
+        if (redirectUri.Scheme != Uri.UriSchemeHttp)
+        {
+            return "it must start with http:// (the browser comes back to this computer, RFC 8252 §7.3)";
+        }
+
+        // Only the addresses the listener binds: 127.0.0.2 is loopback too, but nothing would answer there.
+        if (redirectUri.Host is not ("127.0.0.1" or "[::1]" or "localhost"))
+        {
+            return "its host must be 127.0.0.1, [::1] or localhost: PowerShell listens on this computer for the answer";
+        }
+
+        if (redirectUri.IsDefaultPort)
+        {
+            return "it needs a port, such as http://127.0.0.1:8765/callback";
+        }
+
+        if (redirectUri.Query.Length > 0 || redirectUri.Fragment.Length > 0)
+        {
+            return "it must not carry a query or a fragment";
+        }
+
+        return null;
+    }
+
+    /// <summary>Listens at the redirect URI's loopback address, port and path.</summary>
+    /// <exception cref="ArgumentException">The URI is not a usable loopback redirect.</exception>
+    /// <exception cref="SocketException">The port is taken.</exception>
+    public static LoopbackRedirectListener Start(Uri redirectUri)
+    {
+        if (Problem(redirectUri) is { } problem)
+        {
+            throw new ArgumentException($"'{redirectUri}' cannot be the redirect URI: {problem}.", nameof(redirectUri));
+        }
+
+        IPAddress address = redirectUri.HostNameType == UriHostNameType.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+        var listener = new TcpListener(address, redirectUri.Port);
         listener.Start();
-        return new LoopbackRedirectListener(listener);
+        return new LoopbackRedirectListener(listener, redirectUri);
     }
 
     /// <summary>Serves requests until one carries <paramref name="expectedState"/> with a code or an error.</summary>
@@ -60,7 +114,7 @@ public sealed class LoopbackRedirectListener : IDisposable
 
                 using (client)
                 {
-                    AuthorizationCallback? callback = await ServeAsync(client, expectedState).ConfigureAwait(false);
+                    AuthorizationCallback? callback = await ServeAsync(client, path, expectedState).ConfigureAwait(false);
                     if (callback is not null)
                     {
                         return callback;
@@ -72,7 +126,7 @@ public sealed class LoopbackRedirectListener : IDisposable
 
     public void Dispose() => listener.Stop();
 
-    private static async Task<AuthorizationCallback?> ServeAsync(TcpClient client, string expectedState)
+    private static async Task<AuthorizationCallback?> ServeAsync(TcpClient client, string expectedPath, string expectedState)
     {
         NetworkStream stream = client.GetStream();
         client.ReceiveTimeout = (int)ReadTimeout.TotalMilliseconds;
@@ -97,7 +151,7 @@ public sealed class LoopbackRedirectListener : IDisposable
 
         int question = target.IndexOf('?');
         string path = question < 0 ? target : target.Substring(0, question);
-        if (path != "/")
+        if (path != expectedPath)
         {
             Respond(stream, 404, "Not found", "This address only takes the sign-in answer.");
             return null;

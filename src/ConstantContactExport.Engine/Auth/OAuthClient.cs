@@ -74,7 +74,7 @@ public sealed class OAuthClient
         {
             ["grant_type"] = "authorization_code",
             ["code"] = code,
-            ["redirect_uri"] = redirectUri.AbsoluteUri,
+            ["redirect_uri"] = redirectUri.OriginalString,
             ["code_verifier"] = codeVerifier,
             ["client_id"] = ClientId,
         };

@@ -148,8 +148,7 @@ public sealed class TokenManager : IAccessTokenSource
             {
                 throw new ConnectionException(
                     ConnectionErrorIds.RefreshTokenRejected, ConnectionErrorKind.AuthenticationError,
-                    $"Constant Contact refused the refresh token of connection '{connectionName}' ({ex.ErrorKey}): it was revoked, expired "
-                    + "after 180 days unused, or spent by a copy of this connection elsewhere. Run New-CCConnection -Force to sign in again.",
+                    RefreshRefusedMessage(connectionName, ex.ErrorKey),
                     connectionName, ex);
             }
         }
@@ -158,6 +157,17 @@ public sealed class TokenManager : IAccessTokenSource
         store.Write(connectionName, next);
         return next;
     }
+
+    /// <summary>
+    /// Why a stored refresh token stops working, most likely first: with rotating refresh tokens, a newer sign-in
+    /// with the same application (New-CCConnection run again, here or on another computer, or another tool using
+    /// the same API key) can end the tokens issued before it.
+    /// </summary>
+    internal static string RefreshRefusedMessage(string connectionName, string? errorKey) =>
+        $"Constant Contact refused the refresh token of connection '{connectionName}' ({errorKey}). With rotating refresh tokens a newer "
+        + "sign-in with the same application (API key) can end the tokens of older ones; a token also ends when it is revoked, unused for 180 days, "
+        + "or spent by a copy of this connection elsewhere. Sign in again: "
+        + $"New-CCConnection -Name '{connectionName}' -ClientId <the application's API key> -Force";
 
     private bool IsUsable(TokenSet tokens, string? rejectedToken) =>
         !string.Equals(tokens.AccessToken, rejectedToken, StringComparison.Ordinal) && !NeedsRefresh(tokens, time.GetUtcNow());

@@ -34,10 +34,10 @@ public sealed class ConnectionAuthorizer
     }
 
     public async Task<TokenSet> BrowserFlowAsync(
-        ConnectionInfo connection, string? clientSecret, Action<Uri> present, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
+        ConnectionInfo connection, string? clientSecret, Uri redirectUri, Action<Uri> present, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
     {
         var flow = new BrowserFlow(OAuthFor(connection, clientSecret), pipeline.Time);
-        TokenResponse response = await flow.RunAsync(present, timeout, log, cancellationToken).ConfigureAwait(false);
+        TokenResponse response = await flow.RunAsync(redirectUri, present, timeout, log, cancellationToken).ConfigureAwait(false);
         return TokenSet.FromGrant(response, clientSecret, pipeline.Time.GetUtcNow());
     }
 

@@ -16,6 +16,8 @@ public static class ConnectionErrorIds
     public const string AuthorizationExpired = "AuthorizationExpired";
     public const string AuthorizationFailed = "AuthorizationFailed";
     public const string StateMismatch = "StateMismatch";
+    public const string InvalidRedirectUri = "InvalidRedirectUri";
+    public const string RedirectPortInUse = "RedirectPortInUse";
     public const string RefreshTokenRejected = "RefreshTokenRejected";
     public const string TokenMissing = "TokenMissing";
     public const string TokenStoreBusy = "TokenStoreBusy";

@@ -133,10 +133,34 @@ public sealed class ImportBatchWriter
         for (int i = 0; i < fields.Count; i++)
         {
             KeyValuePair<Mapping.ContactField, string> field = fields[i];
-            writer.WriteString(field.Key.Name, field.Value);
+            if (field.Key.Kind is Mapping.ContactFieldKind.BirthdayMonth or Mapping.ContactFieldKind.BirthdayDay)
+            {
+                // The schema types both as integer: "5" would break it. ContactBuilder let only digits through.
+                writer.WriteNumber(field.Key.Name, ParseDigits(field.Value));
+            }
+            else
+            {
+                writer.WriteString(field.Key.Name, field.Value);
+            }
         }
 
         writer.WriteEndObject();
+    }
+
+    private static int ParseDigits(string digits)
+    {
+        int value = 0;
+        foreach (char c in digits)
+        {
+            if (c is < '0' or > '9' || value > 100_000)
+            {
+                throw new ArgumentException($"'{digits}' is not a small whole number; ContactBuilder should have refused it.", nameof(digits));
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return digits.Length == 0 ? throw new ArgumentException("A number field is empty.", nameof(digits)) : value;
     }
 
     private static byte[] BuildSuffix(IReadOnlyList<string> listIds)

@@ -139,6 +139,14 @@ public sealed class ContactBuilder
                 $"'{TextChecks.Printable(text)}' is not a valid email address ({result.Reason}).");
         }
 
+        if (result.Normalized!.Length > ContactFieldCatalog.MaxImportEmailLength)
+        {
+            // Valid for Constant Contact (80), but past the import schema's 50: sending it could cost the whole body.
+            return new ProfileIssue(RejectReason.EmailTooLongForImport, "email",
+                $"The email address is {result.Normalized.Length} characters: Constant Contact keeps addresses up to {EmailAddressValidator.MaxLength}, "
+                + $"but its bulk import takes at most {ContactFieldCatalog.MaxImportEmailLength}, so it is not sent. Add this contact in Constant Contact itself.");
+        }
+
         email = result.Normalized;
         return null;
     }

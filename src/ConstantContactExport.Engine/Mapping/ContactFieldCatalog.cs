@@ -15,6 +15,12 @@ public static class ContactFieldCatalog
     public const int MaxCustomFieldValueLength = 255;
     public const int MaxPhonesPerContact = 3;
 
+    /// <summary>
+    /// The import schema's maxLength for email (JsonImportContact.email), lower than the 80 that contacts keep:
+    /// longer addresses are rejected rather than risked (docs/constant-contact-v3.md, Decisions).
+    /// </summary>
+    public const int MaxImportEmailLength = 50;
+
     private static readonly Dictionary<string, ContactField> Known = Build();
 
     /// <summary>Every built-in field name, for messages and completion.</summary>

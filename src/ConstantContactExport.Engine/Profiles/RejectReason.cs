@@ -35,4 +35,10 @@ public enum RejectReason
 
     /// <summary>The profile is not an object with properties at all (null, a number, a bare string).</summary>
     NotAProfile,
+
+    /// <summary>
+    /// A valid address of 51 to 80 characters: Constant Contact keeps addresses up to 80, but the JSON import's
+    /// schema allows 50, so the import may refuse or cut it (docs/constant-contact-v3.md, Decisions).
+    /// </summary>
+    EmailTooLongForImport,
 }

@@ -435,9 +435,18 @@ public sealed class RunSender
         var failed = finished.Where(a => a.ActivityState != "completed").ToList();
         if (failed.Count > 0)
         {
-            message = string.Format(CultureInfo.InvariantCulture, "{0} of {1} activities ended {2}: {3}", failed.Count, finished.Count,
-                string.Join(", ", failed.Select(a => a.ActivityState).Distinct()),
-                string.Join(" ", failed.SelectMany(a => a.ActivityErrors ?? new List<string>()).Take(5)));
+            // cancelled, failed, timed_out: the import did not finish, and which of its contacts got in is not
+            // known. Imports are upserts, so sending the same input again is safe; a partial success is not claimed.
+            var errors = failed.SelectMany(a => a.ActivityErrors ?? new List<string>()).Take(5).ToList();
+            message = string.Format(
+                CultureInfo.InvariantCulture,
+                "Constant Contact did not finish {0} of {1} imports ({2}), so their contacts may be missing from the list; the other imports brought in {3} contacts.{4} "
+                + "Imports update contacts that exist, so run the export again with the same input to send them again.",
+                failed.Count,
+                finished.Count,
+                string.Join(", ", failed.GroupBy(a => a.ActivityState).Select(g => $"{g.Count()} {g.Key}")),
+                status.ImportedCount,
+                errors.Count > 0 ? " Constant Contact said: " + string.Join(" ", errors) : string.Empty);
             return RunState.Failed;
         }
 

@@ -14,7 +14,8 @@ namespace ConstantContactExport.Connections;
 /// <para type="description">
 /// Signs in with OAuth2 and keeps the tokens in the secret store (DPAPI on Windows, an owner-only file elsewhere).
 /// By default the device flow: a URL and a code are shown; open the URL on any device, sign in, enter the code.
-/// -Browser signs in with the system browser (authorization code with PKCE on a loopback redirect).
+/// -Browser signs in with the system browser (authorization code with PKCE on a loopback redirect registered with
+/// the application, -RedirectUri).
 /// -RefreshToken takes a refresh token obtained elsewhere, for runbooks where nobody can sign in.
 /// Profile data is personal data: accept the data privacy notice with -AcceptDataPrivacyNotice or at the prompt.
 /// </para>
@@ -53,6 +54,11 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
     /// <summary><para type="description">Sign in with the system browser (authorization code with PKCE, redirect to 127.0.0.1) rather than the device flow.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = BrowserSet)]
     public SwitchParameter Browser { get; set; }
+
+    /// <summary><para type="description">With -Browser: the redirect URI registered with your application, exactly as registered (the server compares it character for character). An http loopback address with a port; http://127.0.0.1:8765/callback by default.</para></summary>
+    [Parameter(ParameterSetName = BrowserSet)]
+    [ValidateNotNull]
+    public Uri? RedirectUri { get; set; }
 
     /// <summary><para type="description">A refresh token obtained elsewhere (for runbooks): no sign-in happens. It is spent at once; with rotating refresh tokens the connection keeps its successor.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet)]
@@ -98,6 +104,14 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
 
         Uri apiBase;
         Uri authBase;
+        Uri redirectUri = RedirectUri ?? BrowserFlow.DefaultRedirectUri;
+        if (LoopbackRedirectListener.Problem(redirectUri) is { } redirectProblem)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"'{redirectUri.OriginalString}' cannot be the -RedirectUri: {redirectProblem}. Register a loopback redirect URI such as {BrowserFlow.DefaultRedirectUri} with the application and give it here."),
+                ConnectionErrorIds.InvalidRedirectUri, ErrorCategory.InvalidArgument, RedirectUri));
+        }
+
         try
         {
             apiBase = ConnectionEndpoints.Check(ApiBaseUri ?? ConnectionEndpoints.DefaultApiBaseUri, nameof(ApiBaseUri));
@@ -136,7 +150,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         {
             TokenSet tokens = ParameterSetName switch
             {
-                BrowserSet => Run(ct => authorizer.BrowserFlowAsync(info, clientSecret, PresentBrowserSignIn, BrowserFlow.DefaultTimeout, LogVerbose, ct)),
+                BrowserSet => Run(ct => authorizer.BrowserFlowAsync(info, clientSecret, redirectUri, PresentBrowserSignIn, BrowserFlow.DefaultTimeout, LogVerbose, ct)),
                 RefreshTokenSet => Run(ct => authorizer.RefreshTokenAsync(info, SecureStrings.ToPlainText(RefreshToken) ?? string.Empty, clientSecret, LogVerbose, ct)),
                 _ => Run(ct => authorizer.DeviceFlowAsync(info, clientSecret, PresentDeviceCode, LogVerbose, ct)),
             };

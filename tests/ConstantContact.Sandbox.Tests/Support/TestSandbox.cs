@@ -115,7 +115,7 @@ public sealed class TestSandbox : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Created, reply.Status);
     }
 
-    /// <summary>Posts a JSON import and waits for it to complete; returns the completed activity.</summary>
+    /// <summary>Posts a JSON import and waits for it to finish; returns the finished activity.</summary>
     public async Task<JsonNode> ImportAsync(JsonArray contacts, params string[] listIds)
     {
         var reply = await PostJsonAsync("v3/activities/contacts_json_import", ImportBody(contacts, listIds));
@@ -129,22 +129,23 @@ public sealed class TestSandbox : IAsyncDisposable
         ["list_ids"] = new JsonArray(listIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
     };
 
-    public Task<JsonNode> WaitForActivityAsync(string activityId) => WaitForActivityStateAsync(activityId, "completed");
+    /// <summary>Polls the activity until it ends (completed, cancelled, failed or timed_out); returns it then.</summary>
+    public Task<JsonNode> WaitForActivityAsync(string activityId) => WaitForActivityStateAsync(activityId, "completed", "cancelled", "failed", "timed_out");
 
-    /// <summary>Polls the activity until it is in <paramref name="state"/>; returns it then.</summary>
-    public async Task<JsonNode> WaitForActivityStateAsync(string activityId, string state)
+    /// <summary>Polls the activity until it is in one of <paramref name="states"/>; returns it then.</summary>
+    public async Task<JsonNode> WaitForActivityStateAsync(string activityId, params string[] states)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
             var reply = await GetAsync("v3/activities/" + activityId);
             Assert.Equal(HttpStatusCode.OK, reply.Status);
-            if (reply.Json!["state"]!.GetValue<string>() == state)
+            if (states.Contains(reply.Json!["state"]!.GetValue<string>()))
             {
                 return reply.Json;
             }
 
-            Assert.True(watch.Elapsed < HangGuard, $"The activity was not {state} after {HangGuard.TotalMinutes} minutes (hang guard); it is {reply.Json["state"]}.");
+            Assert.True(watch.Elapsed < HangGuard, $"The activity was not {string.Join(" or ", states)} after {HangGuard.TotalMinutes} minutes (hang guard); it is {reply.Json["state"]}.");
             await Task.Delay(10);
         }
     }

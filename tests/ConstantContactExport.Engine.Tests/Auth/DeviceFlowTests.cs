@@ -22,6 +22,8 @@ public sealed class DeviceFlowTests
     private const string TokenAnswer =
         """{"access_token":"at-1","token_type":"Bearer","expires_in":86400,"scope":"contact_data offline_access","refresh_token":"rt-1"}""";
 
+    private const string SlowDownBody = """{"error":"slow_down","error_description":"slow_down said the server"}""";
+
     /// <summary>
     /// Runs a device flow against scripted poll answers, moving the clock to each pause the flow waits out (never
     /// while it runs), until it ends; returns it and the poll times.
@@ -41,9 +43,15 @@ public sealed class DeviceFlowTests
 
             pollTimes.Add(time.GetUtcNow() - start);
             string answer = answers.Count > 0 ? answers.Dequeue() : "authorization_pending";
-            return answer == "ok"
-                ? FakeHttpHandler.Json(HttpStatusCode.OK, TokenAnswer)
-                : FakeHttpHandler.Json(answer == "slow_down" ? (HttpStatusCode)429 : HttpStatusCode.BadRequest, $"{{\"error\":\"{answer}\",\"error_description\":\"{answer} said the server\"}}");
+            return answer switch
+            {
+                "ok" => FakeHttpHandler.Json(HttpStatusCode.OK, TokenAnswer),
+                "slow_down" => FakeHttpHandler.Json((HttpStatusCode)429, SlowDownBody),
+                "slow_down_400" => FakeHttpHandler.Json(HttpStatusCode.BadRequest, SlowDownBody),
+                // The token endpoint's own rate limit, in Okta's shape: no OAuth error code at all.
+                "rate_limited" => FakeHttpHandler.Json((HttpStatusCode)429, """{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."}"""),
+                _ => FakeHttpHandler.Json(HttpStatusCode.BadRequest, $"{{\"error\":\"{answer}\",\"error_description\":\"{answer} said the server\"}}"),
+            };
         });
         var client = new OAuthClient(new HttpClient(handler), new OAuthEndpoints(AuthBase), "client-1", null, new TokenRequestGate(time, TimeSpan.Zero), time);
         DeviceAuthorization? shown = null;
@@ -73,12 +81,24 @@ public sealed class DeviceFlowTests
         Assert.Equal("device-code-secret", poll["device_code"]);
     }
 
-    [Fact]
-    public async Task Slow_down_adds_five_seconds_to_the_interval_for_good()
+    [Theory]
+    [InlineData("slow_down")] // as a 429
+    [InlineData("slow_down_400")] // as RFC 8628 §3.5 has it
+    [InlineData("rate_limited")] // a 429 with no OAuth error code
+    public async Task Slow_down_adds_five_seconds_to_the_interval_for_good(string answer)
     {
-        var (flow, pollTimes, _, _) = await RunAsync("slow_down", "authorization_pending", "ok");
-        await flow;
+        var (flow, pollTimes, _, _) = await RunAsync(answer, "authorization_pending", "ok");
+        TokenResponse tokens = await flow;
+        Assert.Equal("at-1", tokens.AccessToken);
         Assert.Equal(new[] { 5.0, 15, 25 }, pollTimes.Select(t => t.TotalSeconds).ToArray());
+    }
+
+    [Fact]
+    public async Task Slow_down_twice_adds_ten_seconds()
+    {
+        var (flow, pollTimes, _, _) = await RunAsync("slow_down_400", "slow_down", "ok");
+        await flow;
+        Assert.Equal(new[] { 5.0, 15, 30 }, pollTimes.Select(t => t.TotalSeconds).ToArray());
     }
 
     [Fact]

@@ -150,7 +150,10 @@ public sealed class TokenManagerTests
         var error = await Assert.ThrowsAsync<ConnectionException>(() => manager.GetAccessTokenAsync(null, CancellationToken.None));
         Assert.Equal(ConnectionErrorIds.RefreshTokenRejected, error.ErrorId);
         Assert.DoesNotContain(dead.RefreshToken, error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("New-CCConnection", error.Message, StringComparison.Ordinal);
+        Assert.Contains("New-CCConnection -Name 'Prod'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid_grant", error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer sign-in with the same application", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -115,6 +115,29 @@ public sealed class ImportBatchWriterTests
         Assert.Throws<ArgumentException>(() => new ImportBatchWriter(Enumerable.Range(0, 51).Select(i => Guid.NewGuid().ToString()).ToArray(), new MemoryBatchSink()));
     }
 
+    [Fact]
+    public void Birthday_month_and_day_are_json_numbers_as_the_schema_types_them()
+    {
+        var sink = new MemoryBatchSink();
+        var writer = new ImportBatchWriter(ListIds, sink);
+        var contact = new ImportContact();
+        contact.Reset("ada@example.com");
+        contact.Add(ContactFieldCatalog.Get("first_name"), "12");
+        contact.Add(ContactFieldCatalog.Get("birthday_month"), "05");
+        contact.Add(ContactFieldCatalog.Get("birthday_day"), "9");
+        writer.Add(contact);
+        writer.Complete();
+
+        string body = Encoding.UTF8.GetString(Assert.Single(sink.Bodies));
+        Assert.StartsWith(
+            "{\"import_data\":[{\"email\":\"ada@example.com\",\"first_name\":\"12\",\"birthday_month\":5,\"birthday_day\":9}]",
+            body, StringComparison.Ordinal);
+        using JsonDocument doc = JsonDocument.Parse(body);
+        JsonElement written = doc.RootElement.GetProperty("import_data")[0];
+        Assert.Equal(JsonValueKind.Number, written.GetProperty("birthday_month").ValueKind);
+        Assert.Equal(JsonValueKind.Number, written.GetProperty("birthday_day").ValueKind);
+    }
+
     private static int Count(byte[] body)
     {
         using JsonDocument doc = JsonDocument.Parse(body);

@@ -64,6 +64,38 @@ public sealed class ContactBuilderTests
     }
 
     [Theory]
+    [InlineData(50, null)]
+    [InlineData(51, RejectReason.EmailTooLongForImport)]
+    [InlineData(80, RejectReason.EmailTooLongForImport)]
+    [InlineData(81, RejectReason.EmailInvalid)] // past what Constant Contact keeps at all
+    public void Addresses_over_the_import_schema_s_50_characters_are_their_own_reject(int length, RejectReason? reason)
+    {
+        // A 40-character local part (under RFC 5321's 64) and a domain that makes up the rest.
+        string address = new string('a', 40) + "@" + new string('b', length - 45) + ".com";
+        Assert.Equal(length, address.Length);
+        var issue = Build(new() { ["Email"] = address }, out var contact, out var email);
+        Assert.Equal(reason, issue?.Reason);
+        if (issue is null)
+        {
+            Assert.Equal(address, email);
+            Assert.Equal(address, contact.Email);
+        }
+        else
+        {
+            Assert.Null(email);
+            Assert.Equal("email", issue.Field);
+        }
+
+        if (reason == RejectReason.EmailTooLongForImport)
+        {
+            // The length, not the address.
+            Assert.DoesNotContain(address, issue!.Message, System.StringComparison.Ordinal);
+            Assert.Contains($"{length} characters", issue!.Message, System.StringComparison.Ordinal);
+            Assert.Contains("at most 50", issue.Message, System.StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData(null, RejectReason.EmailMissing)]
     [InlineData("   ", RejectReason.EmailMissing)]
     [InlineData("not-an-address", RejectReason.EmailInvalid)]

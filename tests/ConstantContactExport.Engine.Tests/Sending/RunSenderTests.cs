@@ -216,6 +216,21 @@ public sealed class RunSenderTests : IDisposable
         Assert.Equal(13, api.RequestCount);
     }
 
+    [Theory]
+    [InlineData("failed")]
+    [InlineData("cancelled")]
+    [InlineData("timed_out")]
+    public async Task Every_final_state_but_completed_fails_the_run_with_a_message_that_says_what_to_do(string end)
+    {
+        api.FinishState = end;
+        var (state, status) = await Send(NewRun(2));
+        Assert.Equal(RunState.Failed, state);
+        Assert.Equal(RunState.Failed, status.State);
+        Assert.False(status.IsUnfinished);
+        Assert.Contains($"did not finish 2 of 2 imports (2 {end})", status.Message, StringComparison.Ordinal);
+        Assert.Contains("run the export again with the same input", status.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Cancelling_stops_the_run_resumably()
     {
