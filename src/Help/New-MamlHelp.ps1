@@ -56,7 +56,9 @@ function ConvertFrom-InlineMarkdown {
     $Text = [regex]::Replace($Text, '\[([^\]]+)\]\(([^)]+)\)', '$1')
     $Text = [regex]::Replace($Text, '\*\*([^*]+)\*\*', '$1')
     $Text = [regex]::Replace($Text, '(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])', '$1')
-    $Text.Replace('`', '')
+    # A code span (a run of backticks, its text, the same run) loses its backticks; a lone backtick is text: the
+    # escape in "`t" must reach the help as written.
+    [regex]::Replace($Text, '(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)', { param($m) $m.Groups[2].Value.Trim() })
 }
 
 function Split-MarkdownSection {

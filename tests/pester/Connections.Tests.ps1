@@ -452,6 +452,41 @@ catch { 'ERRORID=' + `$_.FullyQualifiedErrorId; 'CATEGORY=' + `$_.CategoryInfo.C
         Get-RouteCount $Auto 'POST /oauth2/default/v1/device/authorize' | Should -Be $deviceRequests
     }
 
+    It 'asks in an interactive session with No as the default: Enter does not accept the data privacy notice' {
+        # A host that answers every prompt with its default, as a person pressing Enter would, in a pwsh started
+        # without -NonInteractive (Invoke-ChildPwsh adds it, and the module then refuses before asking).
+        $deviceRequests = Get-RouteCount $Auto 'POST /oauth2/default/v1/device/authorize'
+        $hostSource = Join-Path $PSScriptRoot 'DefaultAnswerHost.cs'
+        $scriptFile = Join-Path ([System.IO.Path]::GetTempPath()) ("cce-prompt-{0}.ps1" -f [guid]::NewGuid())
+        Set-Content -Path $scriptFile -Encoding utf8 -Value @"
+Add-Type -Path '$hostSource'
+`$answering = [DefaultAnswerHost]::new()
+`$runspace = [runspacefactory]::CreateRunspace(`$answering)
+`$runspace.Open()
+`$shell = [powershell]::Create(`$runspace)
+`$null = `$shell.AddScript(@'
+`$env:CC_EXPORT_HOME = '$TestHome'
+Import-Module '$ModulePath'
+try { New-CCConnection -Name enter -ClientId '$($Auto.ClientId)' -ApiBaseUri '$($Auto.ApiBaseUri)' -AuthBaseUri '$($Auto.AuthBaseUri)'; 'CREATED' }
+catch { 'ERRORID=' + `$_.FullyQualifiedErrorId }
+'@)
+`$shell.Invoke()
+`$answering.Answers.Prompts | ForEach-Object { 'PROMPT=' + `$_ }
+"@
+        try {
+            $command = @(Get-PwshCommandLine)
+            $prefix = @($command | Select-Object -Skip 1)
+            $output = @(& $command[0] @prefix -NoProfile -File $scriptFile 2>&1 | ForEach-Object { "$_" })
+        }
+        finally { Remove-Item $scriptFile -ErrorAction SilentlyContinue }
+        $script:Captured.Add($output -join "`n")
+        $output | Should -Contain 'PROMPT=Data privacy notice | &Yes &No | default &No' -Because ($output -join "`n")
+        $output | Should -Contain 'ERRORID=DataPrivacyNoticeNotAccepted,ConstantContactExport.Connections.NewCCConnectionCommand'
+        $output | Should -Not -Contain 'CREATED'
+        Join-Path $TestHome 'connections/enter.json' | Should -Not -Exist
+        Get-RouteCount $Auto 'POST /oauth2/default/v1/device/authorize' | Should -Be $deviceRequests
+    }
+
     It 'refuses a name that is not a file name, and an existing name without -Force' {
         { New-CCConnection -Name '../x' -ClientId x -AcceptDataPrivacyNotice } | Should -Throw -ErrorId 'InvalidConnectionName,*'
         { New-CCConnection -Name AUTO -ClientId x -ApiBaseUri $Auto.ApiBaseUri -AuthBaseUri $Auto.AuthBaseUri -AcceptDataPrivacyNotice } | Should -Throw -ErrorId 'ConnectionExists,*'

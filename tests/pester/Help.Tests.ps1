@@ -116,6 +116,12 @@ Describe 'The help files' {
         foreach ($cmdlet in $script:Help.Keys) { $names | Should -Contain $cmdlet }
     }
 
+    It 'keep a backtick that is PowerShell, not a Markdown code span: -Delimiter''s "`t"' {
+        $delimiter = @($script:Help['Invoke-CCExport'].Parameters | Where-Object Name -EQ 'Delimiter')[0].Description
+        # Not -BeLike: in a wildcard the backtick is an escape, and "t" would match too.
+        $delimiter.Contains('"`t"') | Should -BeTrue -Because $delimiter
+    }
+
     It 'include about_ConstantContactExport, which Get-Help finds offline, covering the journey, the ledger, limits, scheduling and ErrorIds' {
         $result = Invoke-ChildPwsh -Script @"
 Import-Module '$script:ModulePath'

@@ -1,6 +1,7 @@
 # The README runs as written: its ```powershell blocks, read from README.md when the test runs, are executed in
 # order in one fresh pwsh against the sandbox, as a new user pasting them would. Only what must differ here is
-# substituted: where the module was built, the app's API key placeholder (the sandbox's client id), and the
+# substituted: where the module was built, the app's API key placeholder (the sandbox's client id), the user's own
+# modules folder (a temporary one, first in PSModulePath, for the install block to copy into), and the
 # connection's base URIs (through $PSDefaultParameterValues, so the commands stay as written). The sandbox approves
 # the device flow at once. ./profiles.csv, the user's data, is the demo's sample. A block preceded by
 # <!-- readme-test: skip (reason) --> is skipped (it needs SQL Server, Active Directory, Azure Automation...);
@@ -49,6 +50,8 @@ BeforeAll {
     $null = $Journey.AppendLine(@"
 `$ProgressPreference = 'SilentlyContinue'
 `$env:CC_EXPORT_HOME = '$TestHome'
+# The user's own modules folder, the first in PSModulePath, where the install block copies the module: a temporary one.
+`$env:PSModulePath = '$(Join-Path $TestHome 'Modules')' + [System.IO.Path]::PathSeparator + `$env:PSModulePath
 Set-Location '$WorkFolder'
 `$PSDefaultParameterValues['New-CCConnection:ApiBaseUri'] = '$($Sandbox.ApiBaseUri)'
 `$PSDefaultParameterValues['New-CCConnection:AuthBaseUri'] = '$($Sandbox.AuthBaseUri)'
@@ -65,11 +68,12 @@ function Write-BlockResult([int] `$line) {
 `$Error.Clear()
 "@)
     foreach ($block in $blocks) {
-        $text = $block.Text.Replace('./out/ConstantContactExport/ConstantContactExport.psd1', $modulePath).Replace('<your app API key>', $Sandbox.ClientId)
+        $text = $block.Text.Replace('./out/ConstantContactExport/ConstantContactExport.psd1', $modulePath).Replace('./out/ConstantContactExport/', (Split-Path $modulePath) + '/').Replace('<your app API key>', $Sandbox.ClientId)
         $quoted = $text.Replace("'", "''")
         $null = $Journey.AppendLine("try { . ([scriptblock]::Create('$quoted')) | Out-Host } catch { <# PowerShell has recorded it in `$Error #> }")
         $null = $Journey.AppendLine("Write-BlockResult $($block.Line)")
     }
+    $null = $Journey.AppendLine("'README-MODULE ' + (Get-Module ConstantContactExport).ModuleBase")
     $script:Result = Invoke-ChildPwsh -Script $Journey.ToString()
     $script:BlockResults = @{}
     foreach ($line in $Result.Output) {
@@ -92,6 +96,12 @@ Describe 'The README' {
         $BlockResults.ContainsKey($Line) | Should -BeTrue -Because "the journey stopped before the block at README line $Line ran: $($Result.Errors -join "`n")"
         $errors = @($Result.Output | Where-Object { "$_" -like "README-ERROR $Line *" })
         $BlockResults[$Line] | Should -Be 0 -Because "README line $Line, as written:`n$Text`nfailed with:`n$($errors -join "`n")"
+    }
+
+    It 'installed the module where Import-Module finds it by name, and the journey used that copy' {
+        $installed = Join-Path $TestHome 'Modules/ConstantContactExport/ConstantContactExport.psd1'
+        $installed | Should -Exist
+        $Result.Output | Should -Contain ('README-MODULE ' + (Split-Path $installed))
     }
 
     It 'left the account as the journey says: the list Newsletter with the segment''s valid profiles, loyalty tiers filled' {

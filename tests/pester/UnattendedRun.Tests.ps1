@@ -85,6 +85,11 @@ Import-Module '$(Get-TestModulePath)'
         "$err" | Should -BeLike '*70 of the 100 in-segment profiles were rejected*MaxRejectPercent (10%)*Nothing was sent.*'
         Get-ActivityRequestCount | Should -Be $before
         (Get-CCExportRun -Name too-many).State | Should -Be 'Failed'
+        # The assignment never happened; the error names the reject report and carries the run object.
+        $err.TargetObject.GetType().FullName | Should -Be 'ConstantContactExport.CCExportRun'
+        $err.TargetObject.RunId | Should -Be (Get-CCExportRun -Name too-many).RunId
+        $err.TargetObject.RejectPath | Should -Exist
+        "$err" | Should -BeLike "*The reject report, $($err.TargetObject.RejectPath), says why*"
 
         # The export's limit, and the run's override.
         Set-CCExport -Name too-many -MaxRejectPercent 80
@@ -132,8 +137,10 @@ Describe 'A broken run fails before sending' {
     It 'fails InputHasNoProfiles for strings piped in, and InputEmpty for an empty pipeline' {
         $before = Get-ActivityRequestCount
         $err = $null
-        try { 'a@example.com', 'b@example.com' | Invoke-CCExport -Name broken -ErrorAction Stop } catch { $err = $_ }
+        try { 'a@example.com', 'b@example.com' | Invoke-CCExport -Name broken -ErrorAction Stop -WarningVariable warned } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'InputHasNoProfiles,*'
+        # The error says it all: no reject warning (NotAProfile 2) besides it.
+        @($warned | Where-Object { "$_" -like '*were rejected*' }) | Should -BeNullOrEmpty
         $err.TargetObject.State | Should -Be 'Failed'
         { @() | Invoke-CCExport -Name broken -ErrorAction Stop } | Should -Throw -ErrorId 'InputEmpty,*'
         Get-ActivityRequestCount | Should -Be $before

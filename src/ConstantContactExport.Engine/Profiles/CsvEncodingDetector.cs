@@ -191,7 +191,7 @@ internal static class CsvEncodingDetector
             }
         }
 
-        return controls > 2 && controls * 100 > n ? "binary data, not text" : null;
+        return controls > 2 && controls * 100 > n ? "binary data" : null;
     }
 
     private static bool StartsWith(byte[] b, int n, params byte[] signature)

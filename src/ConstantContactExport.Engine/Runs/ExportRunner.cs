@@ -379,7 +379,7 @@ public sealed class ExportRunner : IDisposable
             return Fail(failed);
         }
 
-        RunBreach? breach = gate.Check(current.Staging.Ledger);
+        RunBreach? breach = gate.Check(current.Staging.Ledger, current.Status.Manifest.RejectPath);
         gate.Verdict = breach;
         RunStatus status = current.CompleteStaging();
         deadline.Allow(status.SubmittedCount);
@@ -420,13 +420,15 @@ public sealed class ExportRunner : IDisposable
             return Fail(new RunFailure("RunSourceChanged", RunErrorKind.InvalidData, ex.Message));
         }
 
-        ReportStaged(status);
-        if (status.Manifest.Sources.Contains("pipeline") && inputCheck!.CheckPiped(ledger) is { } broken)
+        // Input with no profiles at all fails as such; its rejects (NotAProfile) would only repeat it as a warning.
+        RunFailure? broken = status.Manifest.Sources.Contains("pipeline") ? inputCheck!.CheckPiped(ledger) : null;
+        ReportStaged(status, warnRejects: broken is null);
+        if (broken is not null)
         {
             return Fail(broken);
         }
 
-        if (limits!.Check(ledger) is { } breach)
+        if (limits!.Check(ledger, status.Manifest.RejectPath) is { } breach)
         {
             return Fail(new RunFailure(breach.ErrorId, RunErrorKind.LimitsExceeded, $"{breach.Message} Nothing was sent."));
         }
@@ -490,11 +492,11 @@ public sealed class ExportRunner : IDisposable
         return new ExportRunResult(run.Status, failure);
     }
 
-    private void ReportStaged(RunStatus status)
+    private void ReportStaged(RunStatus status, bool warnRejects = true)
     {
         observer.StagingDone();
         observer.Verbose($"Staged {status.InputCount} profiles: {status.SubmittedCount} to send in {status.BatchCount} batches, {status.InvalidCount} invalid, {status.DuplicateCount} duplicates, {status.OutOfSegmentCount} out of segment.");
-        if (status.InvalidCount > 0)
+        if (warnRejects && status.InvalidCount > 0)
         {
             long inSegment = status.InputCount - status.OutOfSegmentCount;
             string reasons = string.Join(", ", rejectsByReason.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}"));

@@ -52,7 +52,9 @@ public sealed class RunLimits : ISendGate
     public bool RejectShareOver(long invalid, long inSegment) => inSegment > 0 && invalid * 100 > MaxRejectPercent * inSegment;
 
     /// <summary>The limit a staged run breaks, MaxProfiles first; null when it keeps both.</summary>
-    public RunBreach? Check(ExportLedger ledger)
+    /// <param name="ledger">The staged run's counts.</param>
+    /// <param name="rejectPath">The run's reject report, named in RejectLimitExceeded's message (the failed run's object is only on the error).</param>
+    public RunBreach? Check(ExportLedger ledger, string? rejectPath = null)
     {
         if (ledger.SubmittedCount > MaxProfiles)
         {
@@ -65,8 +67,9 @@ public sealed class RunLimits : ISendGate
         {
             return new RunBreach(RunBreach.RejectLimitExceeded, string.Format(
                 CultureInfo.InvariantCulture,
-                "{0} of the {1} in-segment profiles were rejected ({2:0.#}%), more than the export's MaxRejectPercent ({3}%): the input is probably broken. The reject report says why each one was rejected.",
-                ledger.InvalidCount, inSegment, ledger.InvalidCount * 100.0 / inSegment, MaxRejectPercent));
+                "{0} of the {1} in-segment profiles were rejected ({2:0.#}%), more than the export's MaxRejectPercent ({3}%): the input is probably broken. {4}",
+                ledger.InvalidCount, inSegment, ledger.InvalidCount * 100.0 / inSegment, MaxRejectPercent,
+                string.IsNullOrEmpty(rejectPath) ? "The reject report says why each one was rejected." : $"The reject report, {rejectPath}, says why each one was rejected."));
         }
 
         return null;

@@ -219,7 +219,7 @@ public sealed class RunSender
 
             if (noWait)
             {
-                return Finish(run, RunState.Submitted, $"All {status.BatchCount} batches were submitted; Get-CCExportRun -Refresh completes the counts.");
+                return Finish(run, RunState.Submitted, (status.BatchCount == 1 ? "The batch was submitted" : $"All {status.BatchCount} batches were submitted") + "; Get-CCExportRun -Refresh completes the counts.");
             }
 
             await PollAsync(run, cancellationToken).ConfigureAwait(false);

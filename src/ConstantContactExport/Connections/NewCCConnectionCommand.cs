@@ -194,7 +194,13 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         bool accepted;
         try
         {
-            accepted = ShouldContinue(PrivacyNoticeText, PrivacyNoticeCaption);
+            // Explicit Yes/No with No the default: pressing Enter must not accept a personal-data notice.
+            var choices = new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.ChoiceDescription>
+            {
+                new("&Yes", "Accept the notice and create the connection."),
+                new("&No", "Do not accept it; no connection is created."),
+            };
+            accepted = Host.UI.PromptForChoice(PrivacyNoticeCaption, PrivacyNoticeText, choices, 1) == 0;
         }
         catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException or PSNotImplementedException)
         {

@@ -75,7 +75,10 @@ public sealed class RemoveCCConnectionCommand : AsyncPSCmdlet
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            WriteWarning($"Could not revoke the refresh token of '{connection.Name}': {ex.Message} The local secrets are deleted all the same.");
+            // The reason is one sentence (a socket's message has no full stop) before the next.
+            string reason = ex.Message.TrimEnd();
+            reason += reason.EndsWith(".", StringComparison.Ordinal) ? string.Empty : ".";
+            WriteWarning($"Could not revoke the refresh token of '{connection.Name}': {reason} The local secrets are deleted all the same.");
         }
 
         Run(async ct =>

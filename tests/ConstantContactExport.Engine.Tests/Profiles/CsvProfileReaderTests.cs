@@ -241,7 +241,9 @@ public sealed class CsvProfileReaderTests : IDisposable
         random.NextBytes(bytes);
         bytes[0] = (byte)'e'; // no known signature
 
-        Assert.Equal(CsvSourceProblem.NotText, Assert.Throws<CsvSourceException>(() => Read(bytes, EmailName)).Problem);
+        CsvSourceException e = Assert.Throws<CsvSourceException>(() => Read(bytes, EmailName));
+        Assert.Equal(CsvSourceProblem.NotText, e.Problem);
+        Assert.EndsWith("it is not a text CSV file but binary data.", e.Message);
     }
 
     [Fact]

@@ -90,6 +90,8 @@ public sealed class ExportRunnerTests : IDisposable
         Assert.Empty(api.Activities);
         Assert.Contains("30 of the 70 in-segment profiles were rejected", result.Failure.Message);
         Assert.Contains("Nothing was sent.", result.Failure.Message);
+        // The failed run's object is only on the error: the message itself names the reject report.
+        Assert.Contains($"The reject report, {result.Status.Manifest.RejectPath}, says why each one was rejected.", result.Failure.Message);
         Assert.Contains(observer.Verbose, v => v.Contains("each import is sent as soon as it is staged"));
     }
 
@@ -100,6 +102,8 @@ public sealed class ExportRunnerTests : IDisposable
         Assert.Equal("RejectLimitExceeded", failed.Failure?.ErrorId);
         Assert.Equal(RunState.Failed, failed.Status.State);
         Assert.Equal(0, api.RequestCount);
+        Assert.False(string.IsNullOrEmpty(failed.Status.Manifest.RejectPath));
+        Assert.Contains($"The reject report, {failed.Status.Manifest.RejectPath}, says why each one was rejected.", failed.Failure!.Message);
 
         ExportRunResult passed = await RunPiped(new ExportRunRequest(Definition()) { MaxRejectPercent = 20 }, Piped(good: 8, bad: 2));
         Assert.Null(passed.Failure);
@@ -164,6 +168,8 @@ public sealed class ExportRunnerTests : IDisposable
     {
         ExportRunResult strings = await RunPiped(new ExportRunRequest(Definition()), Enumerable.Range(0, 3).Select(_ => NotAProfile()).ToList());
         Assert.Equal("InputHasNoProfiles", strings.Failure?.ErrorId);
+        // The failure says it; a reject warning (NotAProfile 3) would only repeat it.
+        Assert.DoesNotContain(observer.Warnings, w => w.Contains("were rejected"));
 
         ExportRunResult nothing = await RunPiped(new ExportRunRequest(Definition()), new List<Action<ProfileRecord, IReadOnlyList<string>>>());
         Assert.Equal("InputEmpty", nothing.Failure?.ErrorId);

@@ -199,6 +199,11 @@ public sealed class RunSenderTests : IDisposable
         var (state, status) = await Send(NewRun(2), noWait: true);
         Assert.Equal(RunState.Submitted, state);
         Assert.Equal(2, status.PendingActivities().Count());
+        Assert.StartsWith("All 2 batches were submitted;", status.Message);
+
+        (state, status) = await Send(NewRun(1), noWait: true);
+        Assert.Equal(RunState.Submitted, state);
+        Assert.StartsWith("The batch was submitted;", status.Message);
 
         api.Script.Enqueue(PostBehaviour.Refuse);
         (state, _) = await Send(NewRun(1));
