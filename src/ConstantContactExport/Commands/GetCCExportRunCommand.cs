@@ -51,6 +51,16 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         IEnumerable<RunStatus> runs;
         if (RunId is not null)
         {
+            try
+            {
+                store.FolderOf(RunId);
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "RunIdInvalid", ErrorCategory.InvalidArgument, RunId));
+                return;
+            }
+
             RunStatus? status = LoadOrWarn(store, RunId);
             if (status is null)
             {
