@@ -191,7 +191,8 @@ internal sealed class CsvHeader
                 digits = char.IsDigit(c) ? digits + 1 : digits;
             }
 
-            if (digits >= 7)
+            // A phone number: mostly digits (a title such as "sales 2000 to 2007" is mostly words).
+            if (digits >= 7 && digits * 2 >= name.Length)
             {
                 return true;
             }
