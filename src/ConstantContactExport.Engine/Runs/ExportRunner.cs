@@ -77,7 +77,18 @@ public sealed class ExportRunner : IDisposable
             return Fail(broken);
         }
 
-        long most = CsvRecordBound.Of(files) + (options.Header is null ? 0 : files.Count);
+        // One vectorized pass over the files: the most profiles they hold, and a quote never closed (it would swallow
+        // the rows after it into one reject) fails the run here, before anything is sent.
+        long most;
+        try
+        {
+            most = CsvRecordBound.Of(files, failOnUnclosedQuote: true) + (options.Header is null ? 0 : files.Count);
+        }
+        catch (CsvSourceException ex)
+        {
+            return Fail(RunInputCheck.FromReading(ex, run!.SentSoFar()));
+        }
+
         if (request.WouldAskBeforeSending || !limits!.MayStream(most))
         {
             observer.Verbose(request.WouldAskBeforeSending

@@ -320,7 +320,7 @@ public sealed class ExportRunnerTests : IDisposable
     {
         // Whether an import went out before the break depends on the threads; the message must match what did.
         string csv = Csv("in.csv", Good(0, 45));
-        File.AppendAllText(csv, "\"" + new string('x', (1 << 20) + 16) + "\n");
+        File.AppendAllText(csv, "late@example.com," + new string('x', (1 << 20) + 16) + ",VIP\n");
         ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
 
         Assert.Equal("CsvFileFieldTooLarge", result.Failure?.ErrorId);
@@ -479,6 +479,19 @@ public sealed class ExportRunnerTests : IDisposable
         File.WriteAllText(titled, "Mail,First,Segments\nh1@example.com,Ann,VIP\n");
         ExportRunResult named = await RunFiles(new ExportRunRequest(Definition()), titled);
         Assert.Contains("'Mail', 'First', 'Segments'", named.Failure?.Message);
+    }
+
+    [Fact]
+    public async Task A_quote_never_closed_fails_the_run_before_anything_is_sent_naming_its_line()
+    {
+        string csv = temp.File("swallow.csv");
+        File.WriteAllText(csv, "Email,First,Segments\n" + string.Join("\n", Good(0, 50)) + "\nquote@example.com,\"Oops,VIP\n" + string.Join("\n", Good(50, 500)) + "\n");
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
+        Assert.Equal("CsvFileUnclosedQuote", result.Failure?.ErrorId);
+        Assert.Equal(RunState.Failed, result.Status.State);
+        Assert.Contains("line 52", result.Failure!.Message);
+        Assert.Contains("Nothing was sent.", result.Failure.Message);
+        Assert.Equal(0, api.RequestCount);
     }
 
     private ExportRunner NewRunner(ExportRunRequest request) =>
