@@ -373,6 +373,28 @@ public sealed class ExportRun : IDisposable
 
     private void Record(JournalEntry entry) => journal!.Record(entry, Status);
 
+    /// <summary>
+    /// True when a process holds the export's lock (a run of it is going on). Found by taking the lock for an instant:
+    /// a run starting in that instant fails ExportRunning, as it would beside any other holder.
+    /// </summary>
+    public static bool IsExportRunning(StoragePaths paths, string exportName)
+    {
+        try
+        {
+            TakeLock(paths, exportName).Dispose();
+            return false;
+        }
+        catch (ExportRunningException)
+        {
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // The lock cannot be looked at: assume the run is going on rather than say it is not.
+            return true;
+        }
+    }
+
     /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>
     internal static CrossProcessLock TakeLock(StoragePaths paths, string exportName)
     {

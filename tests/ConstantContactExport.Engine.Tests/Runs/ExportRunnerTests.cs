@@ -432,6 +432,21 @@ public sealed class ExportRunnerTests : IDisposable
     }
 
     [Fact]
+    public void An_export_is_running_while_a_run_holds_its_lock_and_not_once_it_is_let_go()
+    {
+        Assert.False(ExportRun.IsExportRunning(paths, "news"));
+        using (ExportRun run = ExportRun.Start(paths, Definition(), null, new[] { "pipeline" }, null, whatIf: false, "tester", time))
+        {
+            Assert.True(ExportRun.IsExportRunning(paths, "news"));
+        }
+
+        Assert.False(ExportRun.IsExportRunning(paths, "news"));
+
+        // The look leaves the lock free: a run starts right after it.
+        using ExportRun next = ExportRun.Start(paths, Definition(), null, new[] { "pipeline" }, null, whatIf: false, "tester", time);
+    }
+
+    [Fact]
     public void A_RunId_that_is_a_path_fails_RunIdInvalid()
     {
         using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
