@@ -58,7 +58,7 @@ internal static class RejectPathCheck
         StringComparison comparison = AtomicFile.IsWindows || IsMacOs ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         foreach (string input in inputFiles)
         {
-            if (string.Equals(SafeFullPath(input), full, comparison))
+            if (string.Equals(SafeFullPath(input), full, comparison) || IsSameFile(input, full))
             {
                 throw new ExportRunException(RejectPathIsInput, RunErrorKind.InvalidArgument,
                     $"-RejectPath '{full}' is one of the run's input files: writing the reject report there would destroy the input. Give another path for the report. Nothing was run.");
@@ -69,6 +69,47 @@ internal static class RejectPathCheck
         {
             throw new ExportRunException(RejectPathNotReport, RunErrorKind.ResourceExists,
                 $"-RejectPath '{full}' is a file that is not a reject report, and the report would replace it. Delete it, or give another path. Nothing was run.");
+        }
+    }
+
+    /// <summary>
+    /// True when two existing paths are one file (a hard link, or a path through a linked folder). Found through the
+    /// operating system's own file identity without platform calls: an exclusive open locks the file itself (flock(2)
+    /// on Linux and macOS, the share mode on Windows), so with the input held exclusively the other path cannot be
+    /// opened exclusively if it is the same file. The other path is first opened alone, so that a lock someone else
+    /// holds is not taken for this.
+    /// </summary>
+    private static bool IsSameFile(string input, string other)
+    {
+        if (!File.Exists(other) || !File.Exists(input))
+        {
+            return false;
+        }
+
+        try
+        {
+            using (new FileStream(other, FileMode.Open, FileAccess.Read, FileShare.None))
+            {
+            }
+
+            using var held = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.None);
+            try
+            {
+                using (new FileStream(other, FileMode.Open, FileAccess.Read, FileShare.None))
+                {
+                }
+
+                return false;
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // One of them cannot be opened now (in use elsewhere, no permission): the checks that follow still apply.
+            return false;
         }
     }
 

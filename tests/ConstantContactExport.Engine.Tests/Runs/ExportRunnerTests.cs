@@ -359,6 +359,19 @@ public sealed class ExportRunnerTests : IDisposable
             string link = temp.File("link.csv");
             File.CreateSymbolicLink(link, temp.File("elsewhere.csv"));
             cases.Add((link, "RejectPathUnsafe"));
+
+            // A hard link is the input under another name; so is a path through a linked folder.
+            string hard = temp.File("hard-link.csv");
+            using (var ln = System.Diagnostics.Process.Start("ln", new[] { csv, hard }))
+            {
+                ln.WaitForExit();
+                Assert.Equal(0, ln.ExitCode);
+            }
+
+            cases.Add((hard, "RejectPathIsInput"));
+            string linkedFolder = temp.File("linked-folder");
+            Directory.CreateSymbolicLink(linkedFolder, temp.Path);
+            cases.Add((Path.Combine(linkedFolder, "in.csv"), "RejectPathIsInput"));
         }
 
         foreach ((string path, string errorId) in cases)
