@@ -8,7 +8,8 @@ namespace ConstantContactExport.Engine.Runs;
 
 /// <summary>
 /// How long run folders (journal, run.json, the default reject report, bodies kept for -Resume) stay: an
-/// export's runs idle for more than its RetainDays are pruned when it next runs, and Remove-CCExportRun and
+/// export's runs idle for more than its RetainDays are pruned when a new run of it is about to send (unfinished ones
+/// only once Constant Contact no longer keeps their imports' statuses), and Remove-CCExportRun and
 /// Remove-CCExport delete them on demand. A run's age counts from its last journal line (when it last did
 /// anything: ended, stopped), so a run resumed yesterday is young. A reject report written to a -RejectPath of the
 /// user's is the user's file: never deleted here (a later run may have written the same path).
