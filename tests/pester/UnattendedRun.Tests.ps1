@@ -139,6 +139,34 @@ Describe 'A broken run fails before sending' {
         Get-ActivityRequestCount | Should -Be $before
     }
 
+    It 'fails CsvFileUnclosedQuote, naming the line, for a quote never closed, before anything is sent' {
+        $csv = Join-Path $TestHome 'swallow.csv'
+        $lines = @('Email,FirstName,Segments') + @(for ($i = 0; $i -lt 30; $i++) { "s$i@example.com,Ann,Newsletter" }) +
+            @('quote@example.com,"Oops,Newsletter') + @(for ($i = 30; $i -lt 500; $i++) { "s$i@example.com,Ann,Newsletter" })
+        Set-Content -Path $csv -Value $lines -Encoding utf8NoBOM
+        $before = Get-ActivityRequestCount
+        $err = $null
+        try { $null = Invoke-CCExport -Name broken -Path $csv -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'CsvFileUnclosedQuote,*'
+        $err.Exception.Message | Should -BeLike '*line 32*Nothing was sent.'
+        Get-ActivityRequestCount | Should -Be $before
+        (Get-CCExportRun -Name broken).State | Should -Be 'Failed'
+    }
+
+    It 'never quotes a headerless file''s first line (personal data) in MappedFieldMissing, and suggests -Header' {
+        $csv = Join-Path $TestHome 'headerless.csv'
+        Set-Content -Path $csv -Value 'h1@example.com,Ann,Newsletter', 'h2@example.com,Bob,Newsletter' -Encoding utf8NoBOM
+        $err = $null
+        try { $null = Invoke-CCExport -Name broken -Path $csv -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MappedFieldMissing,*'
+        $err.Exception.Message | Should -BeLike '*looks like data*-Header*'
+        $run = Get-CCExportRun -Name broken
+        foreach ($text in "$err", $run.Message) {
+            $text | Should -Not -BeLike '*h1@example.com*'
+            $text | Should -Not -BeLikeExactly '*Ann*'
+        }
+    }
+
     It 'checks -Encoding, -Delimiter and -Header before a run exists' {
         $csv = New-Csv -Name params.csv -Good 3 -Bad 0
         $folders = Get-RunFolder
