@@ -239,7 +239,7 @@ Describe 'Run folders kept and removed' {
     It 'writes a -RejectPath report owner-only, and never through a symbolic link' -Skip:$IsWindows {
         $null = New-Export -Name reports
         $report = Join-Path $TestHome 'my-rejects.csv'
-        Set-Content -Path $report -Value 'an older report'
+        Set-Content -Path $report -Value 'RecordNumber,Line,Source,Email,Reason,Field,Message'
         & chmod 644 $report
         # One reject in two profiles: past the default limit, so the limit is lifted for this run.
         $run = @{ Email = 'not an address'; FirstName = 'N'; Segments = 'Newsletter' }, @{ Email = 'fine@example.com'; FirstName = 'F'; Segments = 'Newsletter' } |
@@ -253,7 +253,7 @@ Describe 'Run folders kept and removed' {
         $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
         $before = Get-RunFolderName
         { @{ Email = 'x@example.com'; FirstName = 'X'; Segments = 'Newsletter' } | Invoke-CCExport -Name reports -RejectPath $link -ErrorAction Stop } |
-            Should -Throw -ExpectedMessage '*symbolic link*'
+            Should -Throw -ExpectedMessage '*symbolic link*' -ErrorId 'RejectPathUnsafe,*'
         Test-Path $target | Should -BeFalse
         Get-RunFolderName | Should -Be $before
     }

@@ -75,6 +75,8 @@ Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out
 
         $before = Get-CCExportRun -Name resumable
         $before.State | Should -BeIn 'Sending', 'Staging'
+        # Nobody runs it any more: Get-CCExportRun says so (the journal still says Sending or Staging).
+        $before.Message | Should -BeLike "Not running:*Invoke-CCExport -Name 'resumable' -Resume -RunId $($before.RunId)*"
         $run = Invoke-CCExport -Name resumable -Resume
         $run.RunId | Should -Be $before.RunId
         $run.SubmittedCount | Should -Be $expected.SubmittedCount

@@ -146,6 +146,34 @@ Describe 'A broken run fails before sending' {
         Get-ActivityRequestCount | Should -Be $before
     }
 
+    It 'fails CsvFileUnclosedQuote, naming the line, for a quote never closed, before anything is sent' {
+        $csv = Join-Path $TestHome 'swallow.csv'
+        $lines = @('Email,FirstName,Segments') + @(for ($i = 0; $i -lt 30; $i++) { "s$i@example.com,Ann,Newsletter" }) +
+            @('quote@example.com,"Oops,Newsletter') + @(for ($i = 30; $i -lt 500; $i++) { "s$i@example.com,Ann,Newsletter" })
+        Set-Content -Path $csv -Value $lines -Encoding utf8NoBOM
+        $before = Get-ActivityRequestCount
+        $err = $null
+        try { $null = Invoke-CCExport -Name broken -Path $csv -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'CsvFileUnclosedQuote,*'
+        $err.Exception.Message | Should -BeLike '*line 32*Nothing was sent.'
+        Get-ActivityRequestCount | Should -Be $before
+        (Get-CCExportRun -Name broken).State | Should -Be 'Failed'
+    }
+
+    It 'never quotes a headerless file''s first line (personal data) in MappedFieldMissing, and suggests -Header' {
+        $csv = Join-Path $TestHome 'headerless.csv'
+        Set-Content -Path $csv -Value 'h1@example.com,Ann,Newsletter', 'h2@example.com,Bob,Newsletter' -Encoding utf8NoBOM
+        $err = $null
+        try { $null = Invoke-CCExport -Name broken -Path $csv -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MappedFieldMissing,*'
+        $err.Exception.Message | Should -BeLike '*looks like data*-Header*'
+        $run = Get-CCExportRun -Name broken
+        foreach ($text in "$err", $run.Message) {
+            $text | Should -Not -BeLike '*h1@example.com*'
+            $text | Should -Not -BeLikeExactly '*Ann*'
+        }
+    }
+
     It 'checks -Encoding, -Delimiter and -Header before a run exists' {
         $csv = New-Csv -Name params.csv -Good 3 -Bad 0
         $folders = Get-RunFolder
@@ -242,7 +270,99 @@ Get-CCExport -Name multi-* | Invoke-CCExport | ForEach-Object { 'RUN=' + `$_.Exp
         $err = $null
         try { $null = Get-CCExport -Name multi-* | Invoke-CCExport -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'ExportsFailed,*'
-        "$err" | Should -BeLike '*2 exports failed*multi-b: NoInput*multi-d: NoInput*'
+        "$err" | Should -BeLike '*2 of 4 exports failed; the others ran.*multi-b: NoInput*multi-d: NoInput*'
         Remove-CCExport -Name multi-d -Confirm:$false
+    }
+
+    It 'says all failed when all do, and gives each export''s message once' {
+        $null = New-Export -Name allfail-a
+        $null = New-Export -Name allfail-b
+        $err = $null
+        try { $null = Get-CCExport -Name allfail-* | Invoke-CCExport -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ExportsFailed,*'
+        "$err" | Should -BeLike 'All 2 exports failed. *allfail-a: NoInput*allfail-b: NoInput*'
+        "$err" | Should -Not -BeLike '*the others ran*'
+        ([regex]::Matches("$err", 'has no -SourcePath')).Count | Should -Be 2
+        Remove-CCExport -Name allfail-a, allfail-b -Confirm:$false
+    }
+}
+
+Describe 'A -RejectPath that would lose data' {
+    BeforeAll {
+        $null = New-Export -Name rejects
+        $script:RejectsCsv = New-Csv -Name rejects-in.csv -Good 5 -Bad 1
+        $script:RejectsContent = Get-Content $RejectsCsv -Raw
+    }
+
+    It 'refuses <ErrorId> for <What>, before a run exists and under -WhatIf too' -ForEach @(
+        @{ What = 'the input file'; ErrorId = 'RejectPathIsInput'; Path = { $RejectsCsv } }
+        @{ What = 'the input file spelled another way'; ErrorId = 'RejectPathIsInput'; Path = { Join-Path $TestHome "runs/../rejects-in.csv" } }
+        @{ What = 'a file that is not a reject report'; ErrorId = 'RejectPathNotReport'; Path = { $p = Join-Path $TestHome 'my-notes.txt'; Set-Content $p 'keep me'; $p } }
+        @{ What = 'a folder'; ErrorId = 'RejectPathInvalid'; Path = { $TestHome } }
+        @{ What = 'a path in a folder that does not exist'; ErrorId = 'RejectPathInvalid'; Path = { Join-Path $TestHome 'no-such-folder/rejects.csv' } }
+    ) {
+        $rejectPath = & $Path
+        $folders = Get-RunFolder
+        $before = Get-ActivityRequestCount
+        foreach ($whatIf in $false, $true) {
+            $err = $null
+            try { $null = Invoke-CCExport -Name rejects -Path $RejectsCsv -RejectPath $rejectPath -MaxRejectPercent 50 -WhatIf:$whatIf -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+            $err.Exception.Message | Should -Not -BeLike '*System.*Exception*'
+        }
+
+        Get-Content $RejectsCsv -Raw | Should -Be $RejectsContent
+        if ($ErrorId -eq 'RejectPathNotReport') { Get-Content $rejectPath | Should -Be 'keep me' }
+        Get-RunFolder | Should -Be $folders
+        Get-ActivityRequestCount | Should -Be $before
+        # No run was left Staging for -Resume to pick.
+        { Invoke-CCExport -Name rejects -Resume -ErrorAction Stop } | Should -Throw -ErrorId 'RunNotFound,*'
+    }
+
+    It 'refuses the export''s own -SourcePath as -RejectPath' {
+        $null = New-Export -Name rejects-source -Extra @{ SourcePath = $RejectsCsv }
+        { Invoke-CCExport -Name rejects-source -RejectPath $RejectsCsv -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'RejectPathIsInput,*'
+        Get-Content $RejectsCsv -Raw | Should -Be $RejectsContent
+    }
+
+    It 'refuses a symbolic link RejectPathUnsafe' -Skip:$IsWindows {
+        $link = Join-Path $TestHome 'rejects-link.csv'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target (Join-Path $TestHome 'rejects-target.csv')
+        { Invoke-CCExport -Name rejects -Path $RejectsCsv -RejectPath $link -ErrorAction Stop } | Should -Throw -ErrorId 'RejectPathUnsafe,*'
+        Test-Path (Join-Path $TestHome 'rejects-target.csv') | Should -BeFalse
+    }
+
+    It 'replaces an older reject report' {
+        $report = Join-Path $TestHome 'rejects-report.csv'
+        $run = Invoke-CCExport -Name rejects -Path $RejectsCsv -RejectPath $report -MaxRejectPercent 50 -WarningAction SilentlyContinue
+        $run.State | Should -Be 'Completed'
+        $run = Invoke-CCExport -Name rejects -Path $RejectsCsv -RejectPath $report -MaxRejectPercent 50 -WarningAction SilentlyContinue
+        $run.State | Should -Be 'Completed'
+        @(Import-Csv $report).Count | Should -Be 1
+    }
+}
+
+Describe 'Run ids and unfinished runs' {
+    It 'fails RunIdInvalid for a -RunId that is a path, in Invoke-CCExport -Resume and Get-CCExportRun' {
+        $null = New-Export -Name ids
+        { Invoke-CCExport -Name ids -Resume -RunId ../../victim -ErrorAction Stop } | Should -Throw -ErrorId 'RunIdInvalid,*'
+        { Get-CCExportRun -RunId ../.. -ErrorAction Stop } | Should -Throw -ErrorId 'RunIdInvalid,*'
+    }
+
+    It 'a -WhatIf run prunes nothing, and an unfinished run is kept (and resumes) whatever RetainDays says' {
+        $null = New-Export -Name keep -Extra @{ RetainDays = 0 }
+        $unfinished = Invoke-CCExport -Name keep -Path (New-Csv -Name keep-1.csv -Good 5 -Bad 0) -NoWait
+        $unfinished.State | Should -Be 'Submitted'
+        $whatIf = Invoke-CCExport -Name keep -Path (New-Csv -Name keep-2.csv -Good 5 -Bad 0) -WhatIf
+        $whatIf.State | Should -Be 'WhatIf'
+        Get-RunFolder | Should -Contain $unfinished.RunId
+        Get-RunFolder | Should -Contain $whatIf.RunId
+
+        # A run that sends prunes the finished -WhatIf run (RetainDays 0), not the unfinished one.
+        $sent = Invoke-CCExport -Name keep -Path (New-Csv -Name keep-3.csv -Good 5 -Bad 0)
+        $sent.State | Should -Be 'Completed'
+        Get-RunFolder | Should -Not -Contain $whatIf.RunId
+        Get-RunFolder | Should -Contain $unfinished.RunId
+        (Invoke-CCExport -Name keep -Resume -RunId $unfinished.RunId).State | Should -Be 'Completed'
     }
 }

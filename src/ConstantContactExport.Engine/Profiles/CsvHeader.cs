@@ -137,6 +137,14 @@ internal sealed class CsvHeader
     {
         string columns = missing.Count == 1 ? $"no column {Quote(missing[0])}" : $"no columns {string.Join(", ", missing.ConvertAll(Quote))}";
         var message = new StringBuilder($"Cannot read '{sourceName}': it has {columns}, which the export requires. ");
+        if (line > 0 && LooksLikeData(names))
+        {
+            // Its cells are probably a customer's address and name: never echoed into errors, run messages or the journal.
+            message.Append($"Its first line (line {line}, split at {DescribeDelimiter(delimiter)}, {names.Length} column{(names.Length == 1 ? string.Empty : "s")}) looks like data, not a header: a value in it holds an email address or a long number. ");
+            message.Append("If the file has no header line, give the column names with -Header; otherwise make the header its first line that is not blank.");
+            return message.ToString();
+        }
+
         message.Append(line == 0 ? "The -Header given" : $"Its header (line {line}, split at {DescribeDelimiter(delimiter)})");
         message.Append($" has {names.Length} column{(names.Length == 1 ? string.Empty : "s")}: ");
         for (int i = 0; i < names.Length && i < MaxColumnsInMessage; i++)
@@ -165,6 +173,32 @@ internal sealed class CsvHeader
         }
 
         return message.ToString();
+    }
+
+    /// <summary>True when a header's cells look like a profile's values (an address, a phone number), which a message must not quote.</summary>
+    internal static bool LooksLikeData(string[] names)
+    {
+        foreach (string name in names)
+        {
+            if (name.IndexOf('@') >= 0)
+            {
+                return true;
+            }
+
+            int digits = 0;
+            foreach (char c in name)
+            {
+                digits = char.IsDigit(c) ? digits + 1 : digits;
+            }
+
+            // A phone number: mostly digits (a title such as "sales 2000 to 2007" is mostly words).
+            if (digits >= 7 && digits * 2 >= name.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string DescribeDelimiter(string delimiter) => delimiter switch

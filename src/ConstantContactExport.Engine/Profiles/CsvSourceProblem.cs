@@ -24,6 +24,9 @@ public enum CsvSourceProblem
     /// <summary>One value runs on past the size limit, almost always because an opening quote is never closed.</summary>
     FieldTooLarge,
 
+    /// <summary>A quoted value runs over many lines or to the end of the file: an opening quote is never closed.</summary>
+    UnclosedQuote,
+
     /// <summary>The file could not be opened or read (permissions, a folder, an I/O error).</summary>
     Unreadable,
 }

@@ -27,6 +27,9 @@ public sealed class ExportRun : IDisposable
     private RunJournal? journal;
     private StagedBatchFeed? feed;
 
+    // The contacts in each body the staging made, for what a run that failed before it was staged had sent.
+    private readonly Dictionary<int, int> stagedContacts = new();
+
     private ExportRun(StoragePaths paths, CrossProcessLock exportLock, TimeProvider time, RunStatus status, string folder)
     {
         this.paths = paths;
@@ -63,11 +66,11 @@ public sealed class ExportRun : IDisposable
         int? maxRejectPercent = null)
     {
         CrossProcessLock exportLock = TakeLock(paths, definition.Name);
+        string? created = null;
         try
         {
             DateTimeOffset now = time.GetUtcNow();
             var store = new RunStore(paths);
-            new RunRetention(paths, time).Prune(definition.Name, definition.RetainDays);
             string runId = RunStore.NewRunId(now, store.LatestRunId(definition.Name));
             string folder = store.FolderOf(runId);
             var manifest = new RunManifest
@@ -91,15 +94,93 @@ public sealed class ExportRun : IDisposable
             };
             PrivateFiles.CheckNotLink(manifest.RejectPath);
             store.Create(manifest);
+            created = folder;
             var run = new ExportRun(paths, exportLock, time, new RunStatus(manifest), folder);
-            run.journal = RunJournal.Open(folder);
-            run.staging = new ExportStaging(definition.ToMapping(), definition.ListIds, folder, inputSegments, manifest.RejectPath, limits);
+            try
+            {
+                run.journal = RunJournal.Open(folder);
+                run.staging = new ExportStaging(definition.ToMapping(), definition.ListIds, folder, inputSegments, manifest.RejectPath, limits);
+                run.staging.OnBatchCompleted(run.NoteStaged);
+            }
+            catch
+            {
+                run.journal?.Dispose();
+                throw;
+            }
+
             return run;
         }
         catch
         {
+            // A run that could not start leaves no folder behind: -Resume would take it for an unfinished run.
+            if (created is not null)
+            {
+                try
+                {
+                    Directory.Delete(created, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+
             exportLock.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the export's runs idle for more than <paramref name="retainDays"/> (never this one, nor an unfinished
+    /// one that could still be resumed: see <see cref="RunRetention.Prune"/>). The runner calls it once this run is
+    /// about to send: never for -WhatIf, nor for a run whose input or parameters failed their checks.
+    /// </summary>
+    public IReadOnlyList<string> PruneOlderRuns(int retainDays) =>
+        new RunRetention(paths, time).Prune(Status.Manifest.ExportName, retainDays, RunId);
+
+    /// <summary>
+    /// What the run has sent, for a message about a run that ends without sending more: "Nothing was sent." or how
+    /// many contacts in how many imports went out (they cannot be recalled).
+    /// </summary>
+    public string SentSoFar()
+    {
+        RunStatus status = Status;
+        IEnumerable<int> candidates = status.IsStaged ? Enumerable.Range(1, status.BatchCount) : status.BodyHashes.Keys;
+        var sent = candidates.Where(b => status.ActivityOf(b) is not null || status.IsInDoubt(b)).ToList();
+        if (sent.Count == 0)
+        {
+            return "Nothing was sent.";
+        }
+
+        long contacts = 0;
+        bool allKnown = true;
+        lock (stagedContacts)
+        {
+            foreach (int batch in sent)
+            {
+                if (status.IsStaged && batch <= status.BatchContacts.Count)
+                {
+                    contacts += status.BatchContacts[batch - 1];
+                }
+                else if (stagedContacts.TryGetValue(batch, out int n))
+                {
+                    contacts += n;
+                }
+                else
+                {
+                    allKnown = false;
+                }
+            }
+        }
+
+        string what = allKnown ? $"{contacts} contacts in {sent.Count} import(s)" : $"{sent.Count} import(s)";
+        return $"{what} had already been sent and cannot be recalled (see the run's ActivityIds); nothing more was sent.";
+    }
+
+    private void NoteStaged(ImportBatch batch)
+    {
+        lock (stagedContacts)
+        {
+            stagedContacts[batch.Number] = batch.ContactCount;
         }
     }
 
@@ -159,6 +240,7 @@ public sealed class ExportRun : IDisposable
         }
 
         staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits);
+        staging.OnBatchCompleted(NoteStaged);
         return staging;
     }
 
@@ -174,8 +256,12 @@ public sealed class ExportRun : IDisposable
             throw new InvalidOperationException("Only a new run can send while it stages.");
         }
 
-        feed = new StagedBatchFeed();
-        Staging.OnBatchCompleted(feed.Add);
+        StagedBatchFeed fed = feed = new StagedBatchFeed();
+        Staging.OnBatchCompleted(batch =>
+        {
+            NoteStaged(batch);
+            fed.Add(batch);
+        });
     }
 
     /// <summary>Sends the bodies as <see cref="FeedBatchesAsStaged"/> hands them over, then waits (unless noWait): see <see cref="RunSender.SendWhileStagingAsync"/>.</summary>
@@ -286,6 +372,28 @@ public sealed class ExportRun : IDisposable
     }
 
     private void Record(JournalEntry entry) => journal!.Record(entry, Status);
+
+    /// <summary>
+    /// True when a process holds the export's lock (a run of it is going on). Found by taking the lock for an instant:
+    /// a run starting in that instant fails ExportRunning, as it would beside any other holder.
+    /// </summary>
+    public static bool IsExportRunning(StoragePaths paths, string exportName)
+    {
+        try
+        {
+            TakeLock(paths, exportName).Dispose();
+            return false;
+        }
+        catch (ExportRunningException)
+        {
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // The lock cannot be looked at: assume the run is going on rather than say it is not.
+            return true;
+        }
+    }
 
     /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>
     internal static CrossProcessLock TakeLock(StoragePaths paths, string exportName)

@@ -19,6 +19,8 @@ public enum RunErrorKind
     ReadError,
     ResourceBusy,
     InvalidOperation,
+    ResourceExists,
+    SecurityError,
 }
 
 /// <summary>A run refused before it exists (a parameter value, the environment, the export is busy): nothing was created.</summary>

@@ -43,6 +43,7 @@ public sealed class ExportRunner : IDisposable
     private RunInputCheck? inputCheck;
     private ProfileRecord? pipedRecord;
     private long lastProgressAt = -ProgressIntervalMs;
+    private bool startedHere;
 
     /// <param name="paths">Where runs live.</param>
     /// <param name="request">The export and the invocation's parameters.</param>
@@ -76,14 +77,25 @@ public sealed class ExportRunner : IDisposable
             return Fail(broken);
         }
 
-        long most = CsvRecordBound.Of(files) + (options.Header is null ? 0 : files.Count);
+        // One vectorized pass over the files: the most profiles they hold, and a quote never closed (it would swallow
+        // the rows after it into one reject) fails the run here, before anything is sent.
+        long most;
+        try
+        {
+            most = CsvRecordBound.Of(files, failOnUnclosedQuote: true) + (options.Header is null ? 0 : files.Count);
+        }
+        catch (CsvSourceException ex)
+        {
+            return Fail(RunInputCheck.FromReading(ex, run!.SentSoFar()));
+        }
+
         if (request.WouldAskBeforeSending || !limits!.MayStream(most))
         {
             observer.Verbose(request.WouldAskBeforeSending
                 ? "Staging all profiles before anything is sent: the run asks before sending (-WhatIf or -Confirm)."
                 : $"The files have {most} lines of profiles, more than MaxProfiles ({limits!.MaxProfiles}): staging all of them before anything is sent.");
-            RunFailure? failed = StageFiles(files, options, missingPerFile, cancellationToken);
-            return failed is not null ? Fail(failed) : FinishStaged(cancellationToken);
+            CsvSourceException? failed = StageFiles(files, options, missingPerFile, cancellationToken);
+            return failed is not null ? Fail(RunInputCheck.FromReading(failed, run!.SentSoFar())) : FinishStaged(cancellationToken);
         }
 
         observer.Verbose($"The files hold at most {most} profiles, within MaxProfiles ({limits.MaxProfiles}): each import is sent as soon as it is staged.");
@@ -127,6 +139,18 @@ public sealed class ExportRunner : IDisposable
     public ExportRunResult Resume(string? runId, CancellationToken cancellationToken)
     {
         string name = request.Definition.Name;
+        if (runId is not null)
+        {
+            try
+            {
+                new RunStore(paths).FolderOf(runId);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ExportRunException("RunIdInvalid", RunErrorKind.InvalidArgument, ex.Message, ex);
+            }
+        }
+
         try
         {
             run = ExportRun.OpenForResume(paths, name, runId, time);
@@ -144,7 +168,10 @@ public sealed class ExportRunner : IDisposable
 
         RunStatus status = run.Status;
         RunManifest manifest = status.Manifest;
-        limits = new RunLimits(manifest.MaxProfiles > 0 ? manifest.MaxProfiles : request.Definition.MaxProfiles, manifest.MaxRejectPercent ?? request.Definition.MaxRejectPercent);
+        limits = new RunLimits(
+            manifest.MaxProfiles > 0 ? manifest.MaxProfiles : request.Definition.MaxProfiles,
+            manifest.MaxRejectPercent ?? request.Definition.MaxRejectPercent,
+            overridden: manifest.MaxRejectPercent is { } kept && kept != request.Definition.MaxRejectPercent);
         if (!status.IsStaged)
         {
             if (run.RestageableFiles is { } files)
@@ -158,8 +185,8 @@ public sealed class ExportRunner : IDisposable
                 ExportStaging staging = run.RestartStaging(request.Definition, ReadBatchLimits());
                 inputCheck = new RunInputCheck(staging.Mapping, manifest.InputSegments is { Count: > 0 });
                 progressClock.Start();
-                RunFailure? failed = StageFiles(files, options, new Dictionary<string, IReadOnlyList<string>>(), cancellationToken);
-                return failed is not null ? Fail(failed) : FinishStaged(cancellationToken);
+                CsvSourceException? failed = StageFiles(files, options, new Dictionary<string, IReadOnlyList<string>>(), cancellationToken);
+                return failed is not null ? Fail(RunInputCheck.FromReading(failed, run.SentSoFar())) : FinishStaged(cancellationToken);
             }
 
             string message = manifest.Sources.Contains("pipeline")
@@ -214,6 +241,11 @@ public sealed class ExportRunner : IDisposable
                 $"The export '{definition.Name}' has no -SegmentField, so the input's segment must be given: Invoke-CCExport -Segment <name>.");
         }
 
+        if (request.RejectPath is not null)
+        {
+            RejectPathCheck.Check(request.RejectPath, sources.Where(s => s != "pipeline").ToList());
+        }
+
         try
         {
             run = ExportRun.Start(paths, definition, request.InputSegments, sources, request.RejectPath, whatIf: false, request.StartedBy, time, batchLimits, request.Encoding, csv, maxRejectPercent);
@@ -223,7 +255,8 @@ public sealed class ExportRunner : IDisposable
             throw new ExportRunException("ExportRunning", RunErrorKind.ResourceBusy, ex.Message, ex);
         }
 
-        limits = new RunLimits(definition.MaxProfiles, maxRejectPercent, run.Staging.Ledger);
+        startedHere = true;
+        limits = new RunLimits(definition.MaxProfiles, maxRejectPercent, run.Staging.Ledger, overridden: request.MaxRejectPercent is not null);
         inputCheck = new RunInputCheck(mapping, segmentsGiven);
         progressClock.Start();
         observer.Verbose($"Run {run.RunId} of export '{definition.Name}' started; staging in {run.Folder}.");
@@ -292,7 +325,8 @@ public sealed class ExportRunner : IDisposable
         }
     }
 
-    private RunFailure? StageFiles(IReadOnlyList<string> files, CsvReadOptions options, Dictionary<string, IReadOnlyList<string>> missingPerFile, CancellationToken cancellationToken)
+    /// <summary>Stages every file; the problem of a file that cannot be read on, or null.</summary>
+    private CsvSourceException? StageFiles(IReadOnlyList<string> files, CsvReadOptions options, Dictionary<string, IReadOnlyList<string>> missingPerFile, CancellationToken cancellationToken)
     {
         ExportStaging staging = run!.Staging;
         IReadOnlyList<string> sourceFields = staging.Mapping.SourceFields;
@@ -326,7 +360,7 @@ public sealed class ExportRunner : IDisposable
             }
             catch (CsvSourceException ex)
             {
-                return RunInputCheck.FromReading(ex);
+                return ex;
             }
         }
 
@@ -358,11 +392,12 @@ public sealed class ExportRunner : IDisposable
         using var senderStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using RunDeadline deadline = StartDeadline(0);
         current.FeedBatchesAsStaged();
+        PruneOlderRuns();
         RunLimits gate = limits!;
         Task<RunState> sending = Task.Run(() => current.SendWhileStagingAsync(api, gate, request.NoWait, events.Add, senderStop.Token, deadline));
         _ = sending.ContinueWith(_ => events.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        RunFailure? failed;
+        CsvSourceException? failed;
         try
         {
             failed = StageFiles(files, options, missingPerFile, cancellationToken);
@@ -375,8 +410,9 @@ public sealed class ExportRunner : IDisposable
 
         if (failed is not null)
         {
+            // What went out while the file was read is known once the sender has stopped.
             StopSender(senderStop, sending, events);
-            return Fail(failed);
+            return Fail(RunInputCheck.FromReading(failed, current.SentSoFar()));
         }
 
         RunBreach? breach = gate.Check(current.Staging.Ledger, current.Status.Manifest.RejectPath);
@@ -430,7 +466,7 @@ public sealed class ExportRunner : IDisposable
 
         if (limits!.Check(ledger, status.Manifest.RejectPath) is { } breach)
         {
-            return Fail(new RunFailure(breach.ErrorId, RunErrorKind.LimitsExceeded, $"{breach.Message} Nothing was sent."));
+            return Fail(new RunFailure(breach.ErrorId, RunErrorKind.LimitsExceeded, $"{breach.Message} {current.SentSoFar()}"));
         }
 
         var definition = request.Definition;
@@ -441,7 +477,33 @@ public sealed class ExportRunner : IDisposable
             return new ExportRunResult(current.Status, null);
         }
 
+        PruneOlderRuns();
         return Send(cancellationToken);
+    }
+
+    /// <summary>
+    /// A new run that is about to send (its input and limits checked, not -WhatIf) deletes the export's runs older
+    /// than RetainDays; a resumed run does not. Pruning is housekeeping: its failure does not fail the run.
+    /// </summary>
+    private void PruneOlderRuns()
+    {
+        if (!startedHere)
+        {
+            return;
+        }
+
+        try
+        {
+            IReadOnlyList<string> pruned = run!.PruneOlderRuns(request.Definition.RetainDays);
+            if (pruned.Count > 0)
+            {
+                observer.Verbose($"Deleted {pruned.Count} run(s) of '{request.Definition.Name}' idle for more than RetainDays ({request.Definition.RetainDays}): {string.Join(", ", pruned)}.");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            observer.Verbose($"Old runs were not pruned ({ex.Message}); the next run tries again.");
+        }
     }
 
     private ExportRunResult Send(CancellationToken cancellationToken)
@@ -502,8 +564,8 @@ public sealed class ExportRunner : IDisposable
             string reasons = string.Join(", ", rejectsByReason.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}"));
             observer.Warning(string.Format(
                 CultureInfo.InvariantCulture,
-                "{0} of {1} in-segment profiles were rejected ({2:0.#}%; MaxRejectPercent {3}): {4}. The reject report lists each with its reason: {5}",
-                status.InvalidCount, inSegment, status.InvalidCount * 100.0 / inSegment, limits!.MaxRejectPercent, reasons, status.Manifest.RejectPath));
+                "{0} of {1} in-segment profiles were rejected ({2}; MaxRejectPercent {3}): {4}. The reject report lists each with its reason: {5}",
+                status.InvalidCount, inSegment, RunLimits.Percent(status.InvalidCount, inSegment), limits!.MaxRejectPercent, reasons, status.Manifest.RejectPath));
         }
     }
 

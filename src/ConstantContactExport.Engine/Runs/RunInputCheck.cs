@@ -129,15 +129,18 @@ internal sealed class RunInputCheck
 
     private bool IsSegmentField(string field) => mapping.SegmentField is not null && string.Equals(field, mapping.SegmentField.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    private static RunFailure FromCsvProblem(CsvSourceException ex) => ex.Problem switch
+    private static RunFailure FromCsvProblem(CsvSourceException ex, string sent = "Nothing was sent.") => ex.Problem switch
     {
-        CsvSourceProblem.Empty or CsvSourceProblem.NoHeader => new RunFailure(InputEmpty, RunErrorKind.InvalidData, ex.Message + " Nothing was sent."),
-        CsvSourceProblem.NotText => new RunFailure(InputBinary, RunErrorKind.InvalidData, ex.Message + " Nothing was sent."),
-        CsvSourceProblem.MissingColumns => new RunFailure(MappedFieldMissing, RunErrorKind.InvalidData, ex.Message + " Nothing was sent."),
-        CsvSourceProblem.NotFound or CsvSourceProblem.Unreadable => new RunFailure("CsvFile" + ex.Problem, RunErrorKind.ReadError, ex.Message + " Nothing was sent."),
-        _ => new RunFailure("CsvFile" + ex.Problem, RunErrorKind.InvalidData, ex.Message + " Nothing was sent."),
+        CsvSourceProblem.Empty or CsvSourceProblem.NoHeader => new RunFailure(InputEmpty, RunErrorKind.InvalidData, $"{ex.Message} {sent}"),
+        CsvSourceProblem.NotText => new RunFailure(InputBinary, RunErrorKind.InvalidData, $"{ex.Message} {sent}"),
+        CsvSourceProblem.MissingColumns => new RunFailure(MappedFieldMissing, RunErrorKind.InvalidData, $"{ex.Message} {sent}"),
+        CsvSourceProblem.NotFound or CsvSourceProblem.Unreadable => new RunFailure("CsvFile" + ex.Problem, RunErrorKind.ReadError, $"{ex.Message} {sent}"),
+        _ => new RunFailure("CsvFile" + ex.Problem, RunErrorKind.InvalidData, $"{ex.Message} {sent}"),
     };
 
-    /// <summary>A file that failed while it was read (after the check): the run fails with the same ErrorIds.</summary>
-    public static RunFailure FromReading(CsvSourceException ex) => FromCsvProblem(ex);
+    /// <summary>
+    /// A file that failed while it was read (after the check): the run fails with the same ErrorIds. Imports may
+    /// have gone out while it was read: <paramref name="sent"/> says what was sent (<see cref="ExportRun.SentSoFar"/>).
+    /// </summary>
+    public static RunFailure FromReading(CsvSourceException ex, string sent) => FromCsvProblem(ex, sent);
 }

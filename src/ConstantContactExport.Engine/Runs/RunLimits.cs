@@ -17,12 +17,14 @@ public sealed class RunLimits : ISendGate
     public const int DefaultMaxRejectPercent = 10;
 
     private readonly ExportLedger? live;
+    private readonly string whose;
     private volatile RunBreach? verdict;
 
     /// <param name="maxProfiles">The most contacts the run may send.</param>
     /// <param name="maxRejectPercent">0 to 100.</param>
     /// <param name="live">The staging's ledger, read while the run sends as it stages (it may lag by a profile).</param>
-    public RunLimits(long maxProfiles, int maxRejectPercent, ExportLedger? live = null)
+    /// <param name="overridden">MaxRejectPercent is this run's (Invoke-CCExport -MaxRejectPercent), not the export's.</param>
+    public RunLimits(long maxProfiles, int maxRejectPercent, ExportLedger? live = null, bool overridden = false)
     {
         if (maxRejectPercent is < 0 or > 100)
         {
@@ -32,6 +34,7 @@ public sealed class RunLimits : ISendGate
         MaxProfiles = maxProfiles;
         MaxRejectPercent = maxRejectPercent;
         this.live = live;
+        whose = overridden ? "this run's" : "the export's";
     }
 
     public long MaxProfiles { get; }
@@ -67,12 +70,33 @@ public sealed class RunLimits : ISendGate
         {
             return new RunBreach(RunBreach.RejectLimitExceeded, string.Format(
                 CultureInfo.InvariantCulture,
-                "{0} of the {1} in-segment profiles were rejected ({2:0.#}%), more than the export's MaxRejectPercent ({3}%): the input is probably broken. {4}",
-                ledger.InvalidCount, inSegment, ledger.InvalidCount * 100.0 / inSegment, MaxRejectPercent,
+                "{0} of the {1} in-segment profiles were rejected ({2}), more than {3} MaxRejectPercent ({4}%): the input is probably broken. {5}",
+                ledger.InvalidCount, inSegment, Percent(ledger.InvalidCount, inSegment), whose, MaxRejectPercent,
                 string.IsNullOrEmpty(rejectPath) ? "The reject report says why each one was rejected." : $"The reject report, {rejectPath}, says why each one was rejected."));
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A share for a message: "12.5%", and a share under 1% with as many decimals as it takes not to read 0%
+    /// ("0.001%"), so that a reject that breaks MaxRejectPercent 0 never looks like none.
+    /// </summary>
+    public static string Percent(long part, long whole)
+    {
+        double share = whole > 0 ? part * 100.0 / whole : 0;
+        if (share <= 0 || share >= 1)
+        {
+            return share.ToString("0.#", CultureInfo.InvariantCulture) + "%";
+        }
+
+        int decimals = 1;
+        while (decimals < 10 && Math.Round(share, decimals) == 0)
+        {
+            decimals++;
+        }
+
+        return share.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture) + "%";
     }
 
     /// <inheritdoc/>

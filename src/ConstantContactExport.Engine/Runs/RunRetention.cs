@@ -8,7 +8,8 @@ namespace ConstantContactExport.Engine.Runs;
 
 /// <summary>
 /// How long run folders (journal, run.json, the default reject report, bodies kept for -Resume) stay: an
-/// export's runs idle for more than its RetainDays are pruned when it next runs, and Remove-CCExportRun and
+/// export's runs idle for more than its RetainDays are pruned when a new run of it is about to send (unfinished ones
+/// only once Constant Contact no longer keeps their imports' statuses), and Remove-CCExportRun and
 /// Remove-CCExport delete them on demand. A run's age counts from its last journal line (when it last did
 /// anything: ended, stopped), so a run resumed yesterday is young. A reject report written to a -RejectPath of the
 /// user's is the user's file: never deleted here (a later run may have written the same path).
@@ -47,16 +48,27 @@ public sealed class RunRetention
     public StoredRun? Find(string runId) => Directory.Exists(store.FolderOf(runId)) ? Describe(runId) : null;
 
     /// <summary>
-    /// Deletes the export's runs idle for more than <paramref name="retainDays"/> days (0: every run before this
-    /// one), unfinished ones included: a run nobody resumed in that time holds personal data for nothing. The caller
-    /// holds the export's lock (a run starting), so none of them is running. A folder that cannot be deleted now is
-    /// tried again by the next run. Returns the ids deleted.
+    /// Constant Contact keeps an import's activity status this long: until then an unfinished run can still be
+    /// resumed and its imports checked, so it is never pruned younger than this, whatever RetainDays says.
     /// </summary>
-    public IReadOnlyList<string> Prune(string exportName, int retainDays)
+    public static readonly TimeSpan UnfinishedKept = TimeSpan.FromDays(10);
+
+    /// <summary>
+    /// Deletes the export's runs idle for more than <paramref name="retainDays"/> days (0: every run before this
+    /// one), unfinished ones included once idle for more than <see cref="UnfinishedKept"/> too: a run nobody resumed
+    /// in that time holds personal data for nothing. The caller holds the export's lock (a run starting), so none of
+    /// them is running. A folder that cannot be deleted now is tried again by the next run. Returns the ids deleted.
+    /// </summary>
+    /// <param name="exportName">The export whose runs are pruned.</param>
+    /// <param name="retainDays">The export's RetainDays.</param>
+    /// <param name="except">The run that prunes (never pruned itself).</param>
+    public IReadOnlyList<string> Prune(string exportName, int retainDays, string? except = null)
     {
-        DateTimeOffset cutoff = time.GetUtcNow() - TimeSpan.FromDays(retainDays);
+        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset cutoff = now - TimeSpan.FromDays(retainDays);
+        DateTimeOffset unfinishedCutoff = now - UnfinishedKept;
         var pruned = new List<string>();
-        foreach (StoredRun run in Runs(exportName).Where(r => r.LastActivity <= cutoff))
+        foreach (StoredRun run in Runs(exportName).Where(r => r.RunId != except && r.LastActivity <= cutoff && (!r.IsUnfinished || r.LastActivity <= unfinishedCutoff)))
         {
             try
             {

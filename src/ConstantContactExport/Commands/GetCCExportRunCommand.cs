@@ -51,6 +51,16 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         IEnumerable<RunStatus> runs;
         if (RunId is not null)
         {
+            try
+            {
+                store.FolderOf(RunId);
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "RunIdInvalid", ErrorCategory.InvalidArgument, RunId));
+                return;
+            }
+
             RunStatus? status = LoadOrWarn(store, RunId);
             if (status is null)
             {
@@ -73,9 +83,19 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
 
         foreach (RunStatus status in runs)
         {
-            WriteObject(CCExportRun.From(Refresh && status.PendingActivities().Any() ? RefreshRun(paths, status) : status));
+            RunStatus shown = Refresh && status.PendingActivities().Any() ? RefreshRun(paths, status) : status;
+            WriteObject(CCExportRun.From(shown, NotRunningMessage(paths, shown)));
         }
     }
+
+    /// <summary>
+    /// A run journaled Staging or Sending whose export nobody runs (its process was killed, or the machine stopped)
+    /// would read as in progress forever: say that it is not, and how it goes on. The journal is left as it is.
+    /// </summary>
+    private static string? NotRunningMessage(StoragePaths paths, RunStatus status) =>
+        status.State is RunState.Staging or RunState.Sending && !ExportRun.IsExportRunning(paths, status.Manifest.ExportName)
+            ? $"Not running: the process that ran it ended before the run finished. Continue it with Invoke-CCExport -Name '{status.Manifest.ExportName}' -Resume -RunId {status.Manifest.RunId}."
+            : null;
 
     private RunStatus RefreshRun(StoragePaths paths, RunStatus status)
     {

@@ -16,6 +16,7 @@ public sealed partial class InvokeCCExportCommand
 {
     // Get-CCExport | Invoke-CCExport: every export runs; the failures are written once all have run.
     private readonly List<ErrorRecord> failures = new();
+    private int attempted;
 
     /// <summary>Runs one step; its failure is this invocation's terminating error.</summary>
     private void Guard(Action step)
@@ -41,6 +42,7 @@ public sealed partial class InvokeCCExportCommand
 
     private void RunPipedExport(string name)
     {
+        attempted++;
         try
         {
             (ExportDefinition source, ConnectionSession connection) = LoadDefinition(name);
@@ -80,8 +82,11 @@ public sealed partial class InvokeCCExportCommand
         }
 
         string each = string.Join("; ", failures.Select(f => $"{f.TargetObject}: {f.FullyQualifiedErrorId.Split(',')[0]} ({f.Exception.Message})"));
+        string others = failures.Count == attempted ? $"All {attempted} exports failed." : $"{failures.Count} of {attempted} exports failed; the others ran.";
+
+        // Not an AggregateException: its Message appends every inner message again.
         ThrowTerminatingError(new ErrorRecord(
-            new AggregateException($"{failures.Count} exports failed; the others ran. {each}", failures.Select(f => f.Exception)),
+            new InvalidOperationException($"{others} {each}"),
             "ExportsFailed", ErrorCategory.InvalidResult, failures.Select(f => f.TargetObject).ToArray()));
     }
 

@@ -55,7 +55,9 @@ public sealed class CCExportRun
     /// <summary>Why the run is in its state, in a sentence.</summary>
     public string? Message { get; init; }
 
-    internal static CCExportRun From(RunStatus status) => new()
+    /// <param name="status">The run as its journal tells it.</param>
+    /// <param name="message">A message that replaces the journal's (a run left unfinished by a process that ended).</param>
+    internal static CCExportRun From(RunStatus status, string? message = null) => new()
     {
         RunId = status.Manifest.RunId,
         ExportName = status.Manifest.ExportName,
@@ -75,7 +77,7 @@ public sealed class CCExportRun
         RejectPath = status.Manifest.RejectPath,
         StartedAt = status.Manifest.StartedAt,
         CompletedAt = status.CompletedAt,
-        Message = status.Message,
+        Message = message ?? status.Message,
     };
 
     public override string ToString() => $"{ExportName} {RunId} {State}";

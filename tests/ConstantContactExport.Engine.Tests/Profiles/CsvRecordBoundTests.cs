@@ -47,6 +47,60 @@ public sealed class CsvRecordBoundTests
     }
 
     [Fact]
+    public void A_quote_never_closed_fails_naming_the_line_it_opened_on_over_many_lines_or_to_the_end()
+    {
+        using var temp = new TempFolder();
+        string many = temp.File("many.csv");
+        File.WriteAllText(many, "Email,Note\na@x.org,ok\nb@x.org,\"Oops\n" + string.Concat(Enumerable.Range(0, 150).Select(i => $"p{i}@x.org,n\n")) + "z@x.org,\"closed at last\"\n");
+        var ex = Assert.Throws<CsvSourceException>(() => CsvRecordBound.Of(new[] { many }, failOnUnclosedQuote: true));
+        Assert.Equal(CsvSourceProblem.UnclosedQuote, ex.Problem);
+        Assert.Contains("on line 3 is never closed", ex.Message);
+        Assert.Contains("more than 100 lines", ex.Message);
+
+        string toEnd = temp.File("to-end.csv");
+        File.WriteAllText(toEnd, "Email,Note\r\na@x.org,\"Oops\r\nb@x.org,n\r\nc@x.org,n\r\n");
+        ex = Assert.Throws<CsvSourceException>(() => CsvRecordBound.Of(new[] { toEnd }, failOnUnclosedQuote: true));
+        Assert.Contains("on line 2 is never closed", ex.Message);
+        Assert.Contains("to the end of the file", ex.Message);
+
+        // Without the check the bound is still a bound.
+        Assert.Equal(3, CsvRecordBound.Of(new[] { toEnd }));
+    }
+
+    [Theory]
+    [InlineData("a@x.org,\"two\nlines\"\n")]
+    [InlineData("a@x.org,\"say \"\"hi\"\"\nthere\"\n")]
+    [InlineData("a@x.org,5\" screen\n")]
+    [InlineData("a@x.org,\"\"\n")]
+    [InlineData("a@x.org,\"ends with a quote\"\"\"\n")]
+    [InlineData("a@x.org;\"semi\ncolon\"\n")]
+    [InlineData("a@x.org,\"last value, closed at the very end\"")]
+    public void Quoted_values_that_close_and_stray_quotes_inside_a_value_pass(string row)
+    {
+        using var temp = new TempFolder();
+        string file = temp.File("fine.csv");
+        File.WriteAllText(file, "Email,Note\n" + string.Concat(Enumerable.Repeat(row, 300)));
+        Assert.Equal(CsvRecordBound.Of(new[] { file }), CsvRecordBound.Of(new[] { file }, failOnUnclosedQuote: true));
+    }
+
+    [Fact]
+    public void A_quoted_value_split_across_two_reads_is_followed()
+    {
+        // The stream is read 64 KiB at a time: a doubled quote, then a closing quote, as the last byte of the first read.
+        using var temp = new TempFolder();
+        foreach (string tail in new[] { "\"\"", "\"" })
+        {
+            var text = new StringBuilder("Email,Note\na@x.org,\"");
+            text.Append('x', 65536 - text.Length - 1).Append(tail);
+            text.Append(tail == "\"" ? "\n" : "still inside\"\n");
+            text.Append(string.Concat(Enumerable.Range(0, 200).Select(i => $"p{i}@x.org,n\n")));
+            string file = temp.File($"split{tail.Length}.csv");
+            File.WriteAllText(file, text.ToString());
+            Assert.Equal(201, CsvRecordBound.Of(new[] { file }, failOnUnclosedQuote: true));
+        }
+    }
+
+    [Fact]
     public void Is_never_below_the_records_the_reader_finds_in_any_csv_sample()
     {
         string[] files = Directory.GetFiles(CsvSamples.Folder, "*", SearchOption.AllDirectories)

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Sending;
@@ -310,6 +311,261 @@ public sealed class ExportRunnerTests : IDisposable
         Assert.Empty(api.Activities);
     }
 
+    [Fact]
+    public async Task A_file_that_breaks_after_imports_went_out_says_what_was_sent_and_never_Nothing_was_sent()
+    {
+        // A run sent two imports while it staged in.csv, then died; the file has since grown a broken tail.
+        string csv = Csv("in.csv", Good(0, 25));
+        string runId;
+        using (ExportRun first = ExportRun.Start(paths, Definition(), null, new[] { csv }, null, whatIf: false, "tester", time, new ImportBatchLimits(MaxContacts: 10)))
+        {
+            runId = first.RunId;
+            using var stop = new CancellationTokenSource();
+            first.FeedBatchesAsStaged();
+            Task<RunState> sending = first.SendWhileStagingAsync(api, new RunLimits(1_000_000, 100), noWait: false, null, stop.Token);
+            Assert.Equal("Nothing was sent.", first.SentSoFar());
+            using (CsvProfileReader reader = CsvProfileReader.Open(csv, first.Staging.Mapping.SourceFields, new[] { "Email" }, new CsvReadOptions()))
+            {
+                ProfileRecord record = first.Staging.NewRecord();
+                while (reader.Read(record))
+                {
+                    first.Staging.Add(record, out _);
+                }
+            }
+
+            var guard = System.Diagnostics.Stopwatch.StartNew();
+            while (api.Activities.Count < 2)
+            {
+                Assert.True(guard.Elapsed < TimerClock.HangGuard, "the sender never sent two imports");
+                await Task.Delay(1);
+            }
+
+            stop.Cancel();
+            first.AbandonFeed();
+            await time.DriveAsync(sending);
+            Assert.Equal(RunState.Stopped, await sending);
+            Assert.Equal("20 contacts in 2 import(s) had already been sent and cannot be recalled (see the run's ActivityIds); nothing more was sent.", first.SentSoFar());
+        }
+
+        File.AppendAllText(csv, "\"" + new string('x', (1 << 20) + 16) + "\n");
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
+        ExportRunResult result = await Drive(Task.Run(() => runner.Resume(runId, CancellationToken.None)));
+
+        Assert.Equal("CsvFileFieldTooLarge", result.Failure?.ErrorId);
+        Assert.Equal(RunState.Failed, result.Status.State);
+        Assert.Contains("20 contacts in 2 import(s) had already been sent", result.Failure!.Message);
+        Assert.DoesNotContain("Nothing was sent", result.Failure.Message);
+        Assert.Equal(result.Failure.Message, result.Status.Message);
+        Assert.Equal(2, api.Activities.Count);
+    }
+
+    [Fact]
+    public async Task A_file_that_breaks_while_imports_go_out_says_what_was_sent_as_the_API_saw_it()
+    {
+        // Whether an import went out before the break depends on the threads; the message must match what did.
+        string csv = Csv("in.csv", Good(0, 45));
+        File.AppendAllText(csv, "late@example.com," + new string('x', (1 << 20) + 16) + ",VIP\n");
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
+
+        Assert.Equal("CsvFileFieldTooLarge", result.Failure?.ErrorId);
+        Assert.Equal(RunState.Failed, result.Status.State);
+        if (api.Activities.Count == 0)
+        {
+            Assert.EndsWith("Nothing was sent.", result.Failure!.Message);
+        }
+        else
+        {
+            Assert.Contains($"{api.Activities.Count * 10} contacts in {api.Activities.Count} import(s) had already been sent", result.Failure!.Message);
+            Assert.DoesNotContain("Nothing was sent", result.Failure.Message);
+        }
+    }
+
+    [Fact]
+    public async Task A_RejectPath_that_would_destroy_a_file_or_cannot_be_written_is_refused_before_a_run_exists()
+    {
+        string csv = Csv("in.csv", Good(0, 5));
+        string content = File.ReadAllText(csv);
+        string folder = temp.File("a-folder");
+        Directory.CreateDirectory(folder);
+        string notes = temp.File("notes.txt");
+        File.WriteAllText(notes, "my own notes\n");
+
+        var cases = new List<(string Path, string ErrorId)>
+        {
+            (csv, "RejectPathIsInput"),
+            (Path.Combine(folder, "..", "in.csv"), "RejectPathIsInput"),
+            (notes, "RejectPathNotReport"),
+            (folder, "RejectPathInvalid"),
+            (Path.Combine(temp.Path, "no-such-folder", "rejects.csv"), "RejectPathInvalid"),
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            string link = temp.File("link.csv");
+            File.CreateSymbolicLink(link, temp.File("elsewhere.csv"));
+            cases.Add((link, "RejectPathUnsafe"));
+
+            // A hard link is the input under another name; so is a path through a linked folder.
+            string hard = temp.File("hard-link.csv");
+            using (var ln = System.Diagnostics.Process.Start("ln", new[] { csv, hard }))
+            {
+                ln.WaitForExit();
+                Assert.Equal(0, ln.ExitCode);
+            }
+
+            cases.Add((hard, "RejectPathIsInput"));
+            string linkedFolder = temp.File("linked-folder");
+            Directory.CreateSymbolicLink(linkedFolder, temp.Path);
+            cases.Add((Path.Combine(linkedFolder, "in.csv"), "RejectPathIsInput"));
+        }
+
+        foreach ((string path, string errorId) in cases)
+        {
+            foreach (bool whatIf in new[] { false, true })
+            {
+                using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()) { RejectPath = path, WouldAskBeforeSending = whatIf });
+                var ex = Assert.Throws<ExportRunException>(() => runner.RunFiles(new[] { csv }, CancellationToken.None));
+                Assert.True(errorId == ex.ErrorId, $"{path}: {ex.ErrorId} {ex.Message}");
+                Assert.Null(runner.Run);
+            }
+        }
+
+        Assert.Equal(content, File.ReadAllText(csv));
+        Assert.Equal("my own notes\n", File.ReadAllText(notes));
+        Assert.Empty(new RunStore(paths).RunIds());
+        Assert.Equal(0, api.RequestCount);
+
+        // An older reject report, or an empty file, is replaced.
+        string report = temp.File("rejects.csv");
+        File.WriteAllText(report, string.Empty);
+        Assert.Null((await RunFiles(new ExportRunRequest(Definition()) { RejectPath = report }, Csv("b.csv", Good(0, 3)))).Failure);
+        Assert.StartsWith("RecordNumber,", File.ReadAllText(report).TrimStart('\uFEFF'));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null((await RunFiles(new ExportRunRequest(Definition()) { RejectPath = report }, Csv("c.csv", Good(0, 3)))).Failure);
+    }
+
+    [Fact]
+    public void A_run_that_fails_while_it_starts_leaves_no_run_folder_behind()
+    {
+        string inMissingFolder = Path.Combine(temp.Path, "gone", "rejects.csv");
+        Assert.ThrowsAny<IOException>(() => ExportRun.Start(paths, Definition(), null, new[] { "pipeline" }, inMissingFolder, whatIf: false, "tester", time));
+        Assert.Empty(new RunStore(paths).RunIds());
+    }
+
+    [Fact]
+    public async Task Old_runs_are_pruned_only_by_a_run_that_sends_and_unfinished_ones_are_kept_10_days()
+    {
+        ExportDefinition definition = Definition();
+        definition.RetainDays = 0;
+        string csv = Csv("in.csv", Good(0, 30));
+
+        // An unfinished run (stopped by the quota) and a completed one.
+        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
+        string stopped = (await RunFiles(new ExportRunRequest(definition), csv)).Status.Manifest.RunId;
+        time.Advance(TimeSpan.FromHours(1));
+        string completed = (await RunFiles(new ExportRunRequest(definition), Csv("other.csv", Good(100, 5)))).Status.Manifest.RunId;
+        Assert.Contains(stopped, new RunStore(paths).RunIds());
+
+        // Neither -WhatIf nor a run whose input fails its checks prunes anything.
+        time.Advance(TimeSpan.FromDays(1));
+        observer.Answer = false;
+        ExportRunResult whatIf = await RunFiles(new ExportRunRequest(definition) { WouldAskBeforeSending = true }, csv);
+        Assert.Equal(RunState.WhatIf, whatIf.Status.State);
+        observer.Answer = true;
+        string broken = temp.File("broken.csv");
+        File.WriteAllText(broken, "Email,First,Segments\n");
+        Assert.Equal("InputEmpty", (await RunFiles(new ExportRunRequest(definition), broken)).Failure?.ErrorId);
+        Assert.Contains(stopped, new RunStore(paths).RunIds());
+        Assert.Contains(completed, new RunStore(paths).RunIds());
+
+        // A run that sends prunes the finished runs (RetainDays 0) but not the unfinished one, idle for less than 10 days.
+        time.Advance(TimeSpan.FromDays(5));
+        string sent = (await RunFiles(new ExportRunRequest(definition), Csv("third.csv", Good(200, 5)))).Status.Manifest.RunId;
+        Assert.Equal(new[] { stopped, sent }, new RunStore(paths).RunIds());
+
+        // Idle for more than 10 days, it goes too: Constant Contact no longer keeps its imports' statuses.
+        time.Advance(TimeSpan.FromDays(5));
+        string last = (await RunFiles(new ExportRunRequest(definition), Csv("fourth.csv", Good(300, 5)))).Status.Manifest.RunId;
+        Assert.Equal(new[] { last }, new RunStore(paths).RunIds());
+    }
+
+    [Fact]
+    public void An_export_is_running_while_a_run_holds_its_lock_and_not_once_it_is_let_go()
+    {
+        Assert.False(ExportRun.IsExportRunning(paths, "news"));
+        using (ExportRun run = ExportRun.Start(paths, Definition(), null, new[] { "pipeline" }, null, whatIf: false, "tester", time))
+        {
+            Assert.True(ExportRun.IsExportRunning(paths, "news"));
+        }
+
+        Assert.False(ExportRun.IsExportRunning(paths, "news"));
+
+        // The look leaves the lock free: a run starts right after it.
+        using ExportRun next = ExportRun.Start(paths, Definition(), null, new[] { "pipeline" }, null, whatIf: false, "tester", time);
+    }
+
+    [Fact]
+    public void A_RunId_that_is_a_path_fails_RunIdInvalid()
+    {
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
+        var ex = Assert.Throws<ExportRunException>(() => runner.Resume("../../victim", CancellationToken.None));
+        Assert.Equal("RunIdInvalid", ex.ErrorId);
+        Assert.Equal(RunErrorKind.InvalidArgument, ex.Kind);
+    }
+
+    [Fact]
+    public async Task MaxRejectPercent_given_to_the_run_is_this_runs_and_a_share_under_1_percent_never_reads_0()
+    {
+        ExportRunResult overridden = await RunPiped(new ExportRunRequest(Definition()) { MaxRejectPercent = 0 }, Piped(good: 9, bad: 1));
+        Assert.Contains("more than this run's MaxRejectPercent (0%)", overridden.Failure?.Message);
+
+        ExportRunResult own = await RunPiped(new ExportRunRequest(Definition(maxRejectPercent: 0)), Piped(good: 9, bad: 1));
+        Assert.Contains("1 of the 10 in-segment profiles were rejected (10%), more than the export's MaxRejectPercent (0%)", own.Failure?.Message);
+
+        Assert.Equal("0.001%", RunLimits.Percent(1, 80001));
+        Assert.Equal("0.01%", RunLimits.Percent(1, 10_000));
+        Assert.Equal("0.5%", RunLimits.Percent(1, 200));
+        Assert.Equal("12.5%", RunLimits.Percent(1, 8));
+        Assert.Equal("0%", RunLimits.Percent(0, 8));
+        Assert.NotEqual("0%", RunLimits.Percent(1, 2_000_000_000));
+    }
+
+    [Fact]
+    public async Task A_file_without_a_header_is_told_to_use_Header_without_its_first_line_in_the_message()
+    {
+        string csv = temp.File("headerless.csv");
+        File.WriteAllText(csv, "h1@example.com,Ann,VIP\nh2@example.com,Bob,VIP\n");
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
+
+        Assert.Equal("MappedFieldMissing", result.Failure?.ErrorId);
+        Assert.Contains("looks like data", result.Failure!.Message);
+        Assert.Contains("-Header", result.Failure.Message);
+        foreach (string personal in new[] { "h1@example.com", "Ann" })
+        {
+            Assert.DoesNotContain(personal, result.Failure.Message);
+            Assert.DoesNotContain(personal, result.Status.Message);
+            Assert.DoesNotContain(personal, File.ReadAllText(Path.Combine(new RunStore(paths).FolderOf(result.Status.Manifest.RunId), "journal.jsonl")));
+        }
+
+        // A header that is a header is still quoted, to show what the file has.
+        string titled = temp.File("titled.csv");
+        File.WriteAllText(titled, "Mail,First,Segments\nh1@example.com,Ann,VIP\n");
+        ExportRunResult named = await RunFiles(new ExportRunRequest(Definition()), titled);
+        Assert.Contains("'Mail', 'First', 'Segments'", named.Failure?.Message);
+    }
+
+    [Fact]
+    public async Task A_quote_never_closed_fails_the_run_before_anything_is_sent_naming_its_line()
+    {
+        string csv = temp.File("swallow.csv");
+        File.WriteAllText(csv, "Email,First,Segments\n" + string.Join("\n", Good(0, 50)) + "\nquote@example.com,\"Oops,VIP\n" + string.Join("\n", Good(50, 500)) + "\n");
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
+        Assert.Equal("CsvFileUnclosedQuote", result.Failure?.ErrorId);
+        Assert.Equal(RunState.Failed, result.Status.State);
+        Assert.Contains("line 52", result.Failure!.Message);
+        Assert.Contains("Nothing was sent.", result.Failure.Message);
+        Assert.Equal(0, api.RequestCount);
+    }
+
     private ExportRunner NewRunner(ExportRunRequest request) =>
         new(paths, request, observer, _ => api, time, name =>
             name == ExportRunner.BatchContactsVariable ? batchContacts : name == RunDeadline.Variable ? deadlineSeconds : null);
@@ -444,10 +700,13 @@ public sealed class ExportRunnerTests : IDisposable
             }
         }
 
+        /// <summary>What ShouldProcess answers: false as under -WhatIf.</summary>
+        public bool Answer { get; set; } = true;
+
         public bool ShouldSend(string target, string action)
         {
             ShouldSendAsked++;
-            return true;
+            return Answer;
         }
     }
 }

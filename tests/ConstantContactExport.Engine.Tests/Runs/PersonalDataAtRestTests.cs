@@ -158,6 +158,7 @@ public sealed class PersonalDataAtRestTests : IDisposable
         time.Advance(TimeSpan.FromDays(20)); // old: 41 days idle, stopped: 31, young: 20
         using (ExportRun run = Start(Definition(retainDays: 30)))
         {
+            run.PruneOlderRuns(30);
             Assert.Equal(new[] { young, run.RunId }, new RunStore(paths).RunIds("news"));
             Assert.False(Directory.Exists(new RunStore(paths).FolderOf(old)));
             Assert.False(Directory.Exists(new RunStore(paths).FolderOf(stopped)));
@@ -183,12 +184,14 @@ public sealed class PersonalDataAtRestTests : IDisposable
         time.Advance(TimeSpan.FromDays(1));
         using (ExportRun run = Start(Definition(retainDays: 30)))
         {
+            run.PruneOlderRuns(30);
             Assert.Contains(resumedLately, new RunStore(paths).RunIds("news"));
             run.End(RunState.Completed, "done");
         }
 
         using (ExportRun run = Start(Definition(retainDays: 0)))
         {
+            run.PruneOlderRuns(0);
             Assert.Equal(new[] { run.RunId }, new RunStore(paths).RunIds("news"));
         }
     }
@@ -206,8 +209,9 @@ public sealed class PersonalDataAtRestTests : IDisposable
         }
 
         time.Advance(TimeSpan.FromDays(100));
-        using (Start(Definition(retainDays: 1)))
+        using (ExportRun run = Start(Definition(retainDays: 1)))
         {
+            run.PruneOlderRuns(1);
             Assert.Contains(otherRun, new RunStore(paths).RunIds());
         }
     }
@@ -238,8 +242,9 @@ public sealed class PersonalDataAtRestTests : IDisposable
             Assert.Equal(RunState.Completed, await Drive(run.SendAsync(api, noWait: false, null, CancellationToken.None)));
         }
 
-        using (Start(other))
+        using (ExportRun pruning = Start(other))
         {
+            pruning.PruneOlderRuns(0);
         }
 
         Assert.Contains(api.Activities[0].Activity.ActivityId, RunRetention.DeletedActivityIds(paths));
