@@ -367,7 +367,9 @@ Describe 'Token expiry and refresh (--token-lifetime 15)' {
         Start-Sleep -Milliseconds 1100
         $null = Invoke-RestMethod -Method Post "$($Short.AuthBaseUri)/token" `
             -Body @{ grant_type = 'refresh_token'; refresh_token = (Get-TokenFile ended).refresh_token; client_id = $Short.ClientId }
-        Start-Sleep -Seconds 6
+        # The stored access token must expire, so that the next request refreshes with the spent refresh token.
+        $expires = Get-TokenExpiry ended
+        Wait-Until -What 'the stored access token has expired' -Condition { [DateTimeOffset]::UtcNow -gt $expires }
 
         $errorRecord = $null
         try { $null = Test-CCConnection ended -ErrorAction Stop } catch { $errorRecord = $_ }
