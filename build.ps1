@@ -47,6 +47,8 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# Failed xunit tests, named again after the totals.
+$script:FailedTestNames = @()
 
 $RepoRoot = $PSScriptRoot
 $OutPath = Join-Path $RepoRoot 'out'
@@ -141,6 +143,8 @@ function Invoke-XunitTests {
             $totals.Failed++
             continue
         }
+        # The failed tests' names, repeated after the totals, where a CI log's tail shows them.
+        $script:FailedTestNames += @($output | Select-String -Pattern '^\s*Failed (\S+) \[' | ForEach-Object { "$($project.BaseName): $($_.Matches[0].Groups[1].Value)" })
         $totals.Failed += [int]$summary.Matches[0].Groups[1].Value
         $totals.Passed += [int]$summary.Matches[0].Groups[2].Value
         $totals.Skipped += [int]$summary.Matches[0].Groups[3].Value
@@ -217,6 +221,7 @@ function Write-TestTotals {
         Write-Host ('{0,-7} {1} passed, {2} failed, {3} skipped' -f $part[0], $counts.Passed, $counts.Failed, $counts.Skipped)
         foreach ($key in 'Passed', 'Failed', 'Skipped') { $sum[$key] += $counts[$key] }
     }
+    foreach ($name in $script:FailedTestNames) { Write-Host "FAILED (xunit): $name" -ForegroundColor Red }
     # The closing line, in the plain form CI reads.
     Write-Host ("Total: {0} passed, {1} failed, {2} skipped" -f $sum.Passed, $sum.Failed, $sum.Skipped)
     if ($sum.Failed -gt 0 -or $sum.Passed -eq 0) { exit 1 }

@@ -27,6 +27,18 @@ $config.Output.Verbosity = 'Detailed'
 $config.TestResult.Enabled = $false
 $result = Invoke-Pester -Configuration $config
 
+# The slowest files and the failed tests again at the end, where a CI log's tail shows them.
+Write-Host ''
+Write-Host 'Slowest test files:'
+$result.Containers | Sort-Object Duration -Descending | Select-Object -First 8 | ForEach-Object {
+    Write-Host ('  {0,7:n1} s  {1}' -f $_.Duration.TotalSeconds, (Split-Path $_.Item -Leaf))
+}
+$failedTests = @($result.Failed) + @($result.FailedBlocks) + @($result.FailedContainers)
+foreach ($failure in $failedTests) {
+    $name = if ($failure.ExpandedPath) { $failure.ExpandedPath } else { [string]$failure.Item }
+    Write-Host "FAILED (Pester): $name" -ForegroundColor Red
+}
+
 [ordered]@{
     Passed  = $result.PassedCount
     Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
