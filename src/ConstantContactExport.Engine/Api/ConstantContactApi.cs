@@ -93,8 +93,23 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                 int status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
-                    using JsonDocument doc = JsonDocument.Parse(body);
-                    return ActivityJson.Parse(doc.RootElement);
+                    // An answer that names no activity proves nothing: the sender looks the import up, or sends it again.
+                    ActivityInfo? created = null;
+                    try
+                    {
+                        using JsonDocument doc = JsonDocument.Parse(body);
+                        created = doc.RootElement.ValueKind == JsonValueKind.Object ? ActivityJson.Parse(doc.RootElement) : null;
+                    }
+                    catch (JsonException)
+                    {
+                    }
+
+                    if (created is null || !ActivityJson.IsActivityId(created.ActivityId))
+                    {
+                        throw new ImportInDoubtException($"Constant Contact answered {status} without an activity id.");
+                    }
+
+                    return created;
                 }
 
                 (string? key, string? message) = FirstError(body);
