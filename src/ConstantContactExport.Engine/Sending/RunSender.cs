@@ -469,7 +469,16 @@ public sealed class RunSender
         {
             // One request reports many activities; those it does not list are asked for one by one.
             IReadOnlyList<ActivityInfo> listed = await api.ListActivitiesAsync(Math.Min(500, Math.Max(50, pending.Count * 2)), cancellationToken).ConfigureAwait(false);
-            var byId = listed.ToDictionary(a => a.ActivityId, StringComparer.Ordinal);
+            // First listing of an id wins: a page that repeats one (or a broken server) must not end the run.
+            var byId = new Dictionary<string, ActivityInfo>(StringComparer.Ordinal);
+            foreach (ActivityInfo item in listed)
+            {
+                if (!byId.ContainsKey(item.ActivityId))
+                {
+                    byId[item.ActivityId] = item;
+                }
+            }
+
             foreach (string id in pending)
             {
                 ActivityInfo activity = byId.TryGetValue(id, out ActivityInfo? info)

@@ -51,6 +51,9 @@ internal sealed class FakeImportApi : IImportApi
     /// <summary>What GET /account/summary names; null: the account cannot be read.</summary>
     public string? AccountId { get; set; } = "acct-1";
 
+    /// <summary>GET /activities?limit lists its newest activity twice (a broken server).</summary>
+    public bool RepeatInListing { get; set; }
+
     /// <summary>Every GET /activities page asked for: the cursor (null for the first) and the limit.</summary>
     public List<(string? Next, int Limit)> PagesRead { get; } = new();
 
@@ -110,8 +113,13 @@ internal sealed class FakeImportApi : IImportApi
         lock (gate)
         {
             RequestCount++;
-            IReadOnlyList<ActivityInfo> list = Activities.Select(a => Copy(Poll(a.Activity))).Reverse().Take(limit).ToList();
-            return Task.FromResult(list);
+            List<ActivityInfo> list = Activities.Select(a => Copy(Poll(a.Activity))).Reverse().Take(limit).ToList();
+            if (RepeatInListing && list.Count > 0)
+            {
+                list.Add(Copy(list[0]));
+            }
+
+            return Task.FromResult<IReadOnlyList<ActivityInfo>>(list);
         }
     }
 

@@ -236,6 +236,15 @@ public sealed class InDoubtLookupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_listing_that_repeats_an_activity_does_not_end_the_run()
+    {
+        api.RepeatInListing = true;
+        var (state, status) = await Send(NewRun(3));
+        Assert.Equal(RunState.Completed, state);
+        Assert.Equal(30, status.ImportedCount);
+    }
+
+    [Fact]
     public void A_submitted_line_without_an_activity_id_leaves_the_batch_in_doubt()
     {
         string runId = NewRun(1);
