@@ -76,9 +76,8 @@ internal sealed class TimerClock : FakeTimeProvider
         {
             Assert.True(guard.Elapsed < HangGuard, $"The code under test did not finish within {HangGuard.TotalMinutes} minutes (hang guard).");
             Task armedSignal = Signal;
-            if (NextDue is { } due && due - GetUtcNow() <= DriveHorizon)
+            if (TryMoveToNextDue(DriveHorizon))
             {
-                MoveTo(due);
                 await Task.Yield();
                 continue;
             }
@@ -122,8 +121,36 @@ internal sealed class TimerClock : FakeTimeProvider
 
     private void MoveTo(DateTimeOffset due)
     {
-        TimeSpan step = due - GetUtcNow();
-        Advance(step > TimeSpan.Zero ? step : TimeSpan.Zero);
+        lock (gate)
+        {
+            TimeSpan step = due - GetUtcNow();
+            Advance(step > TimeSpan.Zero ? step : TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
+    /// Moves the clock to the first armed timer due within <paramref name="horizon"/>; false when there is none. Under
+    /// the same lock as a timer's arming, so a timer is never seen armed at one time while it waits for another.
+    /// </summary>
+    private bool TryMoveToNextDue(TimeSpan horizon)
+    {
+        lock (gate)
+        {
+            if (armed.Count == 0)
+            {
+                return false;
+            }
+
+            DateTimeOffset due = armed.Min(t => t.DueAt);
+            TimeSpan step = due - GetUtcNow();
+            if (step > horizon)
+            {
+                return false;
+            }
+
+            Advance(step > TimeSpan.Zero ? step : TimeSpan.Zero);
+            return true;
+        }
     }
 
     private void Armed(TrackedTimer timer)
@@ -164,19 +191,24 @@ internal sealed class TimerClock : FakeTimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            this.period = period;
-            if (dueTime == Timeout.InfiniteTimeSpan)
+            // The due time kept here and the inner timer's are set at one clock reading: the clock cannot move between
+            // them (MoveTo takes the same lock), or the timer would be seen due at a time it does not fire.
+            lock (clock.gate)
             {
-                clock.Disarmed(this);
-            }
-            else
-            {
-                DueAt = clock.GetUtcNow() + dueTime;
-                clock.Armed(this);
-            }
+                this.period = period;
+                if (dueTime == Timeout.InfiniteTimeSpan)
+                {
+                    clock.Disarmed(this);
+                }
+                else
+                {
+                    DueAt = clock.GetUtcNow() + dueTime;
+                    clock.Armed(this);
+                }
 
-            // After the bookkeeping: a timer due now fires inside this call.
-            return Inner.Change(dueTime, period);
+                // After the bookkeeping: a timer due now fires inside this call.
+                return Inner.Change(dueTime, period);
+            }
         }
 
         public void OnFired()
