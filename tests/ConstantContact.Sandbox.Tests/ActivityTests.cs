@@ -84,6 +84,34 @@ public sealed class ActivityTests
     }
 
     [Fact]
+    public async Task Activities_page_through_links_next_as_the_api_pages()
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var list = await sandbox.CreateListAsync("Pages");
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await sandbox.ImportAsync(Array(Contact($"p{i}@example.com")), list))["activity_id"]!.GetValue<string>());
+        }
+
+        var seen = new List<string>();
+        var pages = 0;
+        string? next = "v3/activities?limit=2";
+        while (next is not null)
+        {
+            var page = (await sandbox.GetAsync(next)).Json!;
+            pages++;
+            seen.AddRange(page["activities"]!.AsArray().Select(a => a!["activity_id"]!.GetValue<string>()));
+            next = page["_links"]?["next"]?["href"]?.GetValue<string>().TrimStart('/');
+        }
+
+        Assert.Equal(3, pages);
+        Assert.Equal(Enumerable.Reverse(ids), seen);
+        Assert.Null((await sandbox.GetAsync("v3/activities")).Json!["_links"]);
+        Assert.Equal(1, (await sandbox.GetAsync("v3/activities")).Json!["activities"]![0]!["status"]!["list_count"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_csv_file_import_works_and_a_wrong_request_is_415()
     {
         await using var sandbox = await TestSandbox.StartWithTokenAsync();

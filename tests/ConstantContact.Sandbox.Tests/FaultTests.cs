@@ -70,6 +70,30 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task An_empty_200_applies_the_import_and_answers_with_nothing()
+    {
+        await using var sandbox = await TestSandbox.StartWithTokenAsync();
+        var list = await sandbox.CreateListAsync("Empty");
+        await sandbox.ConfigureFaultsAsync(1, ["empty-200"]);
+        var answer = await sandbox.PostJsonAsync("v3/activities/contacts_json_import", TestSandbox.ImportBody(Array(Contact("empty@example.com")), list));
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal("{}", answer.Text);
+        await sandbox.ConfigureFaultsAsync(0, ["empty-200"]);
+
+        var activity = Assert.Single((await sandbox.GetAsync("v3/activities")).Json!["activities"]!.AsArray());
+        await sandbox.WaitForActivityAsync(activity!["activity_id"]!.GetValue<string>());
+        Assert.Single(await sandbox.MembersAsync(list));
+        Assert.Equal(1, (await sandbox.StateAsync())["faults_injected"]!["empty-200"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Empty_200_is_given_only_when_asked_for_by_name()
+    {
+        Assert.DoesNotContain(ConstantContact.Sandbox.Faults.FaultKind.EmptyAnswer, new ConstantContact.Sandbox.Hosting.SandboxOptions().FaultKinds);
+        Assert.Equal(ConstantContact.Sandbox.Faults.FaultKind.EmptyAnswer, ConstantContact.Sandbox.Faults.FaultKindNames.Parse("empty-200"));
+    }
+
+    [Fact]
     public async Task A_reset_drops_the_connection_before_anything_is_done()
     {
         await using var sandbox = await TestSandbox.StartWithTokenAsync();

@@ -192,7 +192,13 @@ public static class ActivityEndpoints
 
     private static IResult List(HttpContext context, ContactDatabase db, ActivityStore activities)
     {
-        var parameters = context.Request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+        // Pages as the API pages: _links.next carries a cursor while older activities remain.
+        var parameters = PageCursor.Parameters(context.Request);
+        if (parameters is null)
+        {
+            return ApiErrors.BadRequest("The cursor is not valid.");
+        }
+
         var limit = QueryValues.Limit(parameters, 50, 500, out var error);
         var state = QueryValues.Text(parameters, "state");
         if (error is null && state is not null && !States.Contains(state))
@@ -207,12 +213,13 @@ public static class ActivityEndpoints
 
         lock (db.Gate)
         {
-            var page = activities.Recent()
+            var start = PageCursor.Start(parameters);
+            var matches = activities.Recent()
                 .Where(a => state is null || ActivityResource.StateName(a.State) == state)
-                .Take(limit)
-                .Select(ActivityResource.From)
                 .ToArray();
-            return Results.Json(new ActivityPage { Activities = page }, SandboxJsonContext.Default.ActivityPage);
+            var page = matches.Skip(start).Take(limit).Select(ActivityResource.From).ToArray();
+            var next = start + page.Length < matches.Length ? PageCursor.Href("/v3/activities", parameters, start + page.Length) : null;
+            return Results.Json(new ActivityPage { Activities = page, Links = Links.NextOrNull(next) }, SandboxJsonContext.Default.ActivityPage);
         }
     }
 

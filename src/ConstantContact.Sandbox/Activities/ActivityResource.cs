@@ -84,4 +84,7 @@ public sealed class ActivityStatusResource
 public sealed class ActivityPage
 {
     public required IReadOnlyList<ActivityResource> Activities { get; init; }
+
+    [JsonPropertyName("_links")]
+    public Links? Links { get; init; }
 }

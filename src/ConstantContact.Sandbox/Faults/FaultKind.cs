@@ -20,4 +20,7 @@ public enum FaultKind
 
     /// <summary>A throttled 429, as if the per-second limit had been hit.</summary>
     Throttle,
+
+    /// <summary>The request is processed in full, then answered <c>200 {}</c>: a success that names nothing.</summary>
+    EmptyAnswer,
 }

@@ -6,6 +6,13 @@ public static class FaultKindNames
     public static readonly IReadOnlyList<FaultKind> All =
     [
         FaultKind.ServerError, FaultKind.ServiceUnavailable, FaultKind.Reset,
+        FaultKind.Slow, FaultKind.LostResponse, FaultKind.Throttle, FaultKind.EmptyAnswer,
+    ];
+
+    /// <summary>What --fault-rate gives without --faults: the ways a healthy service fails. A broken server's answers (empty-200) are asked for by name.</summary>
+    public static readonly IReadOnlyList<FaultKind> Default =
+    [
+        FaultKind.ServerError, FaultKind.ServiceUnavailable, FaultKind.Reset,
         FaultKind.Slow, FaultKind.LostResponse, FaultKind.Throttle,
     ];
 
@@ -17,6 +24,7 @@ public static class FaultKindNames
         FaultKind.Slow => "slow",
         FaultKind.LostResponse => "lost-response",
         FaultKind.Throttle => "throttle",
+        FaultKind.EmptyAnswer => "empty-200",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -12,7 +12,7 @@ namespace ConstantContact.Sandbox.Hosting;
 /// What every /v3 request goes through before its endpoint, in this order: the fault draw; the bearer token
 /// (401); the per-second limit (throttled 429, not counted against the day); the daily quota (quota_exceeded
 /// 429); the endpoint's scope (403). Faults that refuse a request (500, 503, reset, throttle) come first and
-/// cost no quota: the request never reached the API. A slow or lost-response request is served in full.
+/// cost no quota: the request never reached the API. A slow, lost-response or empty-200 request is served in full.
 /// </summary>
 public sealed class ApiGateMiddleware
 {
@@ -75,6 +75,20 @@ public sealed class ApiGateMiddleware
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required && !grant.Scopes.Contains(required.Scope))
         {
             await ApiErrors.Forbidden($"The access token lacks the '{required.Scope}' scope.").ExecuteAsync(context);
+            return;
+        }
+
+        if (fault == FaultKind.EmptyAnswer)
+        {
+            // Serve the request in full, then answer a success that names nothing, as a broken proxy or server might.
+            var body = context.Response.Body;
+            context.Response.Body = new MemoryStream();
+            await _next(context);
+            context.Response.Body = body;
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{}");
             return;
         }
 

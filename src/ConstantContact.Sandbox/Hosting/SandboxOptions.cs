@@ -28,7 +28,7 @@ public sealed class SandboxOptions
 
     public double FaultRate { get; set; }
 
-    public IReadOnlyList<FaultKind> FaultKinds { get; set; } = FaultKindNames.All;
+    public IReadOnlyList<FaultKind> FaultKinds { get; set; } = FaultKindNames.Default;
 
     /// <summary>Null picks a seed at random; the state endpoint reports the one in use.</summary>
     public int? Seed { get; set; }
@@ -81,7 +81,8 @@ public sealed class SandboxOptions
           --activity-ends <states>        comma list of cancelled,failed,timed_out: how the first activities
                                           end, in order (later ones complete; see POST /__sandbox/activity-ends)
           --fault-rate <0..1>             share of /v3 requests that get a fault (default 0)
-          --faults <kinds>                comma list of 500,503,reset,slow,lost-response,throttle (default all)
+          --faults <kinds>                comma list of 500,503,reset,slow,lost-response,throttle,empty-200
+                                          (default all but empty-200)
           --seed <n>                      fault seed (default: random, reported by /__sandbox/state)
           --slow-delay <ms>               how long a "slow" fault holds a request (default 2000)
         """;

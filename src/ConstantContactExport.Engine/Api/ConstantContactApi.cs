@@ -95,8 +95,24 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                 int status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
-                    using JsonDocument doc = ApiResponses.ParseJson(response, body);
-                    return ActivityJson.Parse(doc.RootElement);
+                    // An answer that names no activity proves nothing: the sender looks the import up, or sends it again.
+                    ActivityInfo? created = null;
+                    try
+                    {
+                        using JsonDocument doc = ApiResponses.ParseJson(response, body);
+                        created = doc.RootElement.ValueKind == JsonValueKind.Object ? ActivityJson.Parse(doc.RootElement) : null;
+                    }
+                    catch (ApiAnswerException)
+                    {
+                        // Not JSON (an HTML page, a cut answer): as much in doubt as an answer without an id.
+                    }
+
+                    if (created is null || !ActivityJson.IsActivityId(created.ActivityId))
+                    {
+                        throw new ImportInDoubtException($"Constant Contact answered {status} without an activity id.");
+                    }
+
+                    return created;
                 }
 
                 (string? key, string? message) = FirstError(body);

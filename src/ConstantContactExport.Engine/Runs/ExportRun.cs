@@ -332,8 +332,25 @@ public sealed class ExportRun : IDisposable
             journal!,
             batch => Path.Combine(batches, DirectoryBatchSink.FileName(batch)),
             ClaimedActivityIds,
-            async ct => await CrossProcessLock.AcquireAsync(
-                CrossProcessLock.PathFor(paths, "import-" + Status.Manifest.Connection.ToLowerInvariant()), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false));
+            async (account, ct) => await CrossProcessLock.AcquireAsync(
+                CrossProcessLock.PathFor(paths, ImportLockName(account)), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The import lock is the account's, not the connection's: two connections to one account in this home must not
+    /// post while the other's lost answer is being looked up. The id is hashed into the name (it is not ours to trust
+    /// as a file name); an account that cannot be known shares one lock with every other such connection.
+    /// </summary>
+    internal static string ImportLockName(string? accountId)
+    {
+        if (string.IsNullOrWhiteSpace(accountId))
+        {
+            return "import-account-unknown";
+        }
+
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        byte[] hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(accountId!.Trim()));
+        return "import-account-" + string.Concat(hash.Take(8).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public void Dispose()

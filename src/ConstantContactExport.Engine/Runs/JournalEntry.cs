@@ -61,7 +61,7 @@ public sealed class JournalEntry
     /// <summary>State: the run's state.</summary>
     public RunState? State { get; set; }
 
-    /// <summary>State: why, for a person.</summary>
+    /// <summary>State: why, for a person. Sending: why the batch is sent again, when it is.</summary>
     public string? Message { get; set; }
 
     /// <summary>State: requests made to Constant Contact since the run started or resumed.</summary>

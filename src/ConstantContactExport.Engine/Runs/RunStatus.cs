@@ -104,7 +104,13 @@ public sealed class RunStatus
                 sending[entry.Batch!.Value] = entry.At;
                 break;
             case JournalEntryType.Submitted:
-                activityByBatch[entry.Batch!.Value] = entry.ActivityId!;
+                // A Submitted without an activity id (written by versions that took "200 {}" for an answer) proves
+                // nothing: the batch stays in doubt and is looked up, or sent again.
+                if (!string.IsNullOrWhiteSpace(entry.ActivityId))
+                {
+                    activityByBatch[entry.Batch!.Value] = entry.ActivityId!;
+                }
+
                 break;
             case JournalEntryType.NotAccepted:
                 sending.Remove(entry.Batch!.Value);

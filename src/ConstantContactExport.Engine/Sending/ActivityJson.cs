@@ -16,6 +16,7 @@ internal static class ActivityJson
             State = String(element, "state") ?? string.Empty,
             CreatedAt = Date(element, "created_at"),
             PercentDone = (int?)Number(element, "percent_done"),
+            SourceFileName = String(element, "source_file_name"),
         };
         if (element.TryGetProperty("status", out JsonElement status) && status.ValueKind == JsonValueKind.Object)
         {
@@ -24,6 +25,7 @@ internal static class ActivityJson
             info.ErrorCount = Number(status, "error_count");
             info.CorrectableCount = Number(status, "correctable_count");
             info.CannotAddToListCount = Number(status, "cannot_add_to_list_count");
+            info.ListCount = Number(status, "list_count");
         }
 
         if (element.TryGetProperty("activity_errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array)
@@ -62,6 +64,20 @@ internal static class ActivityJson
 
         return list;
     }
+
+    /// <summary>_links.next.href of a page, or null.</summary>
+    public static string? NextHref(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("_links", out JsonElement links) && links.ValueKind == JsonValueKind.Object
+        && links.TryGetProperty("next", out JsonElement next) && next.ValueKind == JsonValueKind.Object
+            ? String(next, "href")
+            : null;
+
+    /// <summary>
+    /// True when <paramref name="id"/> is an activity id as Constant Contact makes them (a UUID): an answer without
+    /// one proves nothing.
+    /// </summary>
+    public static bool IsActivityId(string? id) => !string.IsNullOrWhiteSpace(id) && Guid.TryParse(id, out _);
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -25,6 +25,18 @@ public interface IImportApi
     /// <summary>GET /activities?limit=n, newest first.</summary>
     Task<IReadOnlyList<ActivityInfo>> ListActivitiesAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of GET /activities, newest first: the first (<paramref name="next"/> null, <paramref name="limit"/> 1-500)
+    /// or the one a previous page's <see cref="ActivityPage.Next"/> named.
+    /// </summary>
+    Task<ActivityPage> ListActivitiesPageAsync(string? next, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The account the connection's token acts on (GET /account/summary's encoded_account_id), asked once and kept;
+    /// null when it cannot be known (no account_read scope, an answer without it, the request failing).
+    /// </summary>
+    Task<string?> GetAccountIdAsync(CancellationToken cancellationToken);
+
     /// <summary>The server's clock minus ours, from the Date headers seen so far (zero until one is seen).</summary>
     TimeSpan ServerClockOffset { get; }
 

@@ -14,8 +14,10 @@ namespace ConstantContactExport.Engine.Sending;
 /// polling loop. Everything it learns goes into the journal before it acts on it, so a run killed at any
 /// point resumes without sending a batch twice:
 /// a batch is journaled Sending before its POST and Submitted with its activity id after; a batch found
-/// Sending without Submitted (a lost answer, a crash mid-request) is looked up in GET /activities before
-/// it is sent again.
+/// Sending without Submitted (a lost answer, an answer without an activity id, a crash mid-request) is looked up
+/// in GET /activities, and an activity is claimed only when it is provably the batch's (see
+/// <see cref="FindAcceptedAsync"/>). In doubt the batch is sent again: imports are upserts, so twice is safe and
+/// lost is not.
 /// </summary>
 public sealed class RunSender
 {
@@ -30,6 +32,12 @@ public sealed class RunSender
     private static readonly TimeSpan SoonPollDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan QueueFullDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>Pages of 500 the look-up reads at most (the API keeps 10 days of activities); beyond, the batch is sent again.</summary>
+    private const int MaxLookupPages = 20;
+
+    /// <summary>Answers in a row for one batch that were lost or named no activity before the run stops (resumable).</summary>
+    private const int MaxInDoubtSends = 10;
 
     private readonly IImportApi api;
     private readonly TimeProvider time;
@@ -123,7 +131,7 @@ public sealed class RunSender
 
                     try
                     {
-                        await SubmitAsync(run, batch.Number, cancellationToken).ConfigureAwait(false);
+                        await SubmitAsync(run, batch.Number, batch.ContactCount, cancellationToken).ConfigureAwait(false);
                         contactsSent += batch.ContactCount;
                         importsSent++;
                     }
@@ -214,7 +222,7 @@ public sealed class RunSender
             foreach (int batch in status.UnsentBatches().ToList())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await SubmitAsync(run, batch, cancellationToken).ConfigureAwait(false);
+                await SubmitAsync(run, batch, ContactsOf(status, batch), cancellationToken).ConfigureAwait(false);
             }
 
             if (noWait)
@@ -252,49 +260,74 @@ public sealed class RunSender
         return status.State;
     }
 
-    private async Task SubmitAsync(RunSendContext run, int batch, CancellationToken cancellationToken)
+    /// <summary>The contacts in a staged batch's body, when the journal says.</summary>
+    private static int? ContactsOf(RunStatus status, int batch) =>
+        batch >= 1 && batch <= status.BatchContacts.Count ? status.BatchContacts[batch - 1] : null;
+
+    private async Task SubmitAsync(RunSendContext run, int batch, int? contacts, CancellationToken cancellationToken)
     {
         RunStatus status = run.Status;
-        using IDisposable importLock = await run.AcquireImportLock(cancellationToken).ConfigureAwait(false);
+        string? account = await api.GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
+        using IDisposable importLock = await run.AcquireImportLock(account, cancellationToken).ConfigureAwait(false);
+
+        // Why the next Sending is a second one: journaled with it.
+        string? resendReason = null;
 
         // A batch that a killed process had started to send may have been accepted: look before sending.
         if (status.IsInDoubt(batch))
         {
             DateTimeOffset since = status.SendingTimeOf(batch) ?? status.Manifest.StartedAt;
-            string? found = await FindAcceptedAsync(run, since, cancellationToken).ConfigureAwait(false);
-            if (found is not null)
+            Lookup found = await FindAcceptedAsync(run, account, contacts, since, null, cancellationToken).ConfigureAwait(false);
+            if (found.ActivityId is not null)
             {
-                Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found });
-                tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch} had been accepted before the run stopped (activity {found}); not sent again."));
+                Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found.ActivityId });
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch} had been accepted before the run stopped (activity {found.ActivityId}: {found.Why}); not sent again."));
                 return;
             }
+
+            resendReason = found.Why;
+            tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch} may have been sent before the run stopped, but {found.Why} It is sent again (imports are upserts)."));
         }
 
+        int inDoubt = 0;
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await BeforeSendingAgainAsync(attempt, batch, cancellationToken).ConfigureAwait(false);
             DateTimeOffset sendingAt = time.GetUtcNow();
-            Record(run, new JournalEntry { Type = JournalEntryType.Sending, At = sendingAt, Batch = batch });
+            Record(run, new JournalEntry { Type = JournalEntryType.Sending, At = sendingAt, Batch = batch, Message = resendReason });
+            resendReason = null;
             try
             {
                 ActivityInfo activity = await api.CreateJsonImportAsync(run.BatchPath(batch), cancellationToken).ConfigureAwait(false);
+                if (!ActivityJson.IsActivityId(activity.ActivityId))
+                {
+                    throw new ImportInDoubtException("Constant Contact's answer named no activity.");
+                }
+
                 Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = activity.ActivityId });
                 Progress(status, $"{BatchName(status, batch)} submitted{(status.IsStaged ? string.Empty : " while staging goes on")}: activity {activity.ActivityId}.");
                 return;
             }
             catch (ImportInDoubtException ex)
             {
+                DateTimeOffset answeredAt = time.GetUtcNow();
                 tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch}: {ex.Message} Checking GET /activities before anything is sent again."));
-                string? found = await FindAcceptedAsync(run, sendingAt, cancellationToken).ConfigureAwait(false);
-                if (found is not null)
+                Lookup found = await FindAcceptedAsync(run, account, contacts, sendingAt, answeredAt, cancellationToken).ConfigureAwait(false);
+                if (found.ActivityId is not null)
                 {
-                    Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found });
-                    Progress(status, $"{BatchName(status, batch)} had been accepted (activity {found}); the answer was lost.");
+                    Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found.ActivityId });
+                    Progress(status, $"{BatchName(status, batch)} had been accepted (activity {found.ActivityId}); the answer was lost.");
                     return;
                 }
 
-                tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch} was not accepted; sending it again."));
+                if (++inDoubt >= MaxInDoubtSends)
+                {
+                    throw new ApiUnavailableException($"Batch {batch}: {inDoubt} answers in a row were lost or named no activity ({ex.Message}).", ex);
+                }
+
+                resendReason = found.Why;
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch}: {found.Why} Sending it again (imports are upserts: twice is safe, lost is not)."));
             }
             catch (Exception ex) when (ex is QuotaExceededException or ImportRefusedException)
             {
@@ -324,14 +357,39 @@ public sealed class RunSender
         return retry.DelayAsync(wait, cancellationToken);
     }
 
+    /// <summary>What a look-up found: the activity to claim, or null; and why, for the journal and -Verbose.</summary>
+    private sealed record Lookup(string? ActivityId, string Why);
+
     /// <summary>
-    /// The activity that a POST sent at <paramref name="since"/> created, if any: the oldest one created since
-    /// then that no journal on this machine claims. The import lock keeps other runs of this machine from
-    /// posting meanwhile, so there is at most one such activity of ours.
+    /// The activity that a POST sent at <paramref name="sendingAt"/> created, when it can be proven. The account's
+    /// import lock keeps every other run in this home that uses the account from posting meanwhile, but other
+    /// applications on the account are not held back and the API shows no list ids, so an activity is claimed only
+    /// when it is the one, and only, activity that
+    /// <list type="bullet">
+    /// <item>was created between the POST (less the clock tolerance) and its failed answer (plus the tolerance), by
+    /// the server's clock as its Date headers tell it;</item>
+    /// <item>is a JSON import (no source file) of exactly the body's contacts (items_total_count, or once finished
+    /// person, error and correctable counts) to as many lists (list_count);</item>
+    /// <item>no run in this home has claimed;</item>
+    /// </list>
+    /// and no other such activity was created from twice the tolerance before the POST (a neighbour's lost import
+    /// just before ours could otherwise pass for ours). GET /activities is read page by page (500 a page, through
+    /// _links.next) back to then. Anything else is "not proven": the caller sends the batch again.
     /// </summary>
-    private async Task<string?> FindAcceptedAsync(RunSendContext run, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task<Lookup> FindAcceptedAsync(RunSendContext run, string? account, int? contacts, DateTimeOffset sendingAt, DateTimeOffset? answeredAt, CancellationToken cancellationToken)
     {
-        DateTimeOffset serverSince = since + api.ServerClockOffset - CreatedAtTolerance;
+        if (account is null)
+        {
+            return new Lookup(null, "the account could not be read, so another connection's import could not be ruled out.");
+        }
+
+        if (contacts is not int count)
+        {
+            return new Lookup(null, "the journal does not say how many contacts its body holds, so no activity can be proven its own.");
+        }
+
+        int lists = run.Status.Manifest.ListIds.Count;
+        string what = $"import of {count} contacts to {lists} list(s)";
         for (int attempt = 0; attempt < 2; attempt++)
         {
             if (attempt > 0)
@@ -340,19 +398,84 @@ public sealed class RunSender
                 await time.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             }
 
-            IReadOnlyList<ActivityInfo> recent = await api.ListActivitiesAsync(50, cancellationToken).ConfigureAwait(false);
+            TimeSpan offset = api.ServerClockOffset;
+            DateTimeOffset from = sendingAt + offset - CreatedAtTolerance;
+            DateTimeOffset guardFrom = from - CreatedAtTolerance;
+            DateTimeOffset until = (answeredAt ?? time.GetUtcNow()) + offset + CreatedAtTolerance;
             ISet<string> claimed = run.ClaimedActivityIds();
-            ActivityInfo? ours = recent
-                .Where(a => a.CreatedAt is not null && a.CreatedAt >= serverSince && !claimed.Contains(a.ActivityId))
-                .OrderBy(a => a.CreatedAt)
-                .FirstOrDefault();
-            if (ours is not null)
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var alike = new List<ActivityInfo>();
+            string? next = null;
+            int pages = 0;
+            do
             {
-                return ours.ActivityId;
+                ActivityPage page = await api.ListActivitiesPageAsync(next, 500, cancellationToken).ConfigureAwait(false);
+                pages++;
+                bool reachedOlder = false;
+                foreach (ActivityInfo activity in page.Activities)
+                {
+                    if (activity.CreatedAt is not DateTimeOffset created || !seen.Add(activity.ActivityId))
+                    {
+                        continue;
+                    }
+
+                    if (created < guardFrom)
+                    {
+                        reachedOlder = true;
+                    }
+                    else if (created <= until && !claimed.Contains(activity.ActivityId) && IsLike(activity, count, lists))
+                    {
+                        alike.Add(activity);
+                    }
+                }
+
+                next = reachedOlder ? null : page.Next;
+            }
+            while (next is not null && pages < MaxLookupPages);
+
+            if (next is not null)
+            {
+                return new Lookup(null, $"GET /activities had more than {MaxLookupPages * 500} activities since it was sent; not all could be checked.");
+            }
+
+            if (alike.Count > 1)
+            {
+                return new Lookup(null, $"{alike.Count} unclaimed activities alike ({what}) were created around then; none can be proven its own.");
+            }
+
+            if (alike.Count == 1)
+            {
+                ActivityInfo only = alike[0];
+                return only.CreatedAt >= from
+                    ? new Lookup(only.ActivityId, $"the one unclaimed {what} created then")
+                    : new Lookup(null, $"the only unclaimed {what} nearby was created just before it was sent, so it is not proven its own.");
             }
         }
 
-        return null;
+        return new Lookup(null, $"no unclaimed {what} was created since it was sent.");
+    }
+
+    /// <summary>A JSON import of <paramref name="contacts"/> contacts to <paramref name="lists"/> lists, as far as the activity shows.</summary>
+    private static bool IsLike(ActivityInfo activity, int contacts, int lists)
+    {
+        if (!ActivityJson.IsActivityId(activity.ActivityId) || !string.IsNullOrEmpty(activity.SourceFileName))
+        {
+            return false;
+        }
+
+        if (activity.ListCount is long listCount && listCount != lists)
+        {
+            return false;
+        }
+
+        if (activity.ItemsTotalCount is long total && total > 0)
+        {
+            return total == contacts;
+        }
+
+        // No total yet: only a finished activity's counts say how many rows it had.
+        return activity.IsFinished && activity.PersonCount is long persons
+            && persons + (activity.ErrorCount ?? 0) + (activity.CorrectableCount ?? 0) == contacts;
     }
 
     private async Task PollAsync(RunSendContext run, CancellationToken cancellationToken)
@@ -392,7 +515,16 @@ public sealed class RunSender
         {
             // One request reports many activities; those it does not list are asked for one by one.
             IReadOnlyList<ActivityInfo> listed = await api.ListActivitiesAsync(Math.Min(500, Math.Max(50, pending.Count * 2)), cancellationToken).ConfigureAwait(false);
-            var byId = listed.ToDictionary(a => a.ActivityId, StringComparer.Ordinal);
+            // First listing of an id wins: a page that repeats one (or a broken server) must not end the run.
+            var byId = new Dictionary<string, ActivityInfo>(StringComparer.Ordinal);
+            foreach (ActivityInfo item in listed)
+            {
+                if (!byId.ContainsKey(item.ActivityId))
+                {
+                    byId[item.ActivityId] = item;
+                }
+            }
+
             foreach (string id in pending)
             {
                 ActivityInfo activity = byId.TryGetValue(id, out ActivityInfo? info)
@@ -450,14 +582,36 @@ public sealed class RunSender
             return RunState.Failed;
         }
 
-        if (status.ErrorCount > 0 || status.CorrectableCount > 0 || status.CannotAddToListCount > 0)
+        long unaccounted = Unaccounted(status);
+        if (status.ErrorCount > 0 || status.CorrectableCount > 0 || status.CannotAddToListCount > 0 || unaccounted > 0)
         {
-            message = $"Constant Contact imported {status.ImportedCount} contacts; {status.ErrorCount} errors, {status.CorrectableCount} correctable, {status.CannotAddToListCount} previously unsubscribed (not added to lists).";
+            message = $"Constant Contact imported {status.ImportedCount} contacts; {status.ErrorCount} errors, {status.CorrectableCount} correctable, {status.CannotAddToListCount} previously unsubscribed (not added to lists)."
+                + (unaccounted > 0 ? $" {unaccounted} contacts sent are in no activity's counts (not imported)." : string.Empty);
             return RunState.CompletedWithErrors;
         }
 
         message = $"Constant Contact imported {status.ImportedCount} contacts.";
         return RunState.Completed;
+    }
+
+    /// <summary>
+    /// Contacts of a batch that its finished activity does not count as imported, in error or correctable: the ledger
+    /// never calls a run Completed for contacts that did not arrive.
+    /// </summary>
+    private static long Unaccounted(RunStatus status)
+    {
+        var done = status.FinishedActivities.Where(a => a.ActivityId is not null).ToDictionary(a => a.ActivityId!, StringComparer.Ordinal);
+        long missing = 0;
+        for (int batch = 1; batch <= status.BatchContacts.Count; batch++)
+        {
+            if (status.ActivityOf(batch) is string id && done.TryGetValue(id, out JournalEntry? entry) && entry.PersonCount is long persons)
+            {
+                long counted = persons + (entry.ErrorCount ?? 0) + (entry.CorrectableCount ?? 0);
+                missing += Math.Max(0, status.BatchContacts[batch - 1] - counted);
+            }
+        }
+
+        return missing;
     }
 
     private RunState Finish(RunSendContext run, RunState state, string message)

@@ -24,6 +24,7 @@ namespace ConstantContactExport.Engine.Tests.Http;
 public sealed class HostileServerTests : IDisposable
 {
     private static readonly Uri ApiBase = new("https://api.example.test/v3");
+    private const string ActivityId = "0f9e6c3a-5b1d-4e2a-9c7b-3d8f1a2b4c5d";
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
     private readonly TempFolder temp = new();
     private readonly string body;
@@ -96,7 +97,7 @@ public sealed class HostileServerTests : IDisposable
                 return throttled;
             }
 
-            return FakeHttpHandler.Json(HttpStatusCode.Created, "{\"activity_id\":\"a1\",\"state\":\"initialized\"}");
+            return FakeHttpHandler.Json(HttpStatusCode.Created, "{\"activity_id\":\"" + ActivityId + "\",\"state\":\"initialized\"}");
         });
         using ConstantContactApi api = Api(server);
 
@@ -106,7 +107,7 @@ public sealed class HostileServerTests : IDisposable
         await Task.Delay(10);
         Assert.Equal(1, posts);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal("a1", (await post.WaitAsync(TimerClock.HangGuard)).ActivityId);
+        Assert.Equal(ActivityId, (await post.WaitAsync(TimerClock.HangGuard)).ActivityId);
         Assert.Equal(2, posts);
     }
 
@@ -143,14 +144,20 @@ public sealed class HostileServerTests : IDisposable
         var server = new FakeHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer, Encoding.UTF8, mediaType) });
         using ConstantContactApi api = Api(server);
 
-        ApiAnswerException ex = await Assert.ThrowsAsync<ApiAnswerException>(() => api.CreateJsonImportAsync(body, CancellationToken.None));
+        ApiAnswerException ex = await Assert.ThrowsAsync<ApiAnswerException>(() => api.GetActivityAsync(ActivityId, CancellationToken.None));
         Assert.Equal(ApiAnswerException.UnreadableErrorId, ex.ErrorId);
-        Assert.Contains("POST /v3/activities/contacts_json_import", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GET /v3/activities/", ex.Message, StringComparison.Ordinal);
         Assert.Contains(mediaType, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("jane", ex.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("activity_id", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("JsonReaderException", ex.Message, StringComparison.Ordinal);
         Assert.Single(server.Requests);
+
+        // An import's unreadable answer proves nothing either way: in doubt (looked up, or sent again), quoting nothing.
+        ImportInDoubtException doubt = await Assert.ThrowsAsync<ImportInDoubtException>(() => api.CreateJsonImportAsync(body, CancellationToken.None));
+        Assert.DoesNotContain("jane", doubt.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("activity_id", doubt.Message, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests.Count);
     }
 
     [Fact]

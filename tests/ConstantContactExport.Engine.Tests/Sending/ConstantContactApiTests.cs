@@ -13,7 +13,8 @@ namespace ConstantContactExport.Engine.Tests.Sending;
 
 public sealed class ConstantContactApiTests : IDisposable
 {
-    private const string Activity = "{\"activity_id\":\"a1\",\"state\":\"completed\",\"created_at\":\"2026-11-28T12:00:00Z\",\"status\":{\"person_count\":3,\"error_count\":1,\"correctable_count\":2,\"cannot_add_to_list_count\":0},\"activity_errors\":[\"bad row\",{\"message\":\"other\"}]}";
+    private const string Id = "86b90820-cc52-11ea-9dad-fa163e3d9194";
+    private const string Activity = "{\"activity_id\":\"" + Id + "\",\"state\":\"completed\",\"created_at\":\"2026-11-28T12:00:00Z\",\"status\":{\"person_count\":3,\"error_count\":1,\"correctable_count\":2,\"cannot_add_to_list_count\":0},\"activity_errors\":[\"bad row\",{\"message\":\"other\"}]}";
     private readonly TempFolder temp = new();
     private readonly TimerClock time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly ScriptedHandler handler = new();
@@ -55,7 +56,7 @@ public sealed class ConstantContactApiTests : IDisposable
         handler.Enqueue(429, "{\"error_key\":\"throttled\",\"error_message\":\"Too Many Requests\"}");
         handler.Enqueue(201, Activity);
         ActivityInfo activity = await Run(() => api.CreateJsonImportAsync(body, CancellationToken.None));
-        Assert.Equal("a1", activity.ActivityId);
+        Assert.Equal(Id, activity.ActivityId);
         Assert.Equal(2, api.RequestCount);
         Assert.Equal(new[] { "bad row", "other" }, activity.Errors);
         Assert.Equal((3L, 1L, 2L), (activity.PersonCount!.Value, activity.ErrorCount!.Value, activity.CorrectableCount!.Value));
@@ -91,7 +92,7 @@ public sealed class ConstantContactApiTests : IDisposable
         handler.EnqueueFailure();
         handler.Enqueue(200, "{\"activities\":[" + Activity + "]}");
         var list = await Run(() => api.ListActivitiesAsync(50, CancellationToken.None));
-        Assert.Equal("a1", Assert.Single(list).ActivityId);
+        Assert.Equal(Id, Assert.Single(list).ActivityId);
         Assert.Equal(3, api.RequestCount);
         Assert.Contains("limit=50", handler.Requests[2]);
     }
@@ -117,6 +118,50 @@ public sealed class ConstantContactApiTests : IDisposable
         handler.Enqueue(200, Activity, date: time.GetUtcNow().AddSeconds(42));
         await Run(() => api.GetActivityAsync("a1", CancellationToken.None));
         Assert.Equal(TimeSpan.FromSeconds(42), api.ServerClockOffset);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"activity_id\":\"\"}")]
+    [InlineData("{\"activity_id\":\"not-an-id\",\"state\":\"initialized\"}")]
+    [InlineData("[]")]
+    [InlineData("<html>gateway</html>")]
+    [InlineData("")]
+    public async Task A_success_that_names_no_activity_is_in_doubt(string answer)
+    {
+        handler.Enqueue(200, answer);
+        var ex = await Assert.ThrowsAsync<ImportInDoubtException>(() => Run(() => api.CreateJsonImportAsync(body, CancellationToken.None)));
+        Assert.Contains("without an activity id", ex.Message);
+        Assert.Equal(1, api.RequestCount);
+    }
+
+    [Fact]
+    public async Task Activity_pages_follow_links_next_under_the_api_base_only()
+    {
+        handler.Enqueue(200, "{\"activities\":[" + Activity + "],\"_links\":{\"next\":{\"href\":\"/v3/activities?cursor=abc\"}}}");
+        handler.Enqueue(200, "{\"activities\":[],\"_links\":{\"next\":{\"href\":\"https://elsewhere.example/v3/activities?cursor=x\"}}}");
+        ActivityPage first = await Run(() => api.ListActivitiesPageAsync(null, 500, CancellationToken.None));
+        Assert.Equal("/v3/activities?cursor=abc", first.Next);
+        Assert.Equal(Id, Assert.Single(first.Activities).ActivityId);
+        ActivityPage second = await Run(() => api.ListActivitiesPageAsync(first.Next, 500, CancellationToken.None));
+        Assert.Equal(new[] { "/v3/activities?limit=500", "/v3/activities?cursor=abc" }, handler.Requests);
+
+        // A next link to another host is never followed with the token.
+        await Assert.ThrowsAsync<ApiUnavailableException>(() => Run(() => api.ListActivitiesPageAsync(second.Next, 500, CancellationToken.None)));
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task The_account_id_is_read_once_and_unknown_without_account_read()
+    {
+        handler.Enqueue(200, "{\"encoded_account_id\":\"AbC123\",\"organization_name\":\"Shop\"}");
+        Assert.Equal("AbC123", await Run(() => api.GetAccountIdAsync(CancellationToken.None)));
+        Assert.Equal("AbC123", await Run(() => api.GetAccountIdAsync(CancellationToken.None)));
+        Assert.Equal(new[] { "/v3/account/summary" }, handler.Requests);
+
+        var other = new ConstantContactApi(new HttpClient(handler), new Uri("http://127.0.0.1:1/v3"), time, new Random(1));
+        handler.Enqueue(403, "[{\"error_key\":\"forbidden\",\"error_message\":\"scope\"}]");
+        Assert.Null(await Run(() => other.GetAccountIdAsync(CancellationToken.None)));
     }
 
     private sealed class ScriptedHandler : HttpMessageHandler

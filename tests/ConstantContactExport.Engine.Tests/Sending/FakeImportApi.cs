@@ -14,6 +14,9 @@ internal enum PostBehaviour
     Accept,
     AcceptThenLoseAnswer,
     LoseBeforeAccepting,
+
+    /// <summary>Accepted, and answered 200 {}: no activity id.</summary>
+    AcceptWithEmptyAnswer,
     QuotaExceeded,
     QueueFull,
     Refuse,
@@ -24,7 +27,6 @@ internal sealed class FakeImportApi : IImportApi
 {
     private readonly FakeTimeProvider time;
     private readonly object gate = new();
-    private int next;
 
     public FakeImportApi(FakeTimeProvider time)
     {
@@ -36,6 +38,24 @@ internal sealed class FakeImportApi : IImportApi
     public List<(ActivityInfo Activity, string Body)> Activities { get; } = new();
 
     public int PollsToFinish { get; set; } = 1;
+
+    /// <summary>items_total_count of the activities this fake's POSTs create (the tests' bodies hold 10 contacts).</summary>
+    public long ContactsPerBody { get; set; } = 10;
+
+    /// <summary>list_count of the activities this fake's POSTs create; null: not shown.</summary>
+    public long? ListCount { get; set; }
+
+    /// <summary>The page size GET /activities uses at most, whatever the limit asked (to make paging show).</summary>
+    public int MaxPageSize { get; set; } = 500;
+
+    /// <summary>What GET /account/summary names; null: the account cannot be read.</summary>
+    public string? AccountId { get; set; } = "acct-1";
+
+    /// <summary>GET /activities?limit lists its newest activity twice (a broken server).</summary>
+    public bool RepeatInListing { get; set; }
+
+    /// <summary>Every GET /activities page asked for: the cursor (null for the first) and the limit.</summary>
+    public List<(string? Next, int Limit)> PagesRead { get; } = new();
 
     public string FinishState { get; set; } = "completed";
 
@@ -63,12 +83,16 @@ internal sealed class FakeImportApi : IImportApi
                     throw new ImportRefusedException(400, "contacts.api.bad.request", "Refused.");
             }
 
-            var activity = new ActivityInfo { ActivityId = $"act-{++next}", State = "initialized", CreatedAt = time.GetUtcNow() };
+            var activity = NewActivity(time.GetUtcNow(), ContactsPerBody, ListCount);
             Activities.Add((activity, bodyPath));
-            polls[activity.ActivityId] = 0;
             if (behaviour == PostBehaviour.AcceptThenLoseAnswer)
             {
                 throw new ImportInDoubtException("The connection was reset before the answer.");
+            }
+
+            if (behaviour == PostBehaviour.AcceptWithEmptyAnswer)
+            {
+                return Task.FromResult(new ActivityInfo());
             }
 
             return Task.FromResult(Copy(activity));
@@ -89,9 +113,53 @@ internal sealed class FakeImportApi : IImportApi
         lock (gate)
         {
             RequestCount++;
-            IReadOnlyList<ActivityInfo> list = Activities.Select(a => Copy(Poll(a.Activity))).Reverse().Take(limit).ToList();
-            return Task.FromResult(list);
+            List<ActivityInfo> list = Activities.Select(a => Copy(Poll(a.Activity))).Reverse().Take(limit).ToList();
+            if (RepeatInListing && list.Count > 0)
+            {
+                list.Add(Copy(list[0]));
+            }
+
+            return Task.FromResult<IReadOnlyList<ActivityInfo>>(list);
         }
+    }
+
+    /// <summary>An import that another application (or another run) made on the account: no body of ours.</summary>
+    public ActivityInfo AddForeign(DateTimeOffset createdAt, long contacts, long? lists = null)
+    {
+        lock (gate)
+        {
+            ActivityInfo activity = NewActivity(createdAt, contacts, lists);
+            Activities.Add((activity, "foreign"));
+            return activity;
+        }
+    }
+
+    public Task<ActivityPage> ListActivitiesPageAsync(string? next, int limit, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            RequestCount++;
+            PagesRead.Add((next, limit));
+            int start = next is null ? 0 : int.Parse(next.Substring(next.IndexOf('=') + 1), System.Globalization.CultureInfo.InvariantCulture);
+            int size = Math.Min(limit, MaxPageSize);
+            var all = Activities.Select(a => a.Activity).OrderByDescending(a => a.CreatedAt).ToList();
+            var page = all.Skip(start).Take(size).Select(a => Copy(Poll(a))).ToList();
+            string? nextHref = start + page.Count < all.Count ? "/v3/activities?cursor=" + (start + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new ActivityPage(page, nextHref));
+        }
+    }
+
+    /// <summary>Not counted in RequestCount: the tests count POSTs and polls.</summary>
+    public Task<string?> GetAccountIdAsync(CancellationToken cancellationToken) => Task.FromResult(AccountId);
+
+    private ActivityInfo NewActivity(DateTimeOffset createdAt, long contacts, long? lists)
+    {
+        var activity = new ActivityInfo
+        {
+            ActivityId = Guid.NewGuid().ToString(), State = "initialized", CreatedAt = createdAt, ItemsTotalCount = contacts, ListCount = lists,
+        };
+        polls[activity.ActivityId] = 0;
+        return activity;
     }
 
     private ActivityInfo Poll(ActivityInfo activity)
@@ -99,7 +167,7 @@ internal sealed class FakeImportApi : IImportApi
         if (!activity.IsFinished && ++polls[activity.ActivityId] >= PollsToFinish)
         {
             activity.State = FinishState;
-            activity.PersonCount = 10;
+            activity.PersonCount = activity.ItemsTotalCount;
             activity.ErrorCount = 0;
             activity.CorrectableCount = 0;
             activity.CannotAddToListCount = 0;
@@ -112,5 +180,6 @@ internal sealed class FakeImportApi : IImportApi
     {
         ActivityId = a.ActivityId, State = a.State, CreatedAt = a.CreatedAt, PersonCount = a.PersonCount,
         ErrorCount = a.ErrorCount, CorrectableCount = a.CorrectableCount, CannotAddToListCount = a.CannotAddToListCount,
+        ItemsTotalCount = a.ItemsTotalCount, ListCount = a.ListCount,
     };
 }

@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Runs;
+using ConstantContactExport.Engine.Sending;
+using ConstantContactExport.Engine.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConstantContactExport.Engine.Tests.Sending;
+
+/// <summary>
+/// A lost import answer: the activity is claimed only when it is provably the batch's; otherwise the batch is sent
+/// again (imports are upserts: twice is safe, lost is not).
+/// </summary>
+public sealed class InDoubtLookupTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly RunStore store;
+    private readonly FakeImportApi api;
+
+    public InDoubtLookupTests()
+    {
+        store = new RunStore(new StoragePaths(temp.Path));
+        api = new FakeImportApi(time);
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    private string NewRun(int batches, int lists = 1)
+    {
+        time.Advance(TimeSpan.FromSeconds(1));
+        string runId = RunStore.NewRunId(time.GetUtcNow());
+        var listIds = Enumerable.Range(1, lists).Select(i => Guid.NewGuid().ToString()).ToList();
+        string folder = store.Create(new RunManifest { RunId = runId, ExportName = "news", Connection = "c", StartedAt = time.GetUtcNow(), ListIds = listIds });
+        using var journal = RunJournal.Open(folder);
+        journal.Append(new JournalEntry { Type = JournalEntryType.Staged, At = time.GetUtcNow(), BatchCount = batches, SubmittedCount = batches * 10, InputCount = batches * 10, BatchContacts = Enumerable.Repeat(10, batches).ToList() });
+        return runId;
+    }
+
+    private async Task<(RunState State, RunStatus Status)> Send(string runId)
+    {
+        RunStatus status = store.Load(runId)!;
+        using var journal = RunJournal.Open(store.FolderOf(runId));
+        var context = new RunSendContext(
+            status, journal, b => $"{runId}/batch-{b}",
+            () => new HashSet<string>(store.RunIds().SelectMany(id => store.Load(id)!.ActivityIds)),
+            (_, _) => Task.FromResult<IDisposable>(new NoLock()));
+        Task<RunState> task = new RunSender(api, time).SendAsync(context, noWait: false, CancellationToken.None);
+        while (!task.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(1);
+        }
+
+        return (await task, store.Load(runId)!);
+    }
+
+    private List<string> SentBodies(string runId) => api.Activities.Where(a => a.Body.StartsWith(runId, StringComparison.Ordinal)).Select(a => a.Body).ToList();
+
+    private List<string?> ResendReasons(string runId) =>
+        RunJournal.Read(store.FolderOf(runId)).Where(e => e.Type == JournalEntryType.Sending && e.Message is not null).Select(e => e.Message).ToList();
+
+    [Fact]
+    public async Task The_lookup_pages_through_links_next_back_to_the_post_and_adopts_the_one_match()
+    {
+        api.ListCount = 1;
+        api.MaxPageSize = 2;
+
+        // Ten old imports of another application, long before the run: the look-up stops paging once it reaches them.
+        for (int i = 0; i < 10; i++)
+        {
+            api.AddForeign(time.GetUtcNow() - TimeSpan.FromHours(1), 10, 1);
+        }
+
+        string runId = NewRun(1);
+
+        // Five imports of another application, of other sizes, listed before ours (created as the answer was lost).
+        for (int i = 0; i < 5; i++)
+        {
+            api.AddForeign(time.GetUtcNow() + TimeSpan.FromSeconds(1), 11 + i, 1);
+        }
+
+        api.Script.Enqueue(PostBehaviour.AcceptThenLoseAnswer);
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Single(SentBodies(runId)); // found, not sent again
+        string ours = api.Activities.Single(a => a.Body.StartsWith(runId, StringComparison.Ordinal)).Activity.ActivityId;
+        Assert.Equal(new[] { ours }, status.ActivityIds);
+
+        // Pages of 500 asked for; the server gave 2 a page: 5 newer + ours, then the first old one ends the look-up.
+        Assert.All(api.PagesRead, p => Assert.Equal(500, p.Limit));
+        Assert.Equal(new string?[] { null, "/v3/activities?cursor=2", "/v3/activities?cursor=4", "/v3/activities?cursor=6" }, api.PagesRead.Select(p => p.Next));
+        Assert.Equal(10, status.ImportedCount);
+    }
+
+    [Fact]
+    public async Task Two_alike_candidates_send_the_batch_again()
+    {
+        api.ListCount = 1;
+        string runId = NewRun(1);
+        ActivityInfo foreign = api.AddForeign(time.GetUtcNow() + TimeSpan.FromSeconds(1), 10, 1);
+        api.Script.Enqueue(PostBehaviour.AcceptThenLoseAnswer);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Equal(2, SentBodies(runId).Count); // sent again: neither can be proven ours
+        Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
+        Assert.Contains(ResendReasons(runId), m => m!.Contains("2 unclaimed activities alike"));
+    }
+
+    [Theory]
+    [InlineData(11, 1)] // one contact more
+    [InlineData(9, 1)] // one contact fewer
+    [InlineData(10, 2)] // to two lists, the run's body has one
+    public async Task An_import_of_other_counts_is_never_adopted(long contacts, long lists)
+    {
+        api.ListCount = 1;
+        string runId = NewRun(1);
+        ActivityInfo foreign = api.AddForeign(time.GetUtcNow() + TimeSpan.FromSeconds(1), contacts, lists);
+        api.Script.Enqueue(PostBehaviour.LoseBeforeAccepting);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Single(SentBodies(runId)); // the lost one never arrived; the second did
+        Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
+        Assert.Contains(ResendReasons(runId), m => m!.Contains("no unclaimed import of 10 contacts to 1 list(s)"));
+    }
+
+    [Fact]
+    public async Task An_activity_another_run_claims_is_never_adopted()
+    {
+        api.ListCount = 1;
+        string other = NewRun(1);
+        await Send(other);
+        string otherActivity = Assert.Single(store.Load(other)!.ActivityIds);
+
+        // This run's POST is lost before it arrives, within the window of the other run's activity.
+        string runId = NewRun(1);
+        using (var journal = RunJournal.Open(store.FolderOf(runId)))
+        {
+            journal.Append(new JournalEntry { Type = JournalEntryType.Sending, At = time.GetUtcNow() - TimeSpan.FromSeconds(2), Batch = 1 });
+        }
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Single(SentBodies(runId));
+        Assert.DoesNotContain(otherActivity, status.ActivityIds);
+        Assert.Empty(status.ActivityIds.Intersect(store.Load(other)!.ActivityIds));
+    }
+
+    [Fact]
+    public async Task An_alike_import_made_just_before_the_post_is_not_taken_for_ours()
+    {
+        // A neighbour's lost import three seconds before ours (inside the clock tolerance twice over): ours was lost
+        // before it arrived, so the neighbour's is the only candidate, and still it is not adopted.
+        api.ListCount = 1;
+        string runId = NewRun(1);
+        ActivityInfo neighbour = api.AddForeign(time.GetUtcNow() - TimeSpan.FromSeconds(3), 10, 1);
+        api.Script.Enqueue(PostBehaviour.LoseBeforeAccepting);
+
+        var (_, status) = await Send(runId);
+
+        Assert.Single(SentBodies(runId));
+        Assert.DoesNotContain(neighbour.ActivityId, status.ActivityIds);
+        Assert.Contains(ResendReasons(runId), m => m!.Contains("created just before it was sent"));
+    }
+
+    [Fact]
+    public async Task An_answer_without_an_activity_id_is_in_doubt_and_looked_up()
+    {
+        api.ListCount = 1;
+        string runId = NewRun(2);
+        api.Script.Enqueue(PostBehaviour.AcceptWithEmptyAnswer);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Equal(2, SentBodies(runId).Count); // batch 1 found, not sent again
+        Assert.Equal(2, status.ActivityIds.Count);
+        Assert.All(status.ActivityIds, id => Assert.True(Guid.TryParse(id, out _)));
+        Assert.DoesNotContain(RunJournal.Read(store.FolderOf(runId)), e => e.Type == JournalEntryType.Submitted && string.IsNullOrEmpty(e.ActivityId));
+        Assert.Equal(20, status.ImportedCount);
+    }
+
+    [Fact]
+    public async Task Without_the_account_nothing_is_adopted_and_the_batch_is_sent_again()
+    {
+        api.AccountId = null;
+        string runId = NewRun(1);
+        api.Script.Enqueue(PostBehaviour.AcceptWithEmptyAnswer);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Equal(2, SentBodies(runId).Count);
+        Assert.Empty(api.PagesRead);
+        Assert.Contains(ResendReasons(runId), m => m!.Contains("account could not be read"));
+        Assert.Equal(10, status.ImportedCount);
+    }
+
+    [Fact]
+    public async Task Answers_lost_again_and_again_stop_the_run_resumably()
+    {
+        string runId = NewRun(1);
+        for (int i = 0; i < 10; i++)
+        {
+            api.Script.Enqueue(PostBehaviour.LoseBeforeAccepting);
+        }
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Stopped, state);
+        Assert.True(status.IsUnfinished);
+        Assert.True(status.IsInDoubt(1));
+        Assert.Contains("10 answers in a row", status.Message);
+    }
+
+    [Fact]
+    public async Task Contacts_no_activity_counts_are_never_called_completed()
+    {
+        string runId = NewRun(2);
+        api.ContactsPerBody = 9; // Constant Contact took 9 of each body's 10 contacts and reports no error for the 10th
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.CompletedWithErrors, state);
+        Assert.Equal(18, status.ImportedCount);
+        Assert.Contains("2 contacts sent are in no activity's counts", status.Message);
+    }
+
+    [Fact]
+    public async Task A_listing_that_repeats_an_activity_does_not_end_the_run()
+    {
+        api.RepeatInListing = true;
+        var (state, status) = await Send(NewRun(3));
+        Assert.Equal(RunState.Completed, state);
+        Assert.Equal(30, status.ImportedCount);
+    }
+
+    [Fact]
+    public void A_submitted_line_without_an_activity_id_leaves_the_batch_in_doubt()
+    {
+        string runId = NewRun(1);
+        using (var journal = RunJournal.Open(store.FolderOf(runId)))
+        {
+            journal.Append(new JournalEntry { Type = JournalEntryType.Sending, At = time.GetUtcNow(), Batch = 1 });
+            journal.Append(new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = 1, ActivityId = string.Empty });
+        }
+
+        RunStatus status = store.Load(runId)!;
+        Assert.True(status.IsInDoubt(1));
+        Assert.Empty(status.ActivityIds);
+        Assert.Empty(status.PendingActivities());
+    }
+
+    [Fact]
+    public void The_import_lock_is_the_accounts_whatever_the_connection()
+    {
+        Assert.Equal(ExportRun.ImportLockName("AbC123"), ExportRun.ImportLockName("AbC123"));
+        Assert.NotEqual(ExportRun.ImportLockName("AbC123"), ExportRun.ImportLockName("XyZ789"));
+        Assert.Equal("import-account-unknown", ExportRun.ImportLockName(null));
+        Assert.Matches("^import-account-[0-9a-f]{16}$", ExportRun.ImportLockName("../../etc/passwd"));
+    }
+
+    private sealed class NoLock : IDisposable
+    {
+        public void Dispose()
+        {
+        }
+    }
+}
