@@ -7,11 +7,9 @@ using ConstantContactExport.Engine.Sending;
 
 namespace ConstantContactExport.Engine.Api;
 
-/// <summary>What the in-doubt look-up reads: pages of GET /activities, and which account the token acts on.</summary>
+/// <summary>What the in-doubt look-up reads: pages of GET /activities.</summary>
 public sealed partial class ConstantContactApi
 {
-    private Task<string?>? accountId;
-
     public async Task<ActivityPage> ListActivitiesPageAsync(string? next, int limit, CancellationToken cancellationToken)
     {
         string relative = next is null
@@ -19,32 +17,6 @@ public sealed partial class ConstantContactApi
             : UnderApiBase(next);
         using JsonDocument doc = await GetJsonAsync(relative, cancellationToken).ConfigureAwait(false);
         return new ActivityPage(ActivityJson.ParseList(doc.RootElement), ActivityJson.NextHref(doc.RootElement));
-    }
-
-    public Task<string?> GetAccountIdAsync(CancellationToken cancellationToken)
-    {
-        // One request for the life of this object (a run's sending); a failure is not asked again, it only means
-        // the sender cannot prove a lost answer's activity and sends again.
-        return LazyInitializer.EnsureInitialized(ref accountId, () => ReadAccountIdAsync(cancellationToken))!;
-    }
-
-    private async Task<string?> ReadAccountIdAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using JsonDocument doc = await GetJsonAsync("account/summary", cancellationToken).ConfigureAwait(false);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("encoded_account_id", out JsonElement id)
-                && id.ValueKind == JsonValueKind.String
-                && !string.IsNullOrWhiteSpace(id.GetString())
-                    ? id.GetString()
-                    : null;
-        }
-        catch (Exception ex) when (ex is ImportRefusedException or ApiUnavailableException or JsonException)
-        {
-            log("The account could not be read (" + ex.GetType().Name + "); a lost import answer will be sent again rather than looked up.");
-            return null;
-        }
     }
 
     /// <summary>

@@ -332,26 +332,16 @@ public sealed class ExportRun : IDisposable
             journal!,
             batch => Path.Combine(batches, DirectoryBatchSink.FileName(batch)),
             ClaimedActivityIds,
-            async (account, ct) => await CrossProcessLock.AcquireAsync(
-                CrossProcessLock.PathFor(paths, ImportLockName(account)), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false));
+            async ct => await CrossProcessLock.AcquireAsync(
+                CrossProcessLock.PathFor(paths, ImportLockName), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false));
     }
 
     /// <summary>
-    /// The import lock is the account's, not the connection's: two connections to one account in this home must not
-    /// post while the other's lost answer is being looked up. The id is hashed into the name (it is not ours to trust
-    /// as a file name); an account that cannot be known shares one lock with every other such connection.
+    /// One import lock for the whole home, not one per connection: two connections to one account must not post while
+    /// the other's lost answer is being looked up, and a lock per account would need a request (GET /account/summary)
+    /// before the first import. What one lock costs, uploads to two accounts from one home taking turns, is small.
     /// </summary>
-    internal static string ImportLockName(string? accountId)
-    {
-        if (string.IsNullOrWhiteSpace(accountId))
-        {
-            return "import-account-unknown";
-        }
-
-        using var sha = System.Security.Cryptography.SHA256.Create();
-        byte[] hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(accountId!.Trim()));
-        return "import-account-" + string.Concat(hash.Take(8).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-    }
+    internal const string ImportLockName = "import";
 
     public void Dispose()
     {

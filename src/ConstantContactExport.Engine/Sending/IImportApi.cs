@@ -31,12 +31,6 @@ public interface IImportApi
     /// </summary>
     Task<ActivityPage> ListActivitiesPageAsync(string? next, int limit, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The account the connection's token acts on (GET /account/summary's encoded_account_id), asked once and kept;
-    /// null when it cannot be known (no account_read scope, an answer without it, the request failing).
-    /// </summary>
-    Task<string?> GetAccountIdAsync(CancellationToken cancellationToken);
-
     /// <summary>The server's clock minus ours, from the Date headers seen so far (zero until one is seen).</summary>
     TimeSpan ServerClockOffset { get; }
 

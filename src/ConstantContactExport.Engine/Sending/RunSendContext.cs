@@ -11,12 +11,11 @@ namespace ConstantContactExport.Engine.Sending;
 /// <param name="Journal">The journal to append to.</param>
 /// <param name="BatchPath">The body file of a batch.</param>
 /// <param name="ClaimedActivityIds">Activity ids that journals on this machine already claim (this run's included).</param>
-/// <param name="AcquireImportLock">Takes the account's import lock (cross-process, every connection to the account in
-/// this home) for one POST and its check; the account id is null when it cannot be known, and that lock is then one
-/// for every such connection.</param>
+/// <param name="AcquireImportLock">Takes the home's import lock (cross-process, every run in this home, whatever its
+/// connection) for one POST and its check.</param>
 public sealed record RunSendContext(
     RunStatus Status,
     RunJournal Journal,
     Func<int, string> BatchPath,
     Func<ISet<string>> ClaimedActivityIds,
-    Func<string?, CancellationToken, Task<IDisposable>> AcquireImportLock);
+    Func<CancellationToken, Task<IDisposable>> AcquireImportLock);

@@ -267,8 +267,7 @@ public sealed class RunSender
     private async Task SubmitAsync(RunSendContext run, int batch, int? contacts, CancellationToken cancellationToken)
     {
         RunStatus status = run.Status;
-        string? account = await api.GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
-        using IDisposable importLock = await run.AcquireImportLock(account, cancellationToken).ConfigureAwait(false);
+        using IDisposable importLock = await run.AcquireImportLock(cancellationToken).ConfigureAwait(false);
 
         // Why the next Sending is a second one: journaled with it.
         string? resendReason = null;
@@ -277,7 +276,7 @@ public sealed class RunSender
         if (status.IsInDoubt(batch))
         {
             DateTimeOffset since = status.SendingTimeOf(batch) ?? status.Manifest.StartedAt;
-            Lookup found = await FindAcceptedAsync(run, account, contacts, since, null, cancellationToken).ConfigureAwait(false);
+            Lookup found = await FindAcceptedAsync(run, contacts, since, null, cancellationToken).ConfigureAwait(false);
             if (found.ActivityId is not null)
             {
                 Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found.ActivityId });
@@ -313,7 +312,7 @@ public sealed class RunSender
             {
                 DateTimeOffset answeredAt = time.GetUtcNow();
                 tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch}: {ex.Message} Checking GET /activities before anything is sent again."));
-                Lookup found = await FindAcceptedAsync(run, account, contacts, sendingAt, answeredAt, cancellationToken).ConfigureAwait(false);
+                Lookup found = await FindAcceptedAsync(run, contacts, sendingAt, answeredAt, cancellationToken).ConfigureAwait(false);
                 if (found.ActivityId is not null)
                 {
                     Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found.ActivityId });
@@ -361,8 +360,8 @@ public sealed class RunSender
     private sealed record Lookup(string? ActivityId, string Why);
 
     /// <summary>
-    /// The activity that a POST sent at <paramref name="sendingAt"/> created, when it can be proven. The account's
-    /// import lock keeps every other run in this home that uses the account from posting meanwhile, but other
+    /// The activity that a POST sent at <paramref name="sendingAt"/> created, when it can be proven. The home's
+    /// import lock keeps every other run in this home from posting meanwhile, but other
     /// applications on the account are not held back and the API shows no list ids, so an activity is claimed only
     /// when it is the one, and only, activity that
     /// <list type="bullet">
@@ -376,13 +375,8 @@ public sealed class RunSender
     /// just before ours could otherwise pass for ours). GET /activities is read page by page (500 a page, through
     /// _links.next) back to then. Anything else is "not proven": the caller sends the batch again.
     /// </summary>
-    private async Task<Lookup> FindAcceptedAsync(RunSendContext run, string? account, int? contacts, DateTimeOffset sendingAt, DateTimeOffset? answeredAt, CancellationToken cancellationToken)
+    private async Task<Lookup> FindAcceptedAsync(RunSendContext run, int? contacts, DateTimeOffset sendingAt, DateTimeOffset? answeredAt, CancellationToken cancellationToken)
     {
-        if (account is null)
-        {
-            return new Lookup(null, "the account could not be read, so another connection's import could not be ruled out.");
-        }
-
         if (contacts is not int count)
         {
             return new Lookup(null, "the journal does not say how many contacts its body holds, so no activity can be proven its own.");

@@ -151,19 +151,6 @@ public sealed class ConstantContactApiTests : IDisposable
         Assert.Equal(2, handler.Requests.Count);
     }
 
-    [Fact]
-    public async Task The_account_id_is_read_once_and_unknown_without_account_read()
-    {
-        handler.Enqueue(200, "{\"encoded_account_id\":\"AbC123\",\"organization_name\":\"Shop\"}");
-        Assert.Equal("AbC123", await Run(() => api.GetAccountIdAsync(CancellationToken.None)));
-        Assert.Equal("AbC123", await Run(() => api.GetAccountIdAsync(CancellationToken.None)));
-        Assert.Equal(new[] { "/v3/account/summary" }, handler.Requests);
-
-        var other = new ConstantContactApi(new HttpClient(handler), new Uri("http://127.0.0.1:1/v3"), time, new Random(1));
-        handler.Enqueue(403, "[{\"error_key\":\"forbidden\",\"error_message\":\"scope\"}]");
-        Assert.Null(await Run(() => other.GetAccountIdAsync(CancellationToken.None)));
-    }
-
     private sealed class ScriptedHandler : HttpMessageHandler
     {
         private readonly Queue<Func<HttpResponseMessage>> answers = new();

@@ -48,8 +48,6 @@ internal sealed class FakeImportApi : IImportApi
     /// <summary>The page size GET /activities uses at most, whatever the limit asked (to make paging show).</summary>
     public int MaxPageSize { get; set; } = 500;
 
-    /// <summary>What GET /account/summary names; null: the account cannot be read.</summary>
-    public string? AccountId { get; set; } = "acct-1";
 
     /// <summary>GET /activities?limit lists its newest activity twice (a broken server).</summary>
     public bool RepeatInListing { get; set; }
@@ -150,7 +148,6 @@ internal sealed class FakeImportApi : IImportApi
     }
 
     /// <summary>Not counted in RequestCount: the tests count POSTs and polls.</summary>
-    public Task<string?> GetAccountIdAsync(CancellationToken cancellationToken) => Task.FromResult(AccountId);
 
     private ActivityInfo NewActivity(DateTimeOffset createdAt, long contacts, long? lists)
     {

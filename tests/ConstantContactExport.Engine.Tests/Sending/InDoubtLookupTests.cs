@@ -47,7 +47,7 @@ public sealed class InDoubtLookupTests : IDisposable
         var context = new RunSendContext(
             status, journal, b => $"{runId}/batch-{b}",
             () => new HashSet<string>(store.RunIds().SelectMany(id => store.Load(id)!.ActivityIds)),
-            (_, _) => Task.FromResult<IDisposable>(new NoLock()));
+            _ => Task.FromResult<IDisposable>(new NoLock()));
         Task<RunState> task = new RunSender(api, time).SendAsync(context, noWait: false, CancellationToken.None);
         while (!task.IsCompleted)
         {
@@ -190,22 +190,6 @@ public sealed class InDoubtLookupTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_the_account_nothing_is_adopted_and_the_batch_is_sent_again()
-    {
-        api.AccountId = null;
-        string runId = NewRun(1);
-        api.Script.Enqueue(PostBehaviour.AcceptWithEmptyAnswer);
-
-        var (state, status) = await Send(runId);
-
-        Assert.Equal(RunState.Completed, state);
-        Assert.Equal(2, SentBodies(runId).Count);
-        Assert.Empty(api.PagesRead);
-        Assert.Contains(ResendReasons(runId), m => m!.Contains("account could not be read"));
-        Assert.Equal(10, status.ImportedCount);
-    }
-
-    [Fact]
     public async Task Answers_lost_again_and_again_stop_the_run_resumably()
     {
         string runId = NewRun(1);
@@ -258,15 +242,6 @@ public sealed class InDoubtLookupTests : IDisposable
         Assert.True(status.IsInDoubt(1));
         Assert.Empty(status.ActivityIds);
         Assert.Empty(status.PendingActivities());
-    }
-
-    [Fact]
-    public void The_import_lock_is_the_accounts_whatever_the_connection()
-    {
-        Assert.Equal(ExportRun.ImportLockName("AbC123"), ExportRun.ImportLockName("AbC123"));
-        Assert.NotEqual(ExportRun.ImportLockName("AbC123"), ExportRun.ImportLockName("XyZ789"));
-        Assert.Equal("import-account-unknown", ExportRun.ImportLockName(null));
-        Assert.Matches("^import-account-[0-9a-f]{16}$", ExportRun.ImportLockName("../../etc/passwd"));
     }
 
     private sealed class NoLock : IDisposable
