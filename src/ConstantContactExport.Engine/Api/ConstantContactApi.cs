@@ -102,9 +102,11 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                         using JsonDocument doc = ApiResponses.ParseJson(response, body);
                         created = doc.RootElement.ValueKind == JsonValueKind.Object ? ActivityJson.Parse(doc.RootElement) : null;
                     }
-                    catch (ApiAnswerException)
+                    catch (ApiAnswerException unreadable)
                     {
-                        // Not JSON (an HTML page, a cut answer): as much in doubt as an answer without an id.
+                        // Not JSON (an HTML page, a cut answer): as much in doubt as an answer without an id; the
+                        // sender looks it up, and stops (resumable) rather than send into the same page again.
+                        throw new ImportInDoubtException($"Constant Contact answered {status} without an activity id it could read.", unreadable);
                     }
 
                     if (created is null || !ActivityJson.IsActivityId(created.ActivityId))

@@ -320,6 +320,13 @@ public sealed class RunSender
                     return;
                 }
 
+                if (ex.InnerException is Http.ApiAnswerException unreadable)
+                {
+                    // A page that is not the API's (a proxy's HTML, a cut answer) would most likely answer again: stop
+                    // with its name. The batch stays in doubt, so -Resume looks it up before it sends it.
+                    throw unreadable;
+                }
+
                 if (++inDoubt >= MaxInDoubtSends)
                 {
                     throw new ApiUnavailableException($"Batch {batch}: {inDoubt} answers in a row were lost or named no activity ({ex.Message}).", ex);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Sending;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,6 +18,9 @@ internal enum PostBehaviour
 
     /// <summary>Accepted, and answered 200 {}: no activity id.</summary>
     AcceptWithEmptyAnswer,
+
+    /// <summary>Not accepted: a proxy answered 200 with an HTML page.</summary>
+    AnswerHtmlPage,
     QuotaExceeded,
     QueueFull,
     Refuse,
@@ -59,6 +63,9 @@ internal sealed class FakeImportApi : IImportApi
 
     public int RequestCount { get; private set; }
 
+    /// <summary>Import POSTs, whatever their answer.</summary>
+    public int Posts { get; private set; }
+
     public TimeSpan ServerClockOffset => TimeSpan.Zero;
 
     private readonly Dictionary<string, int> polls = new();
@@ -68,6 +75,7 @@ internal sealed class FakeImportApi : IImportApi
         lock (gate)
         {
             RequestCount++;
+            Posts++;
             PostBehaviour behaviour = Script.Count > 0 ? Script.Dequeue() : PostBehaviour.Accept;
             switch (behaviour)
             {
@@ -77,6 +85,10 @@ internal sealed class FakeImportApi : IImportApi
                     throw new ActivityQueueFullException("full");
                 case PostBehaviour.LoseBeforeAccepting:
                     throw new ImportInDoubtException("The connection was reset.");
+                case PostBehaviour.AnswerHtmlPage:
+                    throw new ImportInDoubtException(
+                        "Constant Contact answered 200 without an activity id it could read.",
+                        ApiAnswerException.Unreadable("activities/contacts_json_import", 200, "text/html", 120, null));
                 case PostBehaviour.Refuse:
                     throw new ImportRefusedException(400, "contacts.api.bad.request", "Refused.");
             }

@@ -207,6 +207,28 @@ public sealed class InDoubtLookupTests : IDisposable
     }
 
     [Fact]
+    public async Task An_answer_that_is_not_the_apis_is_looked_up_then_stops_the_run_resumably_without_sending_again()
+    {
+        string runId = NewRun(2);
+        api.Script.Enqueue(PostBehaviour.AnswerHtmlPage);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Stopped, state);
+        Assert.NotEmpty(api.PagesRead); // looked up
+        Assert.Equal(1, api.Posts); // not sent into the page again
+        Assert.True(status.IsInDoubt(1));
+        Assert.Contains("text/html", status.Message);
+
+        // Once the page is gone, -Resume looks the batch up, finds nothing, and sends both.
+        var (resumed, after) = await Send(runId);
+        Assert.Equal(RunState.Completed, resumed);
+        Assert.Equal(3, api.Posts);
+        Assert.Equal(2, SentBodies(runId).Count);
+        Assert.Equal(20, after.ImportedCount);
+    }
+
+    [Fact]
     public async Task Contacts_no_activity_counts_are_never_called_completed()
     {
         string runId = NewRun(2);
