@@ -2,9 +2,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using ConstantContact.Sandbox.Hosting;
 using ConstantContact.Sandbox.Tests.Support;
+using ConstantContactExport.Engine.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 using static ConstantContact.Sandbox.Tests.Support.People;
-using ConstantContactExport.Engine.Tests.TestDoubles;
 
 namespace ConstantContact.Sandbox.Tests;
 
