@@ -3,7 +3,6 @@ using System.Text;
 using ConstantContact.Sandbox.Hosting;
 using ConstantContact.Sandbox.Tests.Support;
 using ConstantContactExport.Engine.Tests.TestDoubles;
-using Microsoft.Extensions.Time.Testing;
 using static ConstantContact.Sandbox.Tests.Support.People;
 
 namespace ConstantContact.Sandbox.Tests;
