@@ -13,7 +13,6 @@ using ConstantContactExport.Engine.Auth;
 using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Tests.TestDoubles;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContactExport.Engine.Tests.Http;
 
@@ -24,7 +23,7 @@ namespace ConstantContactExport.Engine.Tests.Http;
 public sealed class HostileServerTests : IDisposable
 {
     private static readonly Uri ApiBase = new("https://api.example.test/v3");
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
+    private readonly TimerClock time = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
     private readonly TempFolder temp = new();
     private readonly string body;
 
@@ -102,6 +101,7 @@ public sealed class HostileServerTests : IDisposable
 
         Task<ActivityInfo> post = api.CreateJsonImportAsync(body, CancellationToken.None);
         await WaitUntil(() => posts == 1 && time.GetUtcNow() == Start && !post.IsCompleted);
+        await time.WaitForTimerDueAsync(Start + RetryPolicy.MaxRetryAfter);
         time.Advance(RetryPolicy.MaxRetryAfter - TimeSpan.FromMilliseconds(1));
         await Task.Delay(10);
         Assert.Equal(1, posts);
