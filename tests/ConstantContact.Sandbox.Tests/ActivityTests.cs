@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using ConstantContact.Sandbox.Hosting;
 using ConstantContact.Sandbox.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
+using ConstantContactExport.Engine.Tests.TestDoubles;
 using static ConstantContact.Sandbox.Tests.Support.People;
 
 namespace ConstantContact.Sandbox.Tests;
@@ -14,7 +14,8 @@ public sealed class ActivityTests
     {
         // On a fake clock, which moves only when the test moves it: each state lasts until the test steps past it,
         // however late a busy machine runs the processor.
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        var start = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+        var time = new TimerClock(start);
         await using var sandbox = await TestSandbox.StartWithTokenAsync(o => o.ActivityDelayMs = 800, time: time);
         var list = await sandbox.CreateListAsync("States");
         var reply = await sandbox.PostJsonAsync("v3/activities/contacts_json_import", TestSandbox.ImportBody(Numbered(10), list));
@@ -25,6 +26,7 @@ public sealed class ActivityTests
         Assert.Equal($"/v3/activities/{id}", reply.Json["_links"]!["self"]!["href"]!.GetValue<string>());
 
         // Initialized for half the delay: a moment short of it, nothing has started.
+        await time.WaitForTimerDueAsync(start.AddMilliseconds(400));
         time.Advance(TimeSpan.FromMilliseconds(399));
         var waiting = (await sandbox.GetAsync($"v3/activities/{id}")).Json!;
         Assert.Equal("initialized", waiting["state"]!.GetValue<string>());
@@ -37,6 +39,7 @@ public sealed class ActivityTests
         Assert.NotNull(processing["started_at"]);
         Assert.Null(processing["completed_at"]);
         await TestSandbox.WaitUntilAsync(async () => (await sandbox.MembersAsync(list)).Count == 10, "all 10 contacts applied");
+        await time.WaitForTimerDueAsync(start.AddMilliseconds(800));
         time.Advance(TimeSpan.FromMilliseconds(399));
         Assert.Equal("processing", (await sandbox.GetAsync($"v3/activities/{id}")).Json!["state"]!.GetValue<string>());
 

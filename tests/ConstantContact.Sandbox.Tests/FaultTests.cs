@@ -1,4 +1,5 @@
 using ConstantContact.Sandbox.Tests.Support;
+using ConstantContactExport.Engine.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 using static ConstantContact.Sandbox.Tests.Support.People;
 
@@ -107,12 +108,14 @@ public sealed class FaultTests
     public async Task A_slow_request_is_held_then_served()
     {
         // On a fake clock: the request is held until the test moves time 400 ms on, and not a moment less.
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        var start = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+        var time = new TimerClock(start);
         await using var sandbox = await TestSandbox.StartWithTokenAsync(time: time);
         var settings = await sandbox.PostJsonAsync("__sandbox/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("slow"), ["slow_ms"] = 400 });
         Assert.Equal(400, settings.Json!["slow_ms"]!.GetValue<int>());
         var held = sandbox.GetAsync("v3/contact_lists");
         await TestSandbox.WaitUntilAsync(async () => (await sandbox.StateAsync())["faults_injected"]!["slow"]!.GetValue<long>() == 1, "the request is held");
+        await time.WaitForTimerDueAsync(start.AddMilliseconds(400));
         time.Advance(TimeSpan.FromMilliseconds(399));
         // The inspection API still answers meanwhile, and the held request has not been let through.
         Assert.Equal(1, (await sandbox.StateAsync())["faults_injected"]!["slow"]!.GetValue<long>());

@@ -13,7 +13,6 @@ using ConstantContactExport.Engine.Auth;
 using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Tests.TestDoubles;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ConstantContactExport.Engine.Tests.Http;
 
@@ -25,7 +24,7 @@ public sealed class HostileServerTests : IDisposable
 {
     private static readonly Uri ApiBase = new("https://api.example.test/v3");
     private const string ActivityId = "0f9e6c3a-5b1d-4e2a-9c7b-3d8f1a2b4c5d";
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
+    private readonly TimerClock time = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
     private readonly TempFolder temp = new();
     private readonly string body;
 
@@ -103,6 +102,7 @@ public sealed class HostileServerTests : IDisposable
 
         Task<ActivityInfo> post = api.CreateJsonImportAsync(body, CancellationToken.None);
         await WaitUntil(() => posts == 1 && time.GetUtcNow() == Start && !post.IsCompleted);
+        await time.WaitForTimerDueAsync(Start + RetryPolicy.MaxRetryAfter);
         time.Advance(RetryPolicy.MaxRetryAfter - TimeSpan.FromMilliseconds(1));
         await Task.Delay(10);
         Assert.Equal(1, posts);

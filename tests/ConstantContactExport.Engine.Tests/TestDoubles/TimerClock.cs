@@ -103,6 +103,29 @@ internal sealed class TimerClock : FakeTimeProvider
         }
     }
 
+    /// <summary>
+    /// Waits until the code arms a timer due at <paramref name="due"/>. A test that moves the clock by hand waits for
+    /// this first: moved before the code armed its timer, the clock would leave that timer due later than meant.
+    /// </summary>
+    public async Task WaitForTimerDueAsync(DateTimeOffset due)
+    {
+        var guard = Stopwatch.StartNew();
+        while (true)
+        {
+            Task armedSignal = Signal;
+            lock (gate)
+            {
+                if (armed.Any(t => t.DueAt == due))
+                {
+                    return;
+                }
+            }
+
+            await Task.WhenAny(armedSignal, Task.Delay(TimeSpan.FromMilliseconds(100))).ConfigureAwait(false);
+            Assert.True(guard.Elapsed < HangGuard, $"No timer due at {due:O} was armed within {HangGuard.TotalMinutes} minutes (hang guard).");
+        }
+    }
+
     /// <summary>Waits until the code arms a timer, then moves the clock to the moment it is due (which fires it).</summary>
     public async Task AdvanceToNextTimerAsync() => MoveTo(await WaitForTimerAsync().ConfigureAwait(false));
 
