@@ -101,7 +101,7 @@ public sealed partial class ConstantContactApi
                 throw new QuotaExceededException();
             }
 
-            if ((status == 0 || status >= 500 || status == 429) && ++attempt < MaxAttempts)
+            if ((status == 0 || status >= 500 || status == 429) && ++attempt < attempts)
             {
                 await retry.DelayAsync(retry.Backoff(attempt), cancellationToken).ConfigureAwait(false);
                 continue;
@@ -185,7 +185,7 @@ public sealed partial class ConstantContactApi
                 throw new QuotaExceededException();
             }
 
-            if ((status == 0 || status >= 500 || status == 429) && ++attempt < MaxAttempts)
+            if ((status == 0 || status >= 500 || status == 429) && ++attempt < attempts)
             {
                 await retry.DelayAsync(retry.Backoff(attempt), cancellationToken).ConfigureAwait(false);
                 continue;

@@ -24,8 +24,6 @@ namespace ConstantContactExport.Engine.Api;
 /// </summary>
 public sealed partial class ConstantContactApi : IImportApi, IDisposable
 {
-    private const int MaxAttempts = 8;
-
     // Throttled 429s in a row before a request gives up (ApiUnavailableException: a run stops, resumable). With
     // the 30 s cap that is about 10 minutes of waiting; a run's deadline may end it sooner.
     private const int MaxThrottledInARow = 30;
@@ -35,6 +33,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
     private readonly Uri apiBase;
     private readonly TimeProvider time;
     private readonly RetryPolicy retry;
+    private readonly int attempts;
     private readonly Action<string> log;
     private readonly IDisposable? owned;
     private int requestCount;
@@ -46,8 +45,10 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
     /// <param name="random">Jitter; seedable for tests.</param>
     /// <param name="log">Verbose lines (no personal data, no tokens).</param>
     /// <param name="owned">Disposed with this object (the client's owner), or null.</param>
-    public ConstantContactApi(HttpClient client, Uri apiBaseUri, TimeProvider time, Random? random = null, Action<string>? log = null, IDisposable? owned = null)
+    /// <param name="attempts">Tries of a request that is safe to send again: <see cref="RetryPolicy.RunAttempts"/> for a run, <see cref="RetryPolicy.CommandAttempts"/> for a command.</param>
+    public ConstantContactApi(HttpClient client, Uri apiBaseUri, TimeProvider time, Random? random = null, Action<string>? log = null, IDisposable? owned = null, int attempts = RetryPolicy.RunAttempts)
     {
+        this.attempts = attempts >= 1 ? attempts : throw new ArgumentOutOfRangeException(nameof(attempts), attempts, "At least one try.");
         this.client = client;
         apiBase = new Uri(apiBaseUri.ToString().TrimEnd('/') + "/");
         this.time = time;
@@ -234,13 +235,13 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                 reason = "timed out";
             }
 
-            if (++attempt >= MaxAttempts)
+            if (++attempt >= attempts)
             {
-                throw new ApiUnavailableException($"Constant Contact could not be reached after {MaxAttempts} tries ({reason}). Check the network and the connection (Test-CCConnection), then try again.");
+                throw new ApiUnavailableException($"Constant Contact could not be reached after {attempts} tries ({reason}). Check the network and the connection (Test-CCConnection), then try again.");
             }
 
             TimeSpan delay = retry.Backoff(attempt);
-            log($"GET {relative.Split('?')[0]} failed ({reason}); trying again in {delay.TotalSeconds:0.0} s (try {attempt + 1} of {MaxAttempts}).");
+            log($"GET {relative.Split('?')[0]} failed ({reason}); trying again in {delay.TotalSeconds:0.0} s (try {attempt + 1} of {attempts}).");
             await retry.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -21,6 +21,19 @@ public sealed class RetryPolicy
 
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Tries of a request that is safe to send again (a GET; a create that is looked up first) when a person waits on
+    /// it at the prompt (Get-CCList, Test-CCConnection, Set-CCExport): back-off ceilings of 0.5 s and 1 s, so an
+    /// unreachable API is said within seconds.
+    /// </summary>
+    public const int CommandAttempts = 3;
+
+    /// <summary>
+    /// Tries of such a request in a run, which nobody watches and which should ride out an outage: ceilings of 0.5 s up
+    /// to 30 s, about a minute in all; the run's deadline may end it sooner.
+    /// </summary>
+    public const int RunAttempts = 8;
+
     private readonly Random random;
 
     /// <param name="time">The clock the waits run on.</param>

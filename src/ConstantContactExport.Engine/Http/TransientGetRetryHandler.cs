@@ -8,14 +8,15 @@ using System.Threading.Tasks;
 namespace ConstantContactExport.Engine.Http;
 
 /// <summary>
-/// Sends a GET again after a 5xx or a dropped connection, twice at most, after the <see cref="RetryPolicy"/>'s pause, when
+/// Sends a GET again after a 5xx or a dropped connection, up to <see cref="RetryPolicy.CommandAttempts"/> tries in all,
+/// after the <see cref="RetryPolicy"/>'s pause, when
 /// the request's context asks for it (<see cref="ApiRequestContext.RetryTransientGets"/>: Test-CCConnection
 /// does). A GET changes nothing, so a second try is always safe; requests that change something (imports) are
 /// not retried here but by the import code, which knows how to check whether the first try took effect.
 /// </summary>
 internal sealed class TransientGetRetryHandler : DelegatingHandler
 {
-    public const int MaxRetries = 2;
+    public const int MaxRetries = RetryPolicy.CommandAttempts - 1;
 
     private readonly RetryPolicy policy;
 

@@ -170,7 +170,7 @@ public sealed partial class InvokeCCExportCommand
             ReportEachReject = ErrorPerReject,
             StartedBy = UserIdentity.Current,
         };
-        return new ExportRunner(paths, request, new RunRecordWriter(this, source.Name), log => ExportConnections.OpenApi(connection, log), TimeProvider.System);
+        return new ExportRunner(paths, request, new RunRecordWriter(this, source.Name), log => ExportConnections.OpenApi(connection, log, forRun: true), TimeProvider.System);
     }
 
     /// <summary>Writes the run object; a run that failed or stopped is a terminating error (collected when several exports run).</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Connections;
 using ConstantContactExport.Hosting;
@@ -56,10 +57,14 @@ internal static class ExportConnections
         }
     }
 
-    /// <summary>The API over the connection's authenticated client; <paramref name="log"/> gets one line a request.</summary>
-    public static ConstantContactApi OpenApi(ConnectionSession session, Action<string> log)
+    /// <summary>
+    /// The API over the connection's authenticated client; <paramref name="log"/> gets one line a request. A command
+    /// gives up on an unreachable API within seconds; a run (<paramref name="forRun"/>) rides out about a minute.
+    /// </summary>
+    public static ConstantContactApi OpenApi(ConnectionSession session, Action<string> log, bool forRun = false)
     {
         var client = session.CreateHttpClient(log, retryTransientGets: false);
-        return new ConstantContactApi(client, session.Connection.ApiBaseUri, TimeProvider.System, log: log, owned: client);
+        return new ConstantContactApi(client, session.Connection.ApiBaseUri, TimeProvider.System, log: log, owned: client,
+            attempts: forRun ? RetryPolicy.RunAttempts : RetryPolicy.CommandAttempts);
     }
 }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Api;
+using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Tests.TestDoubles;
 
@@ -95,6 +96,21 @@ public sealed class ConstantContactApiTests : IDisposable
         Assert.Equal(Id, Assert.Single(list).ActivityId);
         Assert.Equal(3, api.RequestCount);
         Assert.Contains("limit=50", handler.Requests[2]);
+    }
+
+    [Fact]
+    public async Task A_command_gives_up_after_three_tries_so_an_unreachable_api_is_said_within_seconds()
+    {
+        using var command = new ConstantContactApi(new HttpClient(handler), new Uri("http://127.0.0.1:1/v3"), time, new Random(1), attempts: RetryPolicy.CommandAttempts);
+        for (int i = 0; i < 3; i++)
+        {
+            handler.Enqueue(500, "");
+        }
+
+        var ex = await Assert.ThrowsAsync<ApiUnavailableException>(() => Run(() => command.GetActivityAsync("a1", CancellationToken.None)));
+        Assert.Contains("could not be reached after 3 tries", ex.Message);
+        Assert.Equal(3, command.RequestCount);
+        Assert.Equal(3, handler.Requests.Count);
     }
 
     [Fact]
