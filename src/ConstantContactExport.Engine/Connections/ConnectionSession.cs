@@ -27,7 +27,7 @@ public sealed class ConnectionSession
         endpoints = new OAuthEndpoints(connection.AuthBaseUri);
         this.tokenGate = tokenGate ?? TokenRequestGate.For(endpoints.Token);
         TokenStore = new TokenStore(paths);
-        Tokens = new TokenManager(connection.Name, TokenStore, CreateOAuthClient, LockPathFor(paths, connection.Name), this.pipeline.Time);
+        Tokens = new TokenManager(connection, TokenStore, CreateOAuthClient, LockPathFor(paths, connection.Name), this.pipeline.Time);
     }
 
     public ConnectionInfo Connection { get; private set; }
@@ -108,7 +108,7 @@ public sealed class ConnectionSession
     /// </summary>
     public async Task<bool> RevokeAsync(Action<string>? log, CancellationToken cancellationToken)
     {
-        TokenSet? tokens = TokenStore.Read(Connection.Name);
+        TokenSet? tokens = TokenStore.ReadFor(Connection);
         if (tokens is null)
         {
             return false;
