@@ -19,7 +19,7 @@ public static class HomeGuard
     /// <summary>The folders under the home that the module reads or writes, by name.</summary>
     public static readonly IReadOnlyList<string> Folders = new[] { "connections", "secrets", "exports", "runs", "locks", "cache" };
 
-    /// <summary>The home as the environment names it, checked (<see cref="Check"/>): what every command uses.</summary>
+    /// <summary>The home as the environment names it, checked (<see cref="Check(StoragePaths)"/>): what every command uses.</summary>
     public static StoragePaths Open()
     {
         StoragePaths paths = StoragePaths.FromEnvironment();
@@ -30,17 +30,20 @@ public static class HomeGuard
     /// <summary>Checks the home, the folders above it and everything in its folders; an <see cref="UnsafeHomeException"/> names the first problem.</summary>
     public static void Check(StoragePaths paths)
     {
+        if (!AtomicFile.IsWindows)
+        {
+            Check(paths, UnixFileSystem.EffectiveUserId);
+        }
+    }
+
+    /// <summary>The check as user <paramref name="me"/> would see it (tests play another user with it, without root).</summary>
+    internal static void Check(StoragePaths paths, uint me)
+    {
         if (paths is null)
         {
             throw new ArgumentNullException(nameof(paths));
         }
 
-        if (AtomicFile.IsWindows)
-        {
-            return;
-        }
-
-        uint me = UnixFileSystem.EffectiveUserId;
         CheckAbove(paths.Root, me);
         if (UnixFileSystem.LStat(paths.Root) is null)
         {

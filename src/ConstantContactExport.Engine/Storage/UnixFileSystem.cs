@@ -35,6 +35,13 @@ internal static class UnixFileSystem
     {
         if (LStat(path) is null)
         {
+            // Missing parents too get the mode (Directory.CreateDirectory would give them the umask's).
+            string? parent = Path.GetDirectoryName(path);
+            if (parent is not null && LStat(parent) is null)
+            {
+                CreatePrivateDirectory(parent, mode);
+            }
+
             MethodInfo create = typeof(Directory).GetMethod(nameof(Directory.CreateDirectory), new[] { typeof(string), RequireType(UnixFileModeType) })
                 ?? throw Unsupported();
             Invoke(create, null, path, Mode(mode));
