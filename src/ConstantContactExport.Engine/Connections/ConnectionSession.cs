@@ -46,6 +46,13 @@ public sealed class ConnectionSession
 
     public DateTimeOffset? TokenExpiresOn => Tokens.ExpiresOn;
 
+    /// <summary>
+    /// Checks, before a command creates anything or sends a request, that the stored tokens were issued for the
+    /// endpoints the connection file names (<see cref="TokenStore.ReadFor"/>): a <see cref="ConnectionException"/>
+    /// (TokenEndpointMismatch, TokenNotBound) when not. No tokens at all is left to the first use (TokenMissing).
+    /// </summary>
+    public void EnsureTokensBound() => TokenStore.ReadFor(Connection);
+
     /// <summary>The lock that one connection's token refreshes, replacements and removal take.</summary>
     public static string LockPathFor(StoragePaths paths, string connectionName) =>
         CrossProcessLock.PathFor(paths, "connection-" + SafeName.Check(connectionName, "connection"));
