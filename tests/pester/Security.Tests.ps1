@@ -113,3 +113,149 @@ Describe 'Folders that hold secrets or personal data' {
         }
     }
 }
+
+# Issue #15, a hostile neighbour: another local user pre-created the home world-writable and swapped the connection
+# file for one naming their own loopback listener. The home is checked as ssh's StrictModes checks ~/.ssh, links
+# planted in it are never followed, and tokens go only to the endpoints they were issued for.
+Describe 'A hostile neighbour' {
+    BeforeAll {
+        function New-NeighbourHome {
+            # A home of its own with a connection and an export, made by this user; the test then spoils it.
+            param([Parameter(Mandatory)] [string] $Name)
+            $path = Join-Path $Outer $Name
+            New-Item -ItemType Directory -Path $path | Out-Null
+            $env:CC_EXPORT_HOME = $path
+            $null = New-CCConnection -Name n -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice 6>$null
+            $null = Set-CCExport -Name news -Connection n -ListId $Export.ListIds[0] -EmailField Email -Segment Newsletter -SegmentField Segments
+            $path
+        }
+
+        function Get-Snapshot {
+            # What the sandbox was asked, and every entry of a folder with its mode: nothing may change while a command is refused.
+            param([string] $Folder)
+            $state = Get-SandboxState $Sandbox
+            [pscustomobject]@{
+                Requests = $state.requests_total
+                Entries  = @(Get-ChildItem $Folder -Recurse -Force -ErrorAction SilentlyContinue | ForEach-Object { '{0} {1}' -f $_.FullName, $_.UnixFileMode }) -join "`n"
+            }
+        }
+
+        $script:Profile = @{ Email = 'neighbour@example.com'; FirstName = 'Ned'; Segments = 'Newsletter' }
+    }
+
+    AfterEach {
+        $env:CC_EXPORT_HOME = $TestHome
+    }
+
+    It 'refuses a home or a connection file others may write (HomeWritableByOthers), before it reads, writes or sends anything' -Skip:$IsWindows {
+        $h = New-NeighbourHome 'writable'
+        [System.IO.File]::SetUnixFileMode($h, [System.IO.UnixFileMode]0x1FF)
+        $before = Get-Snapshot $h
+        { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'HomeWritableByOthers,*' -ExpectedMessage "*chmod go-w '$h'*"
+        { Get-CCConnection } | Should -Throw -ErrorId 'HomeWritableByOthers,*'
+        { Test-CCConnection -Connection n -ErrorAction Stop } | Should -Throw -ErrorId 'HomeWritableByOthers,*'
+        { New-CCConnection -Name other -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice } | Should -Throw -ErrorId 'HomeWritableByOthers,*'
+        $after = Get-Snapshot $h
+        $after.Requests | Should -Be $before.Requests
+        $after.Entries | Should -Be $before.Entries
+
+        # The same for one file in it; once the mode is put right, the export runs.
+        [System.IO.File]::SetUnixFileMode($h, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        $file = Join-Path $h 'connections/n.json'
+        [System.IO.File]::SetUnixFileMode($file, [System.IO.UnixFileMode]'UserRead, UserWrite, GroupRead, GroupWrite')
+        { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'HomeWritableByOthers,*' -ExpectedMessage "*chmod go-w '$file'*"
+        (Get-SandboxState $Sandbox).requests_total | Should -Be $before.Requests
+        chmod go-w $file
+        ($Profile | Invoke-CCExport -Name news).State | Should -Be 'Completed'
+    }
+
+    It 'refuses a home, or a file in it, that another user owns (HomeOwnedByOtherUser)' -Skip:($IsWindows -or (id -u) -ne '0') {
+        # The tests run as root, which may give a file away: uid 4242 plays the neighbour.
+        $h = New-NeighbourHome 'foreign'
+        $before = Get-Snapshot $h
+        chown 4242 $h
+        { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'HomeOwnedByOtherUser,*' -ExpectedMessage '*user id 4242*'
+        chown 0 $h
+        foreach ($relative in 'connections/n.json', 'secrets/n.token', 'exports', 'locks') {
+            $path = Join-Path $h $relative
+            chown 4242 $path
+            { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'HomeOwnedByOtherUser,*' -ExpectedMessage "*'$path' belongs to user id 4242*" -Because $relative
+            chown 0 $path
+        }
+        $after = Get-Snapshot $h
+        $after.Requests | Should -Be $before.Requests
+        $after.Entries | Should -Be $before.Entries
+    }
+
+    It 'refuses a secrets/ or runs/ link planted in the home (HomeSymbolicLink) and leaves its target as it was' -Skip:$IsWindows {
+        $target = Join-Path $Outer 'their-folder'
+        New-Item -ItemType Directory -Path $target | Out-Null
+        Set-Content -Path (Join-Path $target 'keep.txt') -Value 'theirs'
+        chmod 0755 $target
+        chmod 0644 (Join-Path $target 'keep.txt')
+        $theirs = Get-Snapshot $target
+        $requests = 0
+
+        # secrets/ planted before the first connection: the device flow is not even started.
+        $h = Join-Path $Outer 'planted-secrets'
+        New-Item -ItemType Directory -Path $h | Out-Null
+        $env:CC_EXPORT_HOME = $h
+        New-Item -ItemType SymbolicLink -Path (Join-Path $h 'secrets') -Target $target | Out-Null
+        $before = (Get-SandboxState $Sandbox).requests_total
+        { New-CCConnection -Name n -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice } |
+            Should -Throw -ErrorId 'HomeSymbolicLink,*' -ExpectedMessage "*rm '$h/secrets'*"
+        $requests += (Get-SandboxState $Sandbox).requests_total - $before
+
+        # runs/ planted in a home in use: no run is staged through it.
+        $h = New-NeighbourHome 'planted-runs'
+        Remove-Item (Join-Path $h 'runs') -Recurse -Force -ErrorAction SilentlyContinue
+        New-Item -ItemType SymbolicLink -Path (Join-Path $h 'runs') -Target $target | Out-Null
+        $before = (Get-SandboxState $Sandbox).requests_total
+        { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'HomeSymbolicLink,*' -ExpectedMessage "*rm '$h/runs'*"
+        { Get-CCExportRun -Name news } | Should -Throw -ErrorId 'HomeSymbolicLink,*'
+
+        # A link to a file inside a folder of the home is refused the same way.
+        Remove-Item (Join-Path $h 'runs')
+        New-Item -ItemType SymbolicLink -Path (Join-Path $h 'secrets/n.token') -Target (Join-Path $target 'keep.txt') -Force | Out-Null
+        { Test-CCConnection -Connection n -ErrorAction Stop } | Should -Throw -ErrorId 'HomeSymbolicLink,*'
+        $requests += (Get-SandboxState $Sandbox).requests_total - $before
+
+        $requests | Should -Be 0
+        (Get-Snapshot $target).Entries | Should -Be $theirs.Entries
+        Get-Content (Join-Path $target 'keep.txt') | Should -Be 'theirs'
+    }
+
+    It 'refuses a connection file edited to send the token to a loopback listener (TokenEndpointMismatch), and the listener gets no request' {
+        $h = New-NeighbourHome 'edited'
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            $port = $listener.LocalEndpoint.Port
+            $file = Join-Path $h 'connections/n.json'
+            $original = Get-Content $file -Raw
+            $before = Get-Snapshot (Join-Path $h 'runs')
+
+            Set-Content $file -NoNewline -Value ($original -replace '"ApiBaseUri": "[^"]*"', "`"ApiBaseUri`": `"http://127.0.0.1:$port/v3`"")
+            { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'TokenEndpointMismatch,*' -ExpectedMessage "*http://127.0.0.1:$port/v3*"
+            { Test-CCConnection -Connection n -ErrorAction Stop } | Should -Throw -ErrorId 'TokenEndpointMismatch,*'
+            { Get-CCList -Connection n } | Should -Throw -ErrorId 'TokenEndpointMismatch,*'
+
+            # The token endpoint redirected: the refresh token would go there.
+            Set-Content $file -NoNewline -Value ($original -replace '"AuthBaseUri": "[^"]*"', "`"AuthBaseUri`": `"http://127.0.0.1:$port/oauth2/default/v1`"")
+            { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'TokenEndpointMismatch,*'
+
+            # A connection kept open would be waiting in the backlog: nothing ever connected.
+            $listener.Pending() | Should -BeFalse
+            $after = Get-Snapshot (Join-Path $h 'runs')
+            $after.Requests | Should -Be $before.Requests
+            $after.Entries | Should -Be $before.Entries
+
+            # The file put back, the connection works again.
+            Set-Content $file -NoNewline -Value $original
+            (Test-CCConnection -Connection n).Reachable | Should -BeTrue
+        }
+        finally {
+            $listener.Stop()
+        }
+    }
+}

@@ -29,6 +29,7 @@ public sealed class TokenManager : IAccessTokenSource
     private static readonly TimeSpan RefreshRequestTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string connectionName;
+    private readonly ConnectionInfo connection;
     private readonly TokenStore store;
     private readonly Func<string?, OAuthClient> oauthFor;
     private readonly string lockPath;
@@ -38,12 +39,14 @@ public sealed class TokenManager : IAccessTokenSource
     private TokenSet? current;
 
     /// <summary>
-    /// <paramref name="oauthFor"/> makes an OAuth client for the application given its client secret (null for a
+    /// The tokens go only to the endpoints of <paramref name="connection"/> that they were issued for
+    /// (<see cref="TokenStore.ReadFor"/>). <paramref name="oauthFor"/> makes an OAuth client for the application given its client secret (null for a
     /// public client); <paramref name="lockPath"/> is the connection's cross-process lock file.
     /// </summary>
-    public TokenManager(string connectionName, TokenStore store, Func<string?, OAuthClient> oauthFor, string lockPath, TimeProvider time, TimeSpan? lockTimeout = null)
+    public TokenManager(ConnectionInfo connection, TokenStore store, Func<string?, OAuthClient> oauthFor, string lockPath, TimeProvider time, TimeSpan? lockTimeout = null)
     {
-        this.connectionName = connectionName ?? throw new ArgumentNullException(nameof(connectionName));
+        this.connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        connectionName = connection.Name;
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.oauthFor = oauthFor ?? throw new ArgumentNullException(nameof(oauthFor));
         this.lockPath = lockPath ?? throw new ArgumentNullException(nameof(lockPath));
@@ -177,7 +180,7 @@ public sealed class TokenManager : IAccessTokenSource
         TokenSet? tokens;
         try
         {
-            tokens = store.Read(connectionName);
+            tokens = store.ReadFor(connection);
         }
         catch (System.IO.InvalidDataException ex)
         {

@@ -10,8 +10,9 @@ namespace ConstantContactExport.Engine.Auth;
 /// </summary>
 public sealed class TokenSet
 {
-    public TokenSet(string accessToken, string refreshToken, DateTimeOffset issuedOn, DateTimeOffset expiresOn, string? scope, string? clientSecret)
+    public TokenSet(string accessToken, string refreshToken, DateTimeOffset issuedOn, DateTimeOffset expiresOn, string? scope, string? clientSecret, TokenBinding? binding = null)
     {
+        Binding = binding;
         AccessToken = accessToken ?? throw new ArgumentNullException(nameof(accessToken));
         RefreshToken = refreshToken ?? throw new ArgumentNullException(nameof(refreshToken));
         IssuedOn = issuedOn;
@@ -34,7 +35,14 @@ public sealed class TokenSet
     /// <summary>The application's client secret, for token requests; null for a public client (device flow, PKCE).</summary>
     public string? ClientSecret { get; }
 
+    /// <summary>The endpoints these tokens were issued for; null in a token file written before bindings existed.</summary>
+    public TokenBinding? Binding { get; }
+
     public TimeSpan Lifetime => ExpiresOn - IssuedOn;
+
+    /// <summary>The same tokens, bound to <paramref name="binding"/>.</summary>
+    public TokenSet BoundTo(TokenBinding binding) =>
+        new(AccessToken, RefreshToken, IssuedOn, ExpiresOn, Scope, ClientSecret, binding ?? throw new ArgumentNullException(nameof(binding)));
 
     /// <summary>When the server names no lifetime: short, so that the first refresh tells the truth soon.</summary>
     public static readonly TimeSpan AssumedLifetime = TimeSpan.FromHours(1);
@@ -62,7 +70,7 @@ public sealed class TokenSet
     /// with long-lived refresh tokens may send none, and the old one stays.
     /// </summary>
     public TokenSet Refreshed(TokenResponse response, DateTimeOffset now) =>
-        new(response.AccessToken, response.RefreshToken ?? RefreshToken, now, now + (response.ExpiresIn ?? AssumedLifetime), response.Scope ?? Scope, ClientSecret);
+        new(response.AccessToken, response.RefreshToken ?? RefreshToken, now, now + (response.ExpiresIn ?? AssumedLifetime), response.Scope ?? Scope, ClientSecret, Binding);
 
     public override string ToString() => $"Tokens (access token expires {ExpiresOn:u})";
 }

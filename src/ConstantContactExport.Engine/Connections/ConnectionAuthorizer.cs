@@ -77,7 +77,8 @@ public sealed class ConnectionAuthorizer
         var store = new TokenStore(paths);
         using (await CrossProcessLock.AcquireAsync(ConnectionSession.LockPathFor(paths, connection.Name), TokenManager.DefaultLockTimeout, pipeline.Time, cancellationToken).ConfigureAwait(false))
         {
-            store.Write(connection.Name, tokens);
+            // Bound to the endpoints they were issued for: an edited connection file cannot send them elsewhere.
+            store.Write(connection.Name, tokens.BoundTo(TokenBinding.For(connection)));
             try
             {
                 new ConnectionStore(paths).Save(connection);

@@ -24,4 +24,6 @@ public static class ConnectionErrorIds
     public const string ExportUserNotAllowed = "ExportUserNotAllowed";
     public const string ConnectionInUse = "ConnectionInUse";
     public const string ConnectionFileDamaged = "ConnectionFileDamaged";
+    public const string TokenEndpointMismatch = "TokenEndpointMismatch";
+    public const string TokenNotBound = "TokenNotBound";
 }

@@ -27,7 +27,7 @@ public sealed class ConnectionSession
         endpoints = new OAuthEndpoints(connection.AuthBaseUri);
         this.tokenGate = tokenGate ?? TokenRequestGate.For(endpoints.Token);
         TokenStore = new TokenStore(paths);
-        Tokens = new TokenManager(connection.Name, TokenStore, CreateOAuthClient, LockPathFor(paths, connection.Name), this.pipeline.Time);
+        Tokens = new TokenManager(connection, TokenStore, CreateOAuthClient, LockPathFor(paths, connection.Name), this.pipeline.Time);
     }
 
     public ConnectionInfo Connection { get; private set; }
@@ -45,6 +45,13 @@ public sealed class ConnectionSession
     public TokenManager Tokens { get; }
 
     public DateTimeOffset? TokenExpiresOn => Tokens.ExpiresOn;
+
+    /// <summary>
+    /// Checks, before a command creates anything or sends a request, that the stored tokens were issued for the
+    /// endpoints the connection file names (<see cref="TokenStore.ReadFor"/>): a <see cref="ConnectionException"/>
+    /// (TokenEndpointMismatch, TokenNotBound) when not. No tokens at all is left to the first use (TokenMissing).
+    /// </summary>
+    public void EnsureTokensBound() => TokenStore.ReadFor(Connection);
 
     /// <summary>The lock that one connection's token refreshes, replacements and removal take.</summary>
     public static string LockPathFor(StoragePaths paths, string connectionName) =>
@@ -108,7 +115,7 @@ public sealed class ConnectionSession
     /// </summary>
     public async Task<bool> RevokeAsync(Action<string>? log, CancellationToken cancellationToken)
     {
-        TokenSet? tokens = TokenStore.Read(Connection.Name);
+        TokenSet? tokens = TokenStore.ReadFor(Connection);
         if (tokens is null)
         {
             return false;

@@ -80,14 +80,14 @@ public sealed class ConnectionStore
     /// </summary>
     public void Save(ConnectionInfo connection)
     {
-        Directory.CreateDirectory(Paths.Connections);
+        PrivateFiles.CreateFolder(Paths.Connections);
         ConnectionInfo? existing = Find(connection.Name);
         if (existing is not null && existing.Name != connection.Name)
         {
             throw new ArgumentException($"A connection '{existing.Name}' exists; replace it under that name, not '{connection.Name}'.");
         }
 
-        AtomicFile.Write(PathFor(connection.Name), Serialize(connection), ownerOnly: false);
+        AtomicFile.Write(PathFor(connection.Name), Serialize(connection));
     }
 
     public bool Delete(string name)

@@ -130,7 +130,7 @@ public sealed class RunRetention
         IEnumerable<string> known = File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0) : Enumerable.Empty<string>();
         List<string> kept = known.Concat(activityIds).ToList();
         kept = kept.Skip(Math.Max(0, kept.Count - DeletedActivitiesKept)).ToList();
-        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept) + "\n"), ownerOnly: true);
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept) + "\n"));
     }
 
     private void SweepRemoving()

@@ -72,17 +72,10 @@ public sealed class RunStore
     public string Create(RunManifest manifest)
     {
         string folder = FolderOf(manifest.RunId);
-        if (AtomicFile.IsWindows)
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            UnixFileSystem.CreatePrivateDirectory(paths.Runs, UnixFileSystem.OwnerAll);
-            UnixFileSystem.CreatePrivateDirectory(folder, UnixFileSystem.OwnerAll);
-        }
+        PrivateFiles.CreateFolder(paths.Runs);
+        PrivateFiles.CreateFolder(folder);
 
-        AtomicFile.Write(Path.Combine(folder, ManifestFileName), System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, ExportJsonContext.Default.RunManifest) + "\n"), ownerOnly: true);
+        AtomicFile.Write(Path.Combine(folder, ManifestFileName), System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, ExportJsonContext.Default.RunManifest) + "\n"));
         return folder;
     }
 

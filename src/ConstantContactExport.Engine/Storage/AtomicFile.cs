@@ -22,26 +22,26 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string content) => WriteAllBytes(path, Utf8NoBom.GetBytes(content));
 
-    /// <summary>Writes a file that anyone the folder lets in may read (definitions, journals); creates the folder.</summary>
+    /// <summary>Writes the file (<see cref="Write"/>), creating its folder owner-only (<see cref="PrivateFiles.CreateFolder"/>).</summary>
     public static void WriteAllBytes(string path, byte[] content)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        Write(path, content, ownerOnly: false);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Write(path, content);
     }
 
     /// <summary>
-    /// Writes <paramref name="content"/> to <paramref name="path"/> in an existing folder. With
-    /// <paramref name="ownerOnly"/> on Linux and macOS the temporary file is created with mode 0600 from its
-    /// first moment (so the renamed file is too); on Windows the folder's inherited ACL applies, and secrets
-    /// are encrypted with DPAPI before they get here.
+    /// Writes <paramref name="content"/> to <paramref name="path"/> in an existing folder. The temporary file has a
+    /// new random name and is created exclusively (O_EXCL: a file or link already there fails the create, never
+    /// redirects it); on Linux and macOS with mode 0600 from its first moment, so the renamed file is the owner's
+    /// alone. On Windows the folder's inherited ACL applies, and secrets are encrypted with DPAPI before they get here.
     /// </summary>
-    public static void Write(string path, byte[] content, bool ownerOnly)
+    public static void Write(string path, byte[] content)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            using (FileStream stream = ownerOnly && !IsWindows
+            using (FileStream stream = !IsWindows
                 ? UnixFileSystem.CreateNew(temp, UnixFileSystem.OwnerReadWrite)
                 : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {

@@ -37,14 +37,12 @@ public sealed class CrossProcessLock : IDisposable
     public static async Task<CrossProcessLock> AcquireAsync(string path, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         string folder = System.IO.Path.GetDirectoryName(path)!;
-        if (AtomicFile.IsWindows)
+        // Only the owner may create lock files here, so nobody else can hold ours.
+        PrivateFiles.CreateFolder(folder);
+        if (!AtomicFile.IsWindows && UnixFileSystem.LStat(path) is not null)
         {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            // Only the owner may create lock files here, so nobody else can hold ours.
-            UnixFileSystem.CreatePrivateDirectory(folder, UnixFileSystem.OwnerAll);
+            // A lock file is opened, not replaced: one that is a link or another user's is refused, not followed.
+            HomeGuard.CheckEntry(path, folder: false);
         }
 
         long started = time.GetTimestamp();
@@ -54,7 +52,9 @@ public sealed class CrossProcessLock : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                FileStream stream = AtomicFile.IsWindows
+                    ? new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None)
+                    : UnixFileSystem.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, UnixFileSystem.OwnerReadWrite, bufferSize: 1);
                 return new CrossProcessLock(stream, path);
             }
             catch (IOException) when (time.GetElapsedTime(started) < timeout)

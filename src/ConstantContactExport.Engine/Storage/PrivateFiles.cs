@@ -12,7 +12,10 @@ namespace ConstantContactExport.Engine.Storage;
 /// </summary>
 public static class PrivateFiles
 {
-    /// <summary>Creates the folder (and missing parents) owner-only, or narrows an existing one.</summary>
+    /// <summary>
+    /// Creates the folder (and missing parents) owner-only, or checks an existing one (<see cref="HomeGuard.CheckEntry"/>:
+    /// a link, another user's folder or one others may write is refused) and narrows it. Every folder of the home is made here.
+    /// </summary>
     public static void CreateFolder(string path)
     {
         if (AtomicFile.IsWindows)
@@ -21,13 +24,7 @@ public static class PrivateFiles
             return;
         }
 
-        string? parent = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (parent is not null && !Directory.Exists(parent))
-        {
-            Directory.CreateDirectory(parent);
-        }
-
-        UnixFileSystem.CreatePrivateDirectory(path, UnixFileSystem.OwnerAll);
+        UnixFileSystem.CreatePrivateDirectory(Path.GetFullPath(path), UnixFileSystem.OwnerAll);
     }
 
     /// <summary>

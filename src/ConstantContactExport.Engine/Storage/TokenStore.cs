@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using ConstantContactExport.Engine.Auth;
+using ConstantContactExport.Engine.Connections;
 
 namespace ConstantContactExport.Engine.Storage;
 
@@ -26,7 +27,57 @@ public sealed class TokenStore
     public string PathFor(string connectionName) =>
         Path.Combine(paths.Secrets, SafeName.Check(connectionName, "connection") + ".token");
 
-    /// <summary>The stored tokens, or null when the connection has none.</summary>
+    /// <summary>
+    /// The stored tokens, for a caller that will send them to <paramref name="connection"/>'s endpoints: null when the
+    /// connection has none; a <see cref="ConnectionException"/> when they were issued for other endpoints than the
+    /// connection file names now (TokenEndpointMismatch), before anything is sent. Tokens stored before bindings
+    /// existed (an older version) go only to Constant Contact's own endpoints, and are bound to them from then on;
+    /// for any other endpoints they are refused (TokenNotBound): nothing can show which endpoints they came from.
+    /// </summary>
+    public TokenSet? ReadFor(ConnectionInfo connection)
+    {
+        if (connection is null)
+        {
+            throw new ArgumentNullException(nameof(connection));
+        }
+
+        TokenSet? tokens = Read(connection.Name);
+        if (tokens is null)
+        {
+            return null;
+        }
+
+        var named = TokenBinding.For(connection);
+        if (tokens.Binding is null)
+        {
+            if (named.Matches(TokenBinding.ConstantContact))
+            {
+                return tokens.BoundTo(named);
+            }
+
+            throw new ConnectionException(ConnectionErrorIds.TokenNotBound, ConnectionErrorKind.SecurityError,
+                $"The tokens of connection '{connection.Name}' were stored by an older version, which did not record the endpoints they were issued for, "
+                + $"and the connection file '{PathOfConnection(connection.Name)}' names endpoints other than Constant Contact's ({named.ApiBaseUri}, {named.TokenEndpoint}). "
+                + "They are not sent there: an edited file could redirect them. Nothing was sent. If those endpoints are right, sign in again: "
+                + $"New-CCConnection -Name '{connection.Name}' -ClientId {connection.ClientId} -ApiBaseUri {connection.ApiBaseUri} -AuthBaseUri {connection.AuthBaseUri} -Force",
+                connection.Name);
+        }
+
+        if (!tokens.Binding.Matches(named))
+        {
+            throw new ConnectionException(ConnectionErrorIds.TokenEndpointMismatch, ConnectionErrorKind.SecurityError,
+                $"The connection file '{PathOfConnection(connection.Name)}' names endpoints that the tokens of connection '{connection.Name}' were not issued for: "
+                + $"API {named.ApiBaseUri} and token endpoint {named.TokenEndpoint}, where the tokens were issued for {tokens.Binding.ApiBaseUri} and {tokens.Binding.TokenEndpoint}. "
+                + "The file was edited after the connection was made (by you, or by someone who wants the token and the contacts). Nothing was sent. "
+                + "Put the endpoints back in the file, or, to use the new ones, sign in to them: "
+                + $"New-CCConnection -Name '{connection.Name}' -ClientId {connection.ClientId} -ApiBaseUri {connection.ApiBaseUri} -AuthBaseUri {connection.AuthBaseUri} -Force",
+                connection.Name);
+        }
+
+        return tokens;
+    }
+
+    /// <summary>The stored tokens as they are, bound or not, or null when the connection has none: for what sends nothing (an expiry shown).</summary>
     public TokenSet? Read(string connectionName)
     {
         string path = PathFor(connectionName);
@@ -63,19 +114,12 @@ public sealed class TokenStore
         }
 
         string path = PathFor(connectionName);
-        if (AtomicFile.IsWindows)
-        {
-            Directory.CreateDirectory(paths.Secrets);
-        }
-        else
-        {
-            UnixFileSystem.CreatePrivateDirectory(paths.Secrets, UnixFileSystem.OwnerAll);
-        }
+        PrivateFiles.CreateFolder(paths.Secrets);
 
         byte[] json = Serialize(tokens);
         try
         {
-            AtomicFile.Write(path, AtomicFile.IsWindows ? WindowsFileSystem.Protect(json) : json, ownerOnly: true);
+            AtomicFile.Write(path, AtomicFile.IsWindows ? WindowsFileSystem.Protect(json) : json);
         }
         finally
         {
@@ -95,6 +139,8 @@ public sealed class TokenStore
         File.Delete(path);
         return true;
     }
+
+    private string PathOfConnection(string name) => new ConnectionStore(paths).PathFor(name);
 
     private static byte[] Serialize(TokenSet tokens)
     {
@@ -117,6 +163,12 @@ public sealed class TokenStore
                 writer.WriteString("client_secret", tokens.ClientSecret);
             }
 
+            if (tokens.Binding is not null)
+            {
+                writer.WriteString("api_base_uri", tokens.Binding.ApiBaseUri);
+                writer.WriteString("token_endpoint", tokens.Binding.TokenEndpoint);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -135,9 +187,12 @@ public sealed class TokenStore
                 DateTimeOffset.Parse(Required(root, "issued_on"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                 DateTimeOffset.Parse(Required(root, "expires_on"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                 Optional(root, "scope"),
-                Optional(root, "client_secret"));
+                Optional(root, "client_secret"),
+                Optional(root, "api_base_uri") is { } api && Optional(root, "token_endpoint") is { } token
+                    ? new TokenBinding(new Uri(api, UriKind.Absolute), new Uri(token, UriKind.Absolute))
+                    : null);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or UriFormatException)
         {
             // Never the content in the message: it is the secret.
             throw new InvalidDataException($"The token file '{path}' is damaged. Remove the connection and create it again.", ex);

@@ -29,7 +29,7 @@ public sealed class GetCCCustomFieldCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, StoragePaths.FromEnvironment());
+        ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, ModuleHome.Open(this));
         string connection = session.Connection.Name;
         using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
         IReadOnlyList<CustomFieldInfo> fields = RunOrFail(ct => api.GetCustomFieldsAsync(ct), connection, "CustomFieldReadFailed");

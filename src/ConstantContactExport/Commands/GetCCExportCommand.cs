@@ -23,7 +23,7 @@ public sealed class GetCCExportCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new ExportDefinitionStore(StoragePaths.FromEnvironment());
+        var store = new ExportDefinitionStore(ModuleHome.Open(this));
         foreach (string pattern in Name)
         {
             var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);

@@ -46,7 +46,7 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = StoragePaths.FromEnvironment();
+        StoragePaths paths = ModuleHome.Open(this);
         var store = new RunStore(paths);
         IEnumerable<RunStatus> runs;
         if (RunId is not null)

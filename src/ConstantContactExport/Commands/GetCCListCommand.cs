@@ -32,11 +32,11 @@ public sealed class GetCCListCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, StoragePaths.FromEnvironment());
+        ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, ModuleHome.Open(this));
         string connection = session.Connection.Name;
         using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
         IReadOnlyList<ContactListInfo> lists = RunOrFail(ct => api.GetListsAsync(ct), connection, "ListReadFailed");
-        SaveForCompletion(connection, lists);
+        SaveForCompletion(session.Paths, connection, lists);
         var patterns = Array.ConvertAll(Name, n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase));
         foreach (ContactListInfo list in lists)
         {
@@ -48,11 +48,11 @@ public sealed class GetCCListCommand : AsyncPSCmdlet
     }
 
     /// <summary>Keeps the names for Tab completion, which never calls the network; a cache that cannot be written only costs completion.</summary>
-    private void SaveForCompletion(string connection, IReadOnlyList<ContactListInfo> lists)
+    private void SaveForCompletion(StoragePaths paths, string connection, IReadOnlyList<ContactListInfo> lists)
     {
         try
         {
-            new ListNameCache(StoragePaths.FromEnvironment()).Save(connection, lists.Select(l => l.Name));
+            new ListNameCache(paths).Save(connection, lists.Select(l => l.Name));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

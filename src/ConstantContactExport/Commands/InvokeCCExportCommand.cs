@@ -138,7 +138,7 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
 
     protected override void BeginProcessing()
     {
-        paths = StoragePaths.FromEnvironment();
+        paths = ModuleHome.Open(this);
         if (ParameterSetName == ResumeSet || !NameGiven)
         {
             return;

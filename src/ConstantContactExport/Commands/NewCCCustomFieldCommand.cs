@@ -37,7 +37,7 @@ public sealed class NewCCCustomFieldCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, StoragePaths.FromEnvironment());
+        ConnectionSession session = ExportConnections.Resolve(this, Connection?.Name, ModuleHome.Open(this));
         string connection = session.Connection.Name;
         if (string.IsNullOrWhiteSpace(Label))
         {

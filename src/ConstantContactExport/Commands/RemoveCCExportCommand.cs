@@ -23,7 +23,7 @@ public sealed class RemoveCCExportCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = StoragePaths.FromEnvironment();
+        StoragePaths paths = ModuleHome.Open(this);
         var store = new ExportDefinitionStore(paths);
         foreach (string name in Name)
         {

@@ -48,7 +48,7 @@ public sealed class RemoveCCExportRunCommand : PSCmdlet
 
     protected override void BeginProcessing()
     {
-        paths = StoragePaths.FromEnvironment();
+        paths = ModuleHome.Open(this);
         retention = new RunRetention(paths, TimeProvider.System);
     }
 

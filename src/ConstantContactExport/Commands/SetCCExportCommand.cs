@@ -113,7 +113,7 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = StoragePaths.FromEnvironment();
+        StoragePaths paths = ModuleHome.Open(this);
         var store = new ExportDefinitionStore(paths);
         ExportDefinition? existing = Load(store);
         ExportDefinition definition = existing ?? new ExportDefinition { Name = Name, CreatedBy = UserIdentity.Current, CreatedOn = DateTimeOffset.UtcNow };
@@ -195,7 +195,7 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         else if (isNew)
         {
             // The runspace's default connection (the last one used, or the only one there is).
-            ConnectionSession session = ExportConnections.Resolve(this, null, StoragePaths.FromEnvironment());
+            ConnectionSession session = ExportConnections.Resolve(this, null, ModuleHome.Open(this));
             definition.Connection = session.Connection.Name;
         }
 

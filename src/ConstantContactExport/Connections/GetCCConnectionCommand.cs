@@ -26,7 +26,7 @@ public sealed class GetCCConnectionCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = StoragePaths.FromEnvironment();
+        StoragePaths paths = ModuleHome.Open(this);
         var store = new ConnectionStore(paths);
         var tokens = new TokenStore(paths);
         IReadOnlyList<ConnectionInfo> all = store.List(WriteWarning);

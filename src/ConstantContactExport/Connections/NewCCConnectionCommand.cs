@@ -95,7 +95,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = StoragePaths.FromEnvironment();
+        StoragePaths paths = ModuleHome.Open(this);
         if (SafeName.Problem(Name) is { } problem)
         {
             ThrowTerminatingError(new ErrorRecord(

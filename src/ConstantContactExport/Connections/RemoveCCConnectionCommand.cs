@@ -31,7 +31,7 @@ public sealed class RemoveCCConnectionCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = StoragePaths.FromEnvironment();
+        StoragePaths paths = ModuleHome.Open(this);
         var store = new ConnectionStore(paths);
         foreach (ConnectionPipeBind bind in Connection)
         {

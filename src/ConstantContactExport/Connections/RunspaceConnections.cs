@@ -29,13 +29,15 @@ internal sealed class RunspaceConnections
 
     /// <summary>
     /// The session for <paramref name="bind"/>, or for the default connection when it is null; that connection
-    /// becomes the default. Throws <see cref="ConnectionException"/> when there is no such connection.
+    /// becomes the default. Throws <see cref="ConnectionException"/> when there is no such connection, or when its
+    /// tokens were issued for other endpoints than its file names (before anything is sent).
     /// </summary>
     public ConnectionSession Resolve(ConnectionPipeBind? bind, StoragePaths paths)
     {
         var store = new ConnectionStore(paths);
         ConnectionInfo info = bind is not null ? store.Get(bind.Name) : Default(store);
         ConnectionSession session = SessionFor(info, paths);
+        session.EnsureTokensBound();
         Use(info.Name, paths);
         return session;
     }

@@ -25,7 +25,7 @@ public sealed class TestCCConnectionCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = StoragePaths.FromEnvironment();
+        StoragePaths paths = ModuleHome.Open(this);
         ConnectionSession session;
         try
         {

@@ -7,6 +7,7 @@ using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Http;
 using ConstantContactExport.Engine.Sending;
+using ConstantContactExport.Engine.Storage;
 
 namespace ConstantContactExport.Hosting;
 
@@ -21,6 +22,8 @@ internal static class ErrorRecords
     {
         switch (exception)
         {
+            case UnsafeHomeException home:
+                return new ErrorRecord(home, home.ErrorId, ErrorCategory.SecurityError, home.Path);
             case ConnectionException connection:
                 return new ErrorRecord(connection, connection.ErrorId, Category(connection.Kind), connection.Target ?? target);
             case ConstantContactApiException api:

@@ -15,13 +15,15 @@ public sealed class TokenManagerTests
 {
     private static readonly Uri AuthBase = new("https://authz.example.test/oauth2/default/v1");
 
+    private static readonly ConnectionInfo Prod = new("Prod", null, new Uri("https://api.example.test/v3"), AuthBase, "client-1", "ada", DateTimeOffset.UnixEpoch, Array.Empty<string>());
+
     private static TokenManager Manager(TempHome home, FakeTokenServer server, TimeProvider time, FakeHttpHandler? handler = null)
     {
         handler ??= server.Handler();
         var http = new HttpClient(handler);
         var gate = new TokenRequestGate(time, TimeSpan.Zero);
         return new TokenManager(
-            "Prod",
+            Prod,
             new TokenStore(home.Paths),
             secret => new OAuthClient(http, new OAuthEndpoints(AuthBase), "client-1", secret, gate, time),
             ConnectionSession.LockPathFor(home.Paths, "Prod"),
@@ -31,7 +33,7 @@ public sealed class TokenManagerTests
     private static TokenSet Seed(TempHome home, FakeTokenServer server, DateTimeOffset issuedOn, TimeSpan lifetime)
     {
         var tokens = new TokenSet(server.IssueAccessToken(), server.IssueRefreshToken(), issuedOn, issuedOn + lifetime, "contact_data offline_access", null);
-        new TokenStore(home.Paths).Write("Prod", tokens);
+        new TokenStore(home.Paths).Write("Prod", tokens.BoundTo(TokenBinding.For(Prod)));
         return tokens;
     }
 
@@ -144,7 +146,7 @@ public sealed class TokenManagerTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var server = new FakeTokenServer();
         var dead = new TokenSet("access-dead-0123456789abcdef0123456789abcdef", "refresh-dead-0123456789abcdef0123456789abcdef", time.GetUtcNow().AddHours(-2), time.GetUtcNow().AddHours(-1), null, null);
-        new TokenStore(home.Paths).Write("Prod", dead);
+        new TokenStore(home.Paths).Write("Prod", dead.BoundTo(TokenBinding.For(Prod)));
         TokenManager manager = Manager(home, server, time);
 
         var error = await Assert.ThrowsAsync<ConnectionException>(() => manager.GetAccessTokenAsync(null, CancellationToken.None));

@@ -67,7 +67,7 @@ public sealed class ConnectionAuthorizerTests
         using var home = new TempHome();
         var tokens = new TokenSet("access-1-0123456789abcdef0123456789abcdef", "refresh-1-0123456789abcdef0123456789abcdef",
             Now, Now.AddHours(24), null, null);
-        new TokenStore(home.Paths).Write("Prod", tokens);
+        new TokenStore(home.Paths).Write("Prod", tokens.BoundTo(TokenBinding.For(Connection())));
         var server = new FakeHttpHandler(request => request.Uri.AbsolutePath switch
         {
             "/v3/account/summary" => FakeHttpHandler.Json(HttpStatusCode.OK,
@@ -92,7 +92,7 @@ public sealed class ConnectionAuthorizerTests
     public async Task Without_account_read_the_token_is_checked_on_the_lists_instead()
     {
         using var home = new TempHome();
-        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), "contact_data offline_access", null));
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), "contact_data offline_access", null).BoundTo(TokenBinding.For(Connection())));
         var server = new FakeHttpHandler(request => request.Uri.AbsolutePath == "/v3/account/summary"
             ? FakeHttpHandler.Json(HttpStatusCode.Forbidden, """[{"error_key":"forbidden","error_message":"The access token lacks the 'account_read' scope."}]""")
             : FakeHttpHandler.Json(HttpStatusCode.OK, """{"lists":[],"lists_count":0}"""));
@@ -108,7 +108,7 @@ public sealed class ConnectionAuthorizerTests
     public async Task A_refused_token_is_a_typed_error()
     {
         using var home = new TempHome();
-        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), null, null));
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), null, null).BoundTo(TokenBinding.For(Connection())));
         var server = new FakeHttpHandler(request => request.Uri.AbsolutePath == "/oauth2/default/v1/token"
             ? FakeHttpHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"The refresh token is invalid or expired."}""")
             : FakeHttpHandler.Json(HttpStatusCode.Unauthorized, """{"error_key":"unauthorized","error_message":"Unauthorized"}"""));
@@ -123,7 +123,7 @@ public sealed class ConnectionAuthorizerTests
     public async Task A_server_without_revocation_is_reported_as_not_revoked()
     {
         using var home = new TempHome();
-        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), null, null));
+        new TokenStore(home.Paths).Write("Prod", new TokenSet("a", "r", Now, Now.AddHours(1), null, null).BoundTo(TokenBinding.For(Connection())));
         var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.NotFound, "{}"));
         var session = new ConnectionSession(Connection(), home.Paths, new HttpPipeline(time, () => server, _ => ApiRateLimiters.Create()),
             new TokenRequestGate(time, TimeSpan.Zero));
