@@ -197,12 +197,15 @@ public sealed class SyncStateFileTests
         SyncStateFile.Save(path, Lists(3), Records(50, 3), SavedAt);
         byte[] whole = File.ReadAllBytes(path);
 
+        // CsCheck samples on several threads: each sample damages its own copy.
         Gen.Select(Gen.Int[0, whole.Length - 1], Gen.Int[1, 255]).Sample((at, flip) =>
         {
             byte[] damaged = (byte[])whole.Clone();
             damaged[at] ^= (byte)flip;
-            File.WriteAllBytes(path, damaged);
-            Assert.Throws<SyncStateDamagedException>(() => SyncStateFile.Load(path));
+            string copy = folder.File(Guid.NewGuid().ToString("N") + ".sync");
+            File.WriteAllBytes(copy, damaged);
+            Assert.Throws<SyncStateDamagedException>(() => SyncStateFile.Load(copy));
+            File.Delete(copy);
         }, iter: 300);
 
         // A byte changed inside a record, keeping the order and the lists valid, is the checksum's to catch.
