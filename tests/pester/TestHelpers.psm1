@@ -92,6 +92,32 @@ function Get-SandboxListMember {
     (Invoke-RestMethod "$($Sandbox.Root)/__sandbox/lists/$ListId/members").members
 }
 
+function Get-SandboxContact {
+    # One contact by email with its status (email_address.permission_to_send) and list_memberships; $null when none.
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $Email)
+    try {
+        Invoke-RestMethod "$($Sandbox.Root)/__sandbox/contacts?email=$([uri]::EscapeDataString($Email))"
+    }
+    catch {
+        if ($_.Exception.Response -and [int]$_.Exception.Response.StatusCode -eq 404) { return $null }
+        throw
+    }
+}
+
+function Add-SandboxListMember {
+    # Puts contacts on a list "another way" (as a sign-up form would, not through an import); returns how many joined.
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $ListId, [Parameter(Mandatory)] [string[]] $Email)
+    $body = @{ emails = @($Email) } | ConvertTo-Json -Compress
+    (Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/lists/$ListId/members" -ContentType 'application/json' -Body $body).count
+}
+
+function Set-SandboxUnsubscribed {
+    # Unsubscribes contacts account-wide (created when new): they leave every list and imports cannot add them back.
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string[]] $Email)
+    $body = @{ emails = @($Email) } | ConvertTo-Json -Compress
+    Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/unsubscribe" -ContentType 'application/json' -Body $body | Out-Null
+}
+
 function New-TestHome {
     # A fresh CC_EXPORT_HOME for one test file.
     $path = Join-Path ([System.IO.Path]::GetTempPath()) "cce-pester-$([guid]::NewGuid().ToString('N').Substring(0, 10))"
@@ -117,4 +143,4 @@ function Wait-Until {
     }
 }
 
-Export-ModuleMember -Function Get-PwshCommandLine, Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, New-TestHome, New-SampleCsv, Wait-Until
+Export-ModuleMember -Function Get-PwshCommandLine, Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, Get-SandboxContact, Add-SandboxListMember, Set-SandboxUnsubscribed, New-TestHome, New-SampleCsv, Wait-Until

@@ -19,6 +19,9 @@ public static class ActivityEndpoints
         "processing", "completed", "cancelled", "failed", "timed_out",
     };
 
+    /// <summary>"Include up to 500 contact_id values" (spec ListActivityRemoveContacts, remove_list_membership guide).</summary>
+    public const int MaxSourceContactIds = 500;
+
     public static void Map(RouteGroupBuilder v3)
     {
         v3.MapPost("/activities/contacts_json_import", JsonImportAsync);
@@ -123,6 +126,12 @@ public static class ActivityEndpoints
         return Created(activity, db);
     }
 
+    /// <summary>
+    /// Remove Contacts from Lists (spec ListActivityRemoveContacts): <c>source</c> is one of <c>contact_ids</c> (1 to
+    /// 500) or <c>list_ids</c> (1 to 50), mutually exclusive; <c>list_ids</c> names 1 to 50 target lists;
+    /// <c>exclude.contact_ids</c> only with a list source. Membership only: contacts are neither deleted nor
+    /// unsubscribed.
+    /// </summary>
     private static async Task<IResult> RemoveListMembershipsAsync(HttpContext context, ContactDatabase db, ActivityStore activities)
     {
         var request = await JsonBody.ReadAsync(context.Request, SandboxJsonContext.Default.RemoveListMembershipsRequest);
@@ -142,23 +151,38 @@ public static class ActivityEndpoints
             return ApiErrors.BadRequest("The sandbox emulates only the contact_ids and list_ids sources.");
         }
 
+        var hasContacts = source.ContactIds is { Count: > 0 };
+        var hasLists = source.ListIds is { Count: > 0 };
+        if (hasContacts == hasLists)
+        {
+            return ApiErrors.BadRequest("source takes exactly one of contact_ids (1 to 500) or list_ids (1 to 50).");
+        }
+
         var contactIds = new List<Guid>();
         List<Guid> sourceLists = [];
-        if (source.ContactIds is { Count: > 0 } ids)
+        if (hasContacts)
         {
-            if (ids.Count > 500 || source.ListIds is not null)
+            if (source.ContactIds!.Count > MaxSourceContactIds)
             {
-                return ApiErrors.BadRequest("source takes 1 to 500 contact_ids, or list_ids, not both.");
+                return ApiErrors.BadRequest($"source.contact_ids holds {source.ContactIds.Count} contact ids; the limit is {MaxSourceContactIds}.");
             }
 
-            foreach (var text in ids)
+            if (request.Exclude is not null)
+            {
+                return ApiErrors.BadRequest("exclude applies only to the list_ids or all_active_contacts source.");
+            }
+
+            foreach (var text in source.ContactIds)
             {
                 if (!Guid.TryParse(text, out var id))
                 {
                     return ApiErrors.BadRequest($"source.contact_ids: '{text}' is not a contact id.");
                 }
 
-                contactIds.Add(id);
+                if (!contactIds.Contains(id))
+                {
+                    contactIds.Add(id);
+                }
             }
         }
         else
@@ -172,8 +196,20 @@ public static class ActivityEndpoints
             sourceLists = checkedLists;
         }
 
+        var excluded = new HashSet<Guid>();
+        foreach (var text in request.Exclude?.ContactIds ?? [])
+        {
+            if (!Guid.TryParse(text, out var id))
+            {
+                return ApiErrors.BadRequest($"exclude.contact_ids: '{text}' is not a contact id.");
+            }
+
+            excluded.Add(id);
+        }
+
         var activity = activities.TryEnqueue(
-            ActivityTypes.RemoveListMemberships, targets, null, contactIds.Count, new RemoveListMembershipsWork(contactIds, sourceLists, targets));
+            ActivityTypes.RemoveListMemberships, targets, null, contactIds.Count,
+            new RemoveListMembershipsWork(contactIds, sourceLists, targets, excluded));
         return Created(activity, db);
     }
 

@@ -40,14 +40,16 @@ public sealed class ActivityResource
         SourceFileName = activity.SourceFileName,
         PercentDone = activity.PercentDone,
         ActivityErrors = activity.Errors.ToArray(),
+        // The import counters belong to ActivityImport; a list-membership activity's status (the spec's
+        // ActivityListsMembership) has only items_total_count, items_completed_count and list_count.
         Status = new ActivityStatusResource
         {
             ItemsTotalCount = activity.ItemsTotalCount,
             ItemsCompletedCount = activity.ItemsCompletedCount,
-            PersonCount = activity.PersonCount,
-            ErrorCount = activity.ErrorCount,
-            CorrectableCount = activity.CorrectableCount,
-            CannotAddToListCount = activity.CannotAddToListCount,
+            PersonCount = activity.IsImport ? activity.PersonCount : null,
+            ErrorCount = activity.IsImport ? activity.ErrorCount : null,
+            CorrectableCount = activity.IsImport ? activity.CorrectableCount : null,
+            CannotAddToListCount = activity.IsImport ? activity.CannotAddToListCount : null,
             ListCount = activity.ListIds.Count,
         },
         Links = new Links { Self = new Link { Href = "/v3/activities/" + activity.Id } },
@@ -70,13 +72,13 @@ public sealed class ActivityStatusResource
 
     public int ItemsCompletedCount { get; init; }
 
-    public int PersonCount { get; init; }
+    public int? PersonCount { get; init; }
 
-    public int ErrorCount { get; init; }
+    public int? ErrorCount { get; init; }
 
-    public int CorrectableCount { get; init; }
+    public int? CorrectableCount { get; init; }
 
-    public int CannotAddToListCount { get; init; }
+    public int? CannotAddToListCount { get; init; }
 
     public int ListCount { get; init; }
 }

@@ -6,6 +6,14 @@ public sealed class RemoveListMembershipsRequest
     public RemoveListMembershipsSource? Source { get; init; }
 
     public List<string>? ListIds { get; init; }
+
+    /// <summary>Contacts kept on the target lists; only with a list_ids (or all_active_contacts) source.</summary>
+    public RemoveListMembershipsExclude? Exclude { get; init; }
+}
+
+public sealed class RemoveListMembershipsExclude
+{
+    public List<string>? ContactIds { get; init; }
 }
 
 public sealed class RemoveListMembershipsSource

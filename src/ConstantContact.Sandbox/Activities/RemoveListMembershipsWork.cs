@@ -2,18 +2,24 @@ using ConstantContact.Sandbox.Contacts;
 
 namespace ConstantContact.Sandbox.Activities;
 
-/// <summary>Takes the source contacts (by id, or all members of source lists) off the target lists.</summary>
+/// <summary>
+/// Takes the source contacts (by id, or all members of source lists but the excluded ones) off the target lists.
+/// Only the membership changes: the contact stays, with its permission. A contact whose membership changed gets a
+/// new updated_at (list memberships are part of the contact resource).
+/// </summary>
 public sealed class RemoveListMembershipsWork : IActivityWork
 {
     private readonly IReadOnlyList<Guid> _contactIds;
     private readonly IReadOnlyList<Guid> _sourceListIds;
     private readonly IReadOnlyList<Guid> _targetListIds;
+    private readonly IReadOnlySet<Guid> _excluded;
 
-    public RemoveListMembershipsWork(IReadOnlyList<Guid> contactIds, IReadOnlyList<Guid> sourceListIds, IReadOnlyList<Guid> targetListIds)
+    public RemoveListMembershipsWork(IReadOnlyList<Guid> contactIds, IReadOnlyList<Guid> sourceListIds, IReadOnlyList<Guid> targetListIds, IReadOnlySet<Guid> excluded)
     {
         _contactIds = contactIds;
         _sourceListIds = sourceListIds;
         _targetListIds = targetListIds;
+        _excluded = excluded;
     }
 
     public void Run(Activity activity, ContactDatabase db, TimeProvider time)
@@ -23,26 +29,36 @@ public sealed class RemoveListMembershipsWork : IActivityWork
             var contacts = _contactIds.Select(db.FindContact).OfType<Contact>()
                 .Concat(_sourceListIds.Select(db.FindList).OfType<ContactList>().SelectMany(l => l.Members))
                 .Distinct()
+                .Where(c => !_excluded.Contains(c.Id))
                 .ToArray();
             var targets = _targetListIds.Select(db.FindList).OfType<ContactList>().ToArray();
+            var now = Timestamps.Now(time);
             foreach (var contact in contacts)
             {
+                var changed = false;
                 foreach (var list in targets)
                 {
-                    ContactDatabase.RemoveMembership(contact, list);
+                    changed |= ContactDatabase.RemoveMembership(contact, list);
+                }
+
+                if (changed)
+                {
+                    contact.UpdatedAt = now;
                 }
             }
 
-            activity.ItemsTotalCount = contacts.Length;
-            activity.ItemsCompletedCount = contacts.Length;
-            activity.PersonCount = contacts.Length;
+            // Unknown ids are skipped and reported in activity_errors (one line with how many), the only place
+            // the spec's membership status has for them; they still count among the items asked for.
             activity.ErrorCount = _contactIds.Count(id => db.FindContact(id) is null);
-            if (activity.ErrorCount > 0)
+            activity.ItemsTotalCount = contacts.Length + activity.ErrorCount;
+            activity.ItemsCompletedCount = activity.ItemsTotalCount;
+            activity.PersonCount = contacts.Length;
+            for (var i = 0; i < activity.ErrorCount; i++)
             {
                 activity.AddProblem("contact_id not found.");
             }
 
-            activity.UpdatedAt = Timestamps.Now(time);
+            activity.UpdatedAt = now;
         }
     }
 }

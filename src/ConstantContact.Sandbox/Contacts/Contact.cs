@@ -19,6 +19,9 @@ public sealed class Contact
 
     public DateTime? OptOutDate { get; set; }
 
+    /// <summary><c>Account</c> for contacts an import created; <c>Contact</c> for those who joined by themselves.</summary>
+    public string CreateSource { get; set; } = "Account";
+
     public string? FirstName { get; set; }
 
     public string? LastName { get; set; }

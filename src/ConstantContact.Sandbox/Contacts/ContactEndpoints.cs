@@ -6,7 +6,11 @@ using ConstantContact.Sandbox.Paging;
 
 namespace ConstantContact.Sandbox.Contacts;
 
-/// <summary>GET /v3/contacts: the look-up a client uses to check what an import did.</summary>
+/// <summary>
+/// GET /v3/contacts: the look-up a client uses to check what an import did, and to learn contact ids by list and by
+/// update time (<c>updated_after</c>, as a sync does). Pages walk contacts in creation order, so a cursor never
+/// skips or repeats a contact, even while imports add contacts meanwhile (new ones come at the end).
+/// </summary>
 public static class ContactEndpoints
 {
     private static readonly HashSet<string> Statuses = new(StringComparer.Ordinal)
@@ -52,6 +56,11 @@ public static class ContactEndpoints
             error ??= "lists takes at most 25 list ids.";
         }
 
+        var updatedAfter = Date(parameters, "updated_after", ref error);
+        var updatedBefore = Date(parameters, "updated_before", ref error);
+        var createdAfter = Date(parameters, "created_after", ref error);
+        var createdBefore = Date(parameters, "created_before", ref error);
+
         if (error is not null)
         {
             return ApiErrors.BadRequest(error);
@@ -63,7 +72,12 @@ public static class ContactEndpoints
         {
             var wanted = listIds.Select(db.FindList).OfType<ContactList>().ToArray();
             bool Matches(Contact c) =>
-                MatchesStatus(c, statuses) && (listIds.Count == 0 || wanted.Any(l => l.Members.Contains(c)));
+                MatchesStatus(c, statuses)
+                && (listIds.Count == 0 || wanted.Any(l => l.Members.Contains(c)))
+                && (updatedAfter is null || c.UpdatedAt > updatedAfter)
+                && (updatedBefore is null || c.UpdatedAt < updatedBefore)
+                && (createdAfter is null || c.CreatedAt > createdAfter)
+                && (createdBefore is null || c.CreatedAt < createdBefore);
 
             IReadOnlyList<Contact> candidates = email is null ? db.Contacts
                 : db.FindContactByEmail(email) is { } found ? [found] : [];
@@ -104,6 +118,25 @@ public static class ContactEndpoints
         }
 
         return statuses.Contains(contact.IsUnsubscribed ? "unsubscribed" : "active");
+    }
+
+    /// <summary>An ISO-8601 date-time (the spec's <c>format: date-time</c>); one without an offset is taken as UTC.</summary>
+    private static DateTime? Date(IReadOnlyDictionary<string, string> parameters, string name, ref string? error)
+    {
+        if (QueryValues.Text(parameters, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(
+            text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out var value))
+        {
+            return value.UtcDateTime;
+        }
+
+        error ??= $"{name} must be an ISO-8601 date-time, such as 2022-01-01T16:37:59.091Z.";
+        return null;
     }
 
     private static ContactIncludes ParseIncludes(string? text, ref string? error)

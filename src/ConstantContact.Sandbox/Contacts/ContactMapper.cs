@@ -12,6 +12,7 @@ public static class ContactMapper
             PermissionToSend = contact.PermissionToSend,
             CreatedAt = contact.CreatedAt,
             UpdatedAt = contact.UpdatedAt,
+            OptInSource = contact.CreateSource,
             OptInDate = contact.CreatedAt,
             OptOutSource = contact.IsUnsubscribed ? "Contact" : null,
             OptOutDate = contact.OptOutDate,
@@ -23,6 +24,7 @@ public static class ContactMapper
         BirthdayMonth = contact.BirthdayMonth,
         BirthdayDay = contact.BirthdayDay,
         Anniversary = contact.Anniversary,
+        CreateSource = contact.CreateSource,
         CreatedAt = contact.CreatedAt,
         UpdatedAt = contact.UpdatedAt,
         PhoneNumbers = includes.HasFlag(ContactIncludes.PhoneNumbers)

@@ -23,6 +23,8 @@ public static class InspectionEndpoints
         var group = app.MapGroup(BasePath).AddEndpointFilter(LoopbackOnlyAsync);
         group.MapGet("/state", State);
         group.MapGet("/lists/{list_id}/members", Members);
+        group.MapPost("/lists/{list_id}/members", AddMembersAsync);
+        group.MapGet("/contacts", FindContact);
         group.MapPost("/reset-quota", (SandboxLimits limits) =>
         {
             limits.Quota.Reset();
@@ -99,6 +101,65 @@ public static class InspectionEndpoints
             return Results.Json(
                 new ListMembersResource { ListId = list.Id, MembersCount = members.Length, Members = members },
                 SandboxJsonContext.Default.ListMembersResource);
+        }
+    }
+
+    /// <summary>One contact by email (without regard to case), with every sub-resource: its status and lists.</summary>
+    private static IResult FindContact(HttpContext context, ContactDatabase db)
+    {
+        var email = context.Request.Query["email"].ToString();
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return ApiErrors.BadRequest("Send ?email=<address>.");
+        }
+
+        lock (db.Gate)
+        {
+            return db.FindContactByEmail(email.Trim()) is { } contact
+                ? Results.Json(ContactMapper.ToResource(contact, ContactIncludes.All), SandboxJsonContext.Default.ContactResource)
+                : ApiErrors.NotFound("No contact has that email address.");
+        }
+    }
+
+    /// <summary>
+    /// Adds contacts to a list the way a sign-up form would (not through an import): created when new, with
+    /// explicit permission and create_source Contact. Unsubscribed contacts are not added. Answers how many joined.
+    /// </summary>
+    private static async Task<IResult> AddMembersAsync(HttpContext context, [FromRoute(Name = "list_id")] string listId, ContactDatabase db, TimeProvider time)
+    {
+        var request = await JsonBody.ReadAsync(context.Request, SandboxJsonContext.Default.UnsubscribeRequest);
+        if (request?.Emails is not { } emails)
+        {
+            return ApiErrors.BadRequest("Send {\"emails\":[\"...\"]}.");
+        }
+
+        lock (db.Gate)
+        {
+            if (!Guid.TryParse(listId, out var id) || db.FindList(id) is not { } list)
+            {
+                return ApiErrors.NotFound("No list was found for the list_id provided.");
+            }
+
+            var now = Timestamps.Now(time);
+            var added = 0;
+            foreach (var email in emails.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e.Trim()))
+            {
+                var contact = db.FindContactByEmail(email);
+                if (contact is null)
+                {
+                    contact = db.CreateContact(email, now);
+                    contact.PermissionToSend = "explicit";
+                    contact.CreateSource = "Contact";
+                }
+
+                if (!contact.IsUnsubscribed && ContactDatabase.AddMembership(contact, list))
+                {
+                    contact.UpdatedAt = now;
+                    added++;
+                }
+            }
+
+            return Results.Json(new CountResource { Count = added }, SandboxJsonContext.Default.CountResource);
         }
     }
 

@@ -25,6 +25,7 @@ namespace ConstantContact.Sandbox.Json;
 [JsonSerializable(typeof(CustomFieldPage))]
 [JsonSerializable(typeof(CreateCustomFieldRequest))]
 [JsonSerializable(typeof(ContactPage))]
+[JsonSerializable(typeof(ContactResource))]
 [JsonSerializable(typeof(ActivityResource))]
 [JsonSerializable(typeof(ActivityPage))]
 [JsonSerializable(typeof(RemoveListMembershipsRequest))]

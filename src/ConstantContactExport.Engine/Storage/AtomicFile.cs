@@ -37,24 +37,65 @@ public static class AtomicFile
     /// </summary>
     public static void Write(string path, byte[] content)
     {
+        using PendingFile pending = Begin(path);
+        pending.Stream.Write(content, 0, content.Length);
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// Starts replacing <paramref name="path"/> (in an existing folder) with content written to
+    /// <see cref="PendingFile.Stream"/>, for content too big to hold in memory. The temporary file is made as
+    /// <see cref="Write"/> says; <see cref="PendingFile.Commit"/>
+    /// flushes it to disk and renames it over the old file; disposing without a commit deletes it and leaves the
+    /// old file as it was.
+    /// </summary>
+    public static PendingFile Begin(string path, int bufferSize = 4096)
+    {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (FileStream stream = !IsWindows
-                ? UnixFileSystem.CreateNew(temp, UnixFileSystem.OwnerReadWrite)
-                : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content, 0, content.Length);
-                stream.Flush(flushToDisk: true);
-            }
+        FileStream stream = !IsWindows
+            ? UnixFileSystem.Open(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, UnixFileSystem.OwnerReadWrite, bufferSize)
+            : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize);
+        return new PendingFile(stream, temp, path);
+    }
 
-            Replace(temp, path);
-        }
-        catch
+    /// <summary>A replacement being written: commit it to rename it into place, or dispose it to throw it away.</summary>
+    public sealed class PendingFile : IDisposable
+    {
+        private readonly string temp;
+        private readonly string destination;
+        private FileStream? stream;
+        private bool committed;
+
+        internal PendingFile(FileStream stream, string temp, string destination)
         {
-            TryDelete(temp);
-            throw;
+            this.stream = stream;
+            this.temp = temp;
+            this.destination = destination;
+        }
+
+        /// <summary>Where the new content goes. Not to be disposed by the caller.</summary>
+        public Stream Stream => stream ?? throw new ObjectDisposedException(nameof(PendingFile));
+
+        /// <summary>Flushes the new content to disk and renames it over the destination in one step.</summary>
+        public void Commit()
+        {
+            FileStream open = stream ?? throw new ObjectDisposedException(nameof(PendingFile));
+            open.Flush(flushToDisk: true);
+            open.Dispose();
+            stream = null;
+            Replace(temp, destination);
+            committed = true;
+        }
+
+        public void Dispose()
+        {
+            stream?.Dispose();
+            stream = null;
+            if (!committed)
+            {
+                TryDelete(temp);
+            }
         }
     }
 
