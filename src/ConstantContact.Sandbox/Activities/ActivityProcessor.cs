@@ -13,39 +13,39 @@ namespace ConstantContact.Sandbox.Activities;
 /// </summary>
 public sealed class ActivityProcessor : BackgroundService
 {
-    private readonly ActivityStore _store;
-    private readonly ContactDatabase _db;
-    private readonly TimeProvider _time;
-    private readonly ActivityEndFaults _ends;
-    private readonly ILogger<ActivityProcessor> _logger;
+    private readonly ActivityStore store;
+    private readonly ContactDatabase db;
+    private readonly TimeProvider time;
+    private readonly ActivityEndFaults ends;
+    private readonly ILogger<ActivityProcessor> logger;
 
     public ActivityProcessor(ActivityStore store, ContactDatabase db, TimeProvider time, ActivityEndFaults ends, ILogger<ActivityProcessor> logger)
     {
-        _store = store;
-        _db = db;
-        _time = time;
-        _ends = ends;
-        _logger = logger;
+        this.store = store;
+        this.db = db;
+        this.time = time;
+        this.ends = ends;
+        this.logger = logger;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var activity in _store.Queue.ReadAllAsync(stoppingToken))
+            await foreach (var activity in store.Queue.ReadAllAsync(stoppingToken))
             {
                 await WaitUntilAsync(activity.StartAt, stoppingToken);
-                lock (_db.Gate)
+                lock (db.Gate)
                 {
                     activity.State = ActivityState.Processing;
-                    activity.StartedAt = Timestamps.Now(_time);
+                    activity.StartedAt = Timestamps.Now(time);
                     activity.UpdatedAt = activity.StartedAt.Value;
                 }
 
-                var end = _ends.Next();
+                var end = ends.Next();
                 if (end != ActivityState.Completed)
                 {
-                    lock (_db.Gate)
+                    lock (db.Gate)
                     {
                         activity.Errors.Add(ActivityEndFaults.Message(end));
                     }
@@ -57,13 +57,13 @@ public sealed class ActivityProcessor : BackgroundService
 
                 try
                 {
-                    activity.Work?.Run(activity, _db, _time);
+                    activity.Work?.Run(activity, db, time);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // A sandbox bug must not stop the queue; the activity says what happened.
-                    _logger.LogError(ex, "Activity {ActivityId} failed.", activity.Id);
-                    lock (_db.Gate)
+                    logger.LogError(ex, "Activity {ActivityId} failed.", activity.Id);
+                    lock (db.Gate)
                     {
                         activity.Errors.Add("Sandbox error: " + ex.Message);
                     }
@@ -84,7 +84,7 @@ public sealed class ActivityProcessor : BackgroundService
         try
         {
             await WaitUntilAsync(activity.DueAt, stoppingToken);
-            _store.MarkFinished(activity, end);
+            store.MarkFinished(activity, end);
         }
         catch (OperationCanceledException)
         {
@@ -94,7 +94,7 @@ public sealed class ActivityProcessor : BackgroundService
 
     private Task WaitUntilAsync(DateTimeOffset due, CancellationToken cancellationToken)
     {
-        var wait = due - _time.GetUtcNow();
-        return wait > TimeSpan.Zero ? Task.Delay(wait, _time, cancellationToken) : Task.CompletedTask;
+        var wait = due - time.GetUtcNow();
+        return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellationToken) : Task.CompletedTask;
     }
 }

@@ -9,29 +9,29 @@ namespace ConstantContact.Sandbox.Activities;
 /// </summary>
 public sealed class RemoveListMembershipsWork : IActivityWork
 {
-    private readonly IReadOnlyList<Guid> _contactIds;
-    private readonly IReadOnlyList<Guid> _sourceListIds;
-    private readonly IReadOnlyList<Guid> _targetListIds;
-    private readonly IReadOnlySet<Guid> _excluded;
+    private readonly IReadOnlyList<Guid> contactIds;
+    private readonly IReadOnlyList<Guid> sourceListIds;
+    private readonly IReadOnlyList<Guid> targetListIds;
+    private readonly IReadOnlySet<Guid> excluded;
 
     public RemoveListMembershipsWork(IReadOnlyList<Guid> contactIds, IReadOnlyList<Guid> sourceListIds, IReadOnlyList<Guid> targetListIds, IReadOnlySet<Guid> excluded)
     {
-        _contactIds = contactIds;
-        _sourceListIds = sourceListIds;
-        _targetListIds = targetListIds;
-        _excluded = excluded;
+        this.contactIds = contactIds;
+        this.sourceListIds = sourceListIds;
+        this.targetListIds = targetListIds;
+        this.excluded = excluded;
     }
 
     public void Run(Activity activity, ContactDatabase db, TimeProvider time)
     {
         lock (db.Gate)
         {
-            var contacts = _contactIds.Select(db.FindContact).OfType<Contact>()
-                .Concat(_sourceListIds.Select(db.FindList).OfType<ContactList>().SelectMany(l => l.Members))
+            var contacts = contactIds.Select(db.FindContact).OfType<Contact>()
+                .Concat(sourceListIds.Select(db.FindList).OfType<ContactList>().SelectMany(l => l.Members))
                 .Distinct()
-                .Where(c => !_excluded.Contains(c.Id))
+                .Where(c => !this.excluded.Contains(c.Id))
                 .ToArray();
-            var targets = _targetListIds.Select(db.FindList).OfType<ContactList>().ToArray();
+            var targets = targetListIds.Select(db.FindList).OfType<ContactList>().ToArray();
             var now = Timestamps.Now(time);
             foreach (var contact in contacts)
             {
@@ -49,7 +49,7 @@ public sealed class RemoveListMembershipsWork : IActivityWork
 
             // Unknown ids are skipped and reported in activity_errors (one line with how many), the only place
             // the spec's membership status has for them; they still count among the items asked for.
-            activity.ErrorCount = _contactIds.Count(id => db.FindContact(id) is null);
+            activity.ErrorCount = contactIds.Count(id => db.FindContact(id) is null);
             activity.ItemsTotalCount = contacts.Length + activity.ErrorCount;
             activity.ItemsCompletedCount = activity.ItemsTotalCount;
             activity.PersonCount = contacts.Length;

@@ -10,28 +10,28 @@ public sealed class ContactDatabase
     public const int MaxLists = 1_000;
     public const int MaxCustomFields = 100;
 
-    private readonly Dictionary<Guid, ContactList> _lists = [];
-    private readonly Dictionary<string, ContactList> _listsByName = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<ContactList> _listOrder = [];
-    private readonly Dictionary<Guid, CustomField> _fields = [];
-    private readonly Dictionary<string, CustomField> _fieldsByName = new(StringComparer.Ordinal);
-    private readonly List<CustomField> _fieldOrder = [];
-    private readonly Dictionary<string, Contact> _contactsByEmail = new(StringComparer.Ordinal);
-    private readonly Dictionary<Guid, Contact> _contactsById = [];
-    private readonly List<Contact> _contactOrder = [];
+    private readonly Dictionary<Guid, ContactList> lists = [];
+    private readonly Dictionary<string, ContactList> listsByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ContactList> listOrder = [];
+    private readonly Dictionary<Guid, CustomField> fields = [];
+    private readonly Dictionary<string, CustomField> fieldsByName = new(StringComparer.Ordinal);
+    private readonly List<CustomField> fieldOrder = [];
+    private readonly Dictionary<string, Contact> contactsByEmail = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, Contact> contactsById = [];
+    private readonly List<Contact> contactOrder = [];
 
     public object Gate { get; } = new();
 
-    public IReadOnlyList<ContactList> Lists => _listOrder;
+    public IReadOnlyList<ContactList> Lists => listOrder;
 
-    public IReadOnlyList<CustomField> CustomFields => _fieldOrder;
+    public IReadOnlyList<CustomField> CustomFields => fieldOrder;
 
-    public IReadOnlyList<Contact> Contacts => _contactOrder;
+    public IReadOnlyList<Contact> Contacts => contactOrder;
 
-    public ContactList? FindList(Guid id) => _lists.GetValueOrDefault(id);
+    public ContactList? FindList(Guid id) => lists.GetValueOrDefault(id);
 
     /// <summary>List names are unique without regard to case, so the name filter matches the same way.</summary>
-    public ContactList? FindListByName(string name) => _listsByName.GetValueOrDefault(name);
+    public ContactList? FindListByName(string name) => listsByName.GetValueOrDefault(name);
 
     public ContactList CreateList(string name, string? description, bool favorite, DateTime now)
     {
@@ -39,42 +39,42 @@ public sealed class ContactDatabase
         {
             Id = Guid.NewGuid(), Name = name, Description = description, Favorite = favorite, CreatedAt = now, UpdatedAt = now,
         };
-        _lists.Add(list.Id, list);
-        _listsByName.Add(name, list);
-        _listOrder.Add(list);
+        lists.Add(list.Id, list);
+        listsByName.Add(name, list);
+        listOrder.Add(list);
         return list;
     }
 
-    public CustomField? FindCustomField(Guid id) => _fields.GetValueOrDefault(id);
+    public CustomField? FindCustomField(Guid id) => fields.GetValueOrDefault(id);
 
     /// <summary>Exact (ordinal) match: a client must use the name the API gave it, not a guess at the label.</summary>
-    public CustomField? FindCustomField(string name) => _fieldsByName.GetValueOrDefault(name);
+    public CustomField? FindCustomField(string name) => fieldsByName.GetValueOrDefault(name);
 
     public bool CustomFieldNameTaken(string name) =>
-        _fieldOrder.Any(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+        fieldOrder.Any(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
     public CustomField CreateCustomField(string label, string name, string type, DateTime now)
     {
         var field = new CustomField { Id = Guid.NewGuid(), Label = label, Name = name, Type = type, CreatedAt = now };
-        _fields.Add(field.Id, field);
-        _fieldsByName.Add(name, field);
-        _fieldOrder.Add(field);
+        fields.Add(field.Id, field);
+        fieldsByName.Add(name, field);
+        fieldOrder.Add(field);
         return field;
     }
 
-    public Contact? FindContact(Guid id) => _contactsById.GetValueOrDefault(id);
+    public Contact? FindContact(Guid id) => contactsById.GetValueOrDefault(id);
 
-    public Contact? FindContactByEmail(string email) => _contactsByEmail.GetValueOrDefault(EmailKey(email));
+    public Contact? FindContactByEmail(string email) => contactsByEmail.GetValueOrDefault(EmailKey(email));
 
     public Contact CreateContact(string email, DateTime now)
     {
         var contact = new Contact
         {
-            Id = Guid.NewGuid(), Sequence = _contactOrder.Count, Email = email, CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(), Sequence = contactOrder.Count, Email = email, CreatedAt = now, UpdatedAt = now,
         };
-        _contactsByEmail.Add(EmailKey(email), contact);
-        _contactsById.Add(contact.Id, contact);
-        _contactOrder.Add(contact);
+        contactsByEmail.Add(EmailKey(email), contact);
+        contactsById.Add(contact.Id, contact);
+        contactOrder.Add(contact);
         return contact;
     }
 

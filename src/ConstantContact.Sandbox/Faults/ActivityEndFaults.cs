@@ -10,8 +10,8 @@ public sealed class ActivityEndFaults
 {
     public static readonly IReadOnlyList<string> Names = ["cancelled", "failed", "timed_out"];
 
-    private readonly object _gate = new();
-    private readonly Queue<ActivityState> _ends = new();
+    private readonly object gate = new();
+    private readonly Queue<ActivityState> ends = new();
 
     public ActivityEndFaults(IEnumerable<ActivityState>? ends = null)
     {
@@ -20,11 +20,11 @@ public sealed class ActivityEndFaults
 
     public void Add(IEnumerable<ActivityState> ends)
     {
-        lock (_gate)
+        lock (gate)
         {
             foreach (var end in ends)
             {
-                _ends.Enqueue(end);
+                this.ends.Enqueue(end);
             }
         }
     }
@@ -32,17 +32,17 @@ public sealed class ActivityEndFaults
     /// <summary>How the activity being processed now ends.</summary>
     public ActivityState Next()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _ends.Count > 0 ? _ends.Dequeue() : ActivityState.Completed;
+            return this.ends.Count > 0 ? this.ends.Dequeue() : ActivityState.Completed;
         }
     }
 
     public IReadOnlyList<string> Pending()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _ends.Select(ActivityResource.StateName).ToArray();
+            return this.ends.Select(ActivityResource.StateName).ToArray();
         }
     }
 

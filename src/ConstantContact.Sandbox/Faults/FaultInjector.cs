@@ -7,29 +7,29 @@ namespace ConstantContact.Sandbox.Faults;
 /// </summary>
 public sealed class FaultInjector
 {
-    private readonly object _gate = new();
-    private Random _random;
-    private double _rate;
-    private FaultKind[] _kinds;
-    private int _seed;
-    private int _slowDelayMs;
+    private readonly object gate = new();
+    private Random random;
+    private double rate;
+    private FaultKind[] kinds;
+    private int seed;
+    private int slowDelayMs;
 
     public FaultInjector(double rate, IReadOnlyList<FaultKind> kinds, int seed, int slowDelayMs)
     {
-        _rate = rate;
-        _kinds = kinds.ToArray();
-        _seed = seed;
-        _random = new Random(seed);
-        _slowDelayMs = slowDelayMs;
+        this.rate = rate;
+        this.kinds = kinds.ToArray();
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.slowDelayMs = slowDelayMs;
     }
 
     public FaultKind? Next()
     {
-        lock (_gate)
+        lock (gate)
         {
-            var roll = _random.NextDouble();
-            var pick = _random.Next(_kinds.Length);
-            return roll < _rate ? _kinds[pick] : null;
+            var roll = random.NextDouble();
+            var pick = random.Next(this.kinds.Length);
+            return roll < this.rate ? this.kinds[pick] : null;
         }
     }
 
@@ -37,9 +37,9 @@ public sealed class FaultInjector
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _slowDelayMs;
+                return this.slowDelayMs;
             }
         }
     }
@@ -47,26 +47,26 @@ public sealed class FaultInjector
     /// <summary>Changes what is given; a new seed starts the sequence again from its beginning.</summary>
     public void Configure(double? rate, IReadOnlyList<FaultKind>? kinds, int? seed, int? slowDelayMs)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _rate = rate ?? _rate;
-            _kinds = kinds?.ToArray() ?? _kinds;
-            _slowDelayMs = slowDelayMs ?? _slowDelayMs;
+            this.rate = rate ?? this.rate;
+            this.kinds = kinds?.ToArray() ?? this.kinds;
+            this.slowDelayMs = slowDelayMs ?? this.slowDelayMs;
             if (seed is { } s)
             {
-                _seed = s;
-                _random = new Random(s);
+                this.seed = s;
+                random = new Random(s);
             }
         }
     }
 
     public FaultSettings Settings()
     {
-        lock (_gate)
+        lock (gate)
         {
             return new FaultSettings
             {
-                Rate = _rate, Kinds = _kinds.Select(FaultKindNames.Name).ToArray(), Seed = _seed, SlowMs = _slowDelayMs,
+                Rate = this.rate, Kinds = this.kinds.Select(FaultKindNames.Name).ToArray(), Seed = this.seed, SlowMs = this.slowDelayMs,
             };
         }
     }

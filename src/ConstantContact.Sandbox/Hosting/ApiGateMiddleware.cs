@@ -16,11 +16,11 @@ namespace ConstantContact.Sandbox.Hosting;
 /// </summary>
 public sealed class ApiGateMiddleware
 {
-    private readonly RequestDelegate _next;
+    private readonly RequestDelegate next;
 
     public ApiGateMiddleware(RequestDelegate next)
     {
-        _next = next;
+        this.next = next;
     }
 
     public async Task InvokeAsync(
@@ -83,7 +83,7 @@ public sealed class ApiGateMiddleware
             // Serve the request in full, then answer a success that names nothing, as a broken proxy or server might.
             var body = context.Response.Body;
             context.Response.Body = new MemoryStream();
-            await _next(context);
+            await next(context);
             context.Response.Body = body;
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -94,14 +94,14 @@ public sealed class ApiGateMiddleware
 
         if (fault != FaultKind.LostResponse)
         {
-            await _next(context);
+            await next(context);
             return;
         }
 
         // Serve the request in full into a buffer that is thrown away, then drop the connection: the client
         // cannot tell whether its request was applied, and it was.
         context.Response.Body = new MemoryStream();
-        await _next(context);
+        await next(context);
         context.Abort();
     }
 

@@ -12,16 +12,16 @@ namespace ConstantContact.Sandbox.Imports;
 /// </summary>
 public sealed class ImportApplier
 {
-    private readonly Activity _activity;
-    private readonly ContactDatabase _db;
-    private readonly IReadOnlyList<ContactList> _lists;
-    private readonly HashSet<Contact> _seen = [];
+    private readonly Activity activity;
+    private readonly ContactDatabase db;
+    private readonly IReadOnlyList<ContactList> lists;
+    private readonly HashSet<Contact> seen = [];
 
     public ImportApplier(Activity activity, ContactDatabase db, IReadOnlyList<ContactList> lists)
     {
-        _activity = activity;
-        _db = db;
-        _lists = lists;
+        this.activity = activity;
+        this.db = db;
+        this.lists = lists;
     }
 
     public void Apply(ImportRow row, DateTime now)
@@ -31,43 +31,43 @@ public sealed class ImportApplier
         {
             if (correctable)
             {
-                _activity.CorrectableCount++;
+                activity.CorrectableCount++;
             }
             else
             {
-                _activity.ErrorCount++;
+                activity.ErrorCount++;
             }
 
-            _activity.AddProblem(problem);
+            activity.AddProblem(problem);
             return;
         }
 
         var email = row[ImportField.Email]!;
-        var contact = _db.FindContactByEmail(email);
+        var contact = db.FindContactByEmail(email);
         if (contact is null)
         {
             // New contacts get implicit permission and opt_in_source Account; existing ones keep theirs.
-            contact = _db.CreateContact(email, now);
+            contact = db.CreateContact(email, now);
         }
 
         Update(contact, row, birthdayMonth, birthdayDay, now);
-        var firstTime = _seen.Add(contact);
+        var firstTime = seen.Add(contact);
         if (firstTime)
         {
-            _activity.PersonCount++;
+            activity.PersonCount++;
         }
 
         if (contact.IsUnsubscribed)
         {
             if (firstTime)
             {
-                _activity.CannotAddToListCount++;
+                activity.CannotAddToListCount++;
             }
 
             return;
         }
 
-        foreach (var list in _lists)
+        foreach (var list in this.lists)
         {
             ContactDatabase.AddMembership(contact, list);
         }
@@ -173,7 +173,7 @@ public sealed class ImportApplier
             foreach (var (name, value) in custom)
             {
                 // Existence was checked when the import was accepted, and custom fields are never deleted.
-                if (_db.FindCustomField(name) is { } field)
+                if (db.FindCustomField(name) is { } field)
                 {
                     (contact.CustomFields ??= [])[field.Id] = value;
                 }

@@ -9,23 +9,23 @@ public sealed class ImportWork : IActivityWork
     // Small enough that a GET waits a few milliseconds at most, large enough that locking costs nothing.
     private const int ChunkSize = 2_000;
 
-    private readonly Func<List<ImportRow>> _readRows;
-    private readonly IReadOnlyList<Guid> _listIds;
+    private readonly Func<List<ImportRow>> readRows;
+    private readonly IReadOnlyList<Guid> listIds;
 
     public ImportWork(Func<List<ImportRow>> readRows, IReadOnlyList<Guid> listIds)
     {
-        _readRows = readRows;
-        _listIds = listIds;
+        this.readRows = readRows;
+        this.listIds = listIds;
     }
 
     public void Run(Activity activity, ContactDatabase db, TimeProvider time)
     {
-        var rows = _readRows();
+        var rows = readRows();
         ImportApplier applier;
         lock (db.Gate)
         {
             // List ids were checked when the import was accepted, and the sandbox deletes no list.
-            applier = new ImportApplier(activity, db, _listIds.Select(db.FindList).OfType<ContactList>().ToArray());
+            applier = new ImportApplier(activity, db, listIds.Select(db.FindList).OfType<ContactList>().ToArray());
         }
 
         for (var start = 0; start < rows.Count; start += ChunkSize)

@@ -3,11 +3,11 @@ namespace ConstantContact.Sandbox.Inspection;
 /// <summary>A read-only pass-through that counts bytes, for request bodies sent without Content-Length.</summary>
 public sealed class CountingReadStream : Stream
 {
-    private readonly Stream _inner;
+    private readonly Stream inner;
 
     public CountingReadStream(Stream inner)
     {
-        _inner = inner;
+        this.inner = inner;
     }
 
     public long BytesRead { get; private set; }
@@ -22,10 +22,10 @@ public sealed class CountingReadStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Counted(_inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(await _inner.ReadAsync(buffer, cancellationToken));
+        Counted(await inner.ReadAsync(buffer, cancellationToken));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -6,11 +6,11 @@ namespace ConstantContact.Sandbox.Inspection;
 /// <summary>Counts every request outside /__sandbox by route, and the largest request body.</summary>
 public sealed class RequestCountingMiddleware
 {
-    private readonly RequestDelegate _next;
+    private readonly RequestDelegate next;
 
     public RequestCountingMiddleware(RequestDelegate next)
     {
-        _next = next;
+        this.next = next;
     }
 
     public async Task InvokeAsync(HttpContext context, RequestStatistics statistics)
@@ -21,7 +21,7 @@ public sealed class RequestCountingMiddleware
         context.Request.Body = counting;
         try
         {
-            await _next(context);
+            await next(context);
         }
         finally
         {

@@ -5,70 +5,70 @@ namespace ConstantContact.Sandbox.Inspection;
 /// <summary>What the inspection API reports about the traffic: counted on /v3 and /oauth2, not on /__sandbox.</summary>
 public sealed class RequestStatistics
 {
-    private readonly object _gate = new();
-    private readonly SortedDictionary<string, long> _byRoute = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, long> _faults = new(StringComparer.Ordinal);
-    private long _total;
-    private long _throttled;
-    private long _maxRequestBytes;
-    private int _maxContacts;
+    private readonly object gate = new();
+    private readonly SortedDictionary<string, long> byRoute = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> faults = new(StringComparer.Ordinal);
+    private long total;
+    private long throttled;
+    private long maxRequestBytes;
+    private int maxContacts;
 
     public RequestStatistics()
     {
         foreach (var kind in FaultKindNames.All)
         {
-            _faults[FaultKindNames.Name(kind)] = 0;
+            this.faults[FaultKindNames.Name(kind)] = 0;
         }
     }
 
     public void CountRequest(string route)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _total++;
-            _byRoute[route] = _byRoute.GetValueOrDefault(route) + 1;
+            total++;
+            byRoute[route] = byRoute.GetValueOrDefault(route) + 1;
         }
     }
 
     public void CountRequestBytes(long bytes)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _maxRequestBytes = Math.Max(_maxRequestBytes, bytes);
+            maxRequestBytes = Math.Max(maxRequestBytes, bytes);
         }
     }
 
     public void CountContactsInRequest(int contacts)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _maxContacts = Math.Max(_maxContacts, contacts);
+            maxContacts = Math.Max(maxContacts, contacts);
         }
     }
 
     public void CountThrottled()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _throttled++;
+            throttled++;
         }
     }
 
     public void CountFault(FaultKind kind)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _faults[FaultKindNames.Name(kind)]++;
+            faults[FaultKindNames.Name(kind)]++;
         }
     }
 
     public RequestStatisticsSnapshot Snapshot()
     {
-        lock (_gate)
+        lock (gate)
         {
             return new RequestStatisticsSnapshot(
-                _total, new SortedDictionary<string, long>(_byRoute, StringComparer.Ordinal), _throttled,
-                _maxRequestBytes, _maxContacts, new SortedDictionary<string, long>(_faults, StringComparer.Ordinal));
+                total, new SortedDictionary<string, long>(byRoute, StringComparer.Ordinal), throttled,
+                maxRequestBytes, maxContacts, new SortedDictionary<string, long>(faults, StringComparer.Ordinal));
         }
     }
 }

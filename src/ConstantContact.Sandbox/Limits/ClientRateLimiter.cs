@@ -6,30 +6,30 @@ namespace ConstantContact.Sandbox.Limits;
 /// </summary>
 public sealed class ClientRateLimiter
 {
-    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
-    private readonly double _rate;
-    private readonly TimeProvider _time;
+    private readonly Dictionary<string, TokenBucket> buckets = new(StringComparer.Ordinal);
+    private readonly double rate;
+    private readonly TimeProvider time;
 
     public ClientRateLimiter(double rate, TimeProvider time)
     {
-        _rate = rate;
-        _time = time;
+        this.rate = rate;
+        this.time = time;
     }
 
     /// <summary>True when the request may go on; a rate of 0 lets everything through.</summary>
     public bool TryAcquire(string clientId)
     {
-        if (_rate <= 0)
+        if (this.rate <= 0)
         {
             return true;
         }
 
-        lock (_buckets)
+        lock (buckets)
         {
-            if (!_buckets.TryGetValue(clientId, out var bucket))
+            if (!buckets.TryGetValue(clientId, out var bucket))
             {
-                bucket = new TokenBucket(_rate, _time);
-                _buckets[clientId] = bucket;
+                bucket = new TokenBucket(this.rate, time);
+                buckets[clientId] = bucket;
             }
 
             return bucket.TryTake();

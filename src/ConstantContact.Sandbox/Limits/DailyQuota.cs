@@ -6,34 +6,34 @@ namespace ConstantContact.Sandbox.Limits;
 /// </summary>
 public sealed class DailyQuota
 {
-    private readonly Dictionary<string, Usage> _usage = new(StringComparer.Ordinal);
-    private readonly long _limit;
-    private readonly TimeProvider _time;
+    private readonly Dictionary<string, Usage> usage = new(StringComparer.Ordinal);
+    private readonly long limit;
+    private readonly TimeProvider time;
 
     public DailyQuota(long limit, TimeProvider time)
     {
-        _limit = limit;
-        _time = time;
+        this.limit = limit;
+        this.time = time;
     }
 
     /// <summary>Counts the request and returns true, or returns false when today's quota is spent.</summary>
     public bool TryConsume(string clientId)
     {
-        if (_limit <= 0)
+        if (this.limit <= 0)
         {
             return true;
         }
 
-        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        lock (_usage)
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        lock (this.usage)
         {
-            if (!_usage.TryGetValue(clientId, out var usage) || usage.Day != today)
+            if (!this.usage.TryGetValue(clientId, out var usage) || usage.Day != today)
             {
                 usage = new Usage { Day = today };
-                _usage[clientId] = usage;
+                this.usage[clientId] = usage;
             }
 
-            if (usage.Count >= _limit)
+            if (usage.Count >= this.limit)
             {
                 return false;
             }
@@ -45,18 +45,18 @@ public sealed class DailyQuota
 
     public long Used(string clientId)
     {
-        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        lock (_usage)
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        lock (this.usage)
         {
-            return _usage.TryGetValue(clientId, out var usage) && usage.Day == today ? usage.Count : 0;
+            return this.usage.TryGetValue(clientId, out var usage) && usage.Day == today ? usage.Count : 0;
         }
     }
 
     public void Reset()
     {
-        lock (_usage)
+        lock (this.usage)
         {
-            _usage.Clear();
+            this.usage.Clear();
         }
     }
 

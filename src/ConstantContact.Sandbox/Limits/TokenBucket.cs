@@ -7,31 +7,31 @@ namespace ConstantContact.Sandbox.Limits;
 /// </summary>
 public sealed class TokenBucket
 {
-    private readonly double _rate;
-    private readonly double _capacity;
-    private readonly TimeProvider _time;
-    private double _tokens;
-    private long _lastTimestamp;
+    private readonly double rate;
+    private readonly double capacity;
+    private readonly TimeProvider time;
+    private double tokens;
+    private long lastTimestamp;
 
     public TokenBucket(double rate, TimeProvider time)
     {
-        _rate = rate;
+        this.rate = rate;
         // A fractional rate (0.5 a second) still lets one request through when a whole token has been earned.
-        _capacity = Math.Max(1, rate);
-        _time = time;
-        _tokens = _capacity;
-        _lastTimestamp = time.GetTimestamp();
+        this.capacity = Math.Max(1, rate);
+        this.time = time;
+        this.tokens = this.capacity;
+        this.lastTimestamp = time.GetTimestamp();
     }
 
     public bool TryTake()
     {
-        var now = _time.GetTimestamp();
-        var elapsed = _time.GetElapsedTime(_lastTimestamp, now).TotalSeconds;
-        _lastTimestamp = now;
-        _tokens = Math.Min(_capacity, _tokens + (elapsed * _rate));
-        if (_tokens >= 1)
+        var now = time.GetTimestamp();
+        var elapsed = time.GetElapsedTime(lastTimestamp, now).TotalSeconds;
+        lastTimestamp = now;
+        this.tokens = Math.Min(this.capacity, this.tokens + (elapsed * this.rate));
+        if (this.tokens >= 1)
         {
-            _tokens -= 1;
+            this.tokens -= 1;
             return true;
         }
 

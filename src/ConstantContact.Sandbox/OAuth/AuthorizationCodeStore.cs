@@ -5,12 +5,12 @@ public sealed class AuthorizationCodeStore
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    private readonly Dictionary<string, AuthorizationCode> _codes = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
+    private readonly Dictionary<string, AuthorizationCode> codes = new(StringComparer.Ordinal);
+    private readonly TimeProvider time;
 
     public AuthorizationCodeStore(TimeProvider time)
     {
-        _time = time;
+        this.time = time;
     }
 
     public string Issue(string clientId, string redirectUri, IReadOnlySet<string> scopes, string? codeChallenge)
@@ -22,11 +22,11 @@ public sealed class AuthorizationCodeStore
             RedirectUri = redirectUri,
             Scopes = scopes,
             CodeChallenge = codeChallenge,
-            ExpiresAt = _time.GetUtcNow() + Lifetime,
+            ExpiresAt = time.GetUtcNow() + Lifetime,
         };
-        lock (_codes)
+        lock (this.codes)
         {
-            _codes[code.Code] = code;
+            this.codes[code.Code] = code;
         }
 
         return code.Code;
@@ -35,14 +35,14 @@ public sealed class AuthorizationCodeStore
     /// <summary>Takes the code out whatever happens next: a code that failed once cannot be tried again.</summary>
     public AuthorizationCode? Redeem(string code)
     {
-        lock (_codes)
+        lock (this.codes)
         {
-            if (!_codes.Remove(code, out var found))
+            if (!this.codes.Remove(code, out var found))
             {
                 return null;
             }
 
-            return _time.GetUtcNow() < found.ExpiresAt ? found : null;
+            return time.GetUtcNow() < found.ExpiresAt ? found : null;
         }
     }
 }

@@ -3,19 +3,19 @@ namespace ConstantContact.Sandbox.OAuth;
 /// <summary>The device flow (RFC 8628): codes, approval, and the polling answers.</summary>
 public sealed class DeviceAuthorizationStore
 {
-    private readonly object _gate = new();
-    private readonly Dictionary<string, DeviceAuthorization> _byDeviceCode = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
-    private readonly bool _manualApproval;
-    private readonly TimeSpan _interval;
-    private readonly TimeSpan _lifetime;
+    private readonly object gate = new();
+    private readonly Dictionary<string, DeviceAuthorization> byDeviceCode = new(StringComparer.Ordinal);
+    private readonly TimeProvider time;
+    private readonly bool manualApproval;
+    private readonly TimeSpan interval;
+    private readonly TimeSpan lifetime;
 
     public DeviceAuthorizationStore(TimeProvider time, bool manualApproval, int intervalSeconds, int lifetimeSeconds)
     {
-        _time = time;
-        _manualApproval = manualApproval;
-        _interval = TimeSpan.FromSeconds(intervalSeconds);
-        _lifetime = TimeSpan.FromSeconds(lifetimeSeconds);
+        this.time = time;
+        this.manualApproval = manualApproval;
+        this.interval = TimeSpan.FromSeconds(intervalSeconds);
+        this.lifetime = TimeSpan.FromSeconds(lifetimeSeconds);
     }
 
     public DeviceAuthorization Start(string clientId, IReadOnlySet<string> scopes)
@@ -26,14 +26,14 @@ public sealed class DeviceAuthorizationStore
             UserCode = SecretGenerator.UserCode(),
             ClientId = clientId,
             Scopes = scopes,
-            ExpiresAt = _time.GetUtcNow() + _lifetime,
-            Interval = _interval,
+            ExpiresAt = time.GetUtcNow() + lifetime,
+            Interval = this.interval,
             // Without --manual-approval the person is taken to have approved at once.
-            Status = _manualApproval ? DeviceAuthorizationStatus.Pending : DeviceAuthorizationStatus.Approved,
+            Status = manualApproval ? DeviceAuthorizationStatus.Pending : DeviceAuthorizationStatus.Approved,
         };
-        lock (_gate)
+        lock (gate)
         {
-            _byDeviceCode[authorization.DeviceCode] = authorization;
+            byDeviceCode[authorization.DeviceCode] = authorization;
         }
 
         return authorization;
@@ -42,11 +42,11 @@ public sealed class DeviceAuthorizationStore
     /// <summary>Approves (or denies) one pending code by user code, or every pending one when it is null.</summary>
     public int Decide(string? userCode, bool approve)
     {
-        lock (_gate)
+        lock (gate)
         {
-            var now = _time.GetUtcNow();
+            var now = time.GetUtcNow();
             var count = 0;
-            foreach (var authorization in _byDeviceCode.Values)
+            foreach (var authorization in byDeviceCode.Values)
             {
                 if (authorization.Status != DeviceAuthorizationStatus.Pending || authorization.ExpiresAt <= now)
                 {
@@ -72,12 +72,12 @@ public sealed class DeviceAuthorizationStore
     /// </summary>
     public DeviceAuthorization? Poll(string clientId, string deviceCode, out string? error, out string? description)
     {
-        lock (_gate)
+        lock (gate)
         {
             error = null;
             description = null;
-            var now = _time.GetUtcNow();
-            if (!_byDeviceCode.TryGetValue(deviceCode, out var authorization) || authorization.ClientId != clientId
+            var now = time.GetUtcNow();
+            if (!byDeviceCode.TryGetValue(deviceCode, out var authorization) || authorization.ClientId != clientId
                 || authorization.Status == DeviceAuthorizationStatus.Redeemed)
             {
                 (error, description) = ("invalid_grant", "The device code is invalid or has already been used.");

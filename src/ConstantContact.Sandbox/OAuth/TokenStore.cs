@@ -9,25 +9,25 @@ public sealed class TokenStore
 {
     private static readonly TimeSpan RefreshIdleLifetime = TimeSpan.FromDays(180);
 
-    private readonly object _gate = new();
-    private readonly Dictionary<string, AccessTokenGrant> _access = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RefreshTokenGrant> _refresh = new(StringComparer.Ordinal);
-    private readonly List<string> _issued = [];
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _accessLifetime;
-    private readonly RefreshTokenMode _mode;
+    private readonly object gate = new();
+    private readonly Dictionary<string, AccessTokenGrant> access = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RefreshTokenGrant> refresh = new(StringComparer.Ordinal);
+    private readonly List<string> issued = [];
+    private readonly TimeProvider time;
+    private readonly TimeSpan accessLifetime;
+    private readonly RefreshTokenMode mode;
 
     public TokenStore(TimeProvider time, int accessLifetimeSeconds, RefreshTokenMode mode)
     {
-        _time = time;
-        _accessLifetime = TimeSpan.FromSeconds(accessLifetimeSeconds);
-        _mode = mode;
+        this.time = time;
+        this.accessLifetime = TimeSpan.FromSeconds(accessLifetimeSeconds);
+        this.mode = mode;
     }
 
     /// <summary>A new grant (device or authorization code): a refresh token only with offline_access.</summary>
     public TokenResponse Issue(string clientId, IReadOnlySet<string> scopes)
     {
-        lock (_gate)
+        lock (gate)
         {
             string? refreshToken = null;
             Guid? family = null;
@@ -36,7 +36,7 @@ public sealed class TokenStore
                 family = Guid.NewGuid();
                 refreshToken = AddRefresh(new RefreshTokenGrant
                 {
-                    ClientId = clientId, Scopes = scopes, FamilyId = family.Value, LastUsedAt = _time.GetUtcNow(),
+                    ClientId = clientId, Scopes = scopes, FamilyId = family.Value, LastUsedAt = time.GetUtcNow(),
                 });
             }
 
@@ -47,11 +47,11 @@ public sealed class TokenStore
     /// <summary>The refresh grant; null with <paramref name="error"/> set when the token is no good.</summary>
     public TokenResponse? Refresh(string clientId, string refreshToken, IReadOnlySet<string>? requestedScopes, out string? error)
     {
-        lock (_gate)
+        lock (gate)
         {
             error = null;
-            var now = _time.GetUtcNow();
-            if (!_refresh.TryGetValue(refreshToken, out var grant) || grant.ClientId != clientId)
+            var now = time.GetUtcNow();
+            if (!this.refresh.TryGetValue(refreshToken, out var grant) || grant.ClientId != clientId)
             {
                 // Unknown covers the rotated-away case: reuse of an old refresh token is indistinguishable from garbage.
                 error = "The refresh token is invalid or expired.";
@@ -60,7 +60,7 @@ public sealed class TokenStore
 
             if (now - grant.LastUsedAt > RefreshIdleLifetime)
             {
-                _refresh.Remove(refreshToken);
+                this.refresh.Remove(refreshToken);
                 error = "The refresh token is invalid or expired.";
                 return null;
             }
@@ -74,9 +74,9 @@ public sealed class TokenStore
 
             grant.LastUsedAt = now;
             var nextRefresh = refreshToken;
-            if (_mode == RefreshTokenMode.Rotating)
+            if (mode == RefreshTokenMode.Rotating)
             {
-                _refresh.Remove(refreshToken);
+                this.refresh.Remove(refreshToken);
                 nextRefresh = AddRefresh(new RefreshTokenGrant
                 {
                     ClientId = clientId, Scopes = grant.Scopes, FamilyId = grant.FamilyId, LastUsedAt = now,
@@ -90,16 +90,16 @@ public sealed class TokenStore
     /// <summary>The grant behind a bearer token, or null when it is unknown, expired or revoked.</summary>
     public AccessTokenGrant? Validate(string accessToken)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_access.TryGetValue(accessToken, out var grant))
+            if (!this.access.TryGetValue(accessToken, out var grant))
             {
                 return null;
             }
 
-            if (_time.GetUtcNow() >= grant.ExpiresAt)
+            if (time.GetUtcNow() >= grant.ExpiresAt)
             {
-                _access.Remove(accessToken);
+                this.access.Remove(accessToken);
                 return null;
             }
 
@@ -110,20 +110,20 @@ public sealed class TokenStore
     /// <summary>RFC 7009: revoking a refresh token also revokes the access tokens it produced.</summary>
     public void Revoke(string clientId, string token)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_access.TryGetValue(token, out var access) && access.ClientId == clientId)
+            if (this.access.TryGetValue(token, out var access) && access.ClientId == clientId)
             {
-                _access.Remove(token);
+                this.access.Remove(token);
                 return;
             }
 
-            if (_refresh.TryGetValue(token, out var refresh) && refresh.ClientId == clientId)
+            if (this.refresh.TryGetValue(token, out var refresh) && refresh.ClientId == clientId)
             {
-                _refresh.Remove(token);
-                foreach (var key in _access.Where(p => p.Value.FamilyId == refresh.FamilyId).Select(p => p.Key).ToList())
+                this.refresh.Remove(token);
+                foreach (var key in this.access.Where(p => p.Value.FamilyId == refresh.FamilyId).Select(p => p.Key).ToList())
                 {
-                    _access.Remove(key);
+                    this.access.Remove(key);
                 }
             }
         }
@@ -131,32 +131,32 @@ public sealed class TokenStore
 
     public IReadOnlyList<string> IssuedTokens()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _issued.ToArray();
+            return this.issued.ToArray();
         }
     }
 
     private string AddRefresh(RefreshTokenGrant grant)
     {
         var token = SecretGenerator.RefreshToken();
-        _refresh[token] = grant;
-        _issued.Add(token);
+        this.refresh[token] = grant;
+        this.issued.Add(token);
         return token;
     }
 
     private TokenResponse AddAccess(string clientId, IReadOnlySet<string> scopes, Guid? family, string? refreshToken)
     {
         var token = SecretGenerator.AccessToken();
-        _access[token] = new AccessTokenGrant
+        this.access[token] = new AccessTokenGrant
         {
-            ClientId = clientId, Scopes = scopes, FamilyId = family, ExpiresAt = _time.GetUtcNow() + _accessLifetime,
+            ClientId = clientId, Scopes = scopes, FamilyId = family, ExpiresAt = time.GetUtcNow() + accessLifetime,
         };
-        _issued.Add(token);
+        this.issued.Add(token);
         return new TokenResponse
         {
             AccessToken = token,
-            ExpiresIn = (int)_accessLifetime.TotalSeconds,
+            ExpiresIn = (int)accessLifetime.TotalSeconds,
             Scope = Scopes.Format(scopes),
             RefreshToken = refreshToken,
         };
