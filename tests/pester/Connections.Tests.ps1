@@ -448,7 +448,7 @@ try { New-CCConnection -Name noconsent -ClientId '$($Auto.ClientId)' -ApiBaseUri
 catch { 'ERRORID=' + `$_.FullyQualifiedErrorId; 'CATEGORY=' + `$_.CategoryInfo.Category; "`$_" }
 "@
         $script:Captured.Add(($result.Output + $result.Errors) -join "`n")
-        $result.Output | Should -Contain 'ERRORID=DataPrivacyNoticeNotAccepted,ConstantContactExport.Connections.NewCCConnectionCommand'
+        $result.Output | Should -Contain 'ERRORID=DataPrivacyNoticeNotAccepted,ConstantContactExport.Commands.NewCCConnectionCommand'
         ($result.Output -join ' ') | Should -Match '-AcceptDataPrivacyNotice'
         Join-Path $TestHome 'connections/noconsent.json' | Should -Not -Exist
         Get-RouteCount $Auto 'POST /oauth2/default/v1/device/authorize' | Should -Be $deviceRequests
@@ -483,7 +483,7 @@ catch { 'ERRORID=' + `$_.FullyQualifiedErrorId }
         finally { Remove-Item $scriptFile -ErrorAction SilentlyContinue }
         $script:Captured.Add($output -join "`n")
         $output | Should -Contain 'PROMPT=Data privacy notice | &Yes &No | default &No' -Because ($output -join "`n")
-        $output | Should -Contain 'ERRORID=DataPrivacyNoticeNotAccepted,ConstantContactExport.Connections.NewCCConnectionCommand'
+        $output | Should -Contain 'ERRORID=DataPrivacyNoticeNotAccepted,ConstantContactExport.Commands.NewCCConnectionCommand'
         $output | Should -Not -Contain 'CREATED'
         Join-Path $TestHome 'connections/enter.json' | Should -Not -Exist
         Get-RouteCount $Auto 'POST /oauth2/default/v1/device/authorize' | Should -Be $deviceRequests

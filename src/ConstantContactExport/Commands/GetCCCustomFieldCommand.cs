@@ -9,20 +9,16 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the account's custom fields (name, label, type): the names Set-CCExport -Attribute maps as 'cf:name'.</para>
-/// </summary>
+/// <summary>The Get-CCCustomField cmdlet. Its help has one source, docs/en-US/Get-CCCustomField.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Get, "CCCustomField", HelpUri = HelpLinks.Base + "Get-CCCustomField.md")]
 [OutputType(typeof(CCCustomField))]
 public sealed class GetCCCustomFieldCommand : AsyncPSCmdlet
 {
-    /// <summary><para type="description">Custom field names or labels to show; wildcards allowed. All by default.</para></summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = { "*" };
 
-    /// <summary><para type="description">The connection (a name or a connection object); the default connection when omitted.</para></summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }

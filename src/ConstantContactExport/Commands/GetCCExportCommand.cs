@@ -6,14 +6,11 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets saved export definitions.</para>
-/// </summary>
+/// <summary>The Get-CCExport cmdlet. Its help has one source, docs/en-US/Get-CCExport.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Get, "CCExport", HelpUri = HelpLinks.Base + "Get-CCExport.md")]
 [OutputType(typeof(CCExport))]
 public sealed class GetCCExportCommand : PSCmdlet
 {
-    /// <summary><para type="description">Names of exports to get; wildcards allowed. All by default.</para></summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [Alias("ExportName")]

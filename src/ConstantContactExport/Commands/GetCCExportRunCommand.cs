@@ -10,9 +10,7 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the runs of exports, from their journals; -Refresh asks Constant Contact about activities not yet finished.</para>
-/// </summary>
+/// <summary>The Get-CCExportRun cmdlet. Its help has one source, docs/en-US/Get-CCExportRun.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Get, "CCExportRun", DefaultParameterSetName = ByExportSet, HelpUri = HelpLinks.Base + "Get-CCExportRun.md")]
 [OutputType(typeof(CCExportRun))]
 public sealed class GetCCExportRunCommand : AsyncPSCmdlet
@@ -20,7 +18,6 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
     private const string ByExportSet = "ByExport";
     private const string ByIdSet = "ById";
 
-    /// <summary><para type="description">The export whose runs to get; wildcards allowed. All exports by default.</para></summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByExportSet)]
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [Alias("ExportName")]
@@ -29,18 +26,15 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string Name { get; set; } = "*";
 
-    /// <summary><para type="description">The run to get.</para></summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.RunIdCompleter))]
     public string? RunId { get; set; }
 
-    /// <summary><para type="description">How many of each export's latest runs to get (1 by default).</para></summary>
     [Parameter(ParameterSetName = ByExportSet)]
     [ValidateRange(1, int.MaxValue)]
     public int Last { get; set; } = 1;
 
-    /// <summary><para type="description">Ask Constant Contact about activities that have not finished, and complete the counts.</para></summary>
     [Parameter]
     public SwitchParameter Refresh { get; set; }
 

@@ -11,21 +11,17 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the account's contact lists (id, name, members), so that nobody has to open the web app to find a list id.</para>
-/// </summary>
+/// <summary>The Get-CCList cmdlet. Its help has one source, docs/en-US/Get-CCList.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Get, "CCList", HelpUri = HelpLinks.Base + "Get-CCList.md")]
 [OutputType(typeof(CCList))]
 public sealed class GetCCListCommand : AsyncPSCmdlet
 {
-    /// <summary><para type="description">List names to show; wildcards allowed. All by default.</para></summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ListNameCompleter))]
     public string[] Name { get; set; } = { "*" };
 
-    /// <summary><para type="description">The connection (a name or a connection object); the default connection when omitted.</para></summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }

@@ -13,9 +13,7 @@ using ConstantContactExport.Profiles;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Runs an export: maps, validates, de-duplicates and stages profiles, submits bulk imports, waits for Constant Contact, and returns the run.</para>
-/// </summary>
+/// <summary>The Invoke-CCExport cmdlet. Its help has one source, docs/en-US/Invoke-CCExport.md, built into the module's MAML help.</summary>
 /// <remarks>
 /// Binding only: the run itself is <see cref="ExportRunner"/>'s. This part binds the input (profiles, piped file
 /// objects, piped exports), the other (InvokeCCExportCommand.Runs.cs) resolves paths, starts runners and writes records.
@@ -37,7 +35,6 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     private readonly List<string> pipedFiles = new();
     private bool anyProfilePiped;
 
-    /// <summary><para type="description">The export to run. Piped export objects (Get-CCExport) run their -SourcePath.</para></summary>
     [Parameter(Position = 0, ParameterSetName = PipelineSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LiteralPathSet)]
@@ -47,77 +44,64 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string? Name { get; set; }
 
-    /// <summary><para type="description">Profiles: any objects with an email property (Import-Csv rows, hashtables, AD users, database rows).</para></summary>
     [Parameter(ValueFromPipeline = true, ParameterSetName = PipelineSet)]
     [AllowNull]
     [AllowEmptyCollection]
     public PSObject?[]? InputObject { get; set; }
 
-    /// <summary><para type="description">CSV files to read (wildcards allowed). The fast path.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
-    /// <summary><para type="description">CSV files to read, taken exactly as written (no wildcards).</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
     [Alias("PSPath", "LP")]
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
-    /// <summary><para type="description">The segment(s) of the whole input, when profiles carry no segment property.</para></summary>
     [Parameter(ParameterSetName = PipelineSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateNotNullOrEmpty]
     public string[]? Segment { get; set; }
 
-    /// <summary><para type="description">Where to write the reject report (CSV). By default, rejects.csv in the run's folder.</para></summary>
     [Parameter(ParameterSetName = PipelineSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateNotNullOrEmpty]
     public string? RejectPath { get; set; }
 
-    /// <summary><para type="description">The CSV files' encoding, when they have no byte order mark and are not UTF-8 (for example Latin1 or 1252).</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [Parameter(ParameterSetName = PipelineSet)]
     public string? Encoding { get; set; }
 
-    /// <summary><para type="description">The CSV files' delimiter, as Import-Csv -Delimiter takes it. By default each file's is found from its first lines (comma, semicolon, tab or pipe).</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [Parameter(ParameterSetName = PipelineSet)]
     public char? Delimiter { get; set; }
 
-    /// <summary><para type="description">The CSV files' column names, as Import-Csv -Header takes them: the files have no header row, and their first line is a profile.</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [Parameter(ParameterSetName = PipelineSet)]
     [ValidateNotNullOrEmpty]
     public string[]? Header { get; set; }
 
-    /// <summary><para type="description">The share of in-segment profiles (0 to 100) this run may reject, instead of the export's MaxRejectPercent (10 by default). Past it the run ends Failed with RejectLimitExceeded.</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [Parameter(ParameterSetName = PipelineSet)]
     [ValidateRange(0L, 100L)]
     public long? MaxRejectPercent { get; set; }
 
-    /// <summary><para type="description">Also write one non-terminating error for each rejected profile (ErrorId: its reason), for interactive use. Without it a run writes one warning that sums the rejects up by reason, so that -ErrorAction Stop stops on a failed run and never on one bad address.</para></summary>
     [Parameter]
     public SwitchParameter ErrorPerReject { get; set; }
 
-    /// <summary><para type="description">Return once every batch is submitted, without waiting for Constant Contact to process them (State Submitted).</para></summary>
     [Parameter]
     public SwitchParameter NoWait { get; set; }
 
-    /// <summary><para type="description">Continue the export's latest unfinished run (or -RunId), sending only what was not sent.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = ResumeSet)]
     public SwitchParameter Resume { get; set; }
 
-    /// <summary><para type="description">With -Resume: the run to continue.</para></summary>
     [Parameter(ParameterSetName = ResumeSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.RunIdCompleter))]

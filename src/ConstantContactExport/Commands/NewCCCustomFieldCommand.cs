@@ -8,30 +8,24 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates a custom field in the account; Constant Contact names it from the label (blanks become underscores).</para>
-/// </summary>
+/// <summary>The New-CCCustomField cmdlet. Its help has one source, docs/en-US/New-CCCustomField.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.New, "CCCustomField", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "New-CCCustomField.md")]
 [OutputType(typeof(CCCustomField))]
 public sealed class NewCCCustomFieldCommand : AsyncPSCmdlet
 {
-    /// <summary><para type="description">The label shown in Constant Contact (1 to 50 characters); the field's name is the label with blanks replaced by underscores.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateLength(1, 50)]
     public string Label { get; set; } = string.Empty;
 
-    /// <summary><para type="description">The value type: string (text, the default) or date.</para></summary>
     [Parameter]
     [ValidateSet("string", "date")]
     public string Type { get; set; } = "string";
 
-    /// <summary><para type="description">The connection (a name or a connection object); the default connection when omitted.</para></summary>
     [Parameter]
     [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }
 
-    /// <summary><para type="description">Output the custom field created (or the one that had that label already).</para></summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -7,14 +7,11 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Removes saved export definitions, with their runs (journals, ledgers, staged bodies, reject reports in the run folders).</para>
-/// </summary>
+/// <summary>The Remove-CCExport cmdlet. Its help has one source, docs/en-US/Remove-CCExport.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Remove, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-CCExport.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveCCExportCommand : PSCmdlet
 {
-    /// <summary><para type="description">Names of the exports to remove.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ExportName")]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]

@@ -10,9 +10,7 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Deletes runs of exports: their folders with the journal, the ledger, staged bodies and the reject report kept there.</para>
-/// </summary>
+/// <summary>The Remove-CCExportRun cmdlet. Its help has one source, docs/en-US/Remove-CCExportRun.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Remove, "CCExportRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet, HelpUri = HelpLinks.Base + "Remove-CCExportRun.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveCCExportRunCommand : PSCmdlet
@@ -24,25 +22,21 @@ public sealed class RemoveCCExportRunCommand : PSCmdlet
     private StoragePaths paths = null!;
     private RunRetention retention = null!;
 
-    /// <summary><para type="description">The export whose runs to delete (no wildcards): all of them, or with -OlderThan the older ones. Takes the Name or ExportName property of piped objects.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
     [Alias("ExportName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary><para type="description">The runs to delete. Takes the RunId property of piped objects, such as the runs of Get-CCExportRun.</para></summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.RunIdCompleter))]
     public string[]? RunId { get; set; }
 
-    /// <summary><para type="description">Delete only runs whose last activity (their end, or the last step of an unfinished run) is before this date and time. Without -Name: the runs of every export.</para></summary>
     [Parameter(ParameterSetName = ByNameSet)]
     [Parameter(Mandatory = true, ParameterSetName = ByAgeSet)]
     public DateTime OlderThan { get; set; }
 
-    /// <summary><para type="description">Delete unfinished runs too (Stopped, or Submitted and never refreshed): they can then no longer be resumed or completed.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -12,102 +12,82 @@ using ConstantContactExport.Hosting;
 
 namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates or changes a saved export: its connection, target lists, field mapping and segments. Saving runs nothing.</para>
-/// </summary>
+/// <summary>The Set-CCExport cmdlet. Its help has one source, docs/en-US/Set-CCExport.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Set, "CCExport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Set-CCExport.md")]
 [OutputType(typeof(CCExport))]
 public sealed class SetCCExportCommand : AsyncPSCmdlet
 {
-    /// <summary><para type="description">The export's name (a file name: letters, digits, '-', '_', '.', spaces inside).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ExportName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary><para type="description">The connection (a name or a connection object). Required for a new export.</para></summary>
     [Parameter(Position = 1)]
     [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }
 
-    /// <summary><para type="description">The target lists' ids (UUIDs), 1 to 50.</para></summary>
     [Parameter]
     [ValidateCount(1, 50)]
     [ValidateNotNullOrEmpty]
     public string[]? ListId { get; set; }
 
-    /// <summary><para type="description">The target lists' names, resolved to ids when saved (see -CreateList).</para></summary>
     [Parameter]
     [ValidateCount(1, 50)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ListNameCompleter))]
     public string[]? ListName { get; set; }
 
-    /// <summary><para type="description">Create the lists named by -ListName that do not exist.</para></summary>
     [Parameter]
     public SwitchParameter CreateList { get; set; }
 
-    /// <summary><para type="description">Create the custom fields mapped by -Attribute ('cf:name') that the account does not have (type string).</para></summary>
     [Parameter]
     public SwitchParameter CreateCustomField { get; set; }
 
-    /// <summary><para type="description">The profile property that holds the email address. Required for a new export.</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EmailField { get; set; }
 
-    /// <summary><para type="description">The profile property for first_name.</para></summary>
     [Parameter]
     [AllowEmptyString]
     public string? FirstNameField { get; set; }
 
-    /// <summary><para type="description">The profile property for last_name.</para></summary>
     [Parameter]
     [AllowEmptyString]
     public string? LastNameField { get; set; }
 
-    /// <summary><para type="description">More fields: @{ 'job_title' = 'Title'; 'cf:loyalty_tier' = 'Tier' } (Constant Contact field = profile property).</para></summary>
     [Parameter]
     [AllowEmptyCollection]
     public Hashtable? Attribute { get; set; }
 
-    /// <summary><para type="description">The segments the export sends (exports are limited to segments). Required for a new export.</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Segment { get; set; }
 
-    /// <summary><para type="description">The profile property that lists a profile's segments (an array, or names separated by ';' or ',').</para></summary>
     [Parameter]
     [AllowEmptyString]
     public string? SegmentField { get; set; }
 
-    /// <summary><para type="description">The most profiles one run may send: 1 to 1,000,000 (the default).</para></summary>
     [Parameter]
     [ValidateRange(1L, (long)ExportDefinition.DefaultMaxProfiles)]
     public long MaxProfiles { get; set; }
 
-    /// <summary><para type="description">The share of in-segment profiles (0 to 100, 10 by default) a run may reject; past it the run fails with RejectLimitExceeded.</para></summary>
     [Parameter]
     [ValidateRange(0L, 100L)]
     public long MaxRejectPercent { get; set; }
 
-    /// <summary><para type="description">Days a run's folder (journal, ledger, reject report) is kept after the run last did anything; the export's later runs delete older ones. 0 to 3650, 30 by default; 0 keeps a run until the export runs again.</para></summary>
     [Parameter]
     [ValidateRange(0L, (long)ExportDefinition.MaxRetainDays)]
     public long RetainDays { get; set; }
 
-    /// <summary><para type="description">CSV files or wildcards that unattended runs read when nothing is piped in.</para></summary>
     [Parameter]
     [AllowEmptyCollection]
     public string[]? SourcePath { get; set; }
 
-    /// <summary><para type="description">A note for people reading the definition.</para></summary>
     [Parameter]
     [AllowEmptyString]
     public string? Description { get; set; }
 
-    /// <summary><para type="description">Output the saved export.</para></summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -1,24 +1,17 @@
 using System;
 using System.Management.Automation;
+using ConstantContactExport.Connections;
 using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Hosting;
 
-namespace ConstantContactExport.Connections;
+namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Checks that a connection reaches the Constant Contact API with its stored token.</para>
-/// <para type="description">
-/// Calls GET /account/summary, refreshing the access token first if it is near expiry, and reports the account.
-/// When the API cannot be reached or refuses the token, the result says Reachable = $false and an error says why.
-/// The connection becomes the session's default.
-/// </para>
-/// </summary>
+/// <summary>The Test-CCConnection cmdlet. Its help has one source, docs/en-US/Test-CCConnection.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "CCConnection", HelpUri = HelpLinks.Base + "Test-CCConnection.md")]
 [OutputType(typeof(CCConnectionTestResult))]
 public sealed class TestCCConnectionCommand : AsyncPSCmdlet
 {
-    /// <summary><para type="description">A connection name or object; the session's default connection when left out.</para></summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind? Connection { get; set; }

@@ -2,22 +2,18 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using ConstantContactExport.Connections;
 using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Storage;
-
 using ConstantContactExport.Hosting;
 
-namespace ConstantContactExport.Connections;
+namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the saved Constant Contact connections.</para>
-/// <para type="description">Reads the connection files (no network). Shows when each access token expires, never a token.</para>
-/// </summary>
+/// <summary>The Get-CCConnection cmdlet. Its help has one source, docs/en-US/Get-CCConnection.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Get, "CCConnection", HelpUri = HelpLinks.Base + "Get-CCConnection.md")]
 [OutputType(typeof(CCConnection))]
 public sealed class GetCCConnectionCommand : PSCmdlet
 {
-    /// <summary><para type="description">Names of connections to get; wildcards allowed. All connections by default.</para></summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]

@@ -1,31 +1,24 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using ConstantContactExport.Connections;
 using ConstantContactExport.Engine.Auth;
 using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Hosting;
 
-namespace ConstantContactExport.Connections;
+namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Removes a saved connection: revokes its token where the server allows, deletes its secrets and its file.</para>
-/// <para type="description">
-/// Refuses while a saved export uses the connection, unless -Force. When the authorization server cannot revoke
-/// the refresh token, a warning says so and the local secrets are deleted all the same.
-/// </para>
-/// </summary>
+/// <summary>The Remove-CCConnection cmdlet. Its help has one source, docs/en-US/Remove-CCConnection.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.Remove, "CCConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-CCConnection.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveCCConnectionCommand : AsyncPSCmdlet
 {
-    /// <summary><para type="description">Connection names or objects.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
     public ConnectionPipeBind[] Connection { get; set; } = Array.Empty<ConnectionPipeBind>();
 
-    /// <summary><para type="description">Removes the connection even though saved exports use it (they will fail until given another connection).</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -2,24 +2,15 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 using System.Security;
+using ConstantContactExport.Connections;
 using ConstantContactExport.Engine.Auth;
 using ConstantContactExport.Engine.Connections;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Hosting;
 
-namespace ConstantContactExport.Connections;
+namespace ConstantContactExport.Commands;
 
-/// <summary>
-/// <para type="synopsis">Connects to a Constant Contact account and saves the connection under a name.</para>
-/// <para type="description">
-/// Signs in with OAuth2 and keeps the tokens in the secret store (DPAPI on Windows, an owner-only file elsewhere).
-/// By default the device flow: a URL and a code are shown; open the URL on any device, sign in, enter the code.
-/// -Browser signs in with the system browser (authorization code with PKCE on a loopback redirect registered with
-/// the application, -RedirectUri).
-/// -RefreshToken takes a refresh token obtained elsewhere, for runbooks where nobody can sign in.
-/// Profile data is personal data: accept the data privacy notice with -AcceptDataPrivacyNotice or at the prompt.
-/// </para>
-/// </summary>
+/// <summary>The New-CCConnection cmdlet. Its help has one source, docs/en-US/New-CCConnection.md, built into the module's MAML help.</summary>
 [Cmdlet(VerbsCommon.New, "CCConnection", DefaultParameterSetName = DeviceFlowSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "New-CCConnection.md")]
 [OutputType(typeof(CCConnection))]
 public sealed class NewCCConnectionCommand : AsyncPSCmdlet
@@ -36,60 +27,47 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         + "you have a lawful basis to share with Constant Contact for email marketing, as your data protection agreement with them allows. "
         + "Do you accept this for the connection?";
 
-    /// <summary><para type="description">The connection's name: what -Connection takes elsewhere. Letters, digits, '-', '_' and '.'; at most 64 characters.</para></summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary><para type="description">Your Constant Contact application's API key (its OAuth client id), from the developer portal.</para></summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ApiKey")]
     public string ClientId { get; set; } = string.Empty;
 
-    /// <summary><para type="description">The application's client secret, for an application that has one (token requests then use HTTP Basic).</para></summary>
     [Parameter]
     public SecureString? ClientSecret { get; set; }
 
-    /// <summary><para type="description">Sign in with the system browser (authorization code with PKCE, redirect to 127.0.0.1) rather than the device flow.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = BrowserSet)]
     public SwitchParameter Browser { get; set; }
 
-    /// <summary><para type="description">With -Browser: the redirect URI registered with your application, exactly as registered (the server compares it character for character). An http loopback address with a port; http://127.0.0.1:8765/callback by default.</para></summary>
     [Parameter(ParameterSetName = BrowserSet)]
     [ValidateNotNull]
     public Uri? RedirectUri { get; set; }
 
-    /// <summary><para type="description">A refresh token obtained elsewhere (for runbooks): no sign-in happens. It is spent at once; with rotating refresh tokens the connection keeps its successor.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet)]
     public SecureString? RefreshToken { get; set; }
 
-    /// <summary><para type="description">A name for people; the connection's name by default.</para></summary>
     [Parameter]
     public string? DisplayName { get; set; }
 
-    /// <summary><para type="description">The API's base URI; https://api.cc.email/v3 by default. Plain http only on loopback (the sandbox).</para></summary>
     [Parameter]
     public Uri? ApiBaseUri { get; set; }
 
-    /// <summary><para type="description">The authorization server's base URI; https://authz.constantcontact.com/oauth2/default/v1 by default.</para></summary>
     [Parameter]
     public Uri? AuthBaseUri { get; set; }
 
-    /// <summary><para type="description">Other users (DOMAIN\user on Windows, login names elsewhere) who may run exports with this connection, besides you.</para></summary>
     [Parameter]
     [Alias("ExportUsers")]
     public string[] ExportUser { get; set; } = Array.Empty<string>();
 
-    /// <summary><para type="description">Accepts the data privacy notice without a prompt (needed in non-interactive sessions).</para></summary>
     [Parameter]
     public SwitchParameter AcceptDataPrivacyNotice { get; set; }
 
-    /// <summary><para type="description">Replaces a connection of the same name.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary><para type="description">Returns the new connection.</para></summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
