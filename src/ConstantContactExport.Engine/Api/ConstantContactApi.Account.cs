@@ -51,65 +51,16 @@ public sealed partial class ConstantContactApi
     /// someone else, or by our own request whose answer was lost): it is read and returned, so creating is safe to
     /// repeat. When the name filter does not find it, every list is read (names compared without regard to case).
     /// </summary>
-    public async Task<ContactListInfo> CreateListAsync(string name, CancellationToken cancellationToken)
-    {
-        int attempt = 0;
-        while (true)
-        {
-            string json = "{\"name\":" + JsonSerializer.Serialize(name) + "}";
-            int status;
-            string body;
-            try
-            {
-                using var content = new StringContent(json, Encoding.UTF8);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                Interlocked.Increment(ref requestCount);
-                using HttpResponseMessage response = await client.PostAsync(new Uri(apiBase, "contact_lists"), content, cancellationToken).ConfigureAwait(false);
-                body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                status = (int)response.StatusCode;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                status = 0;
-                body = ex.Message;
-            }
-
-            if (status is 200 or 201)
-            {
-                using JsonDocument doc = ParseCreated("POST /contact_lists", status, body);
-                return ReadList(doc.RootElement)!;
-            }
-
-            if (status == 409 || status == 0 || status >= 500)
-            {
-                ContactListInfo? existing = await FindListAsync(name, cancellationToken).ConfigureAwait(false)
-                    ?? (status == 409 ? ListNames.Pick(await GetListsAsync(cancellationToken).ConfigureAwait(false), name) : null);
-                if (existing is not null)
-                {
-                    return existing;
-                }
-            }
-
-            (string? key, string? message) = FirstError(body);
-            if (status == 409)
-            {
-                throw new ListConflictException(name, $"Constant Contact says a list named '{name}' exists (409 {key}), but no list of that name can be read. Get-CCList shows the lists; -ListId names one by its id.");
-            }
-
-            if (status == 429 && key == "quota_exceeded")
-            {
-                throw new QuotaExceededException();
-            }
-
-            if ((status == 0 || status >= 500 || status == 429) && ++attempt < attempts)
-            {
-                await retry.DelayAsync(retry.Backoff(attempt), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the list '{name}' ({status} {key}): {message ?? (status == 0 ? body : $"HTTP {status}")}");
-        }
-    }
+    public Task<ContactListInfo> CreateListAsync(string name, CancellationToken cancellationToken) =>
+        CreateAsync(
+            "contact_lists",
+            "{\"name\":" + JsonSerializer.Serialize(name) + "}",
+            $"the list '{name}'",
+            ReadList,
+            async (status, ct) => await FindListAsync(name, ct).ConfigureAwait(false)
+                ?? (status == 409 ? ListNames.Pick(await GetListsAsync(ct).ConfigureAwait(false), name) : null),
+            key => new ListConflictException(name, $"Constant Contact says a list named '{name}' exists (409 {key}), but no list of that name can be read. Get-CCList shows the lists; -ListId names one by its id."),
+            cancellationToken);
 
     /// <summary>The account's custom fields (GET /contact_custom_fields, every page); an import names one "cf:" + its name.</summary>
     public async Task<IReadOnlyList<CustomFieldInfo>> GetCustomFieldsAsync(CancellationToken cancellationToken)
@@ -141,12 +92,41 @@ public sealed partial class ConstantContactApi
     /// label. A 409 means a field of that label exists; it is read and returned when its label matches without
     /// regard to case, so creating is safe to repeat. Any other refusal is a <see cref="AccountChangeRefusedException"/>.
     /// </summary>
-    public async Task<CustomFieldInfo> CreateCustomFieldAsync(string label, string type, CancellationToken cancellationToken)
+    public Task<CustomFieldInfo> CreateCustomFieldAsync(string label, string type, CancellationToken cancellationToken) =>
+        CreateAsync(
+            "contact_custom_fields",
+            "{\"label\":" + JsonSerializer.Serialize(label) + ",\"type\":" + JsonSerializer.Serialize(type) + "}",
+            $"the custom field '{label}'",
+            ReadCustomField,
+            async (_, ct) => CustomFieldNames.ByLabel(await GetCustomFieldsAsync(ct).ConfigureAwait(false), label),
+            null,
+            cancellationToken);
+
+    /// <summary>
+    /// One POST that creates something on the account, safe to repeat: a dropped connection, a 5xx or throttling is
+    /// tried again under the one retry policy; after a 409, or an answer that may have been lost, <paramref name="findExisting"/>
+    /// reads what exists (made meanwhile by someone else, or by our own request) and it is returned instead.
+    /// </summary>
+    /// <param name="route">The route under the API base.</param>
+    /// <param name="json">The request body.</param>
+    /// <param name="what">What is created, for messages ("the list 'News'").</param>
+    /// <param name="read">Reads the created thing from the answer; null when the answer lacks it.</param>
+    /// <param name="findExisting">Finds an existing one, given the answer's status (0: no answer).</param>
+    /// <param name="conflict">The error for a 409 whose existing thing cannot be read; null for the general refusal.</param>
+    /// <param name="cancellationToken">Stops the request and its retries.</param>
+    private async Task<T> CreateAsync<T>(
+        string route,
+        string json,
+        string what,
+        Func<JsonElement, T?> read,
+        Func<int, CancellationToken, Task<T?>> findExisting,
+        Func<string?, Exception>? conflict,
+        CancellationToken cancellationToken)
+        where T : class
     {
         int attempt = 0;
         while (true)
         {
-            string json = "{\"label\":" + JsonSerializer.Serialize(label) + ",\"type\":" + JsonSerializer.Serialize(type) + "}";
             int status;
             string body;
             try
@@ -154,7 +134,7 @@ public sealed partial class ConstantContactApi
                 using var content = new StringContent(json, Encoding.UTF8);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                 Interlocked.Increment(ref requestCount);
-                using HttpResponseMessage response = await client.PostAsync(new Uri(apiBase, "contact_custom_fields"), content, cancellationToken).ConfigureAwait(false);
+                using HttpResponseMessage response = await client.PostAsync(new Uri(apiBase, route), content, cancellationToken).ConfigureAwait(false);
                 body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 status = (int)response.StatusCode;
             }
@@ -166,13 +146,13 @@ public sealed partial class ConstantContactApi
 
             if (status is 200 or 201)
             {
-                using JsonDocument doc = ParseCreated("POST /contact_custom_fields", status, body);
-                return ReadCustomField(doc.RootElement) ?? throw new AccountChangeRefusedException(status, null, "Constant Contact answered the custom field's creation without its name.");
+                using JsonDocument doc = ParseCreated("POST /" + route, status, body);
+                return read(doc.RootElement) ?? throw new AccountChangeRefusedException(status, null, $"Constant Contact answered the creation of {what} without its name.");
             }
 
             if (status == 409 || status == 0 || status >= 500)
             {
-                CustomFieldInfo? existing = CustomFieldNames.ByLabel(await GetCustomFieldsAsync(cancellationToken).ConfigureAwait(false), label);
+                T? existing = await findExisting(status, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)
                 {
                     return existing;
@@ -180,6 +160,11 @@ public sealed partial class ConstantContactApi
             }
 
             (string? key, string? message) = FirstError(body);
+            if (status == 409 && conflict is not null)
+            {
+                throw conflict(key);
+            }
+
             if (status == 429 && key == "quota_exceeded")
             {
                 throw new QuotaExceededException();
@@ -191,7 +176,7 @@ public sealed partial class ConstantContactApi
                 continue;
             }
 
-            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create the custom field '{label}' ({status} {key}): {message ?? (status == 0 ? body : $"HTTP {status}")}");
+            throw new AccountChangeRefusedException(status, key, $"Constant Contact did not create {what} ({status} {key}): {message ?? (status == 0 ? body : $"HTTP {status}")}");
         }
     }
 
