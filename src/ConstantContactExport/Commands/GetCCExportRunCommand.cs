@@ -72,6 +72,13 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         }
         else
         {
+            // A name no export can have ('../secrets/x') is an error, as every other command makes it, not an empty answer.
+            if (SafeName.PatternProblem(Name) is { } problem)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{Name}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, Name));
+                return;
+            }
+
             var wildcard = WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
             // A damaged run whose manifest does not say its export may be any export's: it is shown, each on its own.
             runs = store.RunIds()
