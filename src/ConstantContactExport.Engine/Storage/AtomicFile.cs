@@ -37,24 +37,87 @@ public static class AtomicFile
     /// </summary>
     public static void Write(string path, byte[] content, bool ownerOnly)
     {
+        using Reservation reservation = Reserve(path, 0, ownerOnly);
+        reservation.Commit(content);
+    }
+
+    /// <summary>
+    /// Takes room on disk for a file's next content before that content exists: the temporary file
+    /// <see cref="Write"/> uses, filled with <paramref name="bytes"/> zero bytes and flushed, so that the blocks are
+    /// allocated now. <see cref="Reservation.Commit"/> then writes into them and renames; content up to that size
+    /// needs no more room (on file systems that overwrite in place). Disposed without a commit, the file is deleted.
+    /// For content that must not be lost once asked for: a rotated refresh token (<see cref="TokenStore.Reserve"/>).
+    /// </summary>
+    /// <exception cref="IOException">There is no room (or the folder cannot be written): nothing was changed.</exception>
+    public static Reservation Reserve(string path, int bytes, bool ownerOnly)
+    {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        FileStream? stream = null;
         try
         {
-            using (FileStream stream = ownerOnly && !IsWindows
+            stream = ownerOnly && !IsWindows
                 ? UnixFileSystem.CreateNew(temp, UnixFileSystem.OwnerReadWrite)
-                : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            if (bytes > 0)
             {
-                stream.Write(content, 0, content.Length);
+                stream.Write(new byte[bytes], 0, bytes);
                 stream.Flush(flushToDisk: true);
             }
 
-            Replace(temp, path);
+            return new Reservation(path, temp, stream);
         }
         catch
         {
+            stream?.Dispose();
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>A file's next content, its room taken (<see cref="Reserve"/>): committed once, or deleted.</summary>
+    public sealed class Reservation : IDisposable
+    {
+        private readonly string path;
+        private readonly string temp;
+        private FileStream? stream;
+
+        internal Reservation(string path, string temp, FileStream stream)
+        {
+            this.path = path;
+            this.temp = temp;
+            this.stream = stream;
+        }
+
+        /// <summary>Writes the content over the reserved bytes, cuts what is left, flushes to disk and renames over the file.</summary>
+        public void Commit(byte[] content)
+        {
+            FileStream open = stream ?? throw new InvalidOperationException("The reservation is committed or disposed.");
+            open.Position = 0;
+            open.Write(content, 0, content.Length);
+            open.SetLength(content.Length);
+            open.Flush(flushToDisk: true);
+            open.Dispose();
+            stream = null;
+            try
+            {
+                Replace(temp, path);
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (stream is not null)
+            {
+                stream.Dispose();
+                stream = null;
+                TryDelete(temp);
+            }
         }
     }
 
