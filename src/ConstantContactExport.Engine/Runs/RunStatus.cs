@@ -96,7 +96,7 @@ public sealed class RunStatus
     /// <summary>
     /// Applies one journal entry in order.
     /// </summary>
-    /// <exception cref="System.IO.InvalidDataException">The entry contradicts the run or the entries before it (a field it needs is missing,
+    /// <exception cref="RunJournalContradictionException">The entry contradicts the run or the entries before it (a field it needs is missing,
     /// a batch the run does not have, a second Staged, Submitted for a batch never journaled Sending).</exception>
     public void Apply(JournalEntry entry)
     {
@@ -159,7 +159,16 @@ public sealed class RunStatus
         };
         if (problem is not null)
         {
-            throw new System.IO.InvalidDataException($"it holds {problem}");
+            throw new RunJournalContradictionException($"it holds {problem}");
         }
+    }
+}
+
+/// <summary>A journal entry that contradicts its run or the entries before it: the journal cannot be trusted.</summary>
+public sealed class RunJournalContradictionException : Exception
+{
+    public RunJournalContradictionException(string message)
+        : base(message)
+    {
     }
 }

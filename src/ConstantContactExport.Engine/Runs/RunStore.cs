@@ -124,12 +124,14 @@ public sealed class RunStore
                     $"its journal '{journalPath}' holds {read} entries, fewer than the {recorded} it had recorded in {RunJournal.MarkFileName} (it was emptied or cut)"));
             }
         }
+        catch (RunJournalContradictionException ex)
+        {
+            status.MarkDamaged(DamagedMessage(runId, manifest.ExportName, $"its journal '{journalPath}' contradicts the run at entry {read}: {ex.Message}"));
+        }
         catch (InvalidDataException ex)
         {
-            string why = ex.Message.StartsWith("it holds", StringComparison.Ordinal)
-                ? $"its journal '{journalPath}' contradicts the run at entry {read}: {ex.Message}"
-                : ex.Message.TrimEnd('.');
-            status.MarkDamaged(DamagedMessage(runId, manifest.ExportName, why));
+            // A line that is not an entry, or a journal.mark that cannot be read: the message names the file.
+            status.MarkDamaged(DamagedMessage(runId, manifest.ExportName, ex.Message.TrimEnd('.')));
         }
 
         return status;
