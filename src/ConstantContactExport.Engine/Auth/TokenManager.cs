@@ -26,7 +26,7 @@ public sealed class TokenManager : IAccessTokenSource
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>A refresh request that left is not cancelled (see <see cref="RefreshLockedAsync"/>), but it is not waited on for ever.</summary>
-    private static readonly TimeSpan RefreshRequestTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan RefreshRequestTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string connectionName;
     private readonly ConnectionInfo connection;
@@ -87,6 +87,7 @@ public sealed class TokenManager : IAccessTokenSource
     private async Task<TokenSet> RefreshAsync(string? rejectedToken, Action<string>? log, CancellationToken cancellationToken)
     {
         await refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task<TokenSet>? handedOff = null;
         try
         {
             // Another caller of this manager may have refreshed while this one waited.
@@ -108,7 +109,7 @@ public sealed class TokenManager : IAccessTokenSource
                     $"Could not refresh the token of connection '{connectionName}': {ex.Message}", connectionName, ex);
             }
 
-            using (held)
+            try
             {
                 TokenSet stored = ReadStore();
                 if (IsUsable(stored, rejectedToken))
@@ -118,47 +119,121 @@ public sealed class TokenManager : IAccessTokenSource
                     return stored;
                 }
 
-                TokenSet next = await RefreshLockedAsync(stored, rejectedToken is not null, log).ConfigureAwait(false);
-                Volatile.Write(ref current, next);
-                return next;
+                // The request is never cancelled once it left (see RefreshLockedAsync), but the caller need not wait for
+                // it: a run's deadline or Ctrl+C ends the wait, while the request goes on to its own bound, still holding
+                // the locks, and saves whatever answer comes.
+                handedOff = FinishRefreshAsync(RefreshLockedAsync(stored, rejectedToken is not null, log), held);
+            }
+            finally
+            {
+                if (handedOff is null)
+                {
+                    held.Dispose();
+                }
             }
         }
         finally
         {
+            if (handedOff is null)
+            {
+                refreshGate.Release();
+            }
+        }
+
+        return await WaitAsync(handedOff, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps the answer and lets the locks go once the refresh has ended, however the caller fared.</summary>
+    private async Task<TokenSet> FinishRefreshAsync(Task<TokenSet> refresh, CrossProcessLock held)
+    {
+        try
+        {
+            TokenSet next = await refresh.ConfigureAwait(false);
+            Volatile.Write(ref current, next);
+            return next;
+        }
+        finally
+        {
+            held.Dispose();
             refreshGate.Release();
         }
     }
 
-    /// <summary>
-    /// Spends the stored refresh token and saves the answer. Not cancellable once the request has left: the
-    /// server may rotate the refresh token as it answers, and an answer thrown away would leave the store
-    /// holding a dead one.
-    /// </summary>
-    private async Task<TokenSet> RefreshLockedAsync(TokenSet stored, bool rejected, Action<string>? log)
+    private static async Task<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
     {
-        DateTimeOffset now = time.GetUtcNow();
-        log?.Invoke(rejected
-            ? $"Connection '{connectionName}': refreshing the access token, which the API refused."
-            : $"Connection '{connectionName}': refreshing the access token, which expires at {stored.ExpiresOn.ToLocalTime():T}.");
-        TokenResponse response;
-        using (CancellationTokenSource timeout = time.CreateCancellationTokenSource(RefreshRequestTimeout))
+        if (cancellationToken.CanBeCanceled && !task.IsCompleted)
         {
-            try
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
             {
-                response = await oauthFor(stored.ClientSecret).RefreshAsync(stored.RefreshToken, log, timeout.Token).ConfigureAwait(false);
-            }
-            catch (ConstantContactApiException ex) when (ex.ErrorKey is "invalid_grant" or "invalid_client" or "unauthorized_client")
-            {
-                throw new ConnectionException(
-                    ConnectionErrorIds.RefreshTokenRejected, ConnectionErrorKind.AuthenticationError,
-                    RefreshRefusedMessage(connectionName, ex.ErrorKey),
-                    connectionName, ex);
+                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
+                {
+                    // Nobody waits for it any more: its failure, if any, is observed here, not left to the finalizer.
+                    _ = task.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw new OperationCanceledException(cancellationToken);
+                }
             }
         }
 
-        TokenSet next = stored.Refreshed(response, time.GetUtcNow());
-        store.Write(connectionName, next);
-        return next;
+        return await task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes room for the answer in the secret store, spends the stored refresh token and saves the answer. Nothing is
+    /// asked when the room cannot be taken (a full disk): the server would rotate the refresh token, and an answer that
+    /// cannot be saved would lose the connection. Not cancellable once the request has left, for the same reason, but
+    /// bounded: a server that does not answer within <see cref="RefreshRequestTimeout"/> fails TokenRequestTimeout.
+    /// </summary>
+    private async Task<TokenSet> RefreshLockedAsync(TokenSet stored, bool rejected, Action<string>? log)
+    {
+        TokenStore.PendingWrite pending;
+        try
+        {
+            pending = store.Reserve(connectionName);
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException)
+        {
+            throw new ConnectionException(
+                ConnectionErrorIds.TokenStoreUnwritable, ConnectionErrorKind.WriteError,
+                $"The access token of connection '{connectionName}' was not refreshed: the new tokens could not be made room for in the secret store "
+                + $"'{System.IO.Path.GetDirectoryName(store.PathFor(connectionName))}' ({ex.Message}). Nothing was asked of the authorization server, so the stored "
+                + "refresh token is not spent and the connection still works once there is room: free disk space (or make the folder writable) and run the command again.",
+                connectionName, ex);
+        }
+
+        using (pending)
+        {
+            log?.Invoke(rejected
+                ? $"Connection '{connectionName}': refreshing the access token, which the API refused."
+                : $"Connection '{connectionName}': refreshing the access token, which expires at {stored.ExpiresOn.ToLocalTime():T}.");
+            TokenResponse response;
+            using (CancellationTokenSource timeout = time.CreateCancellationTokenSource(RefreshRequestTimeout))
+            {
+                try
+                {
+                    response = await oauthFor(stored.ClientSecret).RefreshAsync(stored.RefreshToken, log, timeout.Token).ConfigureAwait(false);
+                }
+                catch (ConstantContactApiException ex) when (ex.ErrorKey is "invalid_grant" or "invalid_client" or "unauthorized_client")
+                {
+                    throw new ConnectionException(
+                        ConnectionErrorIds.RefreshTokenRejected, ConnectionErrorKind.AuthenticationError,
+                        RefreshRefusedMessage(connectionName, ex.ErrorKey),
+                        connectionName, ex);
+                }
+                catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+                {
+                    throw new ConnectionException(
+                        ConnectionErrorIds.TokenRequestTimeout, ConnectionErrorKind.Timeout,
+                        $"The authorization server did not answer the token refresh of connection '{connectionName}' within {RefreshRequestTimeout.TotalSeconds:0} s. "
+                        + "The stored tokens are unchanged; try again later (Test-CCConnection checks the connection).",
+                        connectionName, ex);
+                }
+            }
+
+            TokenSet next = stored.Refreshed(response, time.GetUtcNow());
+            pending.Save(next);
+            return next;
+        }
     }
 
     /// <summary>

@@ -21,6 +21,8 @@ public static class ConnectionErrorIds
     public const string RefreshTokenRejected = "RefreshTokenRejected";
     public const string TokenMissing = "TokenMissing";
     public const string TokenStoreBusy = "TokenStoreBusy";
+    public const string TokenStoreUnwritable = "TokenStoreUnwritable";
+    public const string TokenRequestTimeout = "TokenRequestTimeout";
     public const string ExportUserNotAllowed = "ExportUserNotAllowed";
     public const string ConnectionInUse = "ConnectionInUse";
     public const string ConnectionFileDamaged = "ConnectionFileDamaged";

@@ -12,4 +12,5 @@ public enum ConnectionErrorKind
     ResourceBusy,
     Timeout,
     InvalidData,
+    WriteError,
 }

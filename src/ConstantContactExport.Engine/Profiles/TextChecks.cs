@@ -47,6 +47,52 @@ public static class TextChecks
     }
 
     /// <summary>
+    /// True when the character (or surrogate pair) at <paramref name="index"/> does not show as itself: control (Cc),
+    /// format (Cf: zero-width and bidirectional controls, the BOM, tags), an unpaired surrogate, private use,
+    /// unassigned, a line or paragraph separator, any space but U+0020, a variation selector or a Hangul filler.
+    /// Such a character can make a text look like another, or hide what follows it.
+    /// </summary>
+    public static bool IsInvisible(string text, int index)
+    {
+        char c = text[index];
+        switch (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(text, index))
+        {
+            case System.Globalization.UnicodeCategory.Control:
+            case System.Globalization.UnicodeCategory.Format:
+            case System.Globalization.UnicodeCategory.Surrogate:
+            case System.Globalization.UnicodeCategory.PrivateUse:
+            case System.Globalization.UnicodeCategory.OtherNotAssigned:
+            case System.Globalization.UnicodeCategory.LineSeparator:
+            case System.Globalization.UnicodeCategory.ParagraphSeparator:
+                return true;
+            case System.Globalization.UnicodeCategory.SpaceSeparator:
+                return c != ' ';
+            default:
+                return c is >= '\uFE00' and <= '\uFE0F' or '\u034F' or '\u115F' or '\u1160' or '\u3164' or '\uFFA0'
+                    || (char.IsHighSurrogate(c) && index + 1 < text.Length && char.ConvertToUtf32(c, text[index + 1]) is >= 0xE0100 and <= 0xE01EF);
+        }
+    }
+
+    /// <summary>Index of the first character <see cref="IsInvisible"/> says is invisible, or -1.</summary>
+    public static int FindInvisible(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (IsInvisible(text, i))
+            {
+                return i;
+            }
+
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
     /// The text with control characters shown as \xNN and cut to 100 characters, for messages: a message never
     /// carries raw control characters into a console or a log.
     /// </summary>

@@ -188,16 +188,21 @@ public sealed class ExportRun : IDisposable
     /// Opens an unfinished run to go on with it: the given one, or the export's latest unfinished one. Null
     /// when there is none.
     /// </summary>
+    /// <exception cref="RunDamagedException">The run, or a run newer than the export's latest unfinished one that may be
+    /// the export's (its manifest cannot say), is damaged: what it sent is not known.</exception>
     public static ExportRun? OpenForResume(StoragePaths paths, string exportName, string? runId, TimeProvider time)
     {
         CrossProcessLock exportLock = TakeLock(paths, exportName);
         try
         {
             var store = new RunStore(paths);
-            RunStatus? status = runId is not null
-                ? store.Load(runId)
-                : store.RunIds(exportName).Reverse().Select(store.Load).FirstOrDefault(s => s is not null && s.IsUnfinished);
-            if (status is null || !string.Equals(status.Manifest.ExportName, exportName, StringComparison.OrdinalIgnoreCase))
+            RunStatus? status = runId is not null ? store.Load(runId) : LatestUnfinished(store, exportName);
+            if (status is { IsDamaged: true } && (status.Manifest.ExportName.Length == 0 || IsOf(status, exportName)))
+            {
+                throw new RunDamagedException(status);
+            }
+
+            if (status is null || !IsOf(status, exportName))
             {
                 exportLock.Dispose();
                 return null;
@@ -212,6 +217,33 @@ public sealed class ExportRun : IDisposable
             exportLock.Dispose();
             throw;
         }
+    }
+
+    private static bool IsOf(RunStatus status, string exportName) =>
+        string.Equals(status.Manifest.ExportName, exportName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The export's latest unfinished run, newest first; a damaged run met on the way that is the export's, or whose
+    /// export cannot be read, is returned as it is (it may be the run to resume), never passed over.
+    /// </summary>
+    private static RunStatus? LatestUnfinished(RunStore store, string exportName)
+    {
+        foreach (string id in store.RunIds().Reverse())
+        {
+            RunManifest? manifest = RunStore.ReadManifest(store.FolderOf(id), out _);
+            if (manifest is null || (manifest.ExportName.Length > 0 && !string.Equals(manifest.ExportName, exportName, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            RunStatus? status = store.Load(id);
+            if (status is not null && (status.IsDamaged || status.IsUnfinished))
+            {
+                return status;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The CSV files of a run that died while staging, when they can be staged again; null otherwise (pipeline input is not kept).</summary>

@@ -159,6 +159,11 @@ public sealed class ExportRunner : IDisposable
         {
             throw new ExportRunException("ExportRunning", RunErrorKind.ResourceBusy, ex.Message, ex);
         }
+        catch (RunDamagedException ex)
+        {
+            // Refused before the journal is opened: nothing is written into a damaged run.
+            throw new ExportRunException(RunDamagedException.ErrorId, RunErrorKind.InvalidData, ex.Message, ex);
+        }
 
         if (run is null)
         {

@@ -13,20 +13,28 @@ namespace ConstantContactExport.Engine.Runs;
 /// the step it records is taken (Sending) or as soon as it is known (Submitted). An entry counts once its line
 /// end is in the file: a process killed mid-write leaves at most an unterminated last line, which reading skips
 /// and opening cuts, so the two always agree; a damaged line anywhere else is corruption and is said.
+/// After each entry that precedes a request or ends a step (Staged, BatchStaged, Sending, State) the count of
+/// entries is also written to journal.mark (atomically): a lower bound of what the journal holds, so a journal
+/// later emptied or cut short of it reads as damaged (<see cref="RecordedEntries"/>), never as "nothing sent".
 /// </summary>
 public sealed class RunJournal : IDisposable
 {
     public const string FileName = "journal.jsonl";
 
+    /// <summary>The number of entries the journal held when it last recorded it (plain text, one number).</summary>
+    public const string MarkFileName = "journal.mark";
+
     private static readonly JsonSerializerOptions LineOptions = new(ExportJsonContext.Default.Options) { WriteIndented = false };
     private static readonly ExportJsonContext LineContext = new(LineOptions);
 
     private readonly FileStream stream;
+    private int entries;
 
-    private RunJournal(string path, FileStream stream)
+    private RunJournal(string path, FileStream stream, int entries)
     {
         Path = path;
         this.stream = stream;
+        this.entries = entries;
     }
 
     public string Path { get; }
@@ -38,7 +46,8 @@ public sealed class RunJournal : IDisposable
         FileStream stream = PrivateFiles.OpenOrCreate(path, FileShare.Read);
         TrimTornTail(stream);
         stream.Seek(0, SeekOrigin.End);
-        return new RunJournal(path, stream);
+        int count = stream.Length == 0 ? 0 : Read(runFolder).Count;
+        return new RunJournal(path, stream, count);
     }
 
     public void Append(JournalEntry entry)
@@ -51,6 +60,46 @@ public sealed class RunJournal : IDisposable
         line[json.Length] = (byte)'\n';
         stream.Write(line, 0, line.Length);
         stream.Flush(flushToDisk: true);
+        entries++;
+        if (entry.Type is JournalEntryType.Staged or JournalEntryType.BatchStaged or JournalEntryType.Sending or JournalEntryType.State)
+        {
+            WriteMark();
+        }
+    }
+
+    /// <summary>
+    /// The count journal.mark holds: the journal had at least this many entries. Null when there is no mark (a run
+    /// from before, or one killed before its first mark).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The mark cannot be read.</exception>
+    public static int? RecordedEntries(string runFolder)
+    {
+        string path = System.IO.Path.Combine(runFolder, MarkFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string text = File.ReadAllText(path, Encoding.UTF8).Trim();
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count)
+            ? count
+            : throw new InvalidDataException($"The journal mark '{path}' cannot be read.");
+    }
+
+    /// <summary>
+    /// Written after the entry is on disk, so the mark never counts more than the journal holds. A mark that cannot be
+    /// written (a full disk) leaves the last one, which is still a lower bound: the entry stands, the run goes on.
+    /// </summary>
+    private void WriteMark()
+    {
+        string mark = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, MarkFileName);
+        try
+        {
+            AtomicFile.Write(mark, Encoding.ASCII.GetBytes(entries.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>

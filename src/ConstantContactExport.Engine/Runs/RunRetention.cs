@@ -167,7 +167,8 @@ public sealed class RunRetention
             // A damaged run: its age is its folder's.
         }
 
-        return new StoredRun(runId, status?.Manifest.ExportName, folder, status, last ?? new DateTimeOffset(Directory.GetLastWriteTimeUtc(folder), TimeSpan.Zero));
+        string? exportName = string.IsNullOrEmpty(status?.Manifest.ExportName) ? null : status!.Manifest.ExportName;
+        return new StoredRun(runId, exportName, folder, status, last ?? new DateTimeOffset(Directory.GetLastWriteTimeUtc(folder), TimeSpan.Zero));
     }
 }
 
@@ -179,6 +180,9 @@ public sealed class RunRetention
 /// <param name="LastActivity">Its last journal line's time (its start, or its folder's time, when it has none).</param>
 public sealed record StoredRun(string RunId, string? ExportName, string Folder, RunStatus? Status, DateTimeOffset LastActivity)
 {
-    /// <summary>True when -Resume could still go on with it (or -Refresh complete it).</summary>
-    public bool IsUnfinished => Status?.IsUnfinished ?? false;
+    /// <summary>
+    /// True when -Resume could still go on with it (or -Refresh complete it), or when it is damaged: what it sent is not
+    /// known, so it is kept like an unfinished run and removed on demand only with -Force.
+    /// </summary>
+    public bool IsUnfinished => Status is { } status && (status.IsUnfinished || status.IsDamaged);
 }

@@ -26,4 +26,10 @@ public enum RunState
 
     /// <summary>Stopped part way (Ctrl+C, the daily quota); -Resume continues it.</summary>
     Stopped,
+
+    /// <summary>
+    /// Never journaled: the run's files cannot be trusted (run.json unreadable, a journal damaged, emptied or cut
+    /// short of what it had recorded). What was sent is not known, so it is never resumed; Message says why.
+    /// </summary>
+    Damaged,
 }

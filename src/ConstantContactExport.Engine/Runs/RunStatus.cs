@@ -11,6 +11,7 @@ public sealed class RunStatus
     private readonly Dictionary<string, JournalEntry> doneByActivity = new(StringComparer.Ordinal);
     private readonly Dictionary<int, DateTimeOffset> sending = new();
     private readonly Dictionary<int, string> bodyHashes = new();
+    private readonly HashSet<int> everSending = new();
 
     public RunStatus(RunManifest manifest)
     {
@@ -57,6 +58,9 @@ public sealed class RunStatus
 
     public IEnumerable<JournalEntry> FinishedActivities => doneByActivity.Values;
 
+    /// <summary>True when the run's files cannot be trusted (<see cref="RunState.Damaged"/>); Message says which and why.</summary>
+    public bool IsDamaged => State == RunState.Damaged;
+
     /// <summary>True when the run can go on with -Resume.</summary>
     public bool IsUnfinished => State is RunState.Staging or RunState.Sending or RunState.Stopped or RunState.Submitted;
 
@@ -82,8 +86,21 @@ public sealed class RunStatus
     /// <summary>Activities that have not reached an end state.</summary>
     public IEnumerable<string> PendingActivities() => ActivityIds.Where(id => !doneByActivity.ContainsKey(id));
 
+    /// <summary>Marks the run damaged: whatever it read so far stays for what it shows, and nothing resumes it.</summary>
+    public void MarkDamaged(string message)
+    {
+        State = RunState.Damaged;
+        Message = message;
+    }
+
+    /// <summary>
+    /// Applies one journal entry in order.
+    /// </summary>
+    /// <exception cref="RunJournalContradictionException">The entry contradicts the run or the entries before it (a field it needs is missing,
+    /// a batch the run does not have, a second Staged, Submitted for a batch never journaled Sending).</exception>
     public void Apply(JournalEntry entry)
     {
+        Check(entry);
         switch (entry.Type)
         {
             case JournalEntryType.Staged:
@@ -102,6 +119,7 @@ public sealed class RunStatus
                 break;
             case JournalEntryType.Sending:
                 sending[entry.Batch!.Value] = entry.At;
+                everSending.Add(entry.Batch!.Value);
                 break;
             case JournalEntryType.Submitted:
                 // A Submitted without an activity id (written by versions that took "200 {}" for an answer) proves
@@ -129,5 +147,34 @@ public sealed class RunStatus
 
                 break;
         }
+    }
+
+    private void Check(JournalEntry entry)
+    {
+        string? problem = entry.Type switch
+        {
+            JournalEntryType.Staged when IsStaged => "a second Staged entry",
+            JournalEntryType.Staged when entry.BatchCount is null or < 0 => "a Staged entry without its batch count",
+            JournalEntryType.Sending or JournalEntryType.Submitted or JournalEntryType.NotAccepted or JournalEntryType.BatchStaged
+                when entry.Batch is null or < 1 || (IsStaged && entry.Batch > BatchCount) => $"an entry for batch {entry.Batch?.ToString() ?? "(none)"}, which the run does not have",
+            JournalEntryType.Submitted when string.IsNullOrEmpty(entry.ActivityId) => $"batch {entry.Batch} Submitted without an activity id",
+            JournalEntryType.Submitted when !everSending.Contains(entry.Batch!.Value) => $"batch {entry.Batch} Submitted without being journaled Sending first",
+            JournalEntryType.ActivityDone when string.IsNullOrEmpty(entry.ActivityId) => "an ActivityDone entry without an activity id",
+            JournalEntryType.BatchStaged when string.IsNullOrEmpty(entry.BodyHash) => $"batch {entry.Batch} staged without its fingerprint",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new RunJournalContradictionException($"it holds {problem}");
+        }
+    }
+}
+
+/// <summary>A journal entry that contradicts its run or the entries before it: the journal cannot be trusted.</summary>
+public sealed class RunJournalContradictionException : Exception
+{
+    public RunJournalContradictionException(string message)
+        : base(message)
+    {
     }
 }

@@ -79,26 +79,62 @@ public sealed class RunStore
         return folder;
     }
 
-    /// <summary>The run as its manifest and journal tell it, or null when there is no such run.</summary>
+    /// <summary>
+    /// The run as its manifest and journal tell it, or null when there is no such run (no run.json: a kill before the
+    /// run began). A run whose files cannot be trusted comes back <see cref="RunState.Damaged"/>, its Message naming the
+    /// file and what to do: run.json unreadable, or a journal that is damaged, contradicts itself, or holds fewer
+    /// entries than its mark recorded (emptied or cut).
+    /// </summary>
     public RunStatus? Load(string runId)
     {
         string folder = FolderOf(runId);
-        string manifestPath = Path.Combine(folder, ManifestFileName);
-        if (!File.Exists(manifestPath))
+        RunManifest? manifest = ReadManifest(folder, out string? manifestProblem);
+        if (manifest is null)
         {
             return null;
         }
 
-        RunManifest manifest = JsonSerializer.Deserialize(File.ReadAllText(manifestPath), ExportJsonContext.Default.RunManifest)
-            ?? throw new InvalidDataException($"The run manifest '{manifestPath}' is empty.");
         var status = new RunStatus(manifest);
-        foreach (JournalEntry entry in RunJournal.Read(folder))
+        if (manifestProblem is not null)
         {
-            status.Apply(entry);
+            status.MarkDamaged(DamagedMessage(runId, manifest.ExportName, $"its manifest '{Path.Combine(folder, ManifestFileName)}' cannot be read ({manifestProblem})"));
+            return status;
+        }
+
+        string journalPath = Path.Combine(folder, RunJournal.FileName);
+        int read = 0;
+        try
+        {
+            foreach (JournalEntry entry in RunJournal.Read(folder))
+            {
+                read++;
+                status.Apply(entry);
+            }
+
+            if (RunJournal.RecordedEntries(folder) is int recorded && recorded > read)
+            {
+                status.MarkDamaged(DamagedMessage(runId, manifest.ExportName,
+                    $"its journal '{journalPath}' holds {read} entries, fewer than the {recorded} it had recorded in {RunJournal.MarkFileName} (it was emptied or cut)"));
+            }
+        }
+        catch (RunJournalContradictionException ex)
+        {
+            status.MarkDamaged(DamagedMessage(runId, manifest.ExportName, $"its journal '{journalPath}' contradicts the run at entry {read}: {ex.Message}"));
+        }
+        catch (InvalidDataException ex)
+        {
+            // A line that is not an entry, or a journal.mark that cannot be read: the message names the file.
+            status.MarkDamaged(DamagedMessage(runId, manifest.ExportName, ex.Message.TrimEnd('.')));
         }
 
         return status;
     }
+
+    /// <summary>What a damaged run's Message says: the file, that nothing more is sent, what the admin can do.</summary>
+    private static string DamagedMessage(string runId, string exportName, string why) =>
+        $"Run {runId}{(exportName.Length > 0 ? $" of export '{exportName}'" : string.Empty)} is damaged: {why}. What it sent cannot be known, "
+        + "so it is not resumed and nothing more was sent. Restore the file from a backup and resume it, or remove the run "
+        + $"(Remove-CCExportRun -RunId {runId} -Force) and start a new run: contacts it had imported are updated, not duplicated.";
 
     /// <summary>
     /// Run ids in the order the runs started, oldest first; only those of one export when a name is given. Ids sort by
@@ -142,23 +178,76 @@ public sealed class RunStore
             .ToList();
     }
 
-    private static RunManifest? ReadManifest(string folder)
+    /// <summary>
+    /// A run folder's manifest; null when it has none. One that cannot be read (cut, not JSON, not this folder's run)
+    /// comes back as what can be salvaged (the run id, and the export's name when the text before the damage holds it,
+    /// else empty) with the problem in <paramref name="problem"/>.
+    /// </summary>
+    internal static RunManifest? ReadManifest(string folder, out string? problem)
     {
+        problem = null;
         string manifestPath = Path.Combine(folder, ManifestFileName);
         if (!File.Exists(manifestPath))
         {
             return null;
         }
 
+        string runId = Path.GetFileName(folder);
+        byte[] bytes;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(manifestPath), ExportJsonContext.Default.RunManifest);
+            bytes = File.ReadAllBytes(manifestPath);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null;
+            problem = ex.Message;
+            return new RunManifest { RunId = runId };
         }
+
+        try
+        {
+            RunManifest? manifest = JsonSerializer.Deserialize(bytes, ExportJsonContext.Default.RunManifest);
+            problem = manifest is null ? "it is empty"
+                : manifest.RunId != runId ? $"it is the manifest of run '{manifest.RunId}'"
+                : string.IsNullOrEmpty(manifest.ExportName) ? "it names no export"
+                : null;
+            if (problem is null)
+            {
+                return manifest;
+            }
+        }
+        catch (JsonException ex)
+        {
+            problem = bytes.Length == 0 ? "it is empty" : $"it is not whole JSON: {ex.Message}";
+        }
+
+        return new RunManifest { RunId = runId, ExportName = SalvageExportName(bytes) ?? string.Empty };
     }
+
+    /// <summary>The ExportName a damaged manifest's text holds before the damage, if any.</summary>
+    private static string? SalvageExportName(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowTrailingCommas = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("ExportName")
+                    && reader.Read() && reader.TokenType == JsonTokenType.String)
+                {
+                    string? name = reader.GetString();
+                    return SafeName.Problem(name) is null ? name : null;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
+
+    private static RunManifest? ReadManifest(string folder) => ReadManifest(folder, out _);
 
     private static string CheckRunId(string runId)
     {

@@ -182,18 +182,19 @@ public sealed class RunSender
 
     /// <summary>
     /// Constant Contact said no for now or for good: quota, unavailable (the run stops, resumable) or an import
-    /// refused (the run fails). Nothing more is sent.
+    /// refused (the run fails), a token endpoint that did not answer within its bound (stops). Nothing more is sent.
     /// </summary>
-    private static bool IsDefiniteStop(Exception ex) => ex is QuotaExceededException or ApiUnavailableException or ImportRefusedException or Http.ApiAnswerException;
+    private static bool IsDefiniteStop(Exception ex) => ex is QuotaExceededException or ApiUnavailableException or ImportRefusedException or Http.ApiAnswerException
+        || ex is Connections.ConnectionException { ErrorId: Connections.ConnectionErrorIds.TokenRequestTimeout };
 
     private static RunState StateAfter(Exception definiteStop) => definiteStop is ImportRefusedException ? RunState.Failed : RunState.Stopped;
 
     /// <summary>The API's message (it knows nothing of runs) and, for a run that can go on, how it goes on.</summary>
     private string StopMessage(Exception definiteStop)
     {
-        if (definiteStop is Http.ApiAnswerException answer && deadline is not null)
+        if (deadline is not null && ((definiteStop as Http.ApiAnswerException)?.ErrorId ?? (definiteStop as Connections.ConnectionException)?.ErrorId) is string errorId)
         {
-            deadline.StopErrorId = answer.ErrorId;
+            deadline.StopErrorId = errorId;
         }
 
         return StateAfter(definiteStop) == RunState.Stopped

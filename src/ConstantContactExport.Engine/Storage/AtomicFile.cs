@@ -37,27 +37,60 @@ public static class AtomicFile
     /// </summary>
     public static void Write(string path, byte[] content)
     {
-        using PendingFile pending = Begin(path);
-        pending.Stream.Write(content, 0, content.Length);
-        pending.Commit();
+        using Reservation reservation = Reserve(path, 0);
+        reservation.Commit(content);
     }
 
     /// <summary>
     /// Starts replacing <paramref name="path"/> (in an existing folder) with content written to
     /// <see cref="PendingFile.Stream"/>, for content too big to hold in memory. The temporary file is made as
-    /// <see cref="Write"/> says; <see cref="PendingFile.Commit"/>
-    /// flushes it to disk and renames it over the old file; disposing without a commit deletes it and leaves the
-    /// old file as it was.
+    /// <see cref="Write"/> says; <see cref="PendingFile.Commit"/> flushes it to disk and renames it over the old file;
+    /// disposing without a commit deletes it and leaves the old file as it was.
     /// </summary>
     public static PendingFile Begin(string path, int bufferSize = 4096)
     {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        FileStream stream = !IsWindows
-            ? UnixFileSystem.Open(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, UnixFileSystem.OwnerReadWrite, bufferSize)
-            : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize);
-        return new PendingFile(stream, temp, path);
+        string temp = TempFor(path);
+        return new PendingFile(CreateTemp(temp, bufferSize), temp, path);
     }
+
+    /// <summary>
+    /// Takes room on disk for a file's next content before that content exists: the temporary file
+    /// <see cref="Write"/> uses, filled with <paramref name="bytes"/> zero bytes and flushed, so that the blocks are
+    /// allocated now. <see cref="Reservation.Commit"/> then writes into them and renames; content up to that size
+    /// needs no more room (on file systems that overwrite in place). Disposed without a commit, the file is deleted.
+    /// For content that must not be lost once asked for: a rotated refresh token (<see cref="TokenStore.Reserve"/>).
+    /// </summary>
+    /// <exception cref="IOException">There is no room (or the folder cannot be written): nothing was changed.</exception>
+    public static Reservation Reserve(string path, int bytes)
+    {
+        string temp = TempFor(path);
+        FileStream? stream = null;
+        try
+        {
+            stream = CreateTemp(temp, 4096);
+            if (bytes > 0)
+            {
+                stream.Write(new byte[bytes], 0, bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            return new Reservation(path, temp, stream);
+        }
+        catch
+        {
+            stream?.Dispose();
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static string TempFor(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+
+    /// <summary>A temporary file: created exclusively (a file or link already there fails it), on Unix mode 0600 from its first moment.</summary>
+    private static FileStream CreateTemp(string temp, int bufferSize) => !IsWindows
+        ? UnixFileSystem.Open(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, UnixFileSystem.OwnerReadWrite, bufferSize)
+        : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize);
 
     /// <summary>A replacement being written: commit it to rename it into place, or dispose it to throw it away.</summary>
     public sealed class PendingFile : IDisposable
@@ -94,6 +127,52 @@ public static class AtomicFile
             stream = null;
             if (!committed)
             {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    /// <summary>A file's next content, its room taken (<see cref="Reserve"/>): committed once, or deleted.</summary>
+    public sealed class Reservation : IDisposable
+    {
+        private readonly string path;
+        private readonly string temp;
+        private FileStream? stream;
+
+        internal Reservation(string path, string temp, FileStream stream)
+        {
+            this.path = path;
+            this.temp = temp;
+            this.stream = stream;
+        }
+
+        /// <summary>Writes the content over the reserved bytes, cuts what is left, flushes to disk and renames over the file.</summary>
+        public void Commit(byte[] content)
+        {
+            FileStream open = stream ?? throw new InvalidOperationException("The reservation is committed or disposed.");
+            open.Position = 0;
+            open.Write(content, 0, content.Length);
+            open.SetLength(content.Length);
+            open.Flush(flushToDisk: true);
+            open.Dispose();
+            stream = null;
+            try
+            {
+                Replace(temp, path);
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (stream is not null)
+            {
+                stream.Dispose();
+                stream = null;
                 TryDelete(temp);
             }
         }

@@ -6,7 +6,10 @@ namespace ConstantContactExport.Engine.Storage;
 /// <summary>
 /// Connection and export names become file names, so a name must be one that no file system reads as
 /// anything else: no path separators or "..", no characters Windows forbids, not a reserved device name
-/// (CON, NUL, COM1...), not empty, no leading or trailing space or dot, at most 64 characters.
+/// (CON, NUL, COM1...), not empty, no leading or trailing space or dot, at most 64 characters. Nor a character
+/// that cannot be seen or that changes how the others show (control and format characters such as a zero-width space
+/// or a right-to-left override, line and paragraph separators, spaces other than the plain one, surrogates, private
+/// use and unassigned code points): 'x\u200B' or 'x\u202Egnp.exe' would look like another name than they are.
 /// </summary>
 public static class SafeName
 {
@@ -44,6 +47,13 @@ public static class SafeName
             return "The name holds a character that a file name cannot: one of < > : \" / \\ | ? * or a control character.";
         }
 
+        int invisible = Profiles.TextChecks.FindInvisible(name);
+        if (invisible >= 0)
+        {
+            int codePoint = char.IsSurrogatePair(name, invisible) ? char.ConvertToUtf32(name, invisible) : name[invisible];
+            return $"The name holds an invisible or formatting character (U+{codePoint:X4}), which would make it look like another name.";
+        }
+
         string stem = name.Split('.')[0];
         if (Reserved.Any(r => string.Equals(r, stem, StringComparison.OrdinalIgnoreCase)))
         {
@@ -52,6 +62,13 @@ public static class SafeName
 
         return null;
     }
+
+    /// <summary>
+    /// Null when a wildcard pattern (Get-CCExportRun -Name, Get-CCExport -Name) could only match safe names; else why
+    /// not. Its wildcard characters count as letters, so '../x' or 'x\u200B*' is refused where '*' is not.
+    /// </summary>
+    public static string? PatternProblem(string? pattern) =>
+        string.IsNullOrEmpty(pattern) ? Problem(pattern) : Problem(pattern!.Replace('*', 'x').Replace('?', 'x'));
 
     /// <summary>Throws an ArgumentException naming the problem, or returns the name.</summary>
     public static string Check(string? name, string what)

@@ -106,25 +106,60 @@ public sealed class TokenStore
         }
     }
 
+    /// <summary>
+    /// Room taken in the secret store for the next tokens: at least this much, and far more than a token file holds
+    /// (two JWTs and a DPAPI envelope are a few KiB).
+    /// </summary>
+    public const int ReservedBytes = 64 * 1024;
+
     public void Write(string connectionName, TokenSet tokens)
     {
-        if (tokens is null)
-        {
-            throw new ArgumentNullException(nameof(tokens));
-        }
+        using PendingWrite pending = Reserve(connectionName, 0);
+        pending.Save(tokens);
+    }
 
+    /// <summary>
+    /// Takes room for the connection's next tokens (<see cref="ReservedBytes"/>) before they are asked for: a refresh
+    /// spends the stored refresh token, so its answer must be certain to fit on disk before the request leaves.
+    /// </summary>
+    /// <exception cref="IOException">No room (a full disk) or the folder cannot be written: nothing was changed.</exception>
+    public PendingWrite Reserve(string connectionName, int bytes = ReservedBytes)
+    {
         string path = PathFor(connectionName);
         PrivateFiles.CreateFolder(paths.Secrets);
 
-        byte[] json = Serialize(tokens);
-        try
+        return new PendingWrite(AtomicFile.Reserve(path, bytes));
+    }
+
+    /// <summary>The connection's next tokens, their room taken: saved once (atomically), or the room given back.</summary>
+    public sealed class PendingWrite : IDisposable
+    {
+        private readonly AtomicFile.Reservation reservation;
+
+        internal PendingWrite(AtomicFile.Reservation reservation)
         {
-            AtomicFile.Write(path, AtomicFile.IsWindows ? WindowsFileSystem.Protect(json) : json);
+            this.reservation = reservation;
         }
-        finally
+
+        public void Save(TokenSet tokens)
         {
-            Array.Clear(json, 0, json.Length);
+            if (tokens is null)
+            {
+                throw new ArgumentNullException(nameof(tokens));
+            }
+
+            byte[] json = Serialize(tokens);
+            try
+            {
+                reservation.Commit(AtomicFile.IsWindows ? WindowsFileSystem.Protect(json) : json);
+            }
+            finally
+            {
+                Array.Clear(json, 0, json.Length);
+            }
         }
+
+        public void Dispose() => reservation.Dispose();
     }
 
     /// <summary>Deletes the connection's secrets; false when there were none.</summary>

@@ -28,6 +28,13 @@ public sealed class GetCCConnectionCommand : PSCmdlet
         IReadOnlyList<ConnectionInfo> all = store.List(WriteWarning);
         foreach (string pattern in Name ?? new[] { "*" })
         {
+            if (SafeName.PatternProblem(pattern) is { } problem)
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"'{pattern}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, pattern));
+                continue;
+            }
+
             var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
             List<ConnectionInfo> matches = all.Where(c => wildcard.IsMatch(c.Name)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))

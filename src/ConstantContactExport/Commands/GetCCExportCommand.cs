@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Storage;
@@ -23,6 +24,12 @@ public sealed class GetCCExportCommand : PSCmdlet
         var store = new ExportDefinitionStore(ModuleHome.Open(this));
         foreach (string pattern in Name)
         {
+            if (SafeName.PatternProblem(pattern) is { } problem)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{pattern}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, pattern));
+                continue;
+            }
+
             var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
             bool found = false;
             foreach (string name in store.Names())

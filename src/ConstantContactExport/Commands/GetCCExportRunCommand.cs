@@ -66,18 +66,26 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         }
         else
         {
+            // A name no export can have ('../secrets/x') is an error, as every other command makes it, not an empty answer.
+            if (SafeName.PatternProblem(Name) is { } problem)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{Name}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, Name));
+                return;
+            }
+
             var wildcard = WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
+            // A damaged run whose manifest does not say its export may be any export's: it is shown, each on its own.
             runs = store.RunIds()
                 .Select(id => LoadOrWarn(store, id))
-                .Where(s => s is not null && wildcard.IsMatch(s.Manifest.ExportName))
-                .GroupBy(s => s!.Manifest.ExportName, StringComparer.OrdinalIgnoreCase)
+                .Where(s => s is not null && (wildcard.IsMatch(s.Manifest.ExportName) || (s.IsDamaged && s.Manifest.ExportName.Length == 0)))
+                .GroupBy(s => s!.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
                 .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
                 .Select(s => s!);
         }
 
         foreach (RunStatus status in runs)
         {
-            RunStatus shown = Refresh && status.PendingActivities().Any() ? RefreshRun(paths, status) : status;
+            RunStatus shown = Refresh && !status.IsDamaged && status.PendingActivities().Any() ? RefreshRun(paths, status) : status;
             WriteObject(CCExportRun.From(shown, NotRunningMessage(paths, shown)));
         }
     }

@@ -162,8 +162,11 @@ public sealed class RemoveCCExportRunCommand : PSCmdlet
                 {
                     if (explicitly)
                     {
+                        string why = run.Status!.IsDamaged
+                            ? $"{run.Status.Message} Use -Force to remove it."
+                            : $"Run {run.RunId} of export '{exportName}' is {run.Status.State}: Invoke-CCExport -Resume can still go on with it. Use -Force to remove it anyway.";
                         WriteError(new ErrorRecord(
-                            new InvalidOperationException($"Run {run.RunId} of export '{exportName}' is {run.Status!.State}: Invoke-CCExport -Resume can still go on with it. Use -Force to remove it anyway."),
+                            new InvalidOperationException(why),
                             "RunUnfinished", ErrorCategory.InvalidOperation, run.RunId));
                     }
 

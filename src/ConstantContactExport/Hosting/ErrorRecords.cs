@@ -93,6 +93,7 @@ internal static class ErrorRecords
         ConnectionErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
         ConnectionErrorKind.Timeout => ErrorCategory.OperationTimeout,
         ConnectionErrorKind.InvalidData => ErrorCategory.InvalidData,
+        ConnectionErrorKind.WriteError => ErrorCategory.WriteError,
         _ => ErrorCategory.NotSpecified,
     };
 }

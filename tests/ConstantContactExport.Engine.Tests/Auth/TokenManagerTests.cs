@@ -232,4 +232,96 @@ public sealed class TokenManagerTests
         time.Advance(TimeSpan.FromMilliseconds(1100));
         await third.WaitAsync(TimerClock.HangGuard);
     }
+
+    [Fact]
+    public async Task Room_for_the_new_tokens_is_taken_before_the_refresh_token_is_spent()
+    {
+        // A disk that fills after the server rotated the refresh token would lose the connection: the room for the
+        // answer is taken (written, flushed) in the secret store before the request leaves, and the answer goes into it.
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer { Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
+        TokenManager manager = Manager(home, server, time);
+        time.Advance(TimeSpan.FromHours(1));
+
+        Task<string> refreshing = manager.GetAccessTokenAsync(null, CancellationToken.None);
+        await server.RefreshArrived.Task.WaitAsync(TimerClock.HangGuard);
+        string[] reserved = System.IO.Directory.GetFiles(home.Paths.Secrets, "*.tmp");
+        Assert.Single(reserved);
+        Assert.True(new System.IO.FileInfo(reserved[0]).Length >= TokenStore.ReservedBytes);
+
+        server.Hold.SetResult();
+        string access = await refreshing.WaitAsync(TimerClock.HangGuard);
+        Assert.Empty(System.IO.Directory.GetFiles(home.Paths.Secrets, "*.tmp"));
+        Assert.Equal(access, new TokenStore(home.Paths).Read("Prod")!.AccessToken);
+        Assert.Equal(1, server.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_token_endpoint_that_never_answers_fails_TokenRequestTimeout_at_its_bound()
+    {
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer();
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
+        var silent = new SilentHandler();
+        var http = new HttpClient(silent) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        var manager = new TokenManager(Prod, new TokenStore(home.Paths),
+            secret => new OAuthClient(http, new OAuthEndpoints(AuthBase), "client-1", secret, new TokenRequestGate(time, TimeSpan.Zero), time),
+            ConnectionSession.LockPathFor(home.Paths, "Prod"), time);
+        time.Advance(TimeSpan.FromHours(1));
+
+        Task<string> refreshing = manager.GetAccessTokenAsync(null, CancellationToken.None);
+        await silent.Arrived.Task.WaitAsync(TimerClock.HangGuard);
+        time.Advance(TokenManager.RefreshRequestTimeout - TimeSpan.FromSeconds(1));
+        await Task.Delay(50);
+        Assert.False(refreshing.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var ex = await Assert.ThrowsAsync<ConnectionException>(() => refreshing.WaitAsync(TimerClock.HangGuard));
+        Assert.Equal(ConnectionErrorIds.TokenRequestTimeout, ex.ErrorId);
+        Assert.Contains("'Prod'", ex.Message);
+        Assert.Equal(seeded.RefreshToken, new TokenStore(home.Paths).Read("Prod")!.RefreshToken);
+        Assert.Empty(System.IO.Directory.GetFiles(home.Paths.Secrets, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task A_caller_that_stops_waiting_leaves_the_refresh_to_finish_and_save_its_answer()
+    {
+        // A run's deadline or Ctrl+C ends the wait for a slow token endpoint at once; the request it started goes on
+        // (it may rotate the refresh token) and its answer is saved, so the connection is not lost.
+        using var home = new TempHome();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var server = new FakeTokenServer { Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        TokenSet seeded = Seed(home, server, time.GetUtcNow(), TimeSpan.FromHours(1));
+        TokenManager manager = Manager(home, server, time);
+        time.Advance(TimeSpan.FromHours(1));
+
+        using var deadline = new CancellationTokenSource();
+        Task<string> waiting = manager.GetAccessTokenAsync(null, deadline.Token);
+        await server.RefreshArrived.Task.WaitAsync(TimerClock.HangGuard);
+        deadline.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimerClock.HangGuard));
+
+        server.Hold.SetResult();
+        string access = await manager.GetAccessTokenAsync(null, CancellationToken.None).WaitAsync(TimerClock.HangGuard);
+        Assert.Equal(1, server.RefreshRequests);
+        TokenSet saved = new TokenStore(home.Paths).Read("Prod")!;
+        Assert.Equal(access, saved.AccessToken);
+        Assert.NotEqual(seeded.RefreshToken, saved.RefreshToken);
+    }
+
+    /// <summary>A token endpoint that takes the request and never answers (until the request is cancelled).</summary>
+    private sealed class SilentHandler : HttpMessageHandler
+    {
+        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Arrived.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
 }

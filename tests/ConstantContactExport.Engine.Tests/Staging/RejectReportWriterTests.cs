@@ -30,6 +30,44 @@ public sealed class RejectReportWriterTests
     }
 
     [Theory]
+    [InlineData("\uFF1DHYPERLINK(\"http://x\")")] // full-width equals
+    [InlineData("\uFF0B1\uFF0B2")] // full-width plus
+    [InlineData("\uFF0D2+3")] // full-width minus
+    [InlineData("\uFF20SUM(A1)")] // full-width at
+    [InlineData("\u2212" + "2+3")] // minus sign
+    [InlineData("\uFE62" + "1")] // small plus
+    [InlineData("\uFEFF=1+1")] // a BOM before it
+    [InlineData("\u200B=1+1")] // a zero-width space before it
+    [InlineData("\u202E\u200B @SUM(A1)")] // a bidirectional control, a zero-width and a plain space before it
+    [InlineData("\uFEFF\uFF1D1")] // both
+    public void Formula_starts_in_other_widths_or_behind_invisible_characters_are_neutralized(string cell)
+    {
+        Assert.Equal("'" + cell, RejectReportWriter.FormulaSafe(cell));
+        var text = new StringWriter();
+        using (var writer = new RejectReportWriter(text))
+        {
+            writer.Write(new RejectedProfile(1, 2, cell, cell, new ProfileIssue(RejectReason.EmailInvalid, "email", cell)));
+        }
+
+        using var csv = new CsvHelper.CsvParser(new StringReader(text.ToString()), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(csv.Read());
+        Assert.True(csv.Read());
+        Assert.Equal("'" + cell, csv[2]);
+        Assert.Equal("'" + cell, csv[3]);
+        Assert.Equal("'" + cell, csv[6]);
+    }
+
+    [Theory]
+    [InlineData("ada@example.com")]
+    [InlineData("a-b@example.com")]
+    [InlineData("\uFF21da")] // a full-width letter
+    [InlineData("\u200Bada")] // invisible, then a letter: shown as it is
+    [InlineData("12-34")]
+    [InlineData("")]
+    public void Cells_that_start_no_formula_are_written_as_they_are(string cell) =>
+        Assert.Equal(cell, RejectReportWriter.FormulaSafe(cell));
+
+    [Theory]
     [InlineData("/srv/drop/a\r=HYPERLINK(\"http://x\").csv")]
     [InlineData("/srv/drop/a\n+1+2.csv")]
     [InlineData("/srv/drop/a\r\n@SUM(A1).csv")]
