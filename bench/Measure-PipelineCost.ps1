@@ -3,7 +3,8 @@
 .SYNOPSIS
     What Invoke-CCExport costs a piped profile, next to what PowerShell itself costs: Import-Csv into Out-Null, into
     a compiled no-op cmdlet, into ForEach-Object { } and into Invoke-CCExport -WhatIf (staging only), each in a fresh
-    pwsh (cold, as a runbook is), rounds interleaved; prints the medians and each run.
+    pwsh (cold, as a runbook is), rounds interleaved; then the same four in turn in one pwsh (warm, as a session that
+    runs it again is; the first round warms up and is not counted). Prints the medians and each run.
 
 .DESCRIPTION
     PowerShell drops a trailing "| Out-Null" when it compiles a pipeline, so that baseline binds nothing; the no-op
@@ -19,6 +20,9 @@ param(
     [Parameter(Mandatory)] [string] $RepoRoot,
     [ValidateRange(1, [int]::MaxValue)] [int] $Profiles = 200000,
     [ValidateRange(1, 20)] [int] $Runs = 3,
+    # Counted rounds of the warm measurement, in one process after one round to warm up.
+    [ValidateRange(1, 20)] [int] $WarmRounds = 5,
+    [ValidateSet('Cold', 'Warm', 'Both')] [string] $Measure = 'Both',
     [string] $ModulePath
 )
 $ErrorActionPreference = 'Stop'
@@ -49,11 +53,17 @@ Import-Module '$module'
     $null = Invoke-ChildScript -File $setup
 
     $modes = 'OutNull', 'NoOp', 'ForEach', 'StageOnly'
-    $results = foreach ($round in 1..$Runs) {
-        foreach ($mode in $modes) {
-            Write-Host "> round $round/$Runs`: $mode" -ForegroundColor DarkGray
-            Invoke-ChildScript -File $step -ArgumentList @('-Mode', $mode, '-Csv', $sample.Path, '-ModulePath', $module)
+    $results = if ($Measure -ne 'Warm') {
+        foreach ($round in 1..$Runs) {
+            foreach ($mode in $modes) {
+                Write-Host "> round $round/$Runs`: $mode" -ForegroundColor DarkGray
+                Invoke-ChildScript -File $step -ArgumentList @('-Mode', $mode, '-Csv', $sample.Path, '-ModulePath', $module)
+            }
         }
+    }
+    $warm = if ($Measure -ne 'Cold') {
+        Write-Host "> warm: 1 + $WarmRounds rounds in one pwsh" -ForegroundColor DarkGray
+        (Invoke-ChildScript -File $step -ArgumentList @('-Mode', 'Warm', '-Rounds', ($WarmRounds + 1), '-Csv', $sample.Path, '-ModulePath', $module)).rounds
     }
 }
 finally {
@@ -62,15 +72,37 @@ finally {
     Remove-Item $homeDir -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-$base = $null
-"Import-Csv of $Profiles rows piped into each command, each a fresh pwsh; medians of $Runs."
-''
-'| Command | Seconds (median) | Runs (s) | Against Out-Null |'
-'| --- | ---: | --- | ---: |'
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $sorted[[int][math]::Floor(($sorted.Count - 1) / 2)]
+}
+
 $labels = @{ OutNull = 'Import-Csv | Out-Null'; NoOp = 'Import-Csv | Test-NoOp (compiled, empty ProcessRecord)'; ForEach = 'Import-Csv | ForEach-Object { }'; StageOnly = 'Import-Csv | Invoke-CCExport -WhatIf (staging only)' }
-foreach ($mode in $modes) {
-    $seconds = @($results | Where-Object mode -EQ $mode | ForEach-Object seconds | Sort-Object)
-    $median = $seconds[[int][math]::Floor(($seconds.Count - 1) / 2)]
-    if ($mode -eq 'OutNull') { $base = $median }
-    '| {0} | {1:N2} | {2} | {3:N2}x |' -f ($labels[$mode] -replace '\|', '\|'), $median, (($seconds | ForEach-Object { '{0:N2}' -f $_ }) -join ', '), ($median / $base)
+if ($results) {
+    "Cold: Import-Csv of $Profiles rows piped into each command, each a fresh pwsh; medians of $Runs."
+    ''
+    '| Command | Seconds (median) | Runs (s) | Against Out-Null |'
+    '| --- | ---: | --- | ---: |'
+    $base = $null
+    foreach ($mode in $modes) {
+        $seconds = @($results | Where-Object mode -EQ $mode | ForEach-Object seconds)
+        $median = Get-Median $seconds
+        if ($mode -eq 'OutNull') { $base = $median }
+        '| {0} | {1:N2} | {2} | {3:N2}x |' -f ($labels[$mode] -replace '\|', '\|'), $median, (($seconds | ForEach-Object { '{0:N2}' -f $_ }) -join ', '), ($median / $base)
+    }
+    ''
+}
+if ($warm) {
+    # Each round's own ratio as well: on a shared machine the load moves between rounds more than within one.
+    "Warm: the same, in turn in one pwsh after a round to warm up; medians of $WarmRounds rounds."
+    ''
+    '| Command | Seconds (median) | Rounds (s) | Against Out-Null | Each round against its Out-Null (median) |'
+    '| --- | ---: | --- | ---: | ---: |'
+    $base = Get-Median @($warm | ForEach-Object OutNull)
+    foreach ($mode in $modes) {
+        $seconds = @($warm | ForEach-Object $mode)
+        $median = Get-Median $seconds
+        $ratio = Get-Median @($warm | ForEach-Object { $_.$mode / $_.OutNull })
+        '| {0} | {1:N2} | {2} | {3:N2}x | {4:N2}x |' -f ($labels[$mode] -replace '\|', '\|'), $median, (($seconds | ForEach-Object { '{0:N2}' -f $_ }) -join ', '), ($median / $base), $ratio
+    }
 }

@@ -1,14 +1,16 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    One cold measurement for bench/Measure-PipelineCost.ps1: Import-Csv piped into one command, in this (fresh) pwsh.
-    Prints one JSON line: the mode and the seconds.
+    One measurement for bench/Measure-PipelineCost.ps1 in this (fresh) pwsh: Import-Csv piped into one command (cold),
+    or, with -Mode Warm, into each command in turn for -Rounds rounds in this one process (the first round warms up
+    and is not counted). Prints one JSON line: the mode and the seconds (Warm: one object of seconds a round).
 #>
 param(
-    [Parameter(Mandatory)] [ValidateSet('OutNull', 'NoOp', 'ForEach', 'StageOnly')] [string] $Mode,
+    [Parameter(Mandatory)] [ValidateSet('OutNull', 'NoOp', 'ForEach', 'StageOnly', 'Warm')] [string] $Mode,
     [Parameter(Mandatory)] [string] $Csv,
     [Parameter(Mandatory)] [string] $ModulePath,
-    [string] $ExportName = 'pipeline-cost'
+    [string] $ExportName = 'pipeline-cost',
+    [ValidateRange(2, 21)] [int] $Rounds = 4
 )
 $ErrorActionPreference = 'Stop'
 
@@ -29,12 +31,29 @@ namespace PipelineCost
 '@ -PassThru | Select-Object -First 1 | ForEach-Object { Import-Module $_.Assembly }
 Import-Module $ModulePath
 
-# Everything above is before the clock, as Import-Module is in the end-to-end benchmark.
-$elapsed = switch ($Mode) {
-    'OutNull' { Measure-Command { Import-Csv $Csv | Out-Null } }
-    'NoOp' { Measure-Command { Import-Csv $Csv | Test-NoOp } }
-    'ForEach' { Measure-Command { Import-Csv $Csv | ForEach-Object { } } }
-    # Everything Invoke-CCExport does to piped profiles but the sending: -WhatIf stages and stops.
-    'StageOnly' { Measure-Command { Import-Csv $Csv | Invoke-CCExport -Name $ExportName -WhatIf -ErrorAction SilentlyContinue 6>$null | Out-Null } }
+function Measure-Mode([string] $Name) {
+    switch ($Name) {
+        'OutNull' { Measure-Command { Import-Csv $Csv | Out-Null } }
+        'NoOp' { Measure-Command { Import-Csv $Csv | Test-NoOp } }
+        'ForEach' { Measure-Command { Import-Csv $Csv | ForEach-Object { } } }
+        # Everything Invoke-CCExport does to piped profiles but the sending: -WhatIf stages and stops.
+        'StageOnly' { Measure-Command { Import-Csv $Csv | Invoke-CCExport -Name $ExportName -WhatIf -ErrorAction SilentlyContinue 6>$null | Out-Null } }
+    }
 }
-[pscustomobject]@{ mode = $Mode; seconds = $elapsed.TotalSeconds } | ConvertTo-Json -Compress
+
+# Everything above is before the clock, as Import-Module is in the end-to-end benchmark.
+if ($Mode -ne 'Warm') {
+    [pscustomobject]@{ mode = $Mode; seconds = (Measure-Mode $Mode).TotalSeconds } | ConvertTo-Json -Compress
+    return
+}
+
+$counted = foreach ($round in 1..$Rounds) {
+    $seconds = [ordered]@{}
+    foreach ($name in 'OutNull', 'NoOp', 'ForEach', 'StageOnly') {
+        # A collection first, so that one command's garbage is not collected in the next one's time.
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        $seconds[$name] = (Measure-Mode $name).TotalSeconds
+    }
+    if ($round -gt 1) { [pscustomobject]$seconds }
+}
+[pscustomobject]@{ mode = 'Warm'; rounds = @($counted) } | ConvertTo-Json -Compress

@@ -138,6 +138,41 @@ Describe 'Pipeline objects of every kind' {
         @(Get-SandboxListMember $Sandbox $listId | ForEach-Object { $_.email_address.address } | Sort-Object) |
             Should -Be @($cases | Where-Object Fate -EQ 'Submitted' | ForEach-Object Email | Sort-Object)
     }
+
+    It 'gives mixed shapes in one pipeline the same ledger and reject report as the same profiles all [pscustomobject]' {
+        # The reader takes [pscustomobject] rows on a path of their own; any other shape between them must read alike.
+        # (Typed properties are object: PowerShell would make a $null given to a string property an empty string.)
+        if (-not ('CcePester.ShapeUser2' -as [type])) {
+            Add-Type -TypeDefinition 'namespace CcePester { public sealed class ShapeUser2 { public object Email { get; set; } public object FirstName { get; set; } public object LastName { get; set; } public object City { get; set; } public string[] Segments { get; set; } } }'
+        }
+        $random = [System.Random]::new(7)
+        $uniform = [System.Collections.Generic.List[object]]::new()
+        $mixed = [System.Collections.Generic.List[object]]::new()
+        for ($i = 0; $i -lt 600; $i++) {
+            $email = @("s$i@example.com", " s$($i - 3)@Example.com ", 'not-an-address', $null)[[math]::Min(3, $random.Next(12) / 3)]
+            $values = [ordered]@{
+                Email = $email; FirstName = @('Ada', ('x' * 60), $null)[$random.Next(3)]; LastName = @('Lovelace', 42, [datetime]'2020-01-02')[$random.Next(3)]
+                City = 'Boston'; Segments = @('Newsletter', 'Prospects')[$random.Next(2)]
+            }
+            $uniform.Add([pscustomobject]$values)
+            $mixed.Add($(switch ($i % 6) {
+                0 { [pscustomobject]$values }
+                1 { [hashtable]$values }
+                2 { $o = [pscustomobject]@{}; foreach ($k in $values.Keys) { $o | Add-Member -NotePropertyName $k.ToLowerInvariant() -NotePropertyValue $values[$k] }; $o }
+                3 { $o = [pscustomobject]@{ Mail = $values.Email }; $o | Add-Member -MemberType AliasProperty -Name Email -Value Mail; foreach ($k in 'FirstName', 'LastName', 'City', 'Segments') { $o | Add-Member -NotePropertyName $k -NotePropertyValue $values[$k] }; $o }
+                4 { [CcePester.ShapeUser2]@{ Email = $values.Email; FirstName = $values.FirstName; LastName = $values.LastName; City = $values.City; Segments = @($values.Segments) } }
+                5 { $row = $Table.NewRow(); foreach ($k in $values.Keys) { $row[$k] = if ($null -eq $values[$k]) { [DBNull]::Value } else { [string]$values[$k] } }; $row }
+            }))
+        }
+        $one = $uniform | Invoke-CCExport -Name fuzz -WhatIf -ErrorAction SilentlyContinue 3>$null
+        $other = $mixed | Invoke-CCExport -Name fuzz -WhatIf -ErrorAction SilentlyContinue 3>$null
+        foreach ($count in 'InputCount', 'OutOfSegmentCount', 'InvalidCount', 'DuplicateCount', 'SubmittedCount') {
+            $other.$count | Should -Be $one.$count -Because $count
+        }
+        $one.InvalidCount | Should -BeGreaterThan 0
+        $one.DuplicateCount | Should -BeGreaterThan 0
+        (Get-Content $other.RejectPath) | Should -Be (Get-Content $one.RejectPath)
+    }
 }
 
 Describe 'CSV bytes that are not valid in their encoding' {

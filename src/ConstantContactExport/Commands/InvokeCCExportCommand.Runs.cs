@@ -19,11 +19,14 @@ public sealed partial class InvokeCCExportCommand
     private int attempted;
 
     /// <summary>Runs one step; its failure is this invocation's terminating error.</summary>
-    private void Guard(Action step)
+    private void Guard(Action step) => Guard(static s => s(), step);
+
+    /// <summary>Runs one step on <paramref name="state"/> (no closure to allocate); its failure is this invocation's terminating error.</summary>
+    private void Guard<T>(Action<T> step, T state)
     {
         try
         {
-            step();
+            step(state);
         }
         catch (CommandFailure failure)
         {

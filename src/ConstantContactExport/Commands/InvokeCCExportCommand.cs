@@ -35,6 +35,10 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     private readonly List<string> pipedFiles = new();
     private bool anyProfilePiped;
 
+    // Per piped object, these would cost a dictionary lookup and a closure each: both are made once.
+    private bool? nameGivenOnce;
+    private Action<PSObject?>? stageProfile;
+
     [Parameter(Position = 0, ParameterSetName = PipelineSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LiteralPathSet)]
@@ -154,23 +158,25 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
 
         // A $null piped in arrives as no array at all: it is one profile all the same (an Invalid one).
         PSObject?[] items = InputObject ?? (MyInvocation.ExpectingInput ? new PSObject?[] { null } : Array.Empty<PSObject?>());
+        bool nameGiven = nameGivenOnce ??= NameGiven;
         foreach (PSObject? item in items)
         {
-            if (!NameGiven && item?.BaseObject is CCExport export)
+            object? baseObject = item?.BaseObject;
+            if (!nameGiven && baseObject is CCExport export)
             {
                 // Get-CCExport | Invoke-CCExport: each export runs from its own -SourcePath; its failure waits for the end.
                 RunPipedExport(export.Name);
                 continue;
             }
 
-            if (!NameGiven)
+            if (!nameGiven)
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException("Name the export to run: Invoke-CCExport -Name <export>, with profiles piped in."),
                     "ExportNameMissing", ErrorCategory.InvalidArgument, item));
             }
 
-            if (item?.BaseObject is FileInfo file)
+            if (baseObject is FileInfo file)
             {
                 // Get-ChildItem *.csv | Invoke-CCExport: the files are read as CSV, as Import-Csv binds them.
                 RefuseMixedInput(profile: false, item);
@@ -179,14 +185,17 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
             }
 
             RefuseMixedInput(profile: true, item);
-            Guard(() =>
-            {
-                piped ??= StartPipeline();
-                ProfileRecord record = piped.NextRecord();
-                objectReader!.Read(item, record);
-                piped.Add(record);
-            });
+            Guard(stageProfile ??= StageProfile, item);
         }
+    }
+
+    /// <summary>Reads one piped object into the run's record and stages it (the first one starts the run).</summary>
+    private void StageProfile(PSObject? item)
+    {
+        piped ??= StartPipeline();
+        ProfileRecord record = piped.NextRecord();
+        objectReader!.Read(item, record);
+        piped.Add(record);
     }
 
     protected override void EndProcessing()

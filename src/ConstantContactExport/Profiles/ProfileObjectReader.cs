@@ -15,17 +15,29 @@ namespace ConstantContactExport.Profiles;
 /// </summary>
 internal sealed class ProfileObjectReader
 {
-    private readonly IReadOnlyList<string> sourceFields;
+    private readonly string[] sourceFields;
 
     public ProfileObjectReader(IReadOnlyList<string> sourceFields)
     {
-        this.sourceFields = sourceFields;
+        this.sourceFields = new string[sourceFields.Count];
+        for (int i = 0; i < this.sourceFields.Length; i++)
+        {
+            this.sourceFields[i] = sourceFields[i];
+        }
     }
 
     public void Read(object? input, ProfileRecord record)
     {
         object? target = input is PSObject wrapped ? wrapped.BaseObject : input;
         record.Original = input;
+
+        // Import-Csv rows and [pscustomobject]s, nearly every piped profile: no scalar tests, no dictionary.
+        if (target is PSCustomObject && input is PSObject row)
+        {
+            ReadProperties(row, record);
+            return;
+        }
+
         if (target is null || IsScalar(target))
         {
             string what = target is null ? "null" : $"a {target.GetType().Name} ('{TextChecks.Printable(Convert.ToString(target, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, 40)}')";
@@ -34,30 +46,56 @@ internal sealed class ProfileObjectReader
             return;
         }
 
-        IDictionary? dictionary = target as IDictionary;
-        PSObject? psObject = dictionary is null ? (input as PSObject ?? PSObject.AsPSObject(target)) : null;
-        for (int i = 0; i < sourceFields.Count; i++)
+        if (target is IDictionary dictionary)
+        {
+            ReadDictionary(dictionary, record);
+            return;
+        }
+
+        ReadProperties(input as PSObject ?? PSObject.AsPSObject(target), record);
+    }
+
+    private void ReadProperties(PSObject psObject, ProfileRecord record)
+    {
+        SourceValue[] values = record.Values;
+        for (int i = 0; i < sourceFields.Length; i++)
         {
             string name = sourceFields[i];
             try
             {
-                record.Values[i] = dictionary is not null ? FromDictionary(dictionary, name) : FromObject(psObject!, name);
+                PSPropertyInfo? property = psObject.Properties[name];
+                values[i] = property is null ? SourceValue.Missing : ToSourceValue(property.Value);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // A getter that throws (a ScriptProperty, a lazy AD attribute): this profile is Invalid, the run goes on.
-                record.ReadIssue = new ProfileIssue(RejectReason.FieldNotText, name,
-                    $"Reading the property '{name}' failed: {(ex is GetValueInvocationException && ex.InnerException is not null ? ex.InnerException.Message : ex.Message)}");
+                ReadFailed(record, name, ex);
                 return;
             }
         }
     }
 
-    private static SourceValue FromObject(PSObject psObject, string name)
+    private void ReadDictionary(IDictionary dictionary, ProfileRecord record)
     {
-        PSPropertyInfo? property = psObject.Properties[name];
-        return property is null ? SourceValue.Missing : ToSourceValue(property.Value);
+        SourceValue[] values = record.Values;
+        for (int i = 0; i < sourceFields.Length; i++)
+        {
+            string name = sourceFields[i];
+            try
+            {
+                values[i] = FromDictionary(dictionary, name);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ReadFailed(record, name, ex);
+                return;
+            }
+        }
     }
+
+    /// <summary>A getter that throws (a ScriptProperty, a lazy AD attribute): this profile is Invalid, the run goes on.</summary>
+    private static void ReadFailed(ProfileRecord record, string name, Exception ex) =>
+        record.ReadIssue = new ProfileIssue(RejectReason.FieldNotText, name,
+            $"Reading the property '{name}' failed: {(ex is GetValueInvocationException && ex.InnerException is not null ? ex.InnerException.Message : ex.Message)}");
 
     private static SourceValue FromDictionary(IDictionary dictionary, string name)
     {
@@ -81,6 +119,12 @@ internal sealed class ProfileObjectReader
     /// <summary>PowerShell's view of a value as profile text.</summary>
     internal static SourceValue ToSourceValue(object? value)
     {
+        // Import-Csv's values: text as it is.
+        if (value is string plain)
+        {
+            return SourceValue.FromText(plain);
+        }
+
         if (value is PSObject wrapped)
         {
             value = wrapped.BaseObject;
