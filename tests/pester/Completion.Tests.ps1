@@ -117,9 +117,9 @@ Describe 'List names' {
             $cache = $engine.GetType('ConstantContactExport.Engine.Storage.ListNameCache')
         }
         $paths = $cache.Assembly.GetType('ConstantContactExport.Engine.Storage.StoragePaths')::new($script:TestHome)
-        $writer = $cache::new($paths)
-        $writer.Save('prod', [string[]]@('Newsletter', 'New customers', 'VIP'))
-        $writer.Save('sandbox', [string[]]@('Sandbox list'))
+        $script:writer = $cache::new($paths)
+        $script:writer.Save('prod', [string[]]@('Newsletter', 'New customers', 'VIP'))
+        $script:writer.Save('sandbox', [string[]]@('Sandbox list'))
     }
 
     It 'completes from the named connection''s cache' {
@@ -147,6 +147,30 @@ Describe 'List names' {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         @((New-Completer ListNameCompleter).CompleteArgument('Set-CCExport', 'ListName', '', $null, @{ Connection = 'unknown' })).Count | Should -Be 0
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
+    }
+
+    It 'quotes a list name that anyone on the account could make into a command, so it stays one argument' {
+        # Typographic quotes end a PowerShell string as ' does, and typographic dashes start a parameter as - does.
+        $hostile = @(
+            "Promo$([char]0x2019); New-Item -ItemType File pwned; #"
+            "Promo$([char]0x201D); New-Item pwned; #"
+            "$([char]0x2013)WhatIf"
+            'Promo''; New-Item pwned; #'
+        )
+        $script:writer.Save('hostile', [string[]]$hostile)
+        foreach ($quote in '', "'", '"') {
+            $results = @((New-Completer ListNameCompleter).CompleteArgument('Set-CCExport', 'ListName', $quote, $null, @{ Connection = 'hostile' }))
+            $results.Count | Should -Be $hostile.Count
+            foreach ($result in $results) {
+                $tokens = $errors = $null
+                $ast = [System.Management.Automation.Language.Parser]::ParseInput("Set-CCExport -ListName $($result.CompletionText)", [ref]$tokens, [ref]$errors)
+                $errors | Should -BeNullOrEmpty -Because $result.CompletionText
+                $command = $ast.EndBlock.Statements[0].PipelineElements[0]
+                @($ast.EndBlock.Statements).Count | Should -Be 1 -Because "$($result.CompletionText) must stay one statement"
+                $command.CommandElements.Count | Should -Be 3 -Because $result.CompletionText
+                $command.CommandElements[2].SafeGetValue() | Should -BeExactly $result.ListItemText
+            }
+        }
     }
 
     It 'completes through TabExpansion2 on the cmdlets that are in the module' {

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Language;
 
 namespace ConstantContactExport.Completion;
 
@@ -12,7 +13,10 @@ namespace ConstantContactExport.Completion;
 /// </summary>
 internal static class CompletionText
 {
-    private const string NeedsQuotes = " \t'\"`$@{}()[];,|&<>#";
+    // PowerShell also reads the typographic quotes as quotes (U+2018-U+201B single, U+201C-U+201E double) and the
+    // typographic dashes as a parameter's dash (U+2013-U+2015): a name holding one is quoted, and its quotes doubled.
+    private const string NeedsQuotes = " \t'\"`$@{}()[];,|&<>#\u2018\u2019\u201A\u201B\u201C\u201D\u201E";
+    private const string Dashes = "-\u2013\u2014\u2015";
 
     /// <summary>The names that match <paramref name="wordToComplete"/>, in the order given, as completion results.</summary>
     public static IEnumerable<CompletionResult> Complete(IEnumerable<string> names, string? wordToComplete, string toolTipPrefix)
@@ -67,10 +71,22 @@ internal static class CompletionText
     {
         if (quote == '"')
         {
-            return "\"" + name.Replace("`", "``").Replace("$", "`$").Replace("\"", "`\"") + "\"";
+            var escaped = new System.Text.StringBuilder(name.Length + 2).Append('"');
+            foreach (char c in name)
+            {
+                // A backtick before each character the parser would take for the string's end or an expansion.
+                if (c is '`' or '$' or '"' or '\u201C' or '\u201D' or '\u201E')
+                {
+                    escaped.Append('`');
+                }
+
+                escaped.Append(c);
+            }
+
+            return escaped.Append('"').ToString();
         }
 
-        bool needs = quote == '\'' || name.IndexOfAny(NeedsQuotes.ToCharArray()) >= 0 || name.StartsWith("-", StringComparison.Ordinal);
-        return needs ? "'" + name.Replace("'", "''") + "'" : name;
+        bool needs = quote == '\'' || name.IndexOfAny(NeedsQuotes.ToCharArray()) >= 0 || (name.Length > 0 && Dashes.IndexOf(name[0]) >= 0);
+        return needs ? "'" + CodeGeneration.EscapeSingleQuotedStringContent(name) + "'" : name;
     }
 }
