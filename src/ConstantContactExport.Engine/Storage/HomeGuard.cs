@@ -50,7 +50,16 @@ public static class HomeGuard
             return;
         }
 
-        // The home may be reached through a link of the user's (a dotfiles ~/.config): its real folder is checked.
+        // The home may be reached through a link of the user's or root's (a dotfiles ~/.config): its real folder is
+        // checked. Another user's link could be pointed elsewhere at any moment, between two files of one command.
+        if (UnixFileSystem.LStat(paths.Root) is { IsLink: true } link && link.OwnerId != 0 && link.OwnerId != me)
+        {
+            throw new UnsafeHomeException(HomeErrorIds.HomeOwnedByOtherUser, paths.Root,
+                $"The module's home '{paths.Root}' is a symbolic link that belongs to user id {link.OwnerId}, neither you (user id {me}) nor root: "
+                + "that user can point it at a home of their own at any moment. Nothing was read, written or sent. "
+                + "Set CC_EXPORT_HOME to the real folder, or to a folder that only you (or root) own.");
+        }
+
         string home = UnixFileSystem.RealPath(paths.Root) ?? paths.Root;
         if (home != paths.Root)
         {
@@ -60,7 +69,7 @@ public static class HomeGuard
         Verify(home, UnixFileSystem.LStat(home) ?? throw new DirectoryNotFoundException(home), folder: true, me);
         foreach (string name in Folders)
         {
-            CheckTree(Path.Combine(home, name), folder: true, me);
+            CheckTree(Path.Combine(home, name), folder: true, me, secret: name == "secrets");
         }
     }
 
@@ -75,7 +84,7 @@ public static class HomeGuard
         return status;
     }
 
-    private static void CheckTree(string path, bool? folder, uint me)
+    private static void CheckTree(string path, bool? folder, uint me, bool secret)
     {
         FileStatus? status = UnixFileSystem.LStat(path);
         if (status is null)
@@ -85,6 +94,15 @@ public static class HomeGuard
         }
 
         Verify(path, status.Value, folder, me);
+        if (secret && (status.Value.Permissions & 0x3F) != 0)
+        {
+            // As ssh refuses a private key others can read: the tokens may have been read already, so say it, not hide it.
+            throw new UnsafeHomeException(HomeErrorIds.HomeSecretsReadableByOthers, path,
+                $"'{path}' holds connection tokens and other users may open it (mode {Octal(status.Value.Permissions)}); the module makes it owner-only "
+                + "(0700 folders, 0600 files), so something else changed it. Nothing was read, written or sent. Run chmod -R go-rwx "
+                + $"'{path}', and, if another user could have read the tokens, sign in again (New-CCConnection -Force) to replace them.");
+        }
+
         if (!status.Value.IsDirectory)
         {
             return;
@@ -102,7 +120,7 @@ public static class HomeGuard
 
         foreach (string entry in entries)
         {
-            CheckTree(entry, folder: null, me);
+            CheckTree(entry, folder: null, me, secret);
         }
     }
 
@@ -213,6 +231,9 @@ public static class HomeErrorIds
 
     /// <summary>Something else (a fifo, a device, a file where a folder should be) where the module keeps a folder or file.</summary>
     public const string HomeEntryWrongType = "HomeEntryWrongType";
+
+    /// <summary>The secret store, or a file in it, may be read by other users.</summary>
+    public const string HomeSecretsReadableByOthers = "HomeSecretsReadableByOthers";
 }
 
 /// <summary>The home fails <see cref="HomeGuard"/>: nothing was read, written or sent. The message says what to run.</summary>

@@ -87,6 +87,68 @@ public sealed class HomeGuardTests
         }
     }
 
+    [Theory]
+    [InlineData("secrets", UnixFileMode.GroupRead | UnixFileMode.GroupExecute)]
+    [InlineData("secrets", UnixFileMode.OtherExecute)]
+    [InlineData("secrets/Prod.token", UnixFileMode.OtherRead)]
+    [InlineData("secrets/Prod.token", UnixFileMode.GroupRead)]
+    public void Secrets_others_may_read_are_refused_and_left_as_they_are(string relative, UnixFileMode extra)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using TempHome home = FullHome();
+        string path = Path.Combine(home.Path, relative);
+        UnixFileMode mode = (Directory.Exists(path) ? OwnerAll : OwnerReadWrite) | extra;
+        File.SetUnixFileMode(path, mode);
+        var error = Assert.Throws<UnsafeHomeException>(() => HomeGuard.Check(home.Paths));
+        Assert.Equal(HomeErrorIds.HomeSecretsReadableByOthers, error.ErrorId);
+        Assert.Equal(path, error.Path);
+        Assert.Contains($"chmod -R go-rwx '{path}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(mode, File.GetUnixFileMode(path));
+
+        // Outside the secret store, what others may only read is not refused (a run's files are 0600 all the same).
+        File.SetUnixFileMode(path, Directory.Exists(path) ? OwnerAll : OwnerReadWrite);
+        File.SetUnixFileMode(Path.Combine(home.Paths.Connections, "Prod.json"), OwnerReadWrite | UnixFileMode.OtherRead);
+        HomeGuard.Check(home.Paths);
+    }
+
+    [Fact]
+    public void A_home_that_is_another_users_link_is_refused_though_its_target_is_yours()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using TempHome real = FullHome();
+        using var outer = new TempHome();
+        string link = Path.Combine(outer.Path, "home");
+        File.CreateSymbolicLink(link, real.Path);
+        uint me = UnixFileSystem.EffectiveUserId;
+
+        // The user's own link (a dotfiles ~/.config) is followed to its real folder, which passes.
+        HomeGuard.Check(new StoragePaths(link));
+
+        // Seen as another user (the link is then not theirs, nor root's, unless they are root), it is refused.
+        if (me != 0)
+        {
+            return;
+        }
+
+        int chowned = Lchown(link, 4242, 4242);
+        Assert.Equal(0, chowned);
+        var error = Assert.Throws<UnsafeHomeException>(() => HomeGuard.Check(new StoragePaths(link)));
+        Assert.Equal(HomeErrorIds.HomeOwnedByOtherUser, error.ErrorId);
+        Assert.Equal(link, error.Path);
+        Assert.Contains("symbolic link that belongs to user id 4242", error.Message, StringComparison.Ordinal);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "lchown", SetLastError = true)]
+    private static extern int Lchown(string path, int owner, int group);
+
     [Fact]
     public void A_home_or_file_of_another_user_is_refused()
     {
