@@ -185,6 +185,31 @@ Describe 'A hostile neighbour' {
         ($Profile | Invoke-CCExport -Name news).State | Should -Be 'Completed'
     }
 
+    It 'refuses a token file others may read (HomeSecretsReadableByOthers), and a home that is another user''s link' -Skip:$IsWindows {
+        $h = New-NeighbourHome 'readable'
+        $token = Join-Path $h 'secrets/n.token'
+        [System.IO.File]::SetUnixFileMode($token, [System.IO.UnixFileMode]'UserRead, UserWrite, OtherRead')
+        $before = Get-Snapshot $h
+        { Get-CCList -Connection n -ErrorAction Stop } | Should -Throw -ErrorId 'HomeSecretsReadableByOthers,*' -ExpectedMessage "*chmod -R go-rwx '$token'*New-CCConnection -Force*"
+        { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'HomeSecretsReadableByOthers,*'
+        $after = Get-Snapshot $h
+        $after.Requests | Should -Be $before.Requests
+        $after.Entries | Should -Be $before.Entries
+        chmod go-rwx $token
+        ($Profile | Invoke-CCExport -Name news).State | Should -Be 'Completed'
+
+        if ((id -u) -eq '0') {
+            # The home named through a link that uid 4242 owns (and could point anywhere): refused, though the folder is ours.
+            $link = Join-Path $Outer 'readable-link'
+            New-Item -ItemType SymbolicLink -Path $link -Target $h | Out-Null
+            chown -h 4242 $link
+            $env:CC_EXPORT_HOME = $link
+            $requests = (Get-SandboxState $Sandbox).requests_total
+            { $Profile | Invoke-CCExport -Name news } | Should -Throw -ErrorId 'HomeOwnedByOtherUser,*' -ExpectedMessage '*symbolic link that belongs to user id 4242*'
+            (Get-SandboxState $Sandbox).requests_total | Should -Be $requests
+        }
+    }
+
     It 'refuses a home, or a file in it, that another user owns (HomeOwnedByOtherUser)' -Skip:($IsWindows -or (id -u) -ne '0') {
         # The tests run as root, which may give a file away: uid 4242 plays the neighbour.
         $h = New-NeighbourHome 'foreign'
