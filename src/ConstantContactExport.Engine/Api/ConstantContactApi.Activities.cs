@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading;
@@ -7,7 +8,7 @@ using ConstantContactExport.Engine.Sending;
 
 namespace ConstantContactExport.Engine.Api;
 
-/// <summary>What the in-doubt look-up reads: pages of GET /activities.</summary>
+/// <summary>What the in-doubt look-up reads: pages of GET /activities, and the contact that proves an import ours.</summary>
 public sealed partial class ConstantContactApi
 {
     public async Task<ActivityPage> ListActivitiesPageAsync(string? next, int limit, CancellationToken cancellationToken)
@@ -17,6 +18,39 @@ public sealed partial class ConstantContactApi
             : UnderApiBase(next);
         using JsonDocument doc = await GetJsonAsync(relative, cancellationToken).ConfigureAwait(false);
         return new ActivityPage(ActivityJson.ParseList(doc.RootElement), ActivityJson.NextHref(doc.RootElement));
+    }
+
+    public async Task<ContactState?> FindContactAsync(string email, CancellationToken cancellationToken)
+    {
+        using JsonDocument doc = await GetJsonAsync(
+            "contacts?email=" + Uri.EscapeDataString(email) + "&status=all&include=list_memberships&limit=1", cancellationToken).ConfigureAwait(false);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object
+            || !doc.RootElement.TryGetProperty("contacts", out JsonElement contacts)
+            || contacts.ValueKind != JsonValueKind.Array
+            || contacts.GetArrayLength() == 0
+            || contacts[0].ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        JsonElement contact = contacts[0];
+        var lists = new List<string>();
+        if (contact.TryGetProperty("list_memberships", out JsonElement memberships) && memberships.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement list in memberships.EnumerateArray())
+            {
+                if (list.ValueKind == JsonValueKind.String)
+                {
+                    lists.Add(list.GetString()!);
+                }
+            }
+        }
+
+        DateTimeOffset? updated = contact.TryGetProperty("updated_at", out JsonElement at) && at.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(at.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed)
+                ? parsed
+                : null;
+        return new ContactState(lists, updated);
     }
 
     /// <summary>

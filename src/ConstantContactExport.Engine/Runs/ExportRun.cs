@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Exports;
@@ -365,7 +366,28 @@ public sealed class ExportRun : IDisposable
             batch => Path.Combine(batches, DirectoryBatchSink.FileName(batch)),
             ClaimedActivityIds,
             async ct => await CrossProcessLock.AcquireAsync(
-                CrossProcessLock.PathFor(paths, ImportLockName), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false));
+                CrossProcessLock.PathFor(paths, ImportLockName), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false),
+            batch => FirstEmailOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))));
+    }
+
+    /// <summary>The first contact's address in an import body, or null when the body is gone or unreadable.</summary>
+    internal static string? FirstEmailOf(string bodyPath)
+    {
+        try
+        {
+            using FileStream stream = File.OpenRead(bodyPath);
+            using JsonDocument body = JsonDocument.Parse(stream);
+            return body.RootElement.TryGetProperty("import_data", out JsonElement contacts)
+                && contacts.ValueKind == JsonValueKind.Array && contacts.GetArrayLength() > 0
+                && contacts[0].ValueKind == JsonValueKind.Object
+                && contacts[0].TryGetProperty("email", out JsonElement email) && email.ValueKind == JsonValueKind.String
+                    ? email.GetString()
+                    : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

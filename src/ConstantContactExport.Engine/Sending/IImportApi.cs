@@ -31,6 +31,12 @@ public interface IImportApi
     /// </summary>
     Task<ActivityPage> ListActivitiesPageAsync(string? next, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The contact with that address (GET /contacts?email=, any status, with its list memberships), or null when the
+    /// account has none.
+    /// </summary>
+    Task<ContactState?> FindContactAsync(string email, CancellationToken cancellationToken);
+
     /// <summary>The server's clock minus ours, from the Date headers seen so far (zero until one is seen).</summary>
     TimeSpan ServerClockOffset { get; }
 

@@ -39,6 +39,11 @@ public sealed class RunSender
     /// <summary>Answers in a row for one batch that were lost or named no activity before the run stops (resumable).</summary>
     private const int MaxInDoubtSends = 10;
 
+    /// <summary>Looks at a candidate import before its contacts are checked: 1, 2, 4, 8, 16, 16, 16 s, about a minute.</summary>
+    private const int ProofPolls = 7;
+
+    private static TimeSpan ProofPollDelay(int poll) => TimeSpan.FromSeconds(Math.Min(16, 1 << poll));
+
     private readonly IImportApi api;
     private readonly TimeProvider time;
     private readonly Action<SenderEvent> tell;
@@ -277,7 +282,7 @@ public sealed class RunSender
         if (status.IsInDoubt(batch))
         {
             DateTimeOffset since = status.SendingTimeOf(batch) ?? status.Manifest.StartedAt;
-            Lookup found = await FindAcceptedAsync(run, contacts, since, null, cancellationToken).ConfigureAwait(false);
+            Lookup found = await FindAcceptedAsync(run, batch, contacts, since, null, cancellationToken).ConfigureAwait(false);
             if (found.ActivityId is not null)
             {
                 Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found.ActivityId });
@@ -313,7 +318,7 @@ public sealed class RunSender
             {
                 DateTimeOffset answeredAt = time.GetUtcNow();
                 tell(new SenderEvent(SenderEventKind.Verbose, $"Batch {batch}: {ex.Message} Checking GET /activities before anything is sent again."));
-                Lookup found = await FindAcceptedAsync(run, contacts, sendingAt, answeredAt, cancellationToken).ConfigureAwait(false);
+                Lookup found = await FindAcceptedAsync(run, batch, contacts, sendingAt, answeredAt, cancellationToken).ConfigureAwait(false);
                 if (found.ActivityId is not null)
                 {
                     Record(run, new JournalEntry { Type = JournalEntryType.Submitted, At = time.GetUtcNow(), Batch = batch, ActivityId = found.ActivityId });
@@ -378,12 +383,15 @@ public sealed class RunSender
     /// <item>is a JSON import (no source file) of exactly the body's contacts (items_total_count, or once finished
     /// person, error and correctable counts) to as many lists (list_count);</item>
     /// <item>no run in this home has claimed;</item>
+    /// <item>once finished, put the batch's first contact on every list of the run and changed it after the POST
+    /// (GET /contacts?email=): an alike import of another home or application, to other lists or made while ours was
+    /// lost, does not (<see cref="ProvesOwnAsync"/>);</item>
     /// </list>
     /// and no other such activity was created from twice the tolerance before the POST (a neighbour's lost import
     /// just before ours could otherwise pass for ours). GET /activities is read page by page (500 a page, through
     /// _links.next) back to then. Anything else is "not proven": the caller sends the batch again.
     /// </summary>
-    private async Task<Lookup> FindAcceptedAsync(RunSendContext run, int? contacts, DateTimeOffset sendingAt, DateTimeOffset? answeredAt, CancellationToken cancellationToken)
+    private async Task<Lookup> FindAcceptedAsync(RunSendContext run, int batch, int? contacts, DateTimeOffset sendingAt, DateTimeOffset? answeredAt, CancellationToken cancellationToken)
     {
         if (contacts is not int count)
         {
@@ -448,13 +456,62 @@ public sealed class RunSender
             if (alike.Count == 1)
             {
                 ActivityInfo only = alike[0];
-                return only.CreatedAt >= from
-                    ? new Lookup(only.ActivityId, $"the one unclaimed {what} created then")
-                    : new Lookup(null, $"the only unclaimed {what} nearby was created just before it was sent, so it is not proven its own.");
+                if (only.CreatedAt < from)
+                {
+                    return new Lookup(null, $"the only unclaimed {what} nearby was created just before it was sent, so it is not proven its own.");
+                }
+
+                string? unproven = await ProvesOwnAsync(run, batch, only, from, cancellationToken).ConfigureAwait(false);
+                return unproven is null
+                    ? new Lookup(only.ActivityId, $"the one unclaimed {what} created then, which put the batch's first contact on the run's lists")
+                    : new Lookup(null, $"the one unclaimed {what} created then {unproven}, so it is not proven its own.");
             }
         }
 
         return new Lookup(null, $"no unclaimed {what} was created since it was sent.");
+    }
+
+    /// <summary>
+    /// Null when <paramref name="candidate"/> is proven the batch's: once it has finished (its contacts are applied by
+    /// then; waited for about a minute, polled with growing pauses), the batch's first contact is on every list of the
+    /// run and was changed at or after <paramref name="since"/> (the POST, by the server's clock, less the tolerance).
+    /// Else why not. An import changes every contact it holds, so our import did; an alike one of another home, to its
+    /// own lists, does not put our contact on ours.
+    /// </summary>
+    private async Task<string?> ProvesOwnAsync(RunSendContext run, int batch, ActivityInfo candidate, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        string? email = run.FirstEmailOf(batch);
+        if (email is null)
+        {
+            return "(the batch's body cannot be read to check its first contact)";
+        }
+
+        ActivityInfo activity = candidate;
+        for (int poll = 0; !activity.IsFinished; poll++)
+        {
+            if (poll == ProofPolls)
+            {
+                return "(it did not finish within a minute, so its contacts could not be checked)";
+            }
+
+            await time.Delay(ProofPollDelay(poll), cancellationToken).ConfigureAwait(false);
+            activity = await api.GetActivityAsync(candidate.ActivityId, cancellationToken).ConfigureAwait(false);
+        }
+
+        ContactState? contact = await api.FindContactAsync(email, cancellationToken).ConfigureAwait(false);
+        if (contact is null)
+        {
+            return "(the batch's first contact is not in the account)";
+        }
+
+        if (!run.Status.Manifest.ListIds.All(list => contact.ListIds.Contains(list, StringComparer.OrdinalIgnoreCase)))
+        {
+            return "(the batch's first contact is not on every list of the run)";
+        }
+
+        return contact.UpdatedAt is DateTimeOffset updated && updated >= since
+            ? null
+            : "(the batch's first contact has not changed since the batch was sent)";
     }
 
     /// <summary>A JSON import of <paramref name="contacts"/> contacts to <paramref name="lists"/> lists, as far as the activity shows.</summary>

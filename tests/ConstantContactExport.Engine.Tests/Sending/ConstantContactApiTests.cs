@@ -114,6 +114,21 @@ public sealed class ConstantContactApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_contact_is_found_by_address_with_its_lists_and_when_it_changed()
+    {
+        handler.Enqueue(200, "{\"contacts\":[{\"contact_id\":\"c1\",\"email_address\":{\"address\":\"ada+x@example.com\"},"
+            + "\"list_memberships\":[\"l1\",\"l2\"],\"updated_at\":\"2026-12-06T08:00:01Z\"}]}");
+        handler.Enqueue(200, "{\"contacts\":[]}");
+
+        ContactState? found = await Run(() => api.FindContactAsync("ada+x@example.com", CancellationToken.None));
+        Assert.NotNull(found);
+        Assert.Equal(new[] { "l1", "l2" }, found.ListIds);
+        Assert.Equal(new DateTimeOffset(2026, 12, 6, 8, 0, 1, TimeSpan.Zero), found.UpdatedAt);
+        Assert.Equal("/v3/contacts?email=ada%2Bx%40example.com&status=all&include=list_memberships&limit=1", handler.Requests[0]);
+        Assert.Null(await Run(() => api.FindContactAsync("nobody@example.com", CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task A_get_gives_up_after_eight_tries()
     {
         for (int i = 0; i < 8; i++)

@@ -61,6 +61,15 @@ internal sealed class FakeImportApi : IImportApi
 
     public string FinishState { get; set; } = "completed";
 
+    /// <summary>The address of a body's first contact: the tests' contexts name the same (<see cref="FirstEmail"/>).</summary>
+    public static string FirstEmail(string body) => body.Replace('/', '-') + "@example.com";
+
+    /// <summary>The lists a body's contacts go to (the run's); none by default.</summary>
+    public Func<string, IReadOnlyCollection<string>> ListsOfBody { get; set; } = _ => Array.Empty<string>();
+
+    /// <summary>The contacts accepted imports put on lists: what GET /contacts?email= answers.</summary>
+    public Dictionary<string, ContactState> Contacts { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public int RequestCount { get; private set; }
 
     /// <summary>Import POSTs, whatever their answer.</summary>
@@ -95,6 +104,7 @@ internal sealed class FakeImportApi : IImportApi
 
             var activity = NewActivity(time.GetUtcNow(), ContactsPerBody, ListCount);
             Activities.Add((activity, bodyPath));
+            Contacts[FirstEmail(bodyPath)] = new ContactState(ListsOfBody(bodyPath), time.GetUtcNow());
             if (behaviour == PostBehaviour.AcceptThenLoseAnswer)
             {
                 throw new ImportInDoubtException("The connection was reset before the answer.");
@@ -141,6 +151,15 @@ internal sealed class FakeImportApi : IImportApi
             ActivityInfo activity = NewActivity(createdAt, contacts, lists);
             Activities.Add((activity, "foreign"));
             return activity;
+        }
+    }
+
+    public Task<ContactState?> FindContactAsync(string email, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            RequestCount++;
+            return Task.FromResult(Contacts.TryGetValue(email, out ContactState? contact) ? contact : null);
         }
     }
 

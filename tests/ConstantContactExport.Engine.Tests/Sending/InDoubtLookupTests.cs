@@ -25,6 +25,7 @@ public sealed class InDoubtLookupTests : IDisposable
     {
         store = new RunStore(new StoragePaths(temp.Path));
         api = new FakeImportApi(time);
+        api.ListsOfBody = body => store.Load(body.Split('/')[0])!.Manifest.ListIds;
     }
 
     public void Dispose() => temp.Dispose();
@@ -47,7 +48,8 @@ public sealed class InDoubtLookupTests : IDisposable
         var context = new RunSendContext(
             status, journal, b => $"{runId}/batch-{b}",
             () => new HashSet<string>(store.RunIds().SelectMany(id => store.Load(id)!.ActivityIds)),
-            _ => Task.FromResult<IDisposable>(new NoLock()));
+            _ => Task.FromResult<IDisposable>(new NoLock()),
+            b => FakeImportApi.FirstEmail($"{runId}/batch-{b}"));
         Task<RunState> task = new RunSender(api, time).SendAsync(context, noWait: false, CancellationToken.None);
         while (!task.IsCompleted)
         {
@@ -112,6 +114,68 @@ public sealed class InDoubtLookupTests : IDisposable
         Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
         Assert.Contains(ResendReasons(runId), m => m!.Contains("2 unclaimed activities alike"));
     }
+
+    [Theory]
+    [InlineData(false)] // the batch's first contact was never in the account
+    [InlineData(true)] // it is on the run's list from an earlier night, unchanged since
+    public async Task An_alike_import_of_another_home_made_while_ours_was_lost_is_not_adopted(bool alreadyOnTheList)
+    {
+        // The red team's case: our POST never arrived; another home, on the same account, imported as many contacts
+        // to as many lists (its own) meanwhile. Its activity is the only alike one, but it did not put our contact on
+        // our list after our POST: sent again, never claimed.
+        api.ListCount = 1;
+        string runId = NewRun(1);
+        string ours = FakeImportApi.FirstEmail($"{runId}/batch-1");
+        if (alreadyOnTheList)
+        {
+            api.Contacts[ours] = new ContactState(store.Load(runId)!.Manifest.ListIds, time.GetUtcNow() - TimeSpan.FromDays(1));
+        }
+
+        ActivityInfo foreign = api.AddForeign(time.GetUtcNow() + TimeSpan.FromSeconds(1), 10, 1);
+        api.Script.Enqueue(PostBehaviour.LoseBeforeAccepting);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
+        Assert.Single(SentBodies(runId)); // the second try, accepted
+        Assert.Equal(new[] { SentBodyActivity(runId) }, status.ActivityIds);
+        Assert.Contains(ResendReasons(runId), m => m!.Contains(alreadyOnTheList ? "has not changed since the batch was sent" : "is not in the account"));
+    }
+
+    [Fact]
+    public async Task An_alike_import_to_other_lists_is_not_adopted()
+    {
+        api.ListCount = 1;
+        string runId = NewRun(1);
+        string ours = FakeImportApi.FirstEmail($"{runId}/batch-1");
+        ActivityInfo foreign = api.AddForeign(time.GetUtcNow() + TimeSpan.FromSeconds(1), 10, 1);
+        // The same person is in the other home's segment: its import changed our contact, on its own list.
+        api.Contacts[ours] = new ContactState(new[] { Guid.NewGuid().ToString() }, time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        api.Script.Enqueue(PostBehaviour.LoseBeforeAccepting);
+
+        var (_, status) = await Send(runId);
+
+        Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
+        Assert.Contains(ResendReasons(runId), m => m!.Contains("is not on every list of the run"));
+    }
+
+    [Fact]
+    public async Task Our_lost_answer_is_adopted_once_its_import_has_finished_and_put_our_contact_on_our_list()
+    {
+        api.ListCount = 1;
+        api.PollsToFinish = 3; // still processing at the look-up: waited for
+        string runId = NewRun(1);
+        api.Script.Enqueue(PostBehaviour.AcceptThenLoseAnswer);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Single(SentBodies(runId));
+        Assert.Equal(new[] { SentBodyActivity(runId) }, status.ActivityIds);
+    }
+
+    private string SentBodyActivity(string runId) => api.Activities.Single(a => a.Body.StartsWith(runId, StringComparison.Ordinal)).Activity.ActivityId;
 
     [Theory]
     [InlineData(11, 1)] // one contact more

@@ -42,7 +42,8 @@ public sealed class RunSenderTests : IDisposable
         var context = new RunSendContext(
             status, journal, b => $"batch-{b}",
             () => new HashSet<string>(store.RunIds().SelectMany(id => store.Load(id)!.ActivityIds)),
-            _ => Task.FromResult<IDisposable>(new NoLock()));
+            _ => Task.FromResult<IDisposable>(new NoLock()),
+            b => FakeImportApi.FirstEmail($"batch-{b}"));
         var sender = new RunSender(api, time, events.Add, deadline);
         Task<RunState> task = sender.SendAsync(context, noWait, cancellationToken);
         await time.DriveAsync(task);
