@@ -11,78 +11,43 @@ BeforeAll {
     $script:TestHome = New-TestHome
     $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '100')
 
-    # The stand-in: an HttpListener in its own runspace that answers the import POST as $Proxy.Mode says and
-    # forwards every other request (and the import when Mode is 'pass') to the sandbox.
-    $free = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $free.Start(); $port = $free.LocalEndpoint.Port; $free.Stop()
-    $script:Proxy = [hashtable]::Synchronized(@{ Mode = 'pass'; ImportPosts = 0; Errors = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new()); Prefix = "http://127.0.0.1:$port/"; Upstream = $Sandbox.Root.TrimEnd('/') })
-    $script:ProxyShell = [powershell]::Create()
-    $null = $ProxyShell.AddScript({
-        param($Proxy)
-        $listener = [System.Net.HttpListener]::new()
-        $listener.Prefixes.Add($Proxy.Prefix)
-        $listener.Start()
-        $Proxy.Listener = $listener
-        $http = [System.Net.Http.HttpClient]::new([System.Net.Http.HttpClientHandler]@{ AllowAutoRedirect = $false; UseCookies = $false })
-        while ($listener.IsListening) {
-            try { $context = $listener.GetContext() } catch { break }
-            $request = $context.Request; $response = $context.Response
-            try {
-                $buffer = [System.IO.MemoryStream]::new(); $request.InputStream.CopyTo($buffer); $body = $buffer.ToArray()
-                $import = $request.HttpMethod -eq 'POST' -and $request.Url.AbsolutePath.EndsWith('/activities/contacts_json_import')
-                if ($import) { $Proxy.ImportPosts++ }
-                $mode = if ($import) { $Proxy.Mode } else { 'pass' }
-                switch ($mode) {
-                    'html' {
-                        $bytes = [System.Text.Encoding]::UTF8.GetBytes('<html><body><h1>Please sign in to the Wi-Fi</h1></body></html>')
-                        $response.StatusCode = 200; $response.ContentType = 'text/html'
-                        $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    }
-                    'huge' {
-                        $response.StatusCode = 200; $response.ContentType = 'application/json'
-                        $response.ContentLength64 = 3000000000
-                        $bytes = [byte[]]::new(4096)
-                        $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                        $response.Abort(); continue
-                    }
-                    'retry-after' {
-                        $bytes = [System.Text.Encoding]::UTF8.GetBytes('{"error_key":"throttled","error_message":"Too Many Requests"}')
-                        $response.StatusCode = 429; $response.ContentType = 'application/json'
-                        $response.AddHeader('Retry-After', '9999999')
-                        $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    }
-                    'echo400' {
-                        $echo = [System.Text.Encoding]::UTF8.GetString($body)
-                        $answer = ConvertTo-Json -Compress @(@{ error_key = 'contacts.api.validation.error'; error_message = "Invalid import_data: $echo" })
-                        $bytes = [System.Text.Encoding]::UTF8.GetBytes($answer)
-                        $response.StatusCode = 400; $response.ContentType = 'application/json'
-                        $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    }
-                    default {
-                        $forward = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::new($request.HttpMethod), $Proxy.Upstream + $request.Url.PathAndQuery)
-                        if ($body.Length -gt 0 -or $request.HttpMethod -in 'POST', 'PUT', 'PATCH') {
-                            $forward.Content = [System.Net.Http.ByteArrayContent]::new($body)
-                            if ($request.ContentType) { $null = $forward.Content.Headers.TryAddWithoutValidation('Content-Type', $request.ContentType) }
-                        }
-                        foreach ($name in 'Authorization', 'Accept') {
-                            if ($request.Headers[$name]) { $null = $forward.Headers.TryAddWithoutValidation($name, $request.Headers[$name]) }
-                        }
-                        $answer = $http.SendAsync($forward).GetAwaiter().GetResult()
-                        $bytes = $answer.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
-                        $response.StatusCode = [int]$answer.StatusCode
-                        if ($answer.Content.Headers.ContentType) { $response.ContentType = "$($answer.Content.Headers.ContentType)" }
-                        if ($answer.Headers.Date) { $response.AddHeader('Date', $answer.Headers.Date.ToString('r')) }
-                        $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    }
-                }
-                $response.Close()
+    # The stand-in: answers the import POST as $Proxy.Mode says and forwards every other request (and the import when
+    # Mode is 'pass') to the sandbox.
+    $script:Proxy = Start-StandInServer -Upstream $Sandbox.Root -State @{ Mode = 'pass'; ImportPosts = 0 } -Intercept {
+        $import = $request.HttpMethod -eq 'POST' -and $request.Url.AbsolutePath.EndsWith('/activities/contacts_json_import')
+        if (-not $import) { return $false }
+        $Proxy.ImportPosts++
+        switch ($Proxy.Mode) {
+            'html' {
+                $bytes = [System.Text.Encoding]::UTF8.GetBytes('<html><body><h1>Please sign in to the Wi-Fi</h1></body></html>')
+                $response.StatusCode = 200; $response.ContentType = 'text/html'
+                $response.OutputStream.Write($bytes, 0, $bytes.Length)
             }
-            catch { $Proxy.Errors.Add("$_"); try { $response.Abort() } catch { } }
+            'huge' {
+                $response.StatusCode = 200; $response.ContentType = 'application/json'
+                $response.ContentLength64 = 3000000000
+                $bytes = [byte[]]::new(4096)
+                $response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $response.Abort(); return $true
+            }
+            'retry-after' {
+                $bytes = [System.Text.Encoding]::UTF8.GetBytes('{"error_key":"throttled","error_message":"Too Many Requests"}')
+                $response.StatusCode = 429; $response.ContentType = 'application/json'
+                $response.AddHeader('Retry-After', '9999999')
+                $response.OutputStream.Write($bytes, 0, $bytes.Length)
+            }
+            'echo400' {
+                $echo = [System.Text.Encoding]::UTF8.GetString($body)
+                $answer = ConvertTo-Json -Compress @(@{ error_key = 'contacts.api.validation.error'; error_message = "Invalid import_data: $echo" })
+                $bytes = [System.Text.Encoding]::UTF8.GetBytes($answer)
+                $response.StatusCode = 400; $response.ContentType = 'application/json'
+                $response.OutputStream.Write($bytes, 0, $bytes.Length)
+            }
+            default { return $false }
         }
-    }).AddArgument($Proxy)
-    $script:ProxyRun = $ProxyShell.BeginInvoke()
-    $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    while (-not $Proxy.Listener -and $watch.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 50 }
+        $response.Close()
+        $true
+    }.ToString()
 
     $null = New-CCConnection -Name direct -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice 6>$null
     $null = New-CCConnection -Name proxied -ClientId $Sandbox.ClientId -ApiBaseUri "$($Proxy.Prefix)v3" -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice 6>$null
@@ -122,9 +87,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($Proxy.Errors.Count) { Write-Host "The stand-in proxy failed on: $($Proxy.Errors -join " | ")" }
-    if ($Proxy.Listener) { $Proxy.Listener.Stop() }
-    if ($ProxyShell) { $ProxyShell.Dispose() }
+    Stop-StandInServer $Proxy
     Stop-TestSandbox $script:Sandbox
     Remove-Module ConstantContactExport -ErrorAction SilentlyContinue
     Remove-Item $script:TestHome -Recurse -Force -ErrorAction SilentlyContinue

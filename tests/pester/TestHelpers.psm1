@@ -143,4 +143,70 @@ function Wait-Until {
     }
 }
 
-Export-ModuleMember -Function Get-PwshCommandLine, Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, Get-SandboxContact, Add-SandboxListMember, Set-SandboxUnsubscribed, New-TestHome, New-SampleCsv, Wait-Until
+function Start-StandInServer {
+    <#
+    A stand-in server on loopback, in its own runspace, in front of -Upstream (the sandbox): every request goes first
+    to -Intercept, script text run there with $Proxy, $context, $request, $response and $body (the request's bytes),
+    which answers it itself and returns $true (leaving it open is allowed: a server that never answers), or returns
+    $false to have it forwarded to the upstream as it came. Returns $Proxy: a synchronized hashtable of -State plus
+    Prefix, Upstream, Listener, Errors and Shell; Stop-StandInServer ends it.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Upstream,
+        [hashtable] $State = @{},
+        [string] $Intercept = '$false'
+    )
+    $free = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $free.Start(); $port = $free.LocalEndpoint.Port; $free.Stop()
+    $proxy = [hashtable]::Synchronized(@{ Prefix = "http://127.0.0.1:$port/"; Upstream = $Upstream.TrimEnd('/'); Errors = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new()) })
+    foreach ($key in $State.Keys) { $proxy[$key] = $State[$key] }
+    $shell = [powershell]::Create()
+    $null = $shell.AddScript({
+        param($Proxy, $InterceptText)
+        # Made here, not passed in: a script block runs in the runspace that made it.
+        $intercept = [scriptblock]::Create($InterceptText)
+        $listener = [System.Net.HttpListener]::new()
+        $listener.Prefixes.Add($Proxy.Prefix)
+        $listener.Start()
+        $Proxy.Listener = $listener
+        $http = [System.Net.Http.HttpClient]::new([System.Net.Http.HttpClientHandler]@{ AllowAutoRedirect = $false; UseCookies = $false })
+        while ($listener.IsListening) {
+            try { $context = $listener.GetContext() } catch { break }
+            $request = $context.Request; $response = $context.Response
+            try {
+                $buffer = [System.IO.MemoryStream]::new(); $request.InputStream.CopyTo($buffer); $body = $buffer.ToArray()
+                if (. $intercept) { continue }
+                $forward = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::new($request.HttpMethod), $Proxy.Upstream + $request.Url.PathAndQuery)
+                if ($body.Length -gt 0 -or $request.HttpMethod -in 'POST', 'PUT', 'PATCH') {
+                    $forward.Content = [System.Net.Http.ByteArrayContent]::new($body)
+                    if ($request.ContentType) { $null = $forward.Content.Headers.TryAddWithoutValidation('Content-Type', $request.ContentType) }
+                }
+                foreach ($name in 'Authorization', 'Accept') {
+                    if ($request.Headers[$name]) { $null = $forward.Headers.TryAddWithoutValidation($name, $request.Headers[$name]) }
+                }
+                $answer = $http.SendAsync($forward).GetAwaiter().GetResult()
+                $bytes = $answer.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
+                $response.StatusCode = [int]$answer.StatusCode
+                if ($answer.Content.Headers.ContentType) { $response.ContentType = "$($answer.Content.Headers.ContentType)" }
+                if ($answer.Headers.Date) { $response.AddHeader('Date', $answer.Headers.Date.ToString('r')) }
+                $response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $response.Close()
+            }
+            catch { $null = $Proxy.Errors.Add("$_"); try { $response.Abort() } catch { } }
+        }
+    }).AddArgument($proxy).AddArgument($Intercept)
+    $proxy.Shell = $shell
+    $proxy.Run = $shell.BeginInvoke()
+    Wait-Until -What 'the stand-in server listens' -TimeoutSeconds 30 -Condition { $proxy.Listener }
+    $proxy
+}
+
+function Stop-StandInServer {
+    param($Proxy)
+    if (-not $Proxy) { return }
+    if ($Proxy.Errors.Count) { Write-Host "The stand-in server failed on: $($Proxy.Errors -join ' | ')" }
+    if ($Proxy.Listener) { $Proxy.Listener.Stop() }
+    if ($Proxy.Shell) { $Proxy.Shell.Dispose() }
+}
+
+Export-ModuleMember -Function Get-PwshCommandLine, Get-TestModulePath, Get-RepoRoot, Get-SharedDataPath, Get-NuGetPackageFolder, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Get-SandboxState, Get-SandboxListMember, Get-SandboxContact, Add-SandboxListMember, Set-SandboxUnsubscribed, New-TestHome, New-SampleCsv, Wait-Until, Start-StandInServer, Stop-StandInServer

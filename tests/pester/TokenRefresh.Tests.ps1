@@ -25,43 +25,10 @@ Describe 'A token endpoint that never answers' {
     BeforeAll {
         # The stand-in: forwards everything to the sandbox, but while TokenMode is 'silent' it takes each token request
         # and never answers it (the connection stays open), as a hung authorization server does.
-        $free = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $free.Start(); $port = $free.LocalEndpoint.Port; $free.Stop()
-        $script:Proxy = [hashtable]::Synchronized(@{ TokenMode = 'pass'; Held = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new()); Prefix = "http://127.0.0.1:$port/"; Upstream = $Sandbox.Root.TrimEnd('/') })
-        $script:ProxyShell = [powershell]::Create()
-        $null = $ProxyShell.AddScript({
-            param($Proxy)
-            $listener = [System.Net.HttpListener]::new()
-            $listener.Prefixes.Add($Proxy.Prefix)
-            $listener.Start()
-            $Proxy.Listener = $listener
-            $http = [System.Net.Http.HttpClient]::new([System.Net.Http.HttpClientHandler]@{ AllowAutoRedirect = $false; UseCookies = $false })
-            while ($listener.IsListening) {
-                try { $context = $listener.GetContext() } catch { break }
-                $request = $context.Request; $response = $context.Response
-                try {
-                    if ($request.Url.AbsolutePath.EndsWith('/token') -and $Proxy.TokenMode -eq 'silent') { $null = $Proxy.Held.Add($context); continue }
-                    $buffer = [System.IO.MemoryStream]::new(); $request.InputStream.CopyTo($buffer); $body = $buffer.ToArray()
-                    $forward = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::new($request.HttpMethod), $Proxy.Upstream + $request.Url.PathAndQuery)
-                    if ($body.Length -gt 0 -or $request.HttpMethod -in 'POST', 'PUT', 'PATCH') {
-                        $forward.Content = [System.Net.Http.ByteArrayContent]::new($body)
-                        if ($request.ContentType) { $null = $forward.Content.Headers.TryAddWithoutValidation('Content-Type', $request.ContentType) }
-                    }
-                    foreach ($name in 'Authorization', 'Accept') {
-                        if ($request.Headers[$name]) { $null = $forward.Headers.TryAddWithoutValidation($name, $request.Headers[$name]) }
-                    }
-                    $answer = $http.SendAsync($forward).GetAwaiter().GetResult()
-                    $bytes = $answer.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
-                    $response.StatusCode = [int]$answer.StatusCode
-                    if ($answer.Content.Headers.ContentType) { $response.ContentType = "$($answer.Content.Headers.ContentType)" }
-                    $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    $response.Close()
-                }
-                catch { try { $response.Abort() } catch { } }
-            }
-        }).AddArgument($Proxy)
-        $script:ProxyRun = $ProxyShell.BeginInvoke()
-        Wait-Until -What 'the stand-in listens' -TimeoutSeconds 30 -Condition { $Proxy.Listener }
+        $script:Proxy = Start-StandInServer -Upstream $Sandbox.Root -State @{ TokenMode = 'pass'; Held = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new()) } -Intercept {
+            if ($request.Url.AbsolutePath.EndsWith('/token') -and $Proxy.TokenMode -eq 'silent') { $null = $Proxy.Held.Add([pscustomobject]@{ Context = $context; Body = $body }); return $true }
+            $false
+        }.ToString()
 
         $null = New-CCConnection -Name slowauth -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri "$($Proxy.Prefix)oauth2/default/v1" -AcceptDataPrivacyNotice 6>$null
         $script:Export = Set-CCExport -Name slowauth -Connection slowauth -ListName SlowAuth -CreateList -EmailField Email -FirstNameField FirstName `
@@ -70,9 +37,8 @@ Describe 'A token endpoint that never answers' {
         $null = New-SampleCsv -Path $Csv -Count 300 -Seed 15
     }
     AfterAll {
-        foreach ($held in @($Proxy.Held)) { try { $held.Response.Abort() } catch { } }
-        $Proxy.Listener.Stop()
-        $ProxyShell.Dispose()
+        foreach ($held in @($Proxy.Held)) { try { $held.Context.Response.Abort() } catch { } }
+        Stop-StandInServer $Proxy
     }
 
     It 'stops a run waiting on it at the run deadline, resumable (RunDeadlineExceeded), and -Resume completes it once it answers' {
@@ -94,10 +60,10 @@ Describe 'A token endpoint that never answers' {
         $expiredAt = (Get-CCConnection -Name slowauth).TokenExpiresOn
         $Proxy.TokenMode = 'pass'
         $http = [System.Net.Http.HttpClient]::new()
-        foreach ($context in @($Proxy.Held)) {
-            $buffer = [System.IO.MemoryStream]::new(); $context.Request.InputStream.CopyTo($buffer)
+        foreach ($held in @($Proxy.Held)) {
+            $context = $held.Context
             $forward = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Post, $Proxy.Upstream + $context.Request.Url.PathAndQuery)
-            $forward.Content = [System.Net.Http.ByteArrayContent]::new($buffer.ToArray())
+            $forward.Content = [System.Net.Http.ByteArrayContent]::new($held.Body)
             $null = $forward.Content.Headers.TryAddWithoutValidation('Content-Type', $context.Request.ContentType)
             $answer = $http.SendAsync($forward).GetAwaiter().GetResult()
             $bytes = $answer.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
