@@ -105,7 +105,8 @@ Describe 'A full disk when a rotated refresh token is to be saved' -Skip:($IsWin
         $before = [System.IO.File]::ReadAllBytes($tokenFile)
         # Fill the file system to the last block.
         $filler = Join-Path $Secrets 'filler'
-        $stream = [System.IO.File]::OpenWrite($filler)
+        # Owner-only, as everything in the secret store must be (HomeSecretsReadableByOthers otherwise).
+        $stream = [System.IO.FileStream]::new($filler, [System.IO.FileStreamOptions]@{ Mode = 'CreateNew'; Access = 'Write'; UnixCreateMode = [System.IO.UnixFileMode]'UserRead, UserWrite' })
         try { $block = [byte[]]::new(4096); while ($true) { $stream.Write($block, 0, $block.Length); $stream.Flush() } }
         catch { }
         finally { try { $stream.Dispose() } catch { } }
