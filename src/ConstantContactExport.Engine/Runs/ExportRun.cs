@@ -367,26 +367,45 @@ public sealed class ExportRun : IDisposable
             ClaimedActivityIds,
             async ct => await CrossProcessLock.AcquireAsync(
                 CrossProcessLock.PathFor(paths, ImportLockName), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false),
-            batch => FirstEmailOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))));
+            batch => ProbeEmailsOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))));
     }
 
-    /// <summary>The first contact's address in an import body, or null when the body is gone or unreadable.</summary>
-    internal static string? FirstEmailOf(string bodyPath)
+    /// <summary>How many of a body's contacts a lost answer's import is checked against.</summary>
+    internal const int Probes = 5;
+
+    /// <summary>
+    /// Up to <see cref="Probes"/> addresses of an import body, spread from its first contact to its last; none when the
+    /// body is gone or unreadable.
+    /// </summary>
+    internal static IReadOnlyList<string> ProbeEmailsOf(string bodyPath)
     {
         try
         {
             using FileStream stream = File.OpenRead(bodyPath);
             using JsonDocument body = JsonDocument.Parse(stream);
-            return body.RootElement.TryGetProperty("import_data", out JsonElement contacts)
-                && contacts.ValueKind == JsonValueKind.Array && contacts.GetArrayLength() > 0
-                && contacts[0].ValueKind == JsonValueKind.Object
-                && contacts[0].TryGetProperty("email", out JsonElement email) && email.ValueKind == JsonValueKind.String
-                    ? email.GetString()
-                    : null;
+            if (!body.RootElement.TryGetProperty("import_data", out JsonElement contacts) || contacts.ValueKind != JsonValueKind.Array)
+            {
+                return Array.Empty<string>();
+            }
+
+            int count = contacts.GetArrayLength();
+            var probes = new List<string>();
+            for (int i = 0; i < Math.Min(Probes, count); i++)
+            {
+                int at = count <= Probes ? i : (int)((long)i * (count - 1) / (Probes - 1));
+                if (contacts[at].ValueKind == JsonValueKind.Object
+                    && contacts[at].TryGetProperty("email", out JsonElement email) && email.ValueKind == JsonValueKind.String
+                    && !probes.Contains(email.GetString()!))
+                {
+                    probes.Add(email.GetString()!);
+                }
+            }
+
+            return probes;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
-            return null;
+            return Array.Empty<string>();
         }
     }
 

@@ -13,11 +13,12 @@ namespace ConstantContactExport.Engine.Sending;
 /// <param name="ClaimedActivityIds">Activity ids that journals on this machine already claim (this run's included).</param>
 /// <param name="AcquireImportLock">Takes the home's import lock (cross-process, every run in this home, whatever its
 /// connection) for one POST and its check.</param>
-/// <param name="FirstEmailOf">The address of a batch's first contact (read from its body), or null when it cannot be read.</param>
+/// <param name="ProbeEmailsOf">Addresses of a few of a batch's contacts spread through its body (first, last and some
+/// between), to check a lost answer's import against; empty when the body cannot be read.</param>
 public sealed record RunSendContext(
     RunStatus Status,
     RunJournal Journal,
     Func<int, string> BatchPath,
     Func<ISet<string>> ClaimedActivityIds,
     Func<CancellationToken, Task<IDisposable>> AcquireImportLock,
-    Func<int, string?> FirstEmailOf);
+    Func<int, IReadOnlyList<string>> ProbeEmailsOf);

@@ -383,9 +383,9 @@ public sealed class RunSender
     /// <item>is a JSON import (no source file) of exactly the body's contacts (items_total_count, or once finished
     /// person, error and correctable counts) to as many lists (list_count);</item>
     /// <item>no run in this home has claimed;</item>
-    /// <item>once finished, put the batch's first contact on every list of the run and changed it after the POST
-    /// (GET /contacts?email=): an alike import of another home or application, to other lists or made while ours was
-    /// lost, does not (<see cref="ProvesOwnAsync"/>);</item>
+    /// <item>once finished, put a few of the batch's contacts (first to last) on every list of the run and changed
+    /// them after the POST (GET /contacts?email=): an alike import of another home or application, to other lists or
+    /// made while ours was lost, does not (<see cref="ProvesOwnAsync"/>);</item>
     /// </list>
     /// and no other such activity was created from twice the tolerance before the POST (a neighbour's lost import
     /// just before ours could otherwise pass for ours). GET /activities is read page by page (500 a page, through
@@ -463,7 +463,7 @@ public sealed class RunSender
 
                 string? unproven = await ProvesOwnAsync(run, batch, only, from, cancellationToken).ConfigureAwait(false);
                 return unproven is null
-                    ? new Lookup(only.ActivityId, $"the one unclaimed {what} created then, which put the batch's first contact on the run's lists")
+                    ? new Lookup(only.ActivityId, $"the one unclaimed {what} created then, which put the batch's contacts on the run's lists")
                     : new Lookup(null, $"the one unclaimed {what} created then {unproven}, so it is not proven its own.");
             }
         }
@@ -473,17 +473,18 @@ public sealed class RunSender
 
     /// <summary>
     /// Null when <paramref name="candidate"/> is proven the batch's: once it has finished (its contacts are applied by
-    /// then; waited for about a minute, polled with growing pauses), the batch's first contact is on every list of the
-    /// run and was changed at or after <paramref name="since"/> (the POST, by the server's clock, less the tolerance).
-    /// Else why not. An import changes every contact it holds, so our import did; an alike one of another home, to its
-    /// own lists, does not put our contact on ours.
+    /// then; waited for about a minute, polled with growing pauses), every probe contact of the batch (a few, first to
+    /// last) is on every list of the run and was changed at or after <paramref name="since"/> (the POST, by the
+    /// server's clock, less the tolerance). Else why not. Our import changes every contact it holds; an alike import of
+    /// another home, to its own lists, holds other people, so some probe is not on our lists or was not changed, even
+    /// when one of them (say the first) is shared and was already a member.
     /// </summary>
     private async Task<string?> ProvesOwnAsync(RunSendContext run, int batch, ActivityInfo candidate, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        string? email = run.FirstEmailOf(batch);
-        if (email is null)
+        IReadOnlyList<string> probes = run.ProbeEmailsOf(batch);
+        if (probes.Count == 0)
         {
-            return "(the batch's body cannot be read to check its first contact)";
+            return "(the batch's body cannot be read to check its contacts)";
         }
 
         ActivityInfo activity = candidate;
@@ -498,20 +499,26 @@ public sealed class RunSender
             activity = await api.GetActivityAsync(candidate.ActivityId, cancellationToken).ConfigureAwait(false);
         }
 
-        ContactState? contact = await api.FindContactAsync(email, cancellationToken).ConfigureAwait(false);
-        if (contact is null)
+        foreach (string email in probes)
         {
-            return "(the batch's first contact is not in the account)";
+            ContactState? contact = await api.FindContactAsync(email, cancellationToken).ConfigureAwait(false);
+            if (contact is null)
+            {
+                return "(a contact of the batch is not in the account)";
+            }
+
+            if (!run.Status.Manifest.ListIds.All(list => contact.ListIds.Contains(list, StringComparer.OrdinalIgnoreCase)))
+            {
+                return "(a contact of the batch is not on every list of the run)";
+            }
+
+            if (contact.UpdatedAt is not DateTimeOffset updated || updated < since)
+            {
+                return "(a contact of the batch has not changed since the batch was sent)";
+            }
         }
 
-        if (!run.Status.Manifest.ListIds.All(list => contact.ListIds.Contains(list, StringComparer.OrdinalIgnoreCase)))
-        {
-            return "(the batch's first contact is not on every list of the run)";
-        }
-
-        return contact.UpdatedAt is DateTimeOffset updated && updated >= since
-            ? null
-            : "(the batch's first contact has not changed since the batch was sent)";
+        return null;
     }
 
     /// <summary>A JSON import of <paramref name="contacts"/> contacts to <paramref name="lists"/> lists, as far as the activity shows.</summary>

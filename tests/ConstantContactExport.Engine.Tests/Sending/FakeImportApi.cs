@@ -61,8 +61,9 @@ internal sealed class FakeImportApi : IImportApi
 
     public string FinishState { get; set; } = "completed";
 
-    /// <summary>The address of a body's first contact: the tests' contexts name the same (<see cref="FirstEmail"/>).</summary>
-    public static string FirstEmail(string body) => body.Replace('/', '-') + "@example.com";
+    /// <summary>The probe addresses of a body (three of its contacts): the tests' contexts name the same.</summary>
+    public static IReadOnlyList<string> ProbeEmails(string body) =>
+        Enumerable.Range(0, 3).Select(i => $"{body.Replace('/', '-')}-{i}@example.com").ToList();
 
     /// <summary>The lists a body's contacts go to (the run's); none by default.</summary>
     public Func<string, IReadOnlyCollection<string>> ListsOfBody { get; set; } = _ => Array.Empty<string>();
@@ -104,7 +105,10 @@ internal sealed class FakeImportApi : IImportApi
 
             var activity = NewActivity(time.GetUtcNow(), ContactsPerBody, ListCount);
             Activities.Add((activity, bodyPath));
-            Contacts[FirstEmail(bodyPath)] = new ContactState(ListsOfBody(bodyPath), time.GetUtcNow());
+            foreach (string email in ProbeEmails(bodyPath))
+            {
+                Contacts[email] = new ContactState(ListsOfBody(bodyPath), time.GetUtcNow());
+            }
             if (behaviour == PostBehaviour.AcceptThenLoseAnswer)
             {
                 throw new ImportInDoubtException("The connection was reset before the answer.");

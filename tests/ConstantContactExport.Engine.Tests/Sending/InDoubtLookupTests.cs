@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -49,7 +50,7 @@ public sealed class InDoubtLookupTests : IDisposable
             status, journal, b => $"{runId}/batch-{b}",
             () => new HashSet<string>(store.RunIds().SelectMany(id => store.Load(id)!.ActivityIds)),
             _ => Task.FromResult<IDisposable>(new NoLock()),
-            b => FakeImportApi.FirstEmail($"{runId}/batch-{b}"));
+            b => FakeImportApi.ProbeEmails($"{runId}/batch-{b}"));
         Task<RunState> task = new RunSender(api, time).SendAsync(context, noWait: false, CancellationToken.None);
         while (!task.IsCompleted)
         {
@@ -116,19 +117,23 @@ public sealed class InDoubtLookupTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)] // the batch's first contact was never in the account
-    [InlineData(true)] // it is on the run's list from an earlier night, unchanged since
-    public async Task An_alike_import_of_another_home_made_while_ours_was_lost_is_not_adopted(bool alreadyOnTheList)
+    [InlineData(0)] // none of the batch's contacts was in the account
+    [InlineData(1)] // its first contact is on the run's list from an earlier night, unchanged since
+    [InlineData(2)] // ... and the other home's import holds that same person, so it changed just now
+    [InlineData(3)] // every probe is on the list from an earlier night, unchanged since
+    public async Task An_alike_import_of_another_home_made_while_ours_was_lost_is_not_adopted(int known)
     {
         // The red team's case: our POST never arrived; another home, on the same account, imported as many contacts
-        // to as many lists (its own) meanwhile. Its activity is the only alike one, but it did not put our contact on
+        // to as many lists (its own) meanwhile. Its activity is the only alike one, but it did not put our contacts on
         // our list after our POST: sent again, never claimed.
         api.ListCount = 1;
         string runId = NewRun(1);
-        string ours = FakeImportApi.FirstEmail($"{runId}/batch-1");
-        if (alreadyOnTheList)
+        IReadOnlyList<string> probes = FakeImportApi.ProbeEmails($"{runId}/batch-1");
+        IReadOnlyList<string> lists = store.Load(runId)!.Manifest.ListIds;
+        DateTimeOffset lastNight = time.GetUtcNow() - TimeSpan.FromDays(1);
+        foreach (string probe in probes.Take(known == 3 ? 3 : Math.Min(known, 1)))
         {
-            api.Contacts[ours] = new ContactState(store.Load(runId)!.Manifest.ListIds, time.GetUtcNow() - TimeSpan.FromDays(1));
+            api.Contacts[probe] = new ContactState(lists, known == 2 ? time.GetUtcNow() + TimeSpan.FromSeconds(1) : lastNight);
         }
 
         ActivityInfo foreign = api.AddForeign(time.GetUtcNow() + TimeSpan.FromSeconds(1), 10, 1);
@@ -140,7 +145,7 @@ public sealed class InDoubtLookupTests : IDisposable
         Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
         Assert.Single(SentBodies(runId)); // the second try, accepted
         Assert.Equal(new[] { SentBodyActivity(runId) }, status.ActivityIds);
-        Assert.Contains(ResendReasons(runId), m => m!.Contains(alreadyOnTheList ? "has not changed since the batch was sent" : "is not in the account"));
+        Assert.Contains(ResendReasons(runId), m => m!.Contains(known == 3 ? "has not changed since the batch was sent" : known == 1 ? "has not changed since" : "is not in the account"));
     }
 
     [Fact]
@@ -148,16 +153,33 @@ public sealed class InDoubtLookupTests : IDisposable
     {
         api.ListCount = 1;
         string runId = NewRun(1);
-        string ours = FakeImportApi.FirstEmail($"{runId}/batch-1");
         ActivityInfo foreign = api.AddForeign(time.GetUtcNow() + TimeSpan.FromSeconds(1), 10, 1);
-        // The same person is in the other home's segment: its import changed our contact, on its own list.
-        api.Contacts[ours] = new ContactState(new[] { Guid.NewGuid().ToString() }, time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        // The same people are in the other home's segment: its import changed our contacts, on its own list.
+        foreach (string probe in FakeImportApi.ProbeEmails($"{runId}/batch-1"))
+        {
+            api.Contacts[probe] = new ContactState(new[] { Guid.NewGuid().ToString() }, time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        }
+
         api.Script.Enqueue(PostBehaviour.LoseBeforeAccepting);
 
         var (_, status) = await Send(runId);
 
         Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
         Assert.Contains(ResendReasons(runId), m => m!.Contains("is not on every list of the run"));
+    }
+
+    [Fact]
+    public void The_probes_are_spread_from_the_first_contact_to_the_last()
+    {
+        string body = Path.Combine(store.FolderOf(NewRun(1)), "probe-body.json");
+        string Contacts(int n) => string.Join(",", Enumerable.Range(0, n).Select(i => $"{{\"email\":\"c{i}@example.com\",\"first_name\":\"x\"}}"));
+        File.WriteAllText(body, "{\"import_data\":[" + Contacts(10) + "],\"list_ids\":[\"l1\"]}");
+        Assert.Equal(new[] { "c0@example.com", "c2@example.com", "c4@example.com", "c6@example.com", "c9@example.com" }, ExportRun.ProbeEmailsOf(body));
+        File.WriteAllText(body, "{\"list_ids\":[\"l1\"],\"import_data\":[" + Contacts(2) + "]}");
+        Assert.Equal(new[] { "c0@example.com", "c1@example.com" }, ExportRun.ProbeEmailsOf(body));
+        File.WriteAllText(body, "{\"import_data\":[");
+        Assert.Empty(ExportRun.ProbeEmailsOf(body));
+        Assert.Empty(ExportRun.ProbeEmailsOf(body + ".gone"));
     }
 
     [Fact]

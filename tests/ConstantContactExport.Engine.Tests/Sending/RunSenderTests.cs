@@ -43,7 +43,7 @@ public sealed class RunSenderTests : IDisposable
             status, journal, b => $"batch-{b}",
             () => new HashSet<string>(store.RunIds().SelectMany(id => store.Load(id)!.ActivityIds)),
             _ => Task.FromResult<IDisposable>(new NoLock()),
-            b => FakeImportApi.FirstEmail($"batch-{b}"));
+            b => FakeImportApi.ProbeEmails($"batch-{b}"));
         var sender = new RunSender(api, time, events.Add, deadline);
         Task<RunState> task = sender.SendAsync(context, noWait, cancellationToken);
         await time.DriveAsync(task);
