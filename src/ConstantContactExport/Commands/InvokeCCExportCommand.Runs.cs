@@ -166,6 +166,7 @@ public sealed partial class InvokeCCExportCommand
             Header = Header,
             MaxRejectPercent = (int?)MaxRejectPercent,
             NoWait = NoWait,
+            Full = Full,
             WouldAskBeforeSending = WouldAskBeforeSending(),
             ReportEachReject = ErrorPerReject,
             StartedBy = UserIdentity.Current,

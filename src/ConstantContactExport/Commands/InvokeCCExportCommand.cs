@@ -109,6 +109,12 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter ErrorPerReject { get; set; }
 
+    /// <summary><para type="description">Send every profile, including the ones the export's sync state has unchanged since the last run (UnchangedCount is then 0). The sync state is still updated with what Constant Contact confirms. For a list that was changed outside this module, or to repair one.</para></summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = PipelineSet)]
+    public SwitchParameter Full { get; set; }
+
     /// <summary><para type="description">Return once every batch is submitted, without waiting for Constant Contact to process them (State Submitted).</para></summary>
     [Parameter]
     public SwitchParameter NoWait { get; set; }
