@@ -61,6 +61,14 @@ internal sealed class FakeImportApi : IImportApi
 
     public string FinishState { get; set; } = "completed";
 
+    /// <summary>The text of every body an accepted POST carried, in order (a run deletes its bodies once accepted).</summary>
+    public List<string> AcceptedBodies { get; } = new();
+
+    /// <summary>POSTs (numbered from 1) whose activity completes with error_count 1.</summary>
+    public HashSet<int> PostsWithErrors { get; } = new();
+
+    private readonly HashSet<string> withErrors = new(StringComparer.Ordinal);
+
     public int RequestCount { get; private set; }
 
     /// <summary>Import POSTs, whatever their answer.</summary>
@@ -95,6 +103,12 @@ internal sealed class FakeImportApi : IImportApi
 
             var activity = NewActivity(time.GetUtcNow(), ContactsPerBody, ListCount);
             Activities.Add((activity, bodyPath));
+            AcceptedBodies.Add(System.IO.File.ReadAllText(bodyPath));
+            if (PostsWithErrors.Contains(Posts))
+            {
+                withErrors.Add(activity.ActivityId);
+            }
+
             if (behaviour == PostBehaviour.AcceptThenLoseAnswer)
             {
                 throw new ImportInDoubtException("The connection was reset before the answer.");
@@ -177,7 +191,7 @@ internal sealed class FakeImportApi : IImportApi
         {
             activity.State = FinishState;
             activity.PersonCount = activity.ItemsTotalCount;
-            activity.ErrorCount = 0;
+            activity.ErrorCount = withErrors.Contains(activity.ActivityId) ? 1 : 0;
             activity.CorrectableCount = 0;
             activity.CannotAddToListCount = 0;
         }
