@@ -114,6 +114,22 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
+    public async Task A_NoWait_run_is_recorded_when_a_refresh_sees_its_imports_complete()
+    {
+        string csv = Csv("in.csv", Good(0, 15));
+        ExportRunResult submitted = await RunFiles(new ExportRunRequest(Definition()) { NoWait = true }, csv);
+        Assert.Equal(RunState.Submitted, submitted.Status.State);
+        Assert.Null(SyncStateFile.Load(StatePath()));
+
+        using (ExportRun run = ExportRun.OpenForResume(paths, "news", null, time)!)
+        {
+            Assert.Equal(RunState.Completed, await run.RefreshAsync(api, CancellationToken.None));
+        }
+
+        Assert.Equal(15, SyncStateFile.Load(StatePath())!.Count);
+    }
+
+    [Fact]
     public async Task A_profile_recorded_on_other_lists_is_sent_to_a_new_list_and_then_unchanged()
     {
         string csv = Csv("in.csv", Good(0, 12));
