@@ -130,21 +130,28 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
-    public async Task A_profile_recorded_on_other_lists_is_sent_to_a_new_list_and_then_unchanged()
+    public async Task A_profile_recorded_on_other_lists_is_sent_to_the_lists_it_is_not_on_and_then_unchanged()
     {
-        string csv = Csv("in.csv", Good(0, 12));
-        await RunFiles(new ExportRunRequest(Definition()), csv);
-        ExportDefinition moreLists = Definition();
-        moreLists.ListIds.Add("9b1c3a52-0000-4000-8000-000000000002");
+        const string Second = "9b1c3a52-0000-4000-8000-000000000002";
+        ExportDefinition first = Definition();
+        ExportDefinition second = Definition();
+        second.ListIds[0] = Second;
+        ExportDefinition both = Definition();
+        both.ListIds.Add(Second);
 
-        ExportRunResult widened = await RunFiles(new ExportRunRequest(moreLists), csv);
-        Assert.Equal((12, 0), (widened.Status.SubmittedCount, widened.Status.UnchangedCount));
+        // Both lists in the state's table, each contact recorded on one of them.
+        await RunFiles(new ExportRunRequest(first), Csv("a.csv", Good(0, 12)));
+        await RunFiles(new ExportRunRequest(second), Csv("b.csv", Good(12, 3)));
         Assert.Equal(2, SyncStateFile.Load(StatePath())!.Lists.Count);
 
-        ExportRunResult again = await RunFiles(new ExportRunRequest(moreLists), csv);
-        Assert.Equal((0, 12), (again.Status.SubmittedCount, again.Status.UnchangedCount));
-        ExportRunResult fewer = await RunFiles(new ExportRunRequest(Definition()), csv);
-        Assert.Equal((0, 12), (fewer.Status.SubmittedCount, fewer.Status.UnchangedCount));
+        string csv = Csv("all.csv", Good(0, 15));
+        ExportRunResult widened = await RunFiles(new ExportRunRequest(both), csv);
+        Assert.Equal((15, 0), (widened.Status.SubmittedCount, widened.Status.UnchangedCount));
+
+        ExportRunResult again = await RunFiles(new ExportRunRequest(both), csv);
+        Assert.Equal((0, 15), (again.Status.SubmittedCount, again.Status.UnchangedCount));
+        ExportRunResult fewer = await RunFiles(new ExportRunRequest(first), csv);
+        Assert.Equal((0, 15), (fewer.Status.SubmittedCount, fewer.Status.UnchangedCount));
     }
 
     [Fact]
