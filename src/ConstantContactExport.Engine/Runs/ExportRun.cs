@@ -229,8 +229,8 @@ public sealed class ExportRun : IDisposable
     /// Starts staging again in the run's folder, for a run that died while staging: its bodies and reject report
     /// are made anew from the same files, with the body bounds it started with (<paramref name="limits"/> only for a
     /// run whose manifest does not say). Bodies it had sent while staging are checked by <see cref="CompleteStaging"/>,
-    /// as is what <paramref name="syncState"/> (the export's sync state, or null to send every profile; ignored for a
-    /// -Full run) decides.
+    /// as is what <paramref name="syncState"/> (the export's sync state, or null to send every profile: the runner
+    /// passes null for a -Full run) decides.
     /// </summary>
     public ExportStaging RestartStaging(ExportDefinition definition, ImportBatchLimits? limits = null, SyncState? syncState = null)
     {
@@ -316,9 +316,9 @@ public sealed class ExportRun : IDisposable
         return opened;
     }
 
-    /// <summary>What the staging compares with: nothing for a -Full run, which still notes every body's keys.</summary>
+    /// <summary>Compares with <paramref name="syncState"/> (null for a -Full run or a first one) and notes every body's keys.</summary>
     private SyncStaging NewSyncStaging(SyncState? syncState) =>
-        new(Status.Manifest.Full ? null : syncState, Status.Manifest.ListIds, Path.Combine(Folder, ExportStaging.BatchFolderName));
+        new(syncState, Status.Manifest.ListIds, Path.Combine(Folder, ExportStaging.BatchFolderName));
 
     private void CheckBodiesSentBefore(StagingResult result)
     {
