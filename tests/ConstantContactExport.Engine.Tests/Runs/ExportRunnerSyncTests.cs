@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Sync;
@@ -70,6 +71,25 @@ public sealed partial class ExportRunnerTests
 
         ExportRunResult after = await RunFiles(new ExportRunRequest(Definition()), renamed);
         Assert.Equal((0, 25), (after.Status.SubmittedCount, after.Status.UnchangedCount));
+    }
+
+    [Fact]
+    public async Task A_Full_run_stopped_while_staging_is_staged_again_as_Full()
+    {
+        string csv = Csv("in.csv", Good(0, 12));
+        await RunFiles(new ExportRunRequest(Definition()), csv);
+        string runId;
+        using (ExportRun stopped = ExportRun.Start(paths, Definition(), null, new[] { csv }, null, whatIf: false, null, time, new ImportBatchLimits(MaxContacts: 10), full: true))
+        {
+            runId = stopped.RunId;
+            stopped.End(RunState.Stopped, "Stopped while staging.");
+        }
+
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
+        ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(runId, CancellationToken.None)));
+        Assert.Equal(runId, resumed.Status.Manifest.RunId);
+        Assert.Equal(RunState.Completed, resumed.Status.State);
+        Assert.Equal((12, 0), (resumed.Status.SubmittedCount, resumed.Status.UnchangedCount));
     }
 
     [Fact]
