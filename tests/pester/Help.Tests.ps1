@@ -130,10 +130,10 @@ Get-Help about_ConstantContactExport | Out-String -Width 200
         $result.ExitCode | Should -Be 0
         $text = $result.Output -join "`n"
         $text | Should -Match 'TOPIC\s+about_ConstantContactExport'
-        foreach ($heading in 'SHORT DESCRIPTION', 'THE JOURNEY', 'THE LEDGER', "CONSTANT CONTACT'S LIMITS", 'SCHEDULING', 'TROUBLESHOOTING BY ERRORID') {
+        foreach ($heading in 'SHORT DESCRIPTION', 'THE JOURNEY', 'THE LEDGER', 'KEEPING A LIST EQUAL TO ITS SEGMENT', "CONSTANT CONTACT'S LIMITS", 'SCHEDULING', 'TROUBLESHOOTING BY ERRORID') {
             $text | Should -Match ([regex]::Escape($heading))
         }
-        ($text -replace '\s+', ' ') | Should -Match 'InputCount = OutOfSegmentCount \+ InvalidCount \+ DuplicateCount \+ SubmittedCount'
+        ($text -replace '\s+', ' ') | Should -Match 'InputCount = OutOfSegmentCount \+ InvalidCount \+ DuplicateCount \+ UnchangedCount \+ SubmittedCount'
         $text | Should -Match 'ExportRunning'
     }
 

@@ -44,9 +44,10 @@ Describe 'A killed process' {
         $csv = Join-Path $TestHome "kill-$($Moment -replace ' ', '-').csv"
         $expected = New-SampleCsv -Path $csv -Count 2000 -Seed (20 + $Submitted)
         $modulePath = Get-TestModulePath
+        # -Full: both trials run one export on sample files that share addresses, and each means to send its whole file.
         $script = @"
 Import-Module '$modulePath'
-Invoke-CCExport -Name resumable -Path '$csv' -ErrorAction SilentlyContinue | Out-Null
+Invoke-CCExport -Name resumable -Path '$csv' -Full -ErrorAction SilentlyContinue | Out-Null
 "@
         $scriptFile = Join-Path $TestHome 'child.ps1'
         Set-Content -Path $scriptFile -Value $script

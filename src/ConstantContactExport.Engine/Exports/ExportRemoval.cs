@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Exports;
 
@@ -13,10 +14,10 @@ namespace ConstantContactExport.Engine.Exports;
 public static class ExportRemoval
 {
     /// <summary>
-    /// Folders of state an export keeps besides its runs (such as what it last delivered, for incremental sync): the
-    /// one place that says what else goes with an export. None exist yet.
+    /// Folders of state an export keeps besides its runs: the one place that says what else goes with an export. Its
+    /// folder under exports/ holds the sync state (what it last delivered, <see cref="SyncStateLocation"/>).
     /// </summary>
-    public static IReadOnlyList<string> StateFolders(StoragePaths paths, string exportName) => Array.Empty<string>();
+    public static IReadOnlyList<string> StateFolders(StoragePaths paths, string exportName) => new[] { SyncStateLocation.FolderOf(paths, exportName) };
 
     /// <summary>Removes the export's runs, state and definition; returns how many runs were deleted.</summary>
     /// <exception cref="ExportRunningException">A run of the export is going on.</exception>

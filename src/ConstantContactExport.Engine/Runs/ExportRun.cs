@@ -11,6 +11,7 @@ using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Staging;
 using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Runs;
 
@@ -64,7 +65,9 @@ public sealed class ExportRun : IDisposable
         ImportBatchLimits? limits = null,
         string? encoding = null,
         CsvReadOptions? csv = null,
-        int? maxRejectPercent = null)
+        int? maxRejectPercent = null,
+        bool full = false,
+        SyncState? syncState = null)
     {
         CrossProcessLock exportLock = TakeLock(paths, definition.Name);
         string? created = null;
@@ -92,6 +95,7 @@ public sealed class ExportRun : IDisposable
                 Header = csv?.Header?.ToList(),
                 MaxRejectPercent = maxRejectPercent,
                 BatchLimits = limits ?? ImportBatchLimits.Default,
+                Full = full,
             };
             PrivateFiles.CheckNotLink(manifest.RejectPath);
             store.Create(manifest);
@@ -99,8 +103,8 @@ public sealed class ExportRun : IDisposable
             var run = new ExportRun(paths, exportLock, time, new RunStatus(manifest), folder);
             try
             {
-                run.journal = RunJournal.Open(folder);
-                run.staging = new ExportStaging(definition.ToMapping(), definition.ListIds, folder, inputSegments, manifest.RejectPath, limits);
+                run.journal = run.OpenJournal();
+                run.staging = new ExportStaging(definition.ToMapping(), definition.ListIds, folder, inputSegments, manifest.RejectPath, limits, run.NewSyncStaging(syncState));
                 run.staging.OnBatchCompleted(run.NoteStaged);
             }
             catch
@@ -210,7 +214,8 @@ public sealed class ExportRun : IDisposable
             }
 
             string folder = store.FolderOf(status.Manifest.RunId);
-            var run = new ExportRun(paths, exportLock, time, status, folder) { journal = RunJournal.Open(folder) };
+            var run = new ExportRun(paths, exportLock, time, status, folder);
+            run.journal = run.OpenJournal();
             return run;
         }
         catch
@@ -256,9 +261,11 @@ public sealed class ExportRun : IDisposable
     /// <summary>
     /// Starts staging again in the run's folder, for a run that died while staging: its bodies and reject report
     /// are made anew from the same files, with the body bounds it started with (<paramref name="limits"/> only for a
-    /// run whose manifest does not say). Bodies it had sent while staging are checked by <see cref="CompleteStaging"/>.
+    /// run whose manifest does not say). Bodies it had sent while staging are checked by <see cref="CompleteStaging"/>,
+    /// as is what <paramref name="syncState"/> (the export's sync state, or null to send every profile: the runner
+    /// passes null for a -Full run) decides.
     /// </summary>
-    public ExportStaging RestartStaging(ExportDefinition definition, ImportBatchLimits? limits = null)
+    public ExportStaging RestartStaging(ExportDefinition definition, ImportBatchLimits? limits = null, SyncState? syncState = null)
     {
         limits = Status.Manifest.BatchLimits ?? limits;
         if (Status.IsStaged)
@@ -272,7 +279,7 @@ public sealed class ExportRun : IDisposable
             Directory.Delete(batches, recursive: true);
         }
 
-        staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits);
+        staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits, NewSyncStaging(syncState));
         staging.OnBatchCompleted(NoteStaged);
         return staging;
     }
@@ -323,6 +330,7 @@ public sealed class ExportRun : IDisposable
             OutOfSegmentCount = ledger.OutOfSegmentCount,
             InvalidCount = ledger.InvalidCount,
             DuplicateCount = ledger.DuplicateCount,
+            UnchangedCount = ledger.UnchangedCount,
             SubmittedCount = ledger.SubmittedCount,
             BatchCount = result.Batches.Count,
             BatchContacts = result.Batches.Select(b => b.Batch.ContactCount).ToList(),
@@ -332,6 +340,18 @@ public sealed class ExportRun : IDisposable
         feed?.Complete();
         return Status;
     }
+
+    /// <summary>The run's journal, which records what Constant Contact confirmed into the sync state before the run ends.</summary>
+    private RunJournal OpenJournal()
+    {
+        RunJournal opened = RunJournal.Open(Folder);
+        opened.BeforeEnd = status => RunSyncRecorder.Record(paths, Folder, status, time.GetUtcNow());
+        return opened;
+    }
+
+    /// <summary>Compares with <paramref name="syncState"/> (null for a -Full run or a first one) and notes every body's keys.</summary>
+    private SyncStaging NewSyncStaging(SyncState? syncState) =>
+        new(syncState, Status.Manifest.ListIds, Path.Combine(Folder, ExportStaging.BatchFolderName));
 
     private void CheckBodiesSentBefore(StagingResult result)
     {

@@ -40,6 +40,9 @@ public sealed class ExportRunRequest
     /// <summary>True to hand each rejected profile to <see cref="IExportRunObserver.Rejected"/> (-ErrorPerReject).</summary>
     public bool ReportEachReject { get; init; }
 
+    /// <summary>-Full: send every profile, whatever the export's sync state says (the state is still updated).</summary>
+    public bool Full { get; init; }
+
     /// <summary>Who runs it, for the manifest.</summary>
     public string? StartedBy { get; init; }
 }

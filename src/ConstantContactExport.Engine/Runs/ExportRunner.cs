@@ -13,6 +13,7 @@ using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Sending;
 using ConstantContactExport.Engine.Staging;
 using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Runs;
 
@@ -187,7 +188,7 @@ public sealed class ExportRunner : IDisposable
                     ? $"Run {run.RunId} stopped while staging, after it had sent {status.BodyHashes.Count} batch(es); staging its {files.Count} file(s) again and checking that those come out the same."
                     : $"Run {run.RunId} stopped while staging, before anything was sent; staging its {files.Count} file(s) again.");
                 CsvReadOptions options = CsvOptions(manifest.Encoding, manifest.Delimiter, manifest.Header);
-                ExportStaging staging = run.RestartStaging(request.Definition, ReadBatchLimits());
+                ExportStaging staging = run.RestartStaging(request.Definition, ReadBatchLimits(), manifest.Full ? null : LoadSyncState());
                 inputCheck = new RunInputCheck(staging.Mapping, manifest.InputSegments is { Count: > 0 });
                 progressClock.Start();
                 CsvSourceException? failed = StageFiles(files, options, new Dictionary<string, IReadOnlyList<string>>(), cancellationToken);
@@ -253,7 +254,8 @@ public sealed class ExportRunner : IDisposable
 
         try
         {
-            run = ExportRun.Start(paths, definition, request.InputSegments, sources, request.RejectPath, whatIf: false, request.StartedBy, time, batchLimits, request.Encoding, csv, maxRejectPercent);
+            run = ExportRun.Start(paths, definition, request.InputSegments, sources, request.RejectPath, whatIf: false, request.StartedBy, time, batchLimits, request.Encoding, csv, maxRejectPercent,
+                request.Full, request.Full ? null : LoadSyncState());
         }
         catch (ExportRunningException ex)
         {
@@ -265,6 +267,29 @@ public sealed class ExportRunner : IDisposable
         inputCheck = new RunInputCheck(mapping, segmentsGiven);
         progressClock.Start();
         observer.Verbose($"Run {run.RunId} of export '{definition.Name}' started; staging in {run.Folder}.");
+    }
+
+    /// <summary>
+    /// The export's sync state, loaded before staging so that each profile is decided as it is staged (a body may go
+    /// out before the input is read to its end). Null when there is none yet. A damaged state is said and the run
+    /// sends every profile; the state it writes then holds what this run confirmed.
+    /// </summary>
+    private SyncState? LoadSyncState()
+    {
+        string path = SyncStateLocation.PathOf(paths, request.Definition.Name);
+        try
+        {
+            SyncState? state = SyncStateFile.Load(path);
+            observer.Verbose(state is null
+                ? $"The export has no sync state yet ({path}): every profile is sent."
+                : $"Sync state of {state.SavedAt:u}: {state.Count} contacts; profiles unchanged since are not sent.");
+            return state;
+        }
+        catch (SyncStateDamagedException ex)
+        {
+            observer.Warning($"The export's sync state is damaged ({ex.Message}): this run sends every profile and writes a new state.");
+            return null;
+        }
     }
 
     private static CsvReadOptions CsvOptions(string? encodingName, string? delimiter, IReadOnlyList<string>? header)
@@ -476,9 +501,9 @@ public sealed class ExportRunner : IDisposable
 
         var definition = request.Definition;
         string target = $"export '{definition.Name}' to list(s) {string.Join(", ", definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds)}";
-        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s)"))
+        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent"))
         {
-            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent.");
+            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent; {status.UnchangedCount} are unchanged since the last sync.");
             return new ExportRunResult(current.Status, null);
         }
 
@@ -562,7 +587,7 @@ public sealed class ExportRunner : IDisposable
     private void ReportStaged(RunStatus status, bool warnRejects = true)
     {
         observer.StagingDone();
-        observer.Verbose($"Staged {status.InputCount} profiles: {status.SubmittedCount} to send in {status.BatchCount} batches, {status.InvalidCount} invalid, {status.DuplicateCount} duplicates, {status.OutOfSegmentCount} out of segment.");
+        observer.Verbose($"Staged {status.InputCount} profiles: {status.SubmittedCount} to send in {status.BatchCount} batches, {status.UnchangedCount} unchanged since the last sync, {status.InvalidCount} invalid, {status.DuplicateCount} duplicates, {status.OutOfSegmentCount} out of segment.");
         if (warnRejects && status.InvalidCount > 0)
         {
             long inSegment = status.InputCount - status.OutOfSegmentCount;

@@ -76,6 +76,8 @@ public sealed class JournalEntry
 
     public long? DuplicateCount { get; set; }
 
+    public long? UnchangedCount { get; set; }
+
     public long? SubmittedCount { get; set; }
 
     public int? BatchCount { get; set; }

@@ -39,6 +39,12 @@ public sealed class RunJournal : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Called with the run, under its lock, just before a line that ends it for good is written; a sentence it returns
+    /// is added to that line's message. The run's sync state is recorded here (<see cref="RunSyncRecorder"/>).
+    /// </summary>
+    public Func<RunStatus, string?>? BeforeEnd { get; set; }
+
     /// <summary>Opens the journal for appending (created if need be).</summary>
     public static RunJournal Open(string runFolder)
     {
@@ -112,6 +118,11 @@ public sealed class RunJournal : IDisposable
     {
         lock (status)
         {
+            if (entry.Type == JournalEntryType.State && StagedBodies.IsFinal(entry.State) && !StagedBodies.IsFinal(status.State) && BeforeEnd?.Invoke(status) is string note)
+            {
+                entry.Message = entry.Message is null ? note : entry.Message + " " + note;
+            }
+
             Append(entry);
             status.Apply(entry);
             StagedBodies.AfterRecorded(System.IO.Path.GetDirectoryName(Path)!, entry, status);

@@ -52,4 +52,7 @@ public sealed class RunManifest
     /// them, whatever the environment says then, so that the bodies come out the same. Null in runs from before.
     /// </summary>
     public ImportBatchLimits? BatchLimits { get; set; }
+
+    /// <summary>Invoke-CCExport -Full: every profile is sent, whatever the sync state says (staging again for a resume does the same).</summary>
+    public bool Full { get; set; }
 }

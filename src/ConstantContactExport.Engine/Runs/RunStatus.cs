@@ -34,6 +34,9 @@ public sealed class RunStatus
 
     public long DuplicateCount { get; private set; }
 
+    /// <summary>Profiles not sent because the export's sync state has them as they are (Staged; 0 in runs from before).</summary>
+    public long UnchangedCount { get; private set; }
+
     public long SubmittedCount { get; private set; }
 
     public int BatchCount { get; private set; }
@@ -80,6 +83,12 @@ public sealed class RunStatus
 
     public bool IsActivityDone(string activityId) => doneByActivity.ContainsKey(activityId);
 
+    /// <summary>The ActivityDone entry of an activity, or null while it is not done.</summary>
+    public JournalEntry? DoneOf(string activityId) => doneByActivity.TryGetValue(activityId, out JournalEntry? done) ? done : null;
+
+    /// <summary>The batches the run has: all of them once staged, before that the ones accepted while staging.</summary>
+    public IEnumerable<int> BodyBatches() => IsStaged ? Enumerable.Range(1, BatchCount) : activityByBatch.Keys.OrderBy(b => b);
+
     /// <summary>Batches with no activity yet, in order.</summary>
     public IEnumerable<int> UnsentBatches() => Enumerable.Range(1, BatchCount).Where(b => !activityByBatch.ContainsKey(b));
 
@@ -109,6 +118,7 @@ public sealed class RunStatus
                 OutOfSegmentCount = entry.OutOfSegmentCount ?? 0;
                 InvalidCount = entry.InvalidCount ?? 0;
                 DuplicateCount = entry.DuplicateCount ?? 0;
+                UnchangedCount = entry.UnchangedCount ?? 0;
                 SubmittedCount = entry.SubmittedCount ?? 0;
                 BatchCount = entry.BatchCount ?? 0;
                 BatchContacts = entry.BatchContacts ?? new List<int>();

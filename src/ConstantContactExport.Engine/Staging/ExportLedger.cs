@@ -6,11 +6,14 @@ public enum ProfileOutcome
     OutOfSegment,
     Invalid,
     Duplicate,
+
+    /// <summary>In segment, valid and unique, and the export's sync state has it as it would be sent: not sent.</summary>
+    Unchanged,
     Submitted,
 }
 
 /// <summary>
-/// The counts of a run: InputCount = OutOfSegmentCount + InvalidCount + DuplicateCount + SubmittedCount,
+/// The counts of a run: InputCount = OutOfSegmentCount + InvalidCount + DuplicateCount + UnchangedCount + SubmittedCount,
 /// always, because every count moves only through <see cref="Record"/>.
 /// </summary>
 public sealed class ExportLedger
@@ -22,6 +25,8 @@ public sealed class ExportLedger
     public long InvalidCount { get; private set; }
 
     public long DuplicateCount { get; private set; }
+
+    public long UnchangedCount { get; private set; }
 
     public long SubmittedCount { get; private set; }
 
@@ -39,6 +44,9 @@ public sealed class ExportLedger
             case ProfileOutcome.Duplicate:
                 DuplicateCount++;
                 break;
+            case ProfileOutcome.Unchanged:
+                UnchangedCount++;
+                break;
             case ProfileOutcome.Submitted:
                 SubmittedCount++;
                 break;
@@ -46,5 +54,5 @@ public sealed class ExportLedger
     }
 
     public override string ToString() =>
-        $"Input {InputCount} = OutOfSegment {OutOfSegmentCount} + Invalid {InvalidCount} + Duplicate {DuplicateCount} + Submitted {SubmittedCount}";
+        $"Input {InputCount} = OutOfSegment {OutOfSegmentCount} + Invalid {InvalidCount} + Duplicate {DuplicateCount} + Unchanged {UnchangedCount} + Submitted {SubmittedCount}";
 }

@@ -5,6 +5,7 @@ using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Mapping;
 using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Staging;
 
@@ -23,6 +24,7 @@ public sealed class ExportStaging : IDisposable
     private readonly RejectReportWriter rejects;
     private readonly ImportBatchWriter batches;
     private readonly DirectoryBatchSink sink;
+    private Action<ImportBatch>? batchCompleted;
     private bool completed;
     private bool sized;
 
@@ -32,13 +34,15 @@ public sealed class ExportStaging : IDisposable
     /// <param name="inputSegments">The segments of the whole input, or null to read each profile's segment property.</param>
     /// <param name="rejectPath">Where the reject report goes; by default rejects.csv in the run folder.</param>
     /// <param name="limits">Body bounds; Constant Contact's by default.</param>
+    /// <param name="sync">Decides Unchanged and writes each body's keys beside it (see <see cref="SyncStaging"/>); null for none.</param>
     public ExportStaging(
         ExportMapping mapping,
         IReadOnlyList<string> listIds,
         string runFolder,
         IReadOnlyList<string>? inputSegments = null,
         string? rejectPath = null,
-        ImportBatchLimits? limits = null)
+        ImportBatchLimits? limits = null,
+        SyncStaging? sync = null)
     {
         Mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
         RunFolder = runFolder;
@@ -47,7 +51,14 @@ public sealed class ExportStaging : IDisposable
         sink = new DirectoryBatchSink(Path.Combine(runFolder, BatchFolderName));
         batches = new ImportBatchWriter(listIds, sink, limits);
         rejects = new RejectReportWriter(RejectPath);
-        Pipeline = new ProfilePipeline(mapping, inputSegments, batches, rejects);
+
+        // A body's keys are on disk before the body is handed on (to the sender, while staging).
+        sink.Completed = batch =>
+        {
+            sync?.BatchCompleted(batch);
+            batchCompleted?.Invoke(batch);
+        };
+        Pipeline = new ProfilePipeline(mapping, inputSegments, batches, rejects, sync);
     }
 
     public ExportMapping Mapping { get; }
@@ -61,7 +72,7 @@ public sealed class ExportStaging : IDisposable
     public ExportLedger Ledger => Pipeline.Ledger;
 
     /// <summary>Calls <paramref name="completed"/> with each body as soon as its file is whole, while staging goes on.</summary>
-    public void OnBatchCompleted(Action<ImportBatch> completed) => sink.Completed = completed;
+    public void OnBatchCompleted(Action<ImportBatch> completed) => batchCompleted = completed;
 
     /// <summary>A record sized for this export's source fields (one can serve a whole input).</summary>
     public ProfileRecord NewRecord() => new(Mapping.SourceFields.Count);

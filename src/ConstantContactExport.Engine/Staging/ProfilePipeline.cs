@@ -3,19 +3,22 @@ using System.Collections.Generic;
 using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Mapping;
 using ConstantContactExport.Engine.Profiles;
+using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Staging;
 
 /// <summary>
-/// The offline half of an export: each profile is decided OutOfSegment, Invalid, Duplicate or Submitted, in
-/// that order; Submitted ones are written into import bodies, Invalid ones into the reject report, and the
-/// ledger counts every one. Memory stays flat: nothing per profile is kept but 16 bytes for duplicates.
+/// The offline half of an export: each profile is decided OutOfSegment, Invalid, Duplicate, Unchanged or Submitted,
+/// in that order; Submitted ones are written into import bodies, Invalid ones into the reject report, and the
+/// ledger counts every one. Memory stays flat: nothing per profile is kept but 16 bytes for duplicates (and, with a
+/// sync, 16 bytes a contact of the open body, written out with it).
 /// </summary>
 public sealed class ProfilePipeline
 {
     private readonly ExportMapping mapping;
     private readonly ImportBatchWriter batches;
     private readonly RejectReportWriter? rejects;
+    private readonly SyncStaging? sync;
     private readonly ContactBuilder builder;
     private readonly SegmentMatcher segments;
     private readonly EmailDeduplicator duplicates = new();
@@ -26,8 +29,10 @@ public sealed class ProfilePipeline
     /// <param name="inputSegments">The segments of the whole input (Invoke-CCExport -Segment), which then override any segment property; null to read each profile's segment property.</param>
     /// <param name="batches">Receives the Submitted contacts.</param>
     /// <param name="rejects">Receives a row for each Invalid profile; null for none.</param>
-    public ProfilePipeline(ExportMapping mapping, IReadOnlyList<string>? inputSegments, ImportBatchWriter batches, RejectReportWriter? rejects)
+    /// <param name="sync">Decides Unchanged and notes what each body holds; null to send every unique valid profile.</param>
+    public ProfilePipeline(ExportMapping mapping, IReadOnlyList<string>? inputSegments, ImportBatchWriter batches, RejectReportWriter? rejects, SyncStaging? sync = null)
     {
+        this.sync = sync;
         this.mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
         this.batches = batches ?? throw new ArgumentNullException(nameof(batches));
         this.rejects = rejects;
@@ -84,7 +89,7 @@ public sealed class ProfilePipeline
         }
 
         // The share of profiles that reached the duplicate check so far, and a tenth more for an uneven file.
-        double share = Math.Min(1.0, 1.1 * (Ledger.DuplicateCount + Ledger.SubmittedCount) / seen);
+        double share = Math.Min(1.0, 1.1 * (Ledger.DuplicateCount + Ledger.UnchangedCount + Ledger.SubmittedCount) / seen);
         duplicates.EnsureCapacity(duplicates.Count + (long)(profiles * share));
     }
 
@@ -120,7 +125,13 @@ public sealed class ProfilePipeline
             return ProfileOutcome.Duplicate;
         }
 
+        if (sync is not null && sync.IsUnchanged(contact))
+        {
+            return ProfileOutcome.Unchanged;
+        }
+
         batches.Add(contact);
+        sync?.Sent();
         return ProfileOutcome.Submitted;
     }
 

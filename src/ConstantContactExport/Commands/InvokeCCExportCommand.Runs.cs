@@ -169,6 +169,7 @@ public sealed partial class InvokeCCExportCommand
             Header = Header,
             MaxRejectPercent = (int?)MaxRejectPercent,
             NoWait = NoWait,
+            Full = Full,
             WouldAskBeforeSending = WouldAskBeforeSending(),
             ReportEachReject = ErrorPerReject,
             StartedBy = UserIdentity.Current,

@@ -100,6 +100,11 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter ErrorPerReject { get; set; }
 
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = PipelineSet)]
+    public SwitchParameter Full { get; set; }
+
     [Parameter]
     public SwitchParameter NoWait { get; set; }
 

@@ -6,7 +6,7 @@ namespace ConstantContactExport;
 
 /// <summary>
 /// What happened in one run of an export: where every profile ended (the ledger), what Constant Contact
-/// said of the imports, and the run's state. InputCount = OutOfSegmentCount + InvalidCount + DuplicateCount + SubmittedCount.
+/// said of the imports, and the run's state. InputCount = OutOfSegmentCount + InvalidCount + DuplicateCount + UnchangedCount + SubmittedCount.
 /// </summary>
 public sealed class CCExportRun
 {
@@ -24,6 +24,9 @@ public sealed class CCExportRun
     public long InvalidCount { get; init; }
 
     public long DuplicateCount { get; init; }
+
+    /// <summary>Profiles not sent: the export's sync state has them as they would be sent, on the export's lists.</summary>
+    public long UnchangedCount { get; init; }
 
     public long SubmittedCount { get; init; }
 
@@ -66,6 +69,7 @@ public sealed class CCExportRun
         OutOfSegmentCount = status.OutOfSegmentCount,
         InvalidCount = status.InvalidCount,
         DuplicateCount = status.DuplicateCount,
+        UnchangedCount = status.UnchangedCount,
         SubmittedCount = status.SubmittedCount,
         ImportedCount = status.ImportedCount,
         CorrectableCount = status.CorrectableCount,

@@ -21,7 +21,7 @@ namespace ConstantContactExport.Engine.Tests.Runs;
 /// A run from its input to its ledger through <see cref="ExportRunner"/>, with a fake Constant Contact: rejects as
 /// outcomes and their limit, broken input that fails before anything is sent, MaxProfiles, resume, CSV options.
 /// </summary>
-public sealed class ExportRunnerTests : IDisposable
+public sealed partial class ExportRunnerTests : IDisposable
 {
     private readonly TempFolder temp = new();
     private readonly TimerClock time = new(new DateTimeOffset(2026, 12, 6, 2, 15, 0, TimeSpan.Zero));
@@ -703,8 +703,11 @@ public sealed class ExportRunnerTests : IDisposable
         /// <summary>What ShouldProcess answers: false as under -WhatIf.</summary>
         public bool Answer { get; set; } = true;
 
+        public string? LastAction { get; private set; }
+
         public bool ShouldSend(string target, string action)
         {
+            LastAction = action;
             ShouldSendAsked++;
             return Answer;
         }

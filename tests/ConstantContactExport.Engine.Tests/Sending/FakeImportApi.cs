@@ -71,6 +71,14 @@ internal sealed class FakeImportApi : IImportApi
     /// <summary>The contacts accepted imports put on lists: what GET /contacts?email= answers.</summary>
     public Dictionary<string, ContactState> Contacts { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The text of every body an accepted POST carried, in order (a run deletes its bodies once accepted).</summary>
+    public List<string> AcceptedBodies { get; } = new();
+
+    /// <summary>POSTs (numbered from 1) whose activity completes with error_count 1.</summary>
+    public HashSet<int> PostsWithErrors { get; } = new();
+
+    private readonly HashSet<string> withErrors = new(StringComparer.Ordinal);
+
     public int RequestCount { get; private set; }
 
     /// <summary>Import POSTs, whatever their answer.</summary>
@@ -109,6 +117,12 @@ internal sealed class FakeImportApi : IImportApi
             {
                 Contacts[email] = new ContactState(ListsOfBody(bodyPath), time.GetUtcNow());
             }
+            AcceptedBodies.Add(System.IO.File.Exists(bodyPath) ? System.IO.File.ReadAllText(bodyPath) : string.Empty); // some tests post no file
+            if (PostsWithErrors.Contains(Posts))
+            {
+                withErrors.Add(activity.ActivityId);
+            }
+
             if (behaviour == PostBehaviour.AcceptThenLoseAnswer)
             {
                 throw new ImportInDoubtException("The connection was reset before the answer.");
@@ -200,7 +214,7 @@ internal sealed class FakeImportApi : IImportApi
         {
             activity.State = FinishState;
             activity.PersonCount = activity.ItemsTotalCount;
-            activity.ErrorCount = 0;
+            activity.ErrorCount = withErrors.Contains(activity.ActivityId) ? 1 : 0;
             activity.CorrectableCount = 0;
             activity.CannotAddToListCount = 0;
         }

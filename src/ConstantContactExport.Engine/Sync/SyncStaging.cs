@@ -1,0 +1,184 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.IO.Hashing;
+using System.Text;
+using ConstantContactExport.Engine.Import;
+using ConstantContactExport.Engine.Storage;
+
+namespace ConstantContactExport.Engine.Sync;
+
+/// <summary>
+/// The sync side of staging. For each profile about to go into a body it takes the key (<see cref="SyncKey"/>) and
+/// the fingerprint of exactly the contact object the body carries, and says whether the export's state already has
+/// it with that fingerprint on every list of the run (then it is not sent). For each body it writes the keys and
+/// fingerprints of its contacts, sorted by key, to <c>sync-NNNNN.keys</c> beside the body, before the body is handed
+/// to the sender: when the run ends, the contacts of the bodies Constant Contact confirmed go into the state from
+/// these files (<see cref="SyncKeysFile"/>), so nothing of it is held in memory across a resume.
+/// </summary>
+public sealed class SyncStaging
+{
+    private readonly SyncState? compareWith;
+    private readonly ulong runLists;
+    private readonly bool anyRunListMissing;
+    private readonly string folder;
+    private readonly SyncFingerprint fingerprint = new();
+    private readonly List<SyncKeyEntry> pending = new();
+    private SyncKeyEntry current;
+
+    /// <param name="compareWith">The export's state, or null to send every profile (-Full, or no state yet).</param>
+    /// <param name="listIds">The run's lists.</param>
+    /// <param name="folder">Where the bodies go (the key files go beside them).</param>
+    public SyncStaging(SyncState? compareWith, IReadOnlyList<string> listIds, string folder)
+    {
+        this.compareWith = compareWith;
+        this.folder = folder;
+        if (compareWith is not null)
+        {
+            foreach (string id in listIds)
+            {
+                int index = compareWith.ListIndex(SyncListIds.Of(id));
+                if (index < 0)
+                {
+                    anyRunListMissing = true;
+                }
+                else
+                {
+                    runLists |= 1UL << index;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the key and fingerprint of <paramref name="contact"/> (the next profile that would be sent) and says
+    /// whether the state has it unchanged: same key, same fingerprint, and already put on every list of the run.
+    /// </summary>
+    public bool IsUnchanged(ImportContact contact)
+    {
+        fingerprint.Reset();
+        fingerprint.Add("email", contact.Email);
+        IReadOnlyList<KeyValuePair<Mapping.ContactField, string>> fields = contact.Fields;
+        for (int i = 0; i < fields.Count; i++)
+        {
+            fingerprint.Add(fields[i].Key.Name, fields[i].Value);
+        }
+
+        current = new SyncKeyEntry(SyncKey.For(contact.Email), fingerprint.Value);
+        return compareWith is not null
+            && !anyRunListMissing
+            && compareWith.TryFind(current.Key, out SyncRecord record)
+            && record.Fingerprint == current.Fingerprint
+            && (runLists & ~record.Lists) == 0;
+    }
+
+    /// <summary>The contact last passed to <see cref="IsUnchanged"/> went into the open body.</summary>
+    public void Sent() => pending.Add(current);
+
+    /// <summary>A body is whole: writes its contacts' keys (sorted) before the body goes anywhere.</summary>
+    public void BatchCompleted(ImportBatch batch)
+    {
+        if (pending.Count != batch.ContactCount)
+        {
+            throw new InvalidOperationException($"Body {batch.Number} holds {batch.ContactCount} contacts but {pending.Count} were noted for the sync state.");
+        }
+
+        pending.Sort((a, b) => a.Key.CompareTo(b.Key));
+        SyncKeysFile.Write(Path.Combine(folder, SyncKeysFile.FileName(batch.Number)), pending);
+        pending.Clear();
+    }
+}
+
+/// <summary>One contact of a body, for the sync state: its key and the fingerprint of what was sent.</summary>
+public readonly struct SyncKeyEntry
+{
+    public SyncKeyEntry(ulong key, ulong fingerprint)
+    {
+        Key = key;
+        Fingerprint = fingerprint;
+    }
+
+    public ulong Key { get; }
+
+    public ulong Fingerprint { get; }
+}
+
+/// <summary>
+/// <c>sync-NNNNN.keys</c>: a body's contacts as 16 bytes each (key u64, fingerprint u64, little-endian), sorted by
+/// key. Keys are hashes, not addresses; the file goes with the run's bodies when the run ends.
+/// </summary>
+public static class SyncKeysFile
+{
+    public const int EntrySize = 16;
+
+    public static string FileName(int batch) => "sync-" + batch.ToString("D5", CultureInfo.InvariantCulture) + ".keys";
+
+    public static void Write(string path, IReadOnlyList<SyncKeyEntry> entries)
+    {
+        byte[] bytes = new byte[entries.Count * EntrySize];
+        for (int i = 0; i < entries.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * EntrySize), entries[i].Key);
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan((i * EntrySize) + 8), entries[i].Fingerprint);
+        }
+
+        using FileStream file = PrivateFiles.Create(path);
+        file.Write(bytes, 0, bytes.Length);
+        file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// Appends a body's entries to <paramref name="into"/>; false (nothing added) when the file is missing or does not
+    /// hold <paramref name="contacts"/> entries (-1: any whole number), so that its contacts are simply not recorded.
+    /// </summary>
+    public static bool TryRead(string path, int contacts, List<SyncKeyEntry> into)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        if (bytes.Length % EntrySize != 0 || (contacts >= 0 && bytes.Length != (long)contacts * EntrySize))
+        {
+            return false;
+        }
+
+        for (int offset = 0; offset < bytes.Length; offset += EntrySize)
+        {
+            into.Add(new SyncKeyEntry(
+                BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(offset)),
+                BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(offset + 8))));
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
+/// A list id as the sync state keeps it (16 bytes): Constant Contact's list ids are UUIDs and are taken as they are;
+/// any other text (tests, a future id format) becomes a stable 128-bit hash of it.
+/// </summary>
+public static class SyncListIds
+{
+    public static Guid Of(string listId) =>
+        Guid.TryParse(listId, out Guid id) ? id : new Guid(XxHash128.Hash(Encoding.UTF8.GetBytes(listId)));
+}
+
+/// <summary>Where an export's sync state lives: <c>exports/&lt;name&gt;/sync.state</c> under the home, beside its definition.</summary>
+public static class SyncStateLocation
+{
+    public const string FileName = "sync.state";
+
+    /// <summary>The export's own folder (lower-case name, as its lock: export names are case-insensitive).</summary>
+    public static string FolderOf(StoragePaths paths, string exportName) =>
+        Path.Combine(paths.Exports, SafeName.Check(exportName, "export").ToLowerInvariant());
+
+    public static string PathOf(StoragePaths paths, string exportName) => Path.Combine(FolderOf(paths, exportName), FileName);
+}
