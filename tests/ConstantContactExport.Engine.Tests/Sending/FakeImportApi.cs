@@ -117,6 +117,7 @@ internal sealed class FakeImportApi : IImportApi
             {
                 Contacts[email] = new ContactState(ListsOfBody(bodyPath), time.GetUtcNow());
             }
+
             AcceptedBodies.Add(System.IO.File.Exists(bodyPath) ? System.IO.File.ReadAllText(bodyPath) : string.Empty); // some tests post no file
             if (PostsWithErrors.Contains(Posts))
             {
