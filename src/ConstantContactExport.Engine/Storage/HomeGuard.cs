@@ -94,7 +94,7 @@ public static class HomeGuard
         }
 
         Verify(path, status.Value, folder, me);
-        if (secret && (status.Value.Permissions & 0x3F) != 0)
+        if (secret && status.Value.OpenToOthers)
         {
             // As ssh refuses a private key others can read: the tokens may have been read already, so say it, not hide it.
             throw new UnsafeHomeException(HomeErrorIds.HomeSecretsReadableByOthers, path,

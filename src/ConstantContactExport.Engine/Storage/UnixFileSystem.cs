@@ -21,8 +21,6 @@ internal static class UnixFileSystem
     /// <summary>rwx------ (0700).</summary>
     public const int OwnerAll = 0x1C0;
 
-    private const int GroupAndOthers = 0x3F;
-
     private static readonly Type? UnixFileModeType = Type.GetType("System.IO.UnixFileMode");
     private static readonly Type? FileStreamOptionsType = Type.GetType("System.IO.FileStreamOptions");
 
@@ -49,7 +47,7 @@ internal static class UnixFileSystem
 
         // Checked from lstat(2), so a link is refused before anything is done through it.
         FileStatus status = HomeGuard.CheckEntry(path, folder: true);
-        if ((status.Permissions & GroupAndOthers) != 0)
+        if (status.OpenToOthers)
         {
             // Ours, a real folder, written by nobody else, but readable by others (made by an older version): narrow it.
             SetMode(path, mode);
@@ -223,6 +221,9 @@ internal readonly struct FileStatus
     public bool IsRegularFile => (Mode & TypeMask) == 0x8000;
 
     public bool IsLink => (Mode & TypeMask) == 0xA000;
+
+    /// <summary>Group or others may read, write or enter it (077).</summary>
+    public bool OpenToOthers => (Mode & 0x3F) != 0;
 
     /// <summary>Group or others may write (022).</summary>
     public bool WritableByOthers => (Mode & 0x12) != 0;
