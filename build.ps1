@@ -21,7 +21,8 @@
     Bench    The benchmarks in bench/: the offline pipeline and BenchmarkDotNet (Invoke-Benchmarks.ps1), then the
              module and a hand-written baseline end to end against the sandbox (Invoke-EndToEnd.ps1, about 4
              minutes), then a piped profile's cost next to PowerShell's own (Measure-PipelineCost.ps1, about 40
-             seconds); figures go to docs/benchmarks.md by hand, with date and machine.
+             seconds), then standing exports run after run (Invoke-SyncBench.ps1: incremental, removal, the sync
+             state); figures go to docs/benchmarks.md by hand, with date and machine.
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test -PesterFilter 'Test-CCEmailAddress'
@@ -272,6 +273,11 @@ function Invoke-Bench {
         '-RepoRoot', $RepoRoot)
     & $pwsh[0] @pipelineArgs
     if ($LASTEXITCODE -ne 0) { throw "The pipeline cost benchmark failed with exit code $LASTEXITCODE." }
+    # And standing exports night after night: incremental runs, removal, the sync state (issue 13).
+    $syncArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', (Join-Path $RepoRoot 'bench/Invoke-SyncBench.ps1'),
+        '-RepoRoot', $RepoRoot, '-Profiles', $BenchProfiles)
+    & $pwsh[0] @syncArgs
+    if ($LASTEXITCODE -ne 0) { throw "The sync benchmark failed with exit code $LASTEXITCODE." }
 }
 
 Push-Location $RepoRoot

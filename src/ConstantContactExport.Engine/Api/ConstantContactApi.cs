@@ -24,9 +24,6 @@ namespace ConstantContactExport.Engine.Api;
 /// </summary>
 public sealed partial class ConstantContactApi : IImportApi, IDisposable
 {
-    // Throttled 429s in a row before a request gives up (ApiUnavailableException: a run stops, resumable). With
-    // the 30 s cap that is about 10 minutes of waiting; a run's deadline may end it sooner.
-    private const int MaxThrottledInARow = 30;
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient client;
@@ -173,85 +170,81 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
     private async Task<JsonDocument> GetJsonAsync(string relative, CancellationToken cancellationToken) =>
         (await GetJsonAsync(relative, notFoundIsNull: false, cancellationToken).ConfigureAwait(false))!;
 
-    /// <summary>GET with the retry rules; null for a 404 when <paramref name="notFoundIsNull"/>.</summary>
+    /// <summary>GET with the retry rules (<see cref="RetryPolicy.SendGetAsync"/>); null for a 404 when <paramref name="notFoundIsNull"/>.</summary>
     private async Task<JsonDocument?> GetJsonAsync(string relative, bool notFoundIsNull, CancellationToken cancellationToken)
     {
-        int attempt = 0;
-        int throttled = 0;
-        while (true)
+        string route = relative.Split('?')[0];
+        HttpResponseMessage response;
+        try
         {
-            string reason;
-            try
+            response = await retry.SendGetAsync(
+                ct =>
+                {
+                    Interlocked.Increment(ref requestCount);
+                    return client.GetAsync(new Uri(apiBase, relative), ct);
+                },
+                attempts,
+                route,
+                log,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RetryPolicy.IsTransientFailure(ex, cancellationToken))
+        {
+            throw Unreachable(ex is OperationCanceledException ? "timed out" : ex.Message);
+        }
+
+        using (response)
+        {
+            string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            NoteServerClock(response);
+            int status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
             {
-                Interlocked.Increment(ref requestCount);
-                using HttpResponseMessage response = await client.GetAsync(new Uri(apiBase, relative), cancellationToken).ConfigureAwait(false);
-                string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                NoteServerClock(response);
-                int status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    return ApiResponses.ParseJson(response, body);
-                }
-
-                (string? key, string? message) = FirstError(body);
-                if (status == 429 && key == "quota_exceeded")
-                {
-                    throw new QuotaExceededException();
-                }
-
-                if (status == 429)
-                {
-                    await WaitThrottledAsync(response, ++throttled, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (status == 401)
-                {
-                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection (Test-CCConnection shows the problem).");
-                }
-
-                if (status == 404 && notFoundIsNull)
-                {
-                    return null;
-                }
-
-                if (status < 500)
-                {
-                    throw new ImportRefusedException(status, key, $"GET {relative.Split('?')[0]} was refused ({status} {key}): {message}");
-                }
-
-                reason = $"{status} {key}";
-            }
-            catch (HttpRequestException ex)
-            {
-                reason = ex.Message;
-            }
-            catch (IOException ex)
-            {
-                reason = ex.Message;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                reason = "timed out";
+                return ApiResponses.ParseJson(response, body);
             }
 
-            if (++attempt >= attempts)
+            (string? key, string? message) = FirstError(body);
+            if (status == 429 && key == "quota_exceeded")
             {
-                throw new ApiUnavailableException($"Constant Contact could not be reached after {attempts} tries ({reason}). Check the network and the connection (Test-CCConnection), then try again.");
+                throw new QuotaExceededException();
             }
 
-            TimeSpan delay = retry.Backoff(attempt);
-            log($"GET {relative.Split('?')[0]} failed ({reason}); trying again in {delay.TotalSeconds:0.0} s (try {attempt + 1} of {attempts}).");
-            await retry.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+            if (status == 429)
+            {
+                throw Throttled(response);
+            }
+
+            if (status == 401)
+            {
+                throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection (Test-CCConnection shows the problem).");
+            }
+
+            if (status == 404 && notFoundIsNull)
+            {
+                return null;
+            }
+
+            if (status < 500)
+            {
+                throw new ImportRefusedException(status, key, $"GET {route} was refused ({status} {key}): {message}");
+            }
+
+            throw Unreachable($"{status} {key}");
         }
     }
+
+    private ApiUnavailableException Unreachable(string reason) =>
+        new($"Constant Contact could not be reached after {attempts} tries ({reason}). Check the network and the connection (Test-CCConnection), then try again.");
+
+    private static ApiUnavailableException Throttled(HttpResponseMessage response) =>
+        new($"Constant Contact throttled {RetryPolicy.MaxThrottledInARow} tries of {RequestRoute.Of(response.RequestMessage?.RequestUri)} in a row (429 throttled). Another application may be spending this API key's 4 requests a second; try again later.");
 
     /// <summary>A throttled 429: nothing was accepted; wait (the server's Retry-After, capped, or the policy's back-off) and send again.</summary>
     private Task WaitThrottledAsync(HttpResponseMessage response, int throttledInARow, CancellationToken cancellationToken)
     {
-        if (throttledInARow > MaxThrottledInARow)
+        if (throttledInARow > RetryPolicy.MaxThrottledInARow)
         {
-            throw new ApiUnavailableException($"Constant Contact throttled {MaxThrottledInARow} tries of {RequestRoute.Of(response.RequestMessage?.RequestUri)} in a row (429 throttled). Another application may be spending this API key's 4 requests a second; try again later.");
+            throw Throttled(response);
         }
 
         TimeSpan delay = retry.WaitAfter(response, throttledInARow);

@@ -61,12 +61,11 @@ public sealed class ConnectionSession
     /// An HttpClient for this connection's API calls, BaseAddress the API base URI with a trailing slash (so
     /// <c>GetAsync("account/summary")</c> works). The bearer token (refreshed ahead of expiry, and once more on
     /// a 401) and the process's 4-a-second limit come with it; answers come back as they are, errors included.
-    /// <paramref name="requestLog"/> gets one line per request, on any thread. With
-    /// <paramref name="retryTransientGets"/> a GET that meets a 5xx or a dropped connection is tried twice more.
-    /// Dispose it when done; the pooled handlers stay.
+    /// <paramref name="requestLog"/> gets one line per request, on any thread. Nothing is tried again here: the
+    /// caller decides (<see cref="RetryPolicy.SendGetAsync"/> for a GET). Dispose it when done; the pooled handlers stay.
     /// </summary>
-    public HttpClient CreateHttpClient(Action<string>? requestLog, bool retryTransientGets = false) =>
-        pipeline.CreateApiClient(Connection.ApiBaseUri, new ApiRequestContext(Tokens, requestLog, Connection.ApiBaseUri, retryTransientGets));
+    public HttpClient CreateHttpClient(Action<string>? requestLog) =>
+        pipeline.CreateApiClient(Connection.ApiBaseUri, new ApiRequestContext(Tokens, requestLog, Connection.ApiBaseUri));
 
     public OAuthClient CreateOAuthClient(string? clientSecret) =>
         new(pipeline.CreateAuthClient(), endpoints, Connection.ClientId, clientSecret, tokenGate, pipeline.Time);
@@ -79,8 +78,8 @@ public sealed class ConnectionSession
     /// </summary>
     public async Task<AccountSummary> GetAccountSummaryAsync(Action<string>? requestLog, CancellationToken cancellationToken)
     {
-        using HttpClient http = CreateHttpClient(requestLog, retryTransientGets: true);
-        using (HttpResponseMessage response = await http.GetAsync("account/summary", cancellationToken).ConfigureAwait(false))
+        using HttpClient http = CreateHttpClient(requestLog);
+        using (HttpResponseMessage response = await GetAsync(http, "account/summary", requestLog, cancellationToken).ConfigureAwait(false))
         {
             if (response.IsSuccessStatusCode)
             {
@@ -101,13 +100,17 @@ public sealed class ConnectionSession
         }
 
         requestLog?.Invoke("The connection may not read the account summary (no account_read scope); checking the token with GET /contact_lists instead.");
-        using (HttpResponseMessage lists = await http.GetAsync("contact_lists?limit=1", cancellationToken).ConfigureAwait(false))
+        using (HttpResponseMessage lists = await GetAsync(http, "contact_lists?limit=1", requestLog, cancellationToken).ConfigureAwait(false))
         {
             await lists.EnsureApiSuccessAsync(pipeline.Time).ConfigureAwait(false);
         }
 
         return new AccountSummary(null, null);
     }
+
+    /// <summary>A GET at the prompt: a 5xx or a dropped connection is tried again, <see cref="RetryPolicy.CommandAttempts"/> tries in all.</summary>
+    private Task<HttpResponseMessage> GetAsync(HttpClient http, string relative, Action<string>? requestLog, CancellationToken cancellationToken) =>
+        pipeline.Retry.SendGetAsync(ct => http.GetAsync(relative, ct), RetryPolicy.CommandAttempts, relative.Split('?')[0], requestLog, cancellationToken);
 
     /// <summary>
     /// Asks the authorization server to revoke the refresh token (and with it the access tokens it produced).

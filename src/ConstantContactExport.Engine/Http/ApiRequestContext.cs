@@ -14,12 +14,11 @@ public sealed class ApiRequestContext
     // HttpRequestMessage.Properties: the netstandard2.0 spelling of HttpRequestMessage.Options.
     internal const string PropertyName = "ConstantContactExport.ApiRequestContext";
 
-    public ApiRequestContext(IAccessTokenSource? tokens, Action<string>? log, Uri rateLimitKey, bool retryTransientGets = false)
+    public ApiRequestContext(IAccessTokenSource? tokens, Action<string>? log, Uri rateLimitKey)
     {
         Tokens = tokens;
         Log = log;
         RateLimitKey = rateLimitKey ?? throw new ArgumentNullException(nameof(rateLimitKey));
-        RetryTransientGets = retryTransientGets;
     }
 
     /// <summary>Bearer tokens for the request; null for the authorization server, which takes none.</summary>
@@ -30,12 +29,6 @@ public sealed class ApiRequestContext
 
     /// <summary>The API base URI whose rate limit the request counts against.</summary>
     public Uri RateLimitKey { get; }
-
-    /// <summary>
-    /// Whether the pipeline tries a GET again after a 5xx or a dropped connection. Off for callers with retry
-    /// rules of their own (the import API), so that attempts do not multiply.
-    /// </summary>
-    public bool RetryTransientGets { get; }
 
     public static ApiRequestContext? Of(HttpRequestMessage request)
     {

@@ -9,10 +9,9 @@ namespace ConstantContactExport.Engine.Http;
 /// The process's one HTTP pipeline: an IHttpClientFactory (Microsoft.Extensions.Http, in a private
 /// ServiceCollection, so nothing leaks into or out of the host) with two named chains.
 /// <list type="bullet">
-/// <item><see cref="ApiClientName"/>, outermost first: GET retries after a 5xx or a dropped connection (when
-/// the caller asks); bearer token with one refresh on 401; the shared 4-a-second limiter; one log line per
+/// <item><see cref="ApiClientName"/>, outermost first: bearer token with one refresh on 401; the shared 4-a-second limiter; one log line per
 /// attempt; no answer read past 16 MiB (<see cref="ResponseSizeLimitHandler"/>). Responses come back as they are, errors included, so that callers with rules of their own (the
-/// import API's 429 and in-doubt handling) see the status; <see cref="ConstantContactApiException.FromResponseAsync"/>
+/// import API's 429 and in-doubt handling, the GET retries of <see cref="RetryPolicy.SendGetAsync"/>) see the status; <see cref="ConstantContactApiException.FromResponseAsync"/>
 /// turns one into a typed error.</item>
 /// <item><see cref="AuthClientName"/> (the authorization server): the log line and the size cap only; <c>OAuthClient</c> reads
 /// OAuth errors itself, since <c>authorization_pending</c> and friends are answers, not failures.</item>
@@ -36,14 +35,13 @@ public sealed class HttpPipeline : IDisposable
     public HttpPipeline(TimeProvider time, Func<HttpMessageHandler>? primaryHandler, Func<Uri, ApiRateLimiter>? limiterFor, Random? random = null)
     {
         Time = time ?? throw new ArgumentNullException(nameof(time));
+        Retry = new RetryPolicy(time, random);
         Func<HttpMessageHandler> primary = primaryHandler ?? CreatePrimaryHandler;
         Func<Uri, ApiRateLimiter> limiters = limiterFor ?? ApiRateLimiters.For;
-        var jitter = random ?? new Random();
 
         var collection = new ServiceCollection();
         collection.AddHttpClient(ApiClientName)
             .ConfigurePrimaryHttpMessageHandler(primary)
-            .AddHttpMessageHandler(() => new TransientGetRetryHandler(new RetryPolicy(time, jitter)))
             .AddHttpMessageHandler(() => new BearerTokenHandler())
             .AddHttpMessageHandler(() => new RateLimitHandler(limiters))
             .AddHttpMessageHandler(() => new RequestLogHandler(time))
@@ -60,6 +58,9 @@ public sealed class HttpPipeline : IDisposable
     public static HttpPipeline Shared => SharedPipeline.Value;
 
     public TimeProvider Time { get; }
+
+    /// <summary>The back-off for requests made through this pipeline that are tried again (on <see cref="Time"/>).</summary>
+    public RetryPolicy Retry { get; }
 
     /// <summary>An HttpClient for one connection's API calls: its context on every request, BaseAddress the API base URI.</summary>
     public HttpClient CreateApiClient(Uri apiBaseUri, ApiRequestContext context)

@@ -63,7 +63,7 @@ internal static class ExportConnections
     /// </summary>
     public static ConstantContactApi OpenApi(ConnectionSession session, Action<string> log, bool forRun = false)
     {
-        var client = session.CreateHttpClient(log, retryTransientGets: false);
+        var client = session.CreateHttpClient(log);
         return new ConstantContactApi(client, session.Connection.ApiBaseUri, TimeProvider.System, log: log, owned: client,
             attempts: forRun ? RetryPolicy.RunAttempts : RetryPolicy.CommandAttempts);
     }

@@ -40,11 +40,25 @@ public sealed class HttpPipelineTests
 
     private static ApiRateLimiter NoLimit(Uri _) => Unlimited;
 
-    private static (HttpClient Client, ConcurrentQueue<string> Log) Client(FakeHttpHandler server, IAccessTokenSource tokens, TimeProvider? time = null, bool retryGets = false)
+    private static (HttpClient Client, ConcurrentQueue<string> Log) Client(FakeHttpHandler server, IAccessTokenSource tokens, TimeProvider? time = null) =>
+        Client(new HttpPipeline(time ?? TimeProvider.System, () => server, NoLimit, new Random(1)), tokens);
+
+    private static (HttpClient Client, ConcurrentQueue<string> Log) Client(HttpPipeline pipeline, IAccessTokenSource tokens)
     {
-        var pipeline = new HttpPipeline(time ?? TimeProvider.System, () => server, NoLimit, new Random(1));
         var log = new ConcurrentQueue<string>();
-        return (pipeline.CreateApiClient(ApiBase, new ApiRequestContext(tokens, log.Enqueue, ApiBase, retryGets)), log);
+        return (pipeline.CreateApiClient(ApiBase, new ApiRequestContext(tokens, log.Enqueue, ApiBase)), log);
+    }
+
+    /// <summary>A GET through the pipeline's one retry loop, as a command at the prompt makes it.</summary>
+    private static async Task<HttpResponseMessage> GetWithRetries(HttpPipeline pipeline, HttpClient client, string relative, ConcurrentQueue<string> log)
+    {
+        Task<HttpResponseMessage> get = pipeline.Retry.SendGetAsync(ct => client.GetAsync(relative, ct), RetryPolicy.CommandAttempts, relative, log.Enqueue, CancellationToken.None);
+        if (pipeline.Time is TimerClock clock)
+        {
+            await clock.DriveAsync(get);
+        }
+
+        return await get;
     }
 
     [Fact]
@@ -147,7 +161,6 @@ public sealed class HttpPipelineTests
     [Fact]
     public async Task A_GET_is_tried_again_after_a_5xx_or_a_dropped_connection_with_jittered_pauses()
     {
-        var time = new TimerClock();
         int calls = 0;
         var server = new FakeHttpHandler(_ => ++calls switch
         {
@@ -155,53 +168,82 @@ public sealed class HttpPipelineTests
             2 => throw new HttpRequestException("Connection reset by peer"),
             _ => FakeHttpHandler.Json(HttpStatusCode.OK, "{}"),
         });
-        var (client, log) = Client(server, new CountingTokens(), time, retryGets: true);
+        var pipeline = new HttpPipeline(new TimerClock(), () => server, NoLimit, new Random(1));
+        var (client, log) = Client(pipeline, new CountingTokens());
 
-        Task<HttpResponseMessage> get = client.GetAsync("account/summary");
-        await time.DriveAsync(get);
+        using HttpResponseMessage response = await GetWithRetries(pipeline, client, "account/summary", log);
 
-        using HttpResponseMessage response = await get;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, calls);
-        Assert.Equal(2, log.Count(l => l.Contains("retry", StringComparison.Ordinal)));
+        Assert.Equal(2, log.Count(l => l.Contains("trying again in", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public async Task Gives_up_after_two_retries()
+    public async Task A_GET_gives_up_after_the_commands_tries_and_returns_the_last_answer()
     {
-        var time = new TimerClock();
         var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.InternalServerError, """[{"error_key":"server_error","error_message":"Oops"}]"""));
-        var (client, _) = Client(server, new CountingTokens(), time, retryGets: true);
+        var pipeline = new HttpPipeline(new TimerClock(), () => server, NoLimit, new Random(1));
+        var (client, log) = Client(pipeline, new CountingTokens());
 
-        Task<HttpResponseMessage> get = client.GetAsync("account/summary");
-        await time.DriveAsync(get);
+        using HttpResponseMessage response = await GetWithRetries(pipeline, client, "account/summary", log);
 
-        using HttpResponseMessage response = await get;
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal(3, server.Requests.Count);
+        Assert.Equal(RetryPolicy.CommandAttempts, server.Requests.Count);
     }
 
     [Fact]
-    public async Task GETs_are_not_retried_unless_the_caller_asks()
+    public async Task A_GET_whose_connection_keeps_dropping_throws_after_the_last_try()
     {
-        // The import API has retry rules of its own; attempts must not multiply.
+        var server = new FakeHttpHandler(new Func<RecordedRequest, HttpResponseMessage>(_ => throw new HttpRequestException("Connection refused")));
+        var pipeline = new HttpPipeline(new TimerClock(), () => server, NoLimit, new Random(1));
+        var (client, log) = Client(pipeline, new CountingTokens());
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => GetWithRetries(pipeline, client, "account/summary", log));
+        Assert.Equal(RetryPolicy.CommandAttempts, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_throttled_GET_is_waited_out_without_spending_a_try_but_quota_exceeded_is_answered_at_once()
+    {
+        int calls = 0;
+        var server = new FakeHttpHandler(_ => ++calls switch
+        {
+            <= 4 => FakeHttpHandler.Json((HttpStatusCode)429, """{"error_key":"throttled","error_message":"Too Many Requests"}"""),
+            5 => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, "{}"),
+            6 => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, "{}"),
+            7 => FakeHttpHandler.Json(HttpStatusCode.OK, "{}"),
+            _ => FakeHttpHandler.Json((HttpStatusCode)429, """{"error_key":"quota_exceeded","error_message":"Limit Exceeded"}"""),
+        });
+        var pipeline = new HttpPipeline(new TimerClock(), () => server, NoLimit, new Random(1));
+        var (client, log) = Client(pipeline, new CountingTokens());
+
+        using (HttpResponseMessage response = await GetWithRetries(pipeline, client, "contact_lists", log))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(4, log.Count(l => l.StartsWith("Throttled by Constant Contact", StringComparison.Ordinal)));
+        using HttpResponseMessage quota = await GetWithRetries(pipeline, client, "contact_lists", log);
+        Assert.Equal(429, (int)quota.StatusCode);
+        Assert.Contains("quota_exceeded", await quota.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(8, calls);
+    }
+
+    [Fact]
+    public async Task The_pipeline_itself_never_sends_a_request_twice()
+    {
+        // Whether to try again is the caller's: the import API looks an import up before it is sent again.
         var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, "{}"));
         var (client, _) = Client(server, new CountingTokens());
 
-        using HttpResponseMessage response = await client.GetAsync("activities");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Single(server.Requests);
-    }
+        using (HttpResponseMessage get = await client.GetAsync("activities"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, get.StatusCode);
+        }
 
-    [Fact]
-    public async Task A_POST_is_never_retried_here()
-    {
-        var server = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, "{}"));
-        var (client, _) = Client(server, new CountingTokens(), retryGets: true);
-
-        using HttpResponseMessage response = await client.PostAsync("activities/contacts_json_import", new StringContent("{}"));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Single(server.Requests);
+        using HttpResponseMessage post = await client.PostAsync("activities/contacts_json_import", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
+        Assert.Equal(2, server.Requests.Count);
     }
 
     [Fact]
