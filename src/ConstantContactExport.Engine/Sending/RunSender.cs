@@ -129,7 +129,7 @@ public sealed class RunSender
                         {
                             if (!run.Status.IsStaged)
                             {
-                                Record(run, new JournalEntry { Type = JournalEntryType.BatchStaged, At = time.GetUtcNow(), Batch = batch.Number, BodyHash = hash });
+                                Record(run, new JournalEntry { Type = JournalEntryType.BatchStaged, At = time.GetUtcNow(), Batch = batch.Number, BodyHash = hash, Lists = batch.Lists });
                             }
                         }
                     }
