@@ -99,7 +99,8 @@ public sealed class ImportBatchWriter
         WriteContact(contactWriter, contact);
         contactWriter.Flush();
         var bytes = new ArraySegment<byte>(scratch.GetBuffer(), 0, (int)scratch.Length);
-        byte[] suffix = SuffixOf(lists);
+        open.TryGetValue(lists, out OpenBody? body);
+        byte[] suffix = body?.Suffix ?? SuffixOf(lists);
 
         if (Prefix.Length + bytes.Count + suffix.Length > limits.MaxBodyBytes)
         {
@@ -107,7 +108,6 @@ public sealed class ImportBatchWriter
             throw new InvalidOperationException($"One contact serializes to {bytes.Count} bytes, more than a whole body may hold.");
         }
 
-        open.TryGetValue(lists, out OpenBody? body);
         if (body is not null
             && (body.Contacts == limits.MaxContacts
                 || body.Bytes + Separator.Length + bytes.Count + suffix.Length > limits.MaxBodyBytes))
