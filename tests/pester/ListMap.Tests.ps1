@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
     $script:TestHome = New-TestHome
     $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '20')
@@ -100,6 +101,47 @@ Describe 'Each segment to its own list' {
         $run = Invoke-CCExport -Name plan -Path (New-TierCsv -Path (Join-Path $TestHome 'plan2.csv') -Count 13 -Segments $Tiers) -WhatIf
         $run.State | Should -Be 'WhatIf'
         $run.Message | Should -BeLike "*per list: 'plan gold' 2 to send, 6 unchanged; 'plan silver' 6 to send, 0 unchanged*"
+        Get-ImportPostCount | Should -Be $posts
+    }
+}
+
+Describe 'A per-segment run killed part way' {
+    It 'is finished by -Resume with every profile on the lists of its segments, and recorded per list' {
+        $export = Set-CCExport -Name killedmap -Connection sandbox -EmailField Email -FirstNameField FirstName -SegmentField Segments `
+            -ListMap ([ordered]@{ Newsletter = 'killedmap news'; VIP = 'killedmap vip' }) -CreateList -PassThru
+        $csv = Join-Path $TestHome 'killedmap.csv'
+        $expected = New-SampleCsv -Path $csv -Count 20000 -Seed 11
+        # In the sample every profile sent is in Newsletter; exactly those written "Newsletter,VIP" are in VIP too.
+        $vip = @(Import-Csv $csv | Where-Object Segments -eq 'Newsletter,VIP' | ForEach-Object Email | Sort-Object)
+        $child = Start-ChildPwsh -Environment @{ CC_EXPORT_BATCH_CONTACTS = '500' } -Script @"
+Import-Module '$(Get-TestModulePath)'
+Invoke-CCExport -Name killedmap -Path '$csv' -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
+"@
+        $deadline = [datetime]::UtcNow.AddSeconds(300)   # a hang guard: the loop waits for the journal, not a time
+        $submitted = 0
+        while (-not $child.Process.HasExited -and [datetime]::UtcNow -lt $deadline) {
+            $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object { (Get-Content (Join-Path $_.FullName 'run.json') -Raw -ErrorAction SilentlyContinue) -like '*"killedmap"*' } | Select-Object -First 1
+            if ($folder) {
+                $submitted = ([regex]::Matches((Read-RunJournalText (Join-Path $folder.FullName 'journal.jsonl')), '"Type":"Submitted"')).Count
+                if ($submitted -ge 2) { break }
+            }
+            Start-Sleep -Milliseconds 5
+        }
+        $child.Process.Kill()
+        $null = Wait-ChildPwsh $child -TimeoutSeconds 30
+        $submitted | Should -BeGreaterOrEqual 2 -Because 'the kill must land after imports went out'
+        (Get-CCExportRun -Name killedmap).State | Should -BeIn 'Staging', 'Sending'
+
+        $resumed = Invoke-CCExport -Name killedmap -Resume -WarningAction SilentlyContinue
+        $resumed.State | Should -Be 'Completed'
+        $resumed.SubmittedCount | Should -Be $expected.SubmittedCount
+        @(Get-SandboxListMember $Sandbox $export.ListIds[0]).Count | Should -Be $expected.SubmittedCount
+        Get-Members $export.ListIds[1] | Should -Be $vip
+
+        $posts = Get-ImportPostCount
+        $next = Invoke-CCExport -Name killedmap -Path $csv -WarningAction SilentlyContinue
+        $next.SubmittedCount | Should -Be 0
+        $next.UnchangedCount | Should -Be $expected.SubmittedCount
         Get-ImportPostCount | Should -Be $posts
     }
 }
