@@ -10,9 +10,10 @@ namespace ConstantContactExport.Engine.Staging;
 
 /// <summary>
 /// The offline half of an export: each profile is decided OutOfSegment, Invalid, Duplicate, Unchanged or Submitted,
-/// in that order; Submitted ones are written into import bodies (the body of the profile's lists, see
-/// <see cref="RunListsOf"/>), Invalid ones into the reject report, and the ledger counts every one. Memory stays flat: nothing per profile is kept but 16 bytes for duplicates (and, with a
-/// sync, 16 bytes a contact of the open body, written out with it).
+/// in that order; Submitted ones are written into import bodies (the open body of the profile's lists, see
+/// <see cref="RunListsOf"/>), Invalid ones into the reject report, and the ledger counts every one. Memory stays
+/// flat: nothing per profile is kept but 16 bytes for duplicates (and, with a sync, 16 bytes a contact of the open
+/// bodies, written out with them).
 /// </summary>
 public sealed class ProfilePipeline
 {
