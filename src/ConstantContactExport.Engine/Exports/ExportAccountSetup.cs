@@ -62,11 +62,25 @@ public sealed class ExportAccountSetup
     /// without <paramref name="createLists"/> (ListNotFound), more than 50 lists (TooManyLists), a missing custom
     /// field without <paramref name="createCustomFields"/> (CustomFieldNotFound).
     /// </summary>
-    public async Task<ExportAccountPlan> PlanAsync(ExportDefinition definition, IReadOnlyList<string>? listIds, IReadOnlyList<string>? listNames, bool createLists, bool createCustomFields, CancellationToken cancellationToken)
+    /// <param name="definition">The definition; its lists (and list map) are set from what is given.</param>
+    /// <param name="listIds">-ListId, or null.</param>
+    /// <param name="listNames">-ListName, or null.</param>
+    /// <param name="listMap">-ListMap as checked by <see cref="ExportDefinitionBuilder.ParseListMap"/> (segment, list name or id), or null.
+    /// A value that is a UUID is a list id, anything else a list name. Given, it replaces the definition's lists; -ListId
+    /// or -ListName given without it take the map away.</param>
+    /// <param name="createLists">Create the named lists the account does not have.</param>
+    /// <param name="createCustomFields">Create the mapped custom fields the account does not have.</param>
+    /// <param name="cancellationToken">Stops the requests.</param>
+    public async Task<ExportAccountPlan> PlanAsync(ExportDefinition definition, IReadOnlyList<string>? listIds, IReadOnlyList<string>? listNames, bool createLists, bool createCustomFields, CancellationToken cancellationToken, IReadOnlyList<KeyValuePair<string, string>>? listMap = null)
     {
         var plan = new ExportAccountPlan();
-        if (listIds is not null || listNames is not null)
+        if (listMap is not null)
         {
+            await ResolveListMapAsync(definition, listMap, createLists, plan, cancellationToken).ConfigureAwait(false);
+        }
+        else if (listIds is not null || listNames is not null)
+        {
+            definition.ListMap = null;
             await ResolveListsAsync(definition, listIds ?? Array.Empty<string>(), listNames ?? Array.Empty<string>(), createLists, plan, cancellationToken).ConfigureAwait(false);
         }
 
@@ -88,7 +102,21 @@ public sealed class ExportAccountSetup
                 definition.ListNames.Add(list.Name);
             }
 
+            if (definition.ListMap is { } map)
+            {
+                foreach (ListMapEntry entry in map.Where(e => e.ListId.Length == 0 && ListNames.Comparer.Equals(e.ListName, name)))
+                {
+                    entry.ListId = list.ListId;
+                    entry.ListName = list.Name;
+                }
+            }
+
             log($"List '{list.Name}' is {list.ListId}.");
+        }
+
+        if (definition.ListMap is { } listMap)
+        {
+            SetListsOfMap(definition, listMap);
         }
 
         foreach (string name in plan.CustomFieldsToCreate)
@@ -161,6 +189,69 @@ public sealed class ExportAccountSetup
 
         definition.ListIds = ids;
         definition.ListNames = names;
+    }
+
+    /// <summary>
+    /// Resolves each segment's list (by id or name; a missing name is created with <paramref name="createLists"/>, or
+    /// ListNotFound), at most 50 lists in all (TooManyLists). Entries of lists still to create keep an empty ListId
+    /// until <see cref="ApplyAsync"/> creates them.
+    /// </summary>
+    private async Task ResolveListMapAsync(ExportDefinition definition, IReadOnlyList<KeyValuePair<string, string>> listMap, bool createLists, ExportAccountPlan plan, CancellationToken cancellationToken)
+    {
+        var resolved = new Dictionary<string, ContactListInfo?>(ListNames.Comparer);
+        var entries = new List<ListMapEntry>();
+        foreach (KeyValuePair<string, string> pair in listMap)
+        {
+            string given = pair.Value;
+            if (!resolved.TryGetValue(given, out ContactListInfo? list))
+            {
+                list = Guid.TryParse(given, out _)
+                    ? await api.GetListAsync(given, cancellationToken).ConfigureAwait(false)
+                        ?? throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"-ListMap sends segment '{pair.Key}' to the list id '{given}', which the account does not have. Get-CCList shows the lists.", given)
+                    : await api.FindListAsync(given, cancellationToken).ConfigureAwait(false);
+                if (list is null)
+                {
+                    if (!createLists)
+                    {
+                        throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"-ListMap sends segment '{pair.Key}' to the list '{given}', which the account does not have. Add -CreateList to create it, or Get-CCList to see the lists.", given);
+                    }
+
+                    plan.ListsToCreate.Add(given);
+                }
+                else if (!string.Equals(list.Name, given, StringComparison.Ordinal) && !Guid.TryParse(given, out _))
+                {
+                    log($"List '{given}' is the account's '{list.Name}' (list names do not differ by case).");
+                }
+
+                resolved[given] = list;
+            }
+
+            entries.Add(new ListMapEntry { Segment = pair.Key, ListId = list?.ListId ?? string.Empty, ListName = list?.Name ?? given });
+        }
+
+        int lists = entries.Where(e => e.ListId.Length > 0).Select(e => e.ListId).Distinct(StringComparer.OrdinalIgnoreCase).Count() + plan.ListsToCreate.Count;
+        if (lists > MaxLists)
+        {
+            throw new ExportSetupException("TooManyLists", ExportSetupProblem.InvalidArgument, $"-ListMap names {lists} lists; a run goes to at most {MaxLists}.", definition.Name);
+        }
+
+        definition.ListMap = entries;
+        SetListsOfMap(definition, entries);
+    }
+
+    /// <summary>The definition's ListIds and ListNames: the map's lists (those resolved so far), each once, in the map's order.</summary>
+    private static void SetListsOfMap(ExportDefinition definition, List<ListMapEntry> map)
+    {
+        definition.ListIds = new List<string>();
+        definition.ListNames = new List<string>();
+        foreach (ListMapEntry entry in map.Where(e => e.ListId.Length > 0))
+        {
+            if (!definition.ListIds.Contains(entry.ListId, StringComparer.OrdinalIgnoreCase))
+            {
+                definition.ListIds.Add(entry.ListId);
+                definition.ListNames.Add(entry.ListName ?? string.Empty);
+            }
+        }
     }
 
     private async Task CheckCustomFieldsAsync(ExportDefinition definition, bool createCustomFields, ExportAccountPlan plan, CancellationToken cancellationToken)

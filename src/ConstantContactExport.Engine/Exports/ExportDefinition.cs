@@ -11,12 +11,16 @@ namespace ConstantContactExport.Engine.Exports;
 /// </summary>
 public sealed class ExportDefinition
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>The version of a definition without per-segment lists: what modules before them read too.</summary>
+    public const int FirstSchemaVersion = 1;
+
+    /// <summary>The newest version: 2 adds <see cref="ListMap"/>. A definition is saved with the lowest version that holds it, so a module from before reads every definition it can send right, and refuses a per-segment one (it would send every profile to every list).</summary>
+    public const int CurrentSchemaVersion = 2;
     public const int DefaultMaxProfiles = 1_000_000;
     public const int DefaultRetainDays = 30;
     public const int MaxRetainDays = 3650;
 
-    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+    public int SchemaVersion { get; set; } = FirstSchemaVersion;
 
     public string Name { get; set; } = string.Empty;
 
@@ -25,11 +29,17 @@ public sealed class ExportDefinition
     /// <summary>The connection's name.</summary>
     public string Connection { get; set; } = string.Empty;
 
-    /// <summary>The target lists' ids (1 to 50), resolved when the definition was saved.</summary>
+    /// <summary>The target lists' ids (1 to 50), resolved when the definition was saved; with <see cref="ListMap"/>, its lists in the map's order.</summary>
     public List<string> ListIds { get; set; } = new();
 
     /// <summary>The lists' names when they were resolved, for people reading the file.</summary>
     public List<string> ListNames { get; set; } = new();
+
+    /// <summary>
+    /// Per-segment lists (Set-CCExport -ListMap): each segment with its list; a profile goes to the lists of the
+    /// segments it is in. Its segments are <see cref="Segments"/>, its lists <see cref="ListIds"/>. Null without.
+    /// </summary>
+    public List<ListMapEntry>? ListMap { get; set; }
 
     public string EmailField { get; set; } = string.Empty;
 

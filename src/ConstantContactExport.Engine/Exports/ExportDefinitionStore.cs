@@ -62,6 +62,12 @@ public sealed class ExportDefinitionStore
     {
         SafeName.Check(definition.Name, "export");
         _ = definition.ToMapping(); // refuses a definition that would not load again
+        if (CheckListMap(definition) is string problem)
+        {
+            throw new ArgumentException($"The export '{definition.Name}' cannot be saved: {problem}");
+        }
+
+        definition.SchemaVersion = definition.ListMap is null ? ExportDefinition.FirstSchemaVersion : ExportDefinition.CurrentSchemaVersion;
         string json = JsonSerializer.Serialize(definition, ExportJsonContext.Default.ExportDefinition);
         AtomicFile.WriteAllText(PathOf(definition.Name), json + "\n");
     }
@@ -102,9 +108,14 @@ public sealed class ExportDefinitionStore
             throw new ExportDefinitionException(path, $"its Name '{definition.Name}' is not its file name '{expected}'.");
         }
 
-        if (definition.SchemaVersion != ExportDefinition.CurrentSchemaVersion)
+        if (definition.SchemaVersion is < ExportDefinition.FirstSchemaVersion or > ExportDefinition.CurrentSchemaVersion)
         {
-            throw new ExportDefinitionException(path, $"its SchemaVersion {definition.SchemaVersion} is not {ExportDefinition.CurrentSchemaVersion}, the one this module reads.");
+            throw new ExportDefinitionException(path, $"its SchemaVersion {definition.SchemaVersion} is not one this module reads ({ExportDefinition.FirstSchemaVersion} to {ExportDefinition.CurrentSchemaVersion}).");
+        }
+
+        if (definition.ListMap is not null && definition.SchemaVersion < 2)
+        {
+            throw new ExportDefinitionException(path, "it has a ListMap, which needs SchemaVersion 2.");
         }
 
         if (string.IsNullOrWhiteSpace(definition.Connection))
@@ -140,6 +151,49 @@ public sealed class ExportDefinitionStore
             throw new ExportDefinitionException(path, ex.Message, ex);
         }
 
+        if (CheckListMap(definition) is string problem)
+        {
+            throw new ExportDefinitionException(path, problem);
+        }
+
         return definition;
+    }
+
+    /// <summary>
+    /// What is wrong with a definition's ListMap, or null: at least one segment, each named once (without regard to
+    /// case) with a list id that is a UUID and one of ListIds; its segments are the export's segments.
+    /// </summary>
+    internal static string? CheckListMap(ExportDefinition definition)
+    {
+        if (definition.ListMap is not { } map)
+        {
+            return null;
+        }
+
+        if (map.Count == 0)
+        {
+            return "its ListMap is empty (leave it out for one set of lists).";
+        }
+
+        var segments = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (ListMapEntry entry in map)
+        {
+            if (entry is null || string.IsNullOrWhiteSpace(entry.Segment) || !segments.Add(entry.Segment.Trim()))
+            {
+                return "its ListMap must name each segment once (names are compared without regard to case).";
+            }
+
+            if (!Guid.TryParse(entry.ListId, out _) || !definition.ListIds.Contains(entry.ListId, StringComparer.OrdinalIgnoreCase))
+            {
+                return $"its ListMap sends segment '{entry.Segment}' to '{entry.ListId}', which is not a list id of its ListIds.";
+            }
+        }
+
+        if (!segments.SetEquals(definition.Segments.Select(s => s.Trim())))
+        {
+            return "the segments of its ListMap must be its Segments.";
+        }
+
+        return null;
     }
 }

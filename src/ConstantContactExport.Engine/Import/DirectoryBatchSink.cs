@@ -6,8 +6,9 @@ using ConstantContactExport.Engine.Storage;
 namespace ConstantContactExport.Engine.Import;
 
 /// <summary>
-/// Writes each body to <c>batch-00001.json</c> in a folder: first to a temporary name, flushed to disk and
-/// renamed when complete, so a body file that exists is always whole.
+/// Writes each body to <c>batch-00001.json</c> in a folder: first to a temporary name (<c>open-00001.json.tmp</c>, by
+/// the order it was opened: several may be open at once), flushed to disk and renamed to its number when complete,
+/// so a body file that exists is always whole.
 /// </summary>
 public sealed class DirectoryBatchSink : IImportBatchSink
 {
@@ -28,12 +29,13 @@ public sealed class DirectoryBatchSink : IImportBatchSink
 
     public string PathOf(int number) => Path.Combine(Folder, FileName(number));
 
-    public Stream Open(int number) =>
-        PrivateFiles.Create(PathOf(number) + ".tmp", FileShare.None, BufferSize);
+    public Stream Open(int slot) =>
+        PrivateFiles.Create(Path.Combine(Folder, "open-" + slot.ToString("D5", CultureInfo.InvariantCulture) + ".json.tmp"), FileShare.None, BufferSize);
 
     public void Complete(ImportBatch batch, Stream stream)
     {
         var file = (FileStream)stream;
+        string temporary = file.Name;
         file.Flush(flushToDisk: true);
         file.Dispose();
         string final = PathOf(batch.Number);
@@ -42,7 +44,7 @@ public sealed class DirectoryBatchSink : IImportBatchSink
             File.Delete(final);
         }
 
-        File.Move(final + ".tmp", final);
+        File.Move(temporary, final);
         Completed?.Invoke(batch);
     }
 }

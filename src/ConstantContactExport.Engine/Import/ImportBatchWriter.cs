@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -11,9 +12,19 @@ namespace ConstantContactExport.Engine.Import;
 /// before the next contact would take it past its contact or byte bound. Each contact is serialized once
 /// with <see cref="Utf8JsonWriter"/> into a scratch buffer, so its exact size is known before it is placed;
 /// the envelope is fixed, so a body's size is known to the byte while it is written.
+/// <para>
+/// A body has one <c>list_ids</c> for all its contacts, so contacts bound for different sets of lists (per-segment
+/// lists) go into different bodies: one open body per distinct list set, each within the bounds, all closed by
+/// <see cref="Complete"/>. Bodies are numbered as they are finished, so the numbers of finished bodies never have
+/// gaps. At most <see cref="MaxOpenBodies"/> are open at once; a list set past that closes the one used least
+/// recently (a smaller import, never a lost contact).
+/// </para>
 /// </summary>
 public sealed class ImportBatchWriter
 {
+    /// <summary>Bodies open at once (a file and its 64 KB buffer each), whatever the number of list sets.</summary>
+    public const int MaxOpenBodies = 32;
+
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         // Not HTML: multi-byte text stays UTF-8 (2-4 bytes) instead of \uXXXX escapes (6-12 bytes).
@@ -27,14 +38,17 @@ public sealed class ImportBatchWriter
 
     private readonly ImportBatchLimits limits;
     private readonly IImportBatchSink sink;
-    private readonly byte[] suffix;
+    private readonly IReadOnlyList<string> listIds;
+    private readonly Dictionary<ulong, byte[]> suffixes = new();
+    private readonly Dictionary<ulong, OpenBody> open = new();
     private readonly MemoryStream scratch = new(1024);
     private readonly Utf8JsonWriter contactWriter;
+    private int opened;
+    private long uses;
 
-    private Stream? current;
-    private int currentContacts;
-    private long currentBytes;
-
+    /// <param name="listIds">The lists a contact may go to (1 to 50); <see cref="Add(ImportContact, ulong)"/> picks among them.</param>
+    /// <param name="sink">Where the bodies go.</param>
+    /// <param name="limits">Body bounds; Constant Contact's by default.</param>
     public ImportBatchWriter(IReadOnlyList<string> listIds, IImportBatchSink sink, ImportBatchLimits? limits = null)
     {
         if (listIds is null || listIds.Count < 1 || listIds.Count > 50)
@@ -45,13 +59,17 @@ public sealed class ImportBatchWriter
         this.limits = limits ?? ImportBatchLimits.Default;
         this.limits.Check();
         this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
-        suffix = BuildSuffix(listIds);
+        this.listIds = listIds;
+        AllLists = listIds.Count == 64 ? ulong.MaxValue : (1UL << listIds.Count) - 1;
         contactWriter = new Utf8JsonWriter(scratch, WriterOptions);
-        if (Prefix.Length + suffix.Length >= this.limits.MaxBodyBytes)
+        if (Prefix.Length + SuffixOf(AllLists).Length >= this.limits.MaxBodyBytes)
         {
             throw new ArgumentException("The list ids alone fill the body.", nameof(listIds));
         }
     }
+
+    /// <summary>Every list of the writer: bit i for list i.</summary>
+    public ulong AllLists { get; }
 
     /// <summary>Bodies completed so far.</summary>
     public int BatchCount { get; private set; }
@@ -62,14 +80,27 @@ public sealed class ImportBatchWriter
     /// <summary>Every completed body, in order.</summary>
     public List<ImportBatch> Batches { get; } = new();
 
-    /// <summary>Writes one contact, first closing the current body if the contact would not fit in it.</summary>
-    public void Add(ImportContact contact)
+    /// <summary>Writes one contact for every list.</summary>
+    public void Add(ImportContact contact) => Add(contact, AllLists);
+
+    /// <summary>
+    /// Writes one contact into the open body of its list set (bit i: list i), first closing that body if the
+    /// contact would not fit in it.
+    /// </summary>
+    public void Add(ImportContact contact, ulong lists)
     {
+        if (lists == 0 || (lists & ~AllLists) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lists), lists, $"A contact goes to at least one of the {listIds.Count} list(s), and no other.");
+        }
+
         scratch.SetLength(0);
         contactWriter.Reset(scratch);
         WriteContact(contactWriter, contact);
         contactWriter.Flush();
         var bytes = new ArraySegment<byte>(scratch.GetBuffer(), 0, (int)scratch.Length);
+        open.TryGetValue(lists, out OpenBody? body);
+        byte[] suffix = body?.Suffix ?? SuffixOf(lists);
 
         if (Prefix.Length + bytes.Count + suffix.Length > limits.MaxBodyBytes)
         {
@@ -77,50 +108,69 @@ public sealed class ImportBatchWriter
             throw new InvalidOperationException($"One contact serializes to {bytes.Count} bytes, more than a whole body may hold.");
         }
 
-        if (current is not null
-            && (currentContacts == limits.MaxContacts
-                || currentBytes + Separator.Length + bytes.Count + suffix.Length > limits.MaxBodyBytes))
+        if (body is not null
+            && (body.Contacts == limits.MaxContacts
+                || body.Bytes + Separator.Length + bytes.Count + suffix.Length > limits.MaxBodyBytes))
         {
-            CloseCurrent();
+            Close(body);
+            body = null;
         }
 
-        if (current is null)
+        if (body is null)
         {
-            current = sink.Open(BatchCount + 1);
-            current.Write(Prefix, 0, Prefix.Length);
-            currentBytes = Prefix.Length;
-            currentContacts = 0;
+            if (open.Count == MaxOpenBodies)
+            {
+                Close(open.Values.OrderBy(b => b.LastUse).First());
+            }
+
+            body = new OpenBody(lists, sink.Open(++opened), suffix, opened);
+            open.Add(lists, body);
+            body.Stream.Write(Prefix, 0, Prefix.Length);
+            body.Bytes = Prefix.Length;
         }
         else
         {
-            current.Write(Separator, 0, Separator.Length);
-            currentBytes += Separator.Length;
+            body.Stream.Write(Separator, 0, Separator.Length);
+            body.Bytes += Separator.Length;
         }
 
-        current.Write(bytes.Array!, bytes.Offset, bytes.Count);
-        currentBytes += bytes.Count;
-        currentContacts++;
+        body.Stream.Write(bytes.Array!, bytes.Offset, bytes.Count);
+        body.Bytes += bytes.Count;
+        body.Contacts++;
+        body.LastUse = ++uses;
         ContactCount++;
     }
 
-    /// <summary>Closes the last body. Call once, after the last contact.</summary>
+    /// <summary>Closes the open bodies, in the order they were opened. Call once, after the last contact.</summary>
     public void Complete()
     {
-        if (current is not null)
+        foreach (OpenBody body in open.Values.OrderBy(b => b.Slot).ToList())
         {
-            CloseCurrent();
+            Close(body);
         }
     }
 
-    private void CloseCurrent()
+    private void Close(OpenBody body)
     {
-        current!.Write(suffix, 0, suffix.Length);
-        currentBytes += suffix.Length;
-        var batch = new ImportBatch(BatchCount + 1, currentContacts, currentBytes);
-        sink.Complete(batch, current);
+        body.Stream.Write(body.Suffix, 0, body.Suffix.Length);
+        body.Bytes += body.Suffix.Length;
+        open.Remove(body.Lists);
+        var batch = new ImportBatch(BatchCount + 1, body.Contacts, body.Bytes, body.Lists);
+        sink.Complete(batch, body.Stream);
         Batches.Add(batch);
         BatchCount++;
-        current = null;
+    }
+
+    /// <summary>The bytes that close a body for <paramref name="lists"/>: <c>],"list_ids":[...]}</c>.</summary>
+    private byte[] SuffixOf(ulong lists)
+    {
+        if (!suffixes.TryGetValue(lists, out byte[]? suffix))
+        {
+            suffix = BuildSuffix(listIds.Where((_, i) => (lists & (1UL << i)) != 0).ToList());
+            suffixes.Add(lists, suffix);
+        }
+
+        return suffix;
     }
 
     private static void WriteContact(Utf8JsonWriter writer, ImportContact contact)
@@ -182,5 +232,31 @@ public sealed class ImportBatchWriter
         suffix.AddRange(buffer.ToArray());
         suffix.Add((byte)'}');
         return suffix.ToArray();
+    }
+
+    private sealed class OpenBody
+    {
+        public OpenBody(ulong lists, Stream stream, byte[] suffix, int slot)
+        {
+            Lists = lists;
+            Stream = stream;
+            Suffix = suffix;
+            Slot = slot;
+        }
+
+        public ulong Lists { get; }
+
+        public Stream Stream { get; }
+
+        public byte[] Suffix { get; }
+
+        /// <summary>Which body this was to open (1, 2...): the order <see cref="Complete"/> closes them in.</summary>
+        public int Slot { get; }
+
+        public int Contacts { get; set; }
+
+        public long Bytes { get; set; }
+
+        public long LastUse { get; set; }
     }
 }

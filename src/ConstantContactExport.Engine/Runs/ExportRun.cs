@@ -83,6 +83,7 @@ public sealed class ExportRun : IDisposable
                 ExportName = definition.Name,
                 Connection = definition.Connection,
                 ListIds = definition.ListIds.ToList(),
+                ListMap = definition.ListMap?.Select(e => new ListMapEntry { Segment = e.Segment, ListId = e.ListId, ListName = e.ListName }).ToList(),
                 StartedAt = now,
                 StartedBy = startedBy,
                 RejectPath = Path.GetFullPath(rejectPath ?? Path.Combine(folder, ExportStaging.RejectFileName)),
@@ -104,7 +105,7 @@ public sealed class ExportRun : IDisposable
             try
             {
                 run.journal = run.OpenJournal();
-                run.staging = new ExportStaging(definition.ToMapping(), definition.ListIds, folder, inputSegments, manifest.RejectPath, limits, run.NewSyncStaging(syncState));
+                run.staging = new ExportStaging(definition.ToMapping(), manifest.ListIds, folder, inputSegments, manifest.RejectPath, limits, run.NewSyncStaging(syncState), manifest.ListMap);
                 run.staging.OnBatchCompleted(run.NoteStaged);
             }
             catch
@@ -279,7 +280,7 @@ public sealed class ExportRun : IDisposable
             Directory.Delete(batches, recursive: true);
         }
 
-        staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits, NewSyncStaging(syncState));
+        staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits, NewSyncStaging(syncState), Status.Manifest.ListMap);
         staging.OnBatchCompleted(NoteStaged);
         return staging;
     }
@@ -334,6 +335,7 @@ public sealed class ExportRun : IDisposable
             SubmittedCount = ledger.SubmittedCount,
             BatchCount = result.Batches.Count,
             BatchContacts = result.Batches.Select(b => b.Batch.ContactCount).ToList(),
+            BatchLists = result.Batches.Select(b => b.Batch.Lists).ToList(),
         });
         staging!.Dispose();
         staging = null;

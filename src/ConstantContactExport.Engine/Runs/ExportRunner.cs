@@ -476,6 +476,7 @@ public sealed class ExportRunner : IDisposable
     {
         ExportRun current = run!;
         ExportLedger ledger = current.Staging.Ledger;
+        string perList = PlanPerList(current.Status.Manifest, current.Staging.Pipeline.PerList);
         RunStatus status;
         try
         {
@@ -501,14 +502,36 @@ public sealed class ExportRunner : IDisposable
 
         var definition = request.Definition;
         string target = $"export '{definition.Name}' to list(s) {string.Join(", ", definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds)}";
-        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent"))
+        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent{perList}"))
         {
-            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent; {status.UnchangedCount} are unchanged since the last sync.");
+            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent; {status.UnchangedCount} are unchanged since the last sync{perList}.");
             return new ExportRunResult(current.Status, null);
         }
 
         PruneOlderRuns();
         return Send(cancellationToken);
+    }
+
+    /// <summary>
+    /// With per-segment lists, "; per list: 'Gold' 10 to send, 2 unchanged; ..." (a profile in two segments counts on
+    /// both lists); empty otherwise, as every list gets every profile.
+    /// </summary>
+    private static string PlanPerList(RunManifest manifest, IReadOnlyList<(long Sent, long Unchanged)>? perList)
+    {
+        if (perList is null || manifest.ListMap is null)
+        {
+            return string.Empty;
+        }
+
+        var parts = new List<string>();
+        for (int i = 0; i < perList.Count && i < manifest.ListIds.Count; i++)
+        {
+            string id = manifest.ListIds[i];
+            string name = manifest.ListMap.FirstOrDefault(e => string.Equals(e.ListId, id, StringComparison.OrdinalIgnoreCase))?.ListName ?? id;
+            parts.Add($"'{name}' {perList[i].Sent} to send, {perList[i].Unchanged} unchanged");
+        }
+
+        return "; per list: " + string.Join("; ", parts);
     }
 
     /// <summary>

@@ -45,6 +45,9 @@ public sealed class JournalEntry
     /// <summary>BatchStaged: the body's fingerprint (<see cref="Import.BodyHash"/>).</summary>
     public string? BodyHash { get; set; }
 
+    /// <summary>BatchStaged: the body's lists, bit i for the manifest's ListIds[i]; null in runs from before (every list).</summary>
+    public ulong? Lists { get; set; }
+
     /// <summary>ActivityDone: the activity's end state (completed, failed, cancelled, timed_out).</summary>
     public string? ActivityState { get; set; }
 
@@ -84,4 +87,7 @@ public sealed class JournalEntry
 
     /// <summary>Staged: the contacts in each batch, in order.</summary>
     public List<int>? BatchContacts { get; set; }
+
+    /// <summary>Staged: each batch's lists, in order, bit i for the manifest's ListIds[i]; null in runs from before (every list).</summary>
+    public List<ulong>? BatchLists { get; set; }
 }

@@ -17,7 +17,11 @@ public sealed class RunManifest
 
     public string Connection { get; set; } = string.Empty;
 
+    /// <summary>The run's lists; a body names all of them, or with <see cref="ListMap"/> those of its profiles' segments.</summary>
     public List<string> ListIds { get; set; } = new();
+
+    /// <summary>Per-segment lists (Set-CCExport -ListMap) as the run started with them, each list one of <see cref="ListIds"/>; null without.</summary>
+    public List<Exports.ListMapEntry>? ListMap { get; set; }
 
     public DateTimeOffset StartedAt { get; set; }
 

@@ -11,6 +11,7 @@ public sealed class RunStatus
     private readonly Dictionary<string, JournalEntry> doneByActivity = new(StringComparer.Ordinal);
     private readonly Dictionary<int, DateTimeOffset> sending = new();
     private readonly Dictionary<int, string> bodyHashes = new();
+    private readonly Dictionary<int, ulong> listsWhileStaging = new();
     private readonly HashSet<int> everSending = new();
 
     public RunStatus(RunManifest manifest)
@@ -43,6 +44,9 @@ public sealed class RunStatus
 
     public IReadOnlyList<int> BatchContacts { get; private set; } = Array.Empty<int>();
 
+    /// <summary>Each batch's lists (Staged), bit i for <c>Manifest.ListIds[i]</c>; empty in runs from before.</summary>
+    public IReadOnlyList<ulong> BatchLists { get; private set; } = Array.Empty<ulong>();
+
     public DateTimeOffset? CompletedAt { get; private set; }
 
     /// <summary>Requests made to Constant Contact, over every invocation of the run.</summary>
@@ -66,6 +70,20 @@ public sealed class RunStatus
 
     /// <summary>True when the run can go on with -Resume.</summary>
     public bool IsUnfinished => State is RunState.Staging or RunState.Sending or RunState.Stopped or RunState.Submitted;
+
+    /// <summary>
+    /// The lists a batch's body names, bit i for <c>Manifest.ListIds[i]</c>: as journaled when the run was staged, or
+    /// when the body was sent while staging; every list of the run for runs from before per-segment lists.
+    /// </summary>
+    public ulong ListsOf(int batch)
+    {
+        if (IsStaged && batch >= 1 && batch <= BatchLists.Count && BatchLists[batch - 1] != 0)
+        {
+            return BatchLists[batch - 1];
+        }
+
+        return listsWhileStaging.TryGetValue(batch, out ulong lists) && lists != 0 ? lists : Staging.RunLists.All(Manifest.ListIds.Count);
+    }
 
     public string? ActivityOf(int batch) => activityByBatch.TryGetValue(batch, out string? id) ? id : null;
 
@@ -122,10 +140,16 @@ public sealed class RunStatus
                 SubmittedCount = entry.SubmittedCount ?? 0;
                 BatchCount = entry.BatchCount ?? 0;
                 BatchContacts = entry.BatchContacts ?? new List<int>();
+                BatchLists = entry.BatchLists ?? new List<ulong>();
                 State = RunState.Sending;
                 break;
             case JournalEntryType.BatchStaged:
                 bodyHashes[entry.Batch!.Value] = entry.BodyHash!;
+                if (entry.Lists is { } lists)
+                {
+                    listsWhileStaging[entry.Batch!.Value] = lists;
+                }
+
                 break;
             case JournalEntryType.Sending:
                 sending[entry.Batch!.Value] = entry.At;

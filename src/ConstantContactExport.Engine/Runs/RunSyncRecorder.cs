@@ -15,7 +15,8 @@ namespace ConstantContactExport.Engine.Runs;
 /// previously unsubscribed contacts: an activity's counts do not say which contacts they were, so such a batch records
 /// none of its contacts and the next run sends them again. The contacts of confirmed batches come from the key files
 /// staged beside the bodies (<see cref="SyncKeysFile"/>); the new state is the old one with those contacts set
-/// (fingerprint, and the run's lists added to the ones they were put on before), written atomically.
+/// (fingerprint, and the lists of their body added to the ones they were put on before), written atomically. Each
+/// body's lists come from the journal (<see cref="RunStatus.ListsOf"/>): with per-segment lists they differ by body.
 /// </summary>
 internal static class RunSyncRecorder
 {
@@ -23,8 +24,9 @@ internal static class RunSyncRecorder
     public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now)
     {
         string batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
-        // Sized once (16 bytes a contact sent) rather than grown through doubling: a million is 16 MB, not up to 32.
-        var entries = new List<SyncKeyEntry>(status.IsStaged ? (int)Math.Min(status.SubmittedCount, int.MaxValue) : 0);
+        // Sized once (24 bytes a contact sent) rather than grown through doubling: a million is 24 MB, not up to 48.
+        var entries = new List<Confirmed>(status.IsStaged ? (int)Math.Min(status.SubmittedCount, int.MaxValue) : 0);
+        var body = new List<SyncKeyEntry>();
         int confirmed = 0;
         int missing = 0;
         foreach (int batch in status.BodyBatches())
@@ -35,8 +37,15 @@ internal static class RunSyncRecorder
             }
 
             int contacts = status.IsStaged && batch <= status.BatchContacts.Count ? status.BatchContacts[batch - 1] : -1;
-            if (SyncKeysFile.TryRead(Path.Combine(batches, SyncKeysFile.FileName(batch)), contacts, entries))
+            body.Clear();
+            if (SyncKeysFile.TryRead(Path.Combine(batches, SyncKeysFile.FileName(batch)), contacts, body))
             {
+                ulong lists = status.ListsOf(batch);
+                foreach (SyncKeyEntry entry in body)
+                {
+                    entries.Add(new Confirmed(entry, lists));
+                }
+
                 confirmed++;
             }
             else
@@ -84,10 +93,10 @@ internal static class RunSyncRecorder
         && (done.CannotAddToListCount ?? 0) == 0;
 
     /// <summary>Sorted by key; a key that two contacts of the run share (a hash collision) is left out, so both are sent next time.</summary>
-    private static List<SyncKeyEntry> Distinct(List<SyncKeyEntry> entries)
+    private static List<Confirmed> Distinct(List<Confirmed> entries)
     {
         entries.Sort((a, b) => a.Key.CompareTo(b.Key));
-        var distinct = new List<SyncKeyEntry>(entries.Count);
+        var distinct = new List<Confirmed>(entries.Count);
         for (int i = 0; i < entries.Count; i++)
         {
             int j = i;
@@ -107,7 +116,7 @@ internal static class RunSyncRecorder
         return distinct;
     }
 
-    private static void Write(string path, SyncState? old, IReadOnlyList<string> runListIds, List<SyncKeyEntry> sent, DateTimeOffset now)
+    private static void Write(string path, SyncState? old, IReadOnlyList<string> runListIds, List<Confirmed> sent, DateTimeOffset now)
     {
         IReadOnlyList<Guid> oldLists = old?.Lists ?? Array.Empty<Guid>();
         List<Guid> runLists = runListIds.Select(SyncListIds.Of).Distinct().ToList();
@@ -120,12 +129,14 @@ internal static class RunSyncRecorder
         }
 
         int[] remap = oldLists.Select(l => lists.IndexOf(l)).ToArray();
-        ulong runBits = runLists.Aggregate(0UL, (bits, l) => bits | (1UL << lists.IndexOf(l)));
+
+        // Run list i (the manifest's ListIds[i]) is entry runToTable[i] of the new table.
+        int[] runToTable = runListIds.Select(id => lists.IndexOf(SyncListIds.Of(id))).ToArray();
 
         IEnumerable<SyncRecord> oldRecords = old?.Records ?? Enumerable.Empty<SyncRecord>();
-        long count = Merge(oldRecords, sent, remap, runBits).LongCount();
+        long count = Merge(oldRecords, sent, remap, runToTable).LongCount();
         using SyncStateWriter writer = SyncStateFile.Create(path, lists, count, now);
-        foreach (SyncRecord record in Merge(oldRecords, sent, remap, runBits))
+        foreach (SyncRecord record in Merge(oldRecords, sent, remap, runToTable))
         {
             writer.Add(record);
         }
@@ -134,21 +145,21 @@ internal static class RunSyncRecorder
     }
 
     /// <summary>The old records (lists moved to the new table) with the run's sent contacts set, in key order.</summary>
-    private static IEnumerable<SyncRecord> Merge(IEnumerable<SyncRecord> old, List<SyncKeyEntry> sent, int[] remap, ulong runBits)
+    private static IEnumerable<SyncRecord> Merge(IEnumerable<SyncRecord> old, List<Confirmed> sent, int[] remap, int[] runToTable)
     {
         int next = 0;
         foreach (SyncRecord record in old)
         {
             while (next < sent.Count && sent[next].Key < record.Key)
             {
-                yield return new SyncRecord(sent[next].Key, sent[next].Fingerprint, Guid.Empty, runBits);
+                yield return new SyncRecord(sent[next].Key, sent[next].Fingerprint, Guid.Empty, Remap(sent[next].Lists, runToTable));
                 next++;
             }
 
             ulong lists = Remap(record.Lists, remap);
             if (next < sent.Count && sent[next].Key == record.Key)
             {
-                yield return new SyncRecord(record.Key, sent[next].Fingerprint, record.ContactId, lists | runBits);
+                yield return new SyncRecord(record.Key, sent[next].Fingerprint, record.ContactId, lists | Remap(sent[next].Lists, runToTable));
                 next++;
             }
             else
@@ -159,7 +170,7 @@ internal static class RunSyncRecorder
 
         for (; next < sent.Count; next++)
         {
-            yield return new SyncRecord(sent[next].Key, sent[next].Fingerprint, Guid.Empty, runBits);
+            yield return new SyncRecord(sent[next].Key, sent[next].Fingerprint, Guid.Empty, Remap(sent[next].Lists, runToTable));
         }
     }
 
@@ -175,5 +186,22 @@ internal static class RunSyncRecorder
         }
 
         return moved;
+    }
+
+    /// <summary>A confirmed contact: its key and fingerprint, and the lists of its body (bits over the run's lists).</summary>
+    private readonly struct Confirmed
+    {
+        public Confirmed(SyncKeyEntry entry, ulong lists)
+        {
+            Key = entry.Key;
+            Fingerprint = entry.Fingerprint;
+            Lists = lists;
+        }
+
+        public ulong Key { get; }
+
+        public ulong Fingerprint { get; }
+
+        public ulong Lists { get; }
     }
 }

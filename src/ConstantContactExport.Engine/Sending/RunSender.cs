@@ -129,7 +129,7 @@ public sealed class RunSender
                         {
                             if (!run.Status.IsStaged)
                             {
-                                Record(run, new JournalEntry { Type = JournalEntryType.BatchStaged, At = time.GetUtcNow(), Batch = batch.Number, BodyHash = hash });
+                                Record(run, new JournalEntry { Type = JournalEntryType.BatchStaged, At = time.GetUtcNow(), Batch = batch.Number, BodyHash = hash, Lists = batch.Lists });
                             }
                         }
                     }
@@ -383,7 +383,7 @@ public sealed class RunSender
     /// <item>is a JSON import (no source file) of exactly the body's contacts (items_total_count, or once finished
     /// person, error and correctable counts) to as many lists (list_count);</item>
     /// <item>no run in this home has claimed;</item>
-    /// <item>once finished, put a few of the batch's contacts (first to last) on every list of the run and changed
+    /// <item>once finished, put a few of the batch's contacts (first to last) on every list of the batch and changed
     /// them after the POST (GET /contacts?email=): an alike import of another home or application, to other lists or
     /// made while ours was lost, does not (<see cref="ProvesOwnAsync"/>);</item>
     /// </list>
@@ -398,7 +398,8 @@ public sealed class RunSender
             return new Lookup(null, "the journal does not say how many contacts its body holds, so no activity can be proven its own.");
         }
 
-        int lists = run.Status.Manifest.ListIds.Count;
+        // The batch's own lists: with per-segment lists a body names some of the run's lists only.
+        int lists = Staging.RunLists.Indexes(run.Status.ListsOf(batch)).Count();
         string what = $"import of {count} contacts to {lists} list(s)";
         for (int attempt = 0; attempt < 2; attempt++)
         {
@@ -474,7 +475,7 @@ public sealed class RunSender
     /// <summary>
     /// Null when <paramref name="candidate"/> is proven the batch's: once it has finished (its contacts are applied by
     /// then; waited for about a minute, polled with growing pauses), every probe contact of the batch (a few, first to
-    /// last) is on every list of the run and was changed at or after <paramref name="since"/> (the POST, by the
+    /// last) is on every list of the batch and was changed at or after <paramref name="since"/> (the POST, by the
     /// server's clock, less the tolerance). Else why not. Our import changes every contact it holds; an alike import of
     /// another home, to its own lists, holds other people, so some probe is not on our lists or was not changed, even
     /// when one of them (say the first) is shared and was already a member.
@@ -507,9 +508,9 @@ public sealed class RunSender
                 return "(a contact of the batch is not in the account)";
             }
 
-            if (!run.Status.Manifest.ListIds.All(list => contact.ListIds.Contains(list, StringComparer.OrdinalIgnoreCase)))
+            if (!Staging.RunLists.Ids(run.Status.Manifest.ListIds, run.Status.ListsOf(batch)).All(list => contact.ListIds.Contains(list, StringComparer.OrdinalIgnoreCase)))
             {
-                return "(a contact of the batch is not on every list of the run)";
+                return "(a contact of the batch is not on every list of its import)";
             }
 
             if (contact.UpdatedAt is not DateTimeOffset updated || updated < since)

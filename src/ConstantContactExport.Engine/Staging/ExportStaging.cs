@@ -29,12 +29,13 @@ public sealed class ExportStaging : IDisposable
     private bool sized;
 
     /// <param name="mapping">The export's mapping and segments.</param>
-    /// <param name="listIds">The lists every contact goes to (1 to 50).</param>
+    /// <param name="listIds">The run's lists (1 to 50): every contact goes to all of them, or, with <paramref name="listMap"/>, to those of its segments.</param>
     /// <param name="runFolder">The run's folder; created if need be.</param>
     /// <param name="inputSegments">The segments of the whole input, or null to read each profile's segment property.</param>
     /// <param name="rejectPath">Where the reject report goes; by default rejects.csv in the run folder.</param>
     /// <param name="limits">Body bounds; Constant Contact's by default.</param>
     /// <param name="sync">Decides Unchanged and writes each body's keys beside it (see <see cref="SyncStaging"/>); null for none.</param>
+    /// <param name="listMap">Per-segment lists (Set-CCExport -ListMap), each list one of <paramref name="listIds"/>; null for none.</param>
     public ExportStaging(
         ExportMapping mapping,
         IReadOnlyList<string> listIds,
@@ -42,7 +43,8 @@ public sealed class ExportStaging : IDisposable
         IReadOnlyList<string>? inputSegments = null,
         string? rejectPath = null,
         ImportBatchLimits? limits = null,
-        SyncStaging? sync = null)
+        SyncStaging? sync = null,
+        IReadOnlyList<Exports.ListMapEntry>? listMap = null)
     {
         Mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
         RunFolder = runFolder;
@@ -58,7 +60,7 @@ public sealed class ExportStaging : IDisposable
             sync?.BatchCompleted(batch);
             batchCompleted?.Invoke(batch);
         };
-        Pipeline = new ProfilePipeline(mapping, inputSegments, batches, rejects, sync);
+        Pipeline = new ProfilePipeline(mapping, inputSegments, batches, rejects, sync, RunLists.BySegment(listIds, listMap));
     }
 
     public ExportMapping Mapping { get; }

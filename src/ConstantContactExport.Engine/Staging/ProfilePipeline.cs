@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Mapping;
 using ConstantContactExport.Engine.Profiles;
@@ -9,9 +10,10 @@ namespace ConstantContactExport.Engine.Staging;
 
 /// <summary>
 /// The offline half of an export: each profile is decided OutOfSegment, Invalid, Duplicate, Unchanged or Submitted,
-/// in that order; Submitted ones are written into import bodies, Invalid ones into the reject report, and the
-/// ledger counts every one. Memory stays flat: nothing per profile is kept but 16 bytes for duplicates (and, with a
-/// sync, 16 bytes a contact of the open body, written out with it).
+/// in that order; Submitted ones are written into import bodies (the open body of the profile's lists, see
+/// <see cref="RunListsOf"/>), Invalid ones into the reject report, and the ledger counts every one. Memory stays
+/// flat: nothing per profile is kept but 16 bytes for duplicates (and, with a sync, 16 bytes a contact of the open
+/// bodies, written out with them).
 /// </summary>
 public sealed class ProfilePipeline
 {
@@ -23,24 +25,37 @@ public sealed class ProfilePipeline
     private readonly SegmentMatcher segments;
     private readonly EmailDeduplicator duplicates = new();
     private readonly ImportContact contact = new();
-    private readonly bool? wholeInputIsMember;
+    private readonly ulong? wholeInputLists;
+    private readonly bool perSegmentLists;
+    private readonly long[]? sentPerList;
+    private readonly long[]? unchangedPerList;
 
     /// <param name="mapping">The export's mapping and segments.</param>
     /// <param name="inputSegments">The segments of the whole input (Invoke-CCExport -Segment), which then override any segment property; null to read each profile's segment property.</param>
     /// <param name="batches">Receives the Submitted contacts.</param>
     /// <param name="rejects">Receives a row for each Invalid profile; null for none.</param>
     /// <param name="sync">Decides Unchanged and notes what each body holds; null to send every unique valid profile.</param>
-    public ProfilePipeline(ExportMapping mapping, IReadOnlyList<string>? inputSegments, ImportBatchWriter batches, RejectReportWriter? rejects, SyncStaging? sync = null)
+    /// <param name="segmentLists">Per-segment lists (<see cref="RunLists.BySegment"/>): each segment with the bits of its
+    /// lists among the writer's; the segments are then these, not the mapping's. Null: every profile in one of the
+    /// mapping's segments goes to every list.</param>
+    public ProfilePipeline(ExportMapping mapping, IReadOnlyList<string>? inputSegments, ImportBatchWriter batches, RejectReportWriter? rejects, SyncStaging? sync = null, IReadOnlyList<KeyValuePair<string, ulong>>? segmentLists = null)
     {
         this.sync = sync;
         this.mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
         this.batches = batches ?? throw new ArgumentNullException(nameof(batches));
         this.rejects = rejects;
         builder = new ContactBuilder(mapping);
-        segments = new SegmentMatcher(mapping.Segments);
+        perSegmentLists = segmentLists is not null;
+        segments = segmentLists is not null ? new SegmentMatcher(segmentLists) : new SegmentMatcher(mapping.Segments);
+        if (perSegmentLists)
+        {
+            sentPerList = new long[64];
+            unchangedPerList = new long[64];
+        }
+
         if (inputSegments is not null && inputSegments.Count > 0)
         {
-            wholeInputIsMember = segments.AnyMember(inputSegments);
+            wholeInputLists = ListsOfSegments(segments.BitsOf(inputSegments));
         }
         else if (mapping.SegmentIndex < 0)
         {
@@ -50,6 +65,13 @@ public sealed class ProfilePipeline
     }
 
     public ExportLedger Ledger { get; } = new();
+
+    /// <summary>
+    /// With per-segment lists, the profiles to send and the unchanged ones of each list of the writer (index i: list i);
+    /// null without (every profile goes to every list, so the ledger says it).
+    /// </summary>
+    public IReadOnlyList<(long Sent, long Unchanged)>? PerList =>
+        sentPerList is null ? null : Enumerable.Range(0, 64).Where(i => (batches.AllLists & (1UL << i)) != 0).Select(i => (sentPerList[i], unchangedPerList![i])).ToList();
 
     /// <summary>Bytes held by the duplicate check's table (tests, benchmarks).</summary>
     internal long DuplicateTableBytes => duplicates.AllocatedBytes;
@@ -102,16 +124,15 @@ public sealed class ProfilePipeline
 
     private ProfileOutcome Decide(ProfileRecord record, out ProfileIssue? issue)
     {
-        // A record that could not be read whole cannot be trusted for its segment either.
-        issue = record.ReadIssue;
+        ulong lists = RunListsOf(record, out issue);
         if (issue is not null)
         {
             return ProfileOutcome.Invalid;
         }
 
-        if (!IsInSegment(record, out issue))
+        if (lists == 0)
         {
-            return issue is null ? ProfileOutcome.OutOfSegment : ProfileOutcome.Invalid;
+            return ProfileOutcome.OutOfSegment;
         }
 
         issue = builder.Build(record.Values, out string? email, contact);
@@ -125,22 +146,36 @@ public sealed class ProfilePipeline
             return ProfileOutcome.Duplicate;
         }
 
-        if (sync is not null && sync.IsUnchanged(contact))
+        if (sync is not null && sync.IsUnchanged(contact, lists))
         {
+            Count(unchangedPerList, lists);
             return ProfileOutcome.Unchanged;
         }
 
-        batches.Add(contact);
-        sync?.Sent();
+        batches.Add(contact, lists);
+        sync?.Sent(lists);
+        Count(sentPerList, lists);
         return ProfileOutcome.Submitted;
     }
 
-    private bool IsInSegment(ProfileRecord record, out ProfileIssue? issue)
+    /// <summary>
+    /// Which of the run's lists a profile goes to, as bits over the writer's lists (the run manifest's ListIds): the
+    /// lists of every segment it is in (per-segment lists), or every list when it is in one of the export's segments;
+    /// 0 when it is in none (OutOfSegment). A record that could not be read whole, or whose segment property is not
+    /// text, gives 0 and the issue (Invalid): it cannot be trusted for its segment either. Whether the profile is valid
+    /// and unique is not decided here.
+    /// </summary>
+    public ulong RunListsOf(ProfileRecord record, out ProfileIssue? issue)
     {
-        issue = null;
-        if (wholeInputIsMember.HasValue)
+        issue = record.ReadIssue;
+        if (issue is not null)
         {
-            return wholeInputIsMember.Value;
+            return 0;
+        }
+
+        if (wholeInputLists.HasValue)
+        {
+            return wholeInputLists.Value;
         }
 
         SourceValue value = record.Values[mapping.SegmentIndex];
@@ -148,10 +183,29 @@ public sealed class ProfilePipeline
         {
             issue = new ProfileIssue(RejectReason.FieldNotText, mapping.SegmentField,
                 $"The segment property '{mapping.SegmentField}' holds a {value.Text}; segment names are wanted.");
-            return false;
+            return 0;
         }
 
-        return segments.IsMember(value);
+        return ListsOfSegments(segments.BitsOf(value));
+    }
+
+    /// <summary>Without per-segment lists the matcher's bit only says "a member": a member goes to every list.</summary>
+    private ulong ListsOfSegments(ulong bits) => perSegmentLists || bits == 0 ? bits : batches.AllLists;
+
+    private static void Count(long[]? perList, ulong lists)
+    {
+        if (perList is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < perList.Length && lists >> i != 0; i++)
+        {
+            if ((lists & (1UL << i)) != 0)
+            {
+                perList[i]++;
+            }
+        }
     }
 
     private string EmailText(ProfileRecord record)

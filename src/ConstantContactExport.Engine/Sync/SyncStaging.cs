@@ -13,50 +13,50 @@ namespace ConstantContactExport.Engine.Sync;
 /// <summary>
 /// The sync side of staging. For each profile about to go into a body it takes the key (<see cref="SyncKey"/>) and
 /// the fingerprint of exactly the contact object the body carries, and says whether the export's state already has
-/// it with that fingerprint on every list of the run (then it is not sent). For each body it writes the keys and
-/// fingerprints of its contacts, sorted by key, to <c>sync-NNNNN.keys</c> beside the body, before the body is handed
-/// to the sender: when the run ends, the contacts of the bodies Constant Contact confirmed go into the state from
-/// these files (<see cref="SyncKeysFile"/>), so nothing of it is held in memory across a resume.
+/// it with that fingerprint on every list the profile goes to (then it is not sent). For each body it writes the keys
+/// and fingerprints of its contacts, sorted by key, to <c>sync-NNNNN.keys</c> beside the body, before the body is
+/// handed to the sender: when the run ends, the contacts of the bodies Constant Contact confirmed go into the state
+/// from these files (<see cref="SyncKeysFile"/>), so nothing of it is held in memory across a resume. With per-segment
+/// lists several bodies are open at once, one per list set; the contacts noted for each are kept apart.
 /// </summary>
 public sealed class SyncStaging
 {
     private readonly SyncState? compareWith;
-    private readonly ulong runLists;
-    private readonly bool anyRunListMissing;
+    private readonly int[] stateIndex;
     private readonly string folder;
     private readonly SyncFingerprint fingerprint = new();
-    private readonly List<SyncKeyEntry> pending = new();
+    private readonly Dictionary<ulong, List<SyncKeyEntry>> pending = new();
     private SyncKeyEntry current;
+    private ulong lastRunLists;
+    private ulong lastStateLists;
+    private bool lastAnyMissing = true;
 
     /// <param name="compareWith">The export's state, or null to send every profile (-Full, or no state yet).</param>
-    /// <param name="listIds">The run's lists.</param>
+    /// <param name="listIds">The run's lists (bit i of a profile's lists is list i).</param>
     /// <param name="folder">Where the bodies go (the key files go beside them).</param>
     public SyncStaging(SyncState? compareWith, IReadOnlyList<string> listIds, string folder)
     {
         this.compareWith = compareWith;
         this.folder = folder;
-        if (compareWith is not null)
+        stateIndex = new int[listIds.Count];
+        for (int i = 0; i < listIds.Count; i++)
         {
-            foreach (string id in listIds)
-            {
-                int index = compareWith.ListIndex(SyncListIds.Of(id));
-                if (index < 0)
-                {
-                    anyRunListMissing = true;
-                }
-                else
-                {
-                    runLists |= 1UL << index;
-                }
-            }
+            stateIndex[i] = compareWith?.ListIndex(SyncListIds.Of(listIds[i])) ?? -1;
         }
+
+        AllLists = Staging.RunLists.All(listIds.Count);
     }
+
+    /// <summary>Every list of the run.</summary>
+    public ulong AllLists { get; }
 
     /// <summary>
     /// Takes the key and fingerprint of <paramref name="contact"/> (the next profile that would be sent) and says
-    /// whether the state has it unchanged: same key, same fingerprint, and already put on every list of the run.
+    /// whether the state has it unchanged: same key, same fingerprint, and already put on every one of
+    /// <paramref name="lists"/> (bits over the run's lists: the lists this profile goes to). A profile the state has
+    /// on other lists only (it moved to another segment) is not unchanged.
     /// </summary>
-    public bool IsUnchanged(ImportContact contact)
+    public bool IsUnchanged(ImportContact contact, ulong lists)
     {
         fingerprint.Reset();
         fingerprint.Add("email", contact.Email);
@@ -67,27 +67,72 @@ public sealed class SyncStaging
         }
 
         current = new SyncKeyEntry(SyncKey.For(contact.Email), fingerprint.Value);
-        return compareWith is not null
-            && !anyRunListMissing
-            && compareWith.TryFind(current.Key, out SyncRecord record)
+        if (compareWith is null || !StateLists(lists, out ulong wanted))
+        {
+            return false;
+        }
+
+        return compareWith.TryFind(current.Key, out SyncRecord record)
             && record.Fingerprint == current.Fingerprint
-            && (runLists & ~record.Lists) == 0;
+            && (wanted & ~record.Lists) == 0;
     }
 
-    /// <summary>The contact last passed to <see cref="IsUnchanged"/> went into the open body.</summary>
-    public void Sent() => pending.Add(current);
+    /// <summary>The contact last passed to <see cref="IsUnchanged"/> went into the open body of <paramref name="lists"/>.</summary>
+    public void Sent(ulong lists)
+    {
+        if (!pending.TryGetValue(lists, out List<SyncKeyEntry>? entries))
+        {
+            pending.Add(lists, entries = new List<SyncKeyEntry>());
+        }
+
+        entries.Add(current);
+    }
 
     /// <summary>A body is whole: writes its contacts' keys (sorted) before the body goes anywhere.</summary>
     public void BatchCompleted(ImportBatch batch)
     {
-        if (pending.Count != batch.ContactCount)
+        ulong lists = batch.Lists == 0 ? AllLists : batch.Lists;
+        if (!pending.TryGetValue(lists, out List<SyncKeyEntry>? entries) || entries.Count != batch.ContactCount)
         {
-            throw new InvalidOperationException($"Body {batch.Number} holds {batch.ContactCount} contacts but {pending.Count} were noted for the sync state.");
+            throw new InvalidOperationException($"Body {batch.Number} holds {batch.ContactCount} contacts but {entries?.Count ?? 0} were noted for the sync state.");
         }
 
-        pending.Sort((a, b) => a.Key.CompareTo(b.Key));
-        SyncKeysFile.Write(Path.Combine(folder, SyncKeysFile.FileName(batch.Number)), pending);
-        pending.Clear();
+        entries.Sort((a, b) => a.Key.CompareTo(b.Key));
+        SyncKeysFile.Write(Path.Combine(folder, SyncKeysFile.FileName(batch.Number)), entries);
+
+        // The next body of these lists starts empty; the list's capacity is kept for it.
+        entries.Clear();
+    }
+
+    /// <summary>The run's <paramref name="lists"/> as bits of the state's table; false when one is not in it (the profile goes out).</summary>
+    private bool StateLists(ulong lists, out ulong wanted)
+    {
+        // Almost every profile of a run has the lists of the one before: one remembered answer.
+        if (lists != lastRunLists)
+        {
+            lastRunLists = lists;
+            lastStateLists = 0;
+            lastAnyMissing = false;
+            for (int i = 0; i < stateIndex.Length; i++)
+            {
+                if ((lists & (1UL << i)) == 0)
+                {
+                    continue;
+                }
+
+                if (stateIndex[i] < 0)
+                {
+                    lastAnyMissing = true;
+                }
+                else
+                {
+                    lastStateLists |= 1UL << stateIndex[i];
+                }
+            }
+        }
+
+        wanted = lastStateLists;
+        return !lastAnyMissing;
     }
 }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Specialized;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -37,6 +38,11 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ListNameCompleter))]
     public string[]? ListName { get; set; }
+
+    /// <summary>Per-segment lists: segment = list name or id (an ordered dictionary keeps its order).</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public IDictionary? ListMap { get; set; }
 
     [Parameter]
     public SwitchParameter CreateList { get; set; }
@@ -97,23 +103,32 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         var store = new ExportDefinitionStore(paths);
         ExportDefinition? existing = Load(store);
         ExportDefinition definition = existing ?? new ExportDefinition { Name = Name, CreatedBy = UserIdentity.Current, CreatedOn = DateTimeOffset.UtcNow };
+        IReadOnlyList<KeyValuePair<string, string>>? listMap = null;
         Fail(() =>
         {
+            bool listsGiven = ListId is not null || ListName is not null;
+            ExportDefinitionBuilder.CheckSegmentsOfMap(definition, listsGiven, Segment is not null);
+            if (ListMap is not null)
+            {
+                listMap = ExportDefinitionBuilder.ParseListMap(MapEntries(ListMap));
+                ExportDefinitionBuilder.SetListMap(definition, listMap, listsGiven, Segment is not null);
+            }
+
             Apply(definition, existing is null);
-            ExportDefinitionBuilder.Validate(definition, ListId, ListId is not null || ListName is not null);
+            ExportDefinitionBuilder.Validate(definition, ListId, listsGiven || listMap is not null);
         });
 
         // The connection must exist (ErrorId ConnectionNotFound otherwise); its name is kept as the file spells it.
         ConnectionSession session = ExportConnections.Resolve(this, definition.Connection, paths);
         definition.Connection = session.Connection.Name;
 
-        bool checkAccount = existing is null || ListId is not null || ListName is not null || Attribute is not null || Connection is not null || CreateCustomField;
+        bool checkAccount = existing is null || ListId is not null || ListName is not null || listMap is not null || Attribute is not null || Connection is not null || CreateCustomField;
         string target = $"export '{Name}' ({store.PathOf(Name)})";
         if (checkAccount)
         {
             using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
             var setup = new ExportAccountSetup(api, LogVerbose);
-            ExportAccountPlan plan = RunOrFail(ct => setup.PlanAsync(definition, ListId, ListName, CreateList, CreateCustomField, ct), Name, "ExportAccountCheckFailed");
+            ExportAccountPlan plan = RunOrFail(ct => setup.PlanAsync(definition, ListId, ListName, CreateList, CreateCustomField, ct, listMap), Name, "ExportAccountCheckFailed");
             if (!ShouldProcess(target, (existing is null ? "Create export" : "Update export") + plan.Describe()))
             {
                 return;
@@ -235,6 +250,29 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         {
             definition.Description = Blank(Description);
         }
+    }
+
+    /// <summary>
+    /// The map's entries as text: a hashtable's sorted by segment (its own order is arbitrary; a sorted one keeps the
+    /// definition file stable), an ordered dictionary's as given. A Get-CCList object stands for its id; a value that
+    /// is not one name (an array) is null, which the engine refuses.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string?>> MapEntries(IDictionary map)
+    {
+        var entries = map.Cast<DictionaryEntry>().Select(entry =>
+        {
+            object? value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+            string? list = value switch
+            {
+                null => null,
+                string text => text,
+                CCList ccList => ccList.ListId,
+                IEnumerable => null,
+                _ => LanguagePrimitives.ConvertTo<string>(value),
+            };
+            return new KeyValuePair<string, string?>(LanguagePrimitives.ConvertTo<string>(entry.Key) ?? string.Empty, list);
+        });
+        return map is IOrderedDictionary ? entries.ToList() : entries.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();

@@ -18,6 +18,9 @@ public sealed class CCExport
 
     public string[] ListNames { get; init; } = Array.Empty<string>();
 
+    /// <summary>Per-segment lists (Set-CCExport -ListMap): segment = list name, in the map's order; null when every segment goes to every list.</summary>
+    public System.Collections.Specialized.OrderedDictionary? ListMap { get; init; }
+
     public string EmailField { get; init; } = string.Empty;
 
     public string? FirstNameField { get; init; }
@@ -65,6 +68,7 @@ public sealed class CCExport
             Connection = definition.Connection,
             ListIds = definition.ListIds.ToArray(),
             ListNames = definition.ListNames.ToArray(),
+            ListMap = MapOf(definition),
             EmailField = definition.EmailField,
             FirstNameField = definition.FirstNameField,
             LastNameField = definition.LastNameField,
@@ -83,4 +87,20 @@ public sealed class CCExport
     }
 
     public override string ToString() => Name;
+
+    private static System.Collections.Specialized.OrderedDictionary? MapOf(ExportDefinition definition)
+    {
+        if (definition.ListMap is null)
+        {
+            return null;
+        }
+
+        var map = new System.Collections.Specialized.OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+        foreach (ListMapEntry entry in definition.ListMap)
+        {
+            map[entry.Segment] = string.IsNullOrEmpty(entry.ListName) ? entry.ListId : entry.ListName;
+        }
+
+        return map;
+    }
 }

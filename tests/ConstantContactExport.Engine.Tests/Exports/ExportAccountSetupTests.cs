@@ -195,7 +195,7 @@ public sealed class ExportAccountSetupTests
         var empty = new ExportDefinition { Name = "n" };
         var incomplete = Assert.Throws<ExportSetupException>(() => ExportDefinitionBuilder.Validate(empty, null, listsGiven: false));
         Assert.Equal("ExportIncomplete", incomplete.ErrorId);
-        Assert.Equal("A new export needs -EmailField, -Segment, -ListId or -ListName.", incomplete.Message);
+        Assert.Equal("A new export needs -EmailField, -Segment, -ListId, -ListName or -ListMap.", incomplete.Message);
 
         var badId = Assert.Throws<ExportSetupException>(() => ExportDefinitionBuilder.Validate(Definition(), new[] { "not-a-uuid" }, listsGiven: true));
         Assert.Equal("ListIdInvalid", badId.ErrorId);

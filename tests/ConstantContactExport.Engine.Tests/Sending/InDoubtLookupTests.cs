@@ -31,14 +31,14 @@ public sealed class InDoubtLookupTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private string NewRun(int batches, int lists = 1)
+    private string NewRun(int batches, int lists = 1, ulong? batchLists = null)
     {
         time.Advance(TimeSpan.FromSeconds(1));
         string runId = RunStore.NewRunId(time.GetUtcNow());
         var listIds = Enumerable.Range(1, lists).Select(i => Guid.NewGuid().ToString()).ToList();
         string folder = store.Create(new RunManifest { RunId = runId, ExportName = "news", Connection = "c", StartedAt = time.GetUtcNow(), ListIds = listIds });
         using var journal = RunJournal.Open(folder);
-        journal.Append(new JournalEntry { Type = JournalEntryType.Staged, At = time.GetUtcNow(), BatchCount = batches, SubmittedCount = batches * 10, InputCount = batches * 10, BatchContacts = Enumerable.Repeat(10, batches).ToList() });
+        journal.Append(new JournalEntry { Type = JournalEntryType.Staged, At = time.GetUtcNow(), BatchCount = batches, SubmittedCount = batches * 10, InputCount = batches * 10, BatchContacts = Enumerable.Repeat(10, batches).ToList(), BatchLists = batchLists is { } bits ? Enumerable.Repeat(bits, batches).ToList() : null });
         return runId;
     }
 
@@ -165,7 +165,25 @@ public sealed class InDoubtLookupTests : IDisposable
         var (_, status) = await Send(runId);
 
         Assert.DoesNotContain(foreign.ActivityId, status.ActivityIds);
-        Assert.Contains(ResendReasons(runId), m => m!.Contains("is not on every list of the run"));
+        Assert.Contains(ResendReasons(runId), m => m!.Contains("is not on every list of its import"));
+    }
+
+    [Fact]
+    public async Task A_lost_answer_of_an_import_to_some_of_the_runs_lists_is_proven_against_that_imports_lists()
+    {
+        // Per-segment lists: the run has two lists, this body names the second only (list_count 1), and its contacts
+        // are on that one list only.
+        api.ListCount = 1;
+        string runId = NewRun(1, lists: 2, batchLists: 2);
+        string second = store.Load(runId)!.Manifest.ListIds[1];
+        api.ListsOfBody = _ => new[] { second };
+        api.Script.Enqueue(PostBehaviour.AcceptThenLoseAnswer);
+
+        var (state, status) = await Send(runId);
+
+        Assert.Equal(RunState.Completed, state);
+        Assert.Single(SentBodies(runId)); // found and proven, not sent again
+        Assert.Equal(new[] { SentBodyActivity(runId) }, status.ActivityIds);
     }
 
     [Fact]
