@@ -156,6 +156,7 @@ function Receive-XunitTests {
     $runs = @($Job | Wait-Job | Receive-Job -ErrorAction Continue)
     if ($Job.State -ne 'Completed' -or -not $runs) {
         Write-Host "The xunit projects did not run to their end ($($Job.State))." -ForegroundColor Red
+        $script:FailedTestNames += "(xunit): the projects did not run to their end ($($Job.State))"
         $totals.Failed++
     }
     Remove-Job $Job -Force
@@ -232,7 +233,7 @@ function Invoke-PesterTests {
                 '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'), "-Filter:$names", '-ResultPath', $resultFile)
         }
     }
-    foreach ($run in $runs) { Write-Host "== Pester runner $($run.Number) of $($runs.Count) (about $($run.Seconds) s alone): $($run.Names)" -ForegroundColor Cyan }
+    foreach ($run in $runs) { Write-Host "== Pester runner $($run.Number) of $($runs.Count) (about $($run.Seconds) s by FileDurations.psd1): $($run.Names)" -ForegroundColor Cyan }
     $background = foreach ($run in $runs | Select-Object -Skip 1) {
         Start-ThreadJob -Name "pester-$($run.Number)" -ArgumentList $pwsh[0], $run.Arguments, $run.LogFile -ScriptBlock {
             param([string] $Exe, [string[]] $Arguments, [string] $Log)
