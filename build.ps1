@@ -10,8 +10,10 @@
         dotnet pwsh ./build.ps1 -Task Test
 
     Build    out/ConstantContactExport/ (the module folder) and out/sandbox/ (ConstantContact.Sandbox).
-    Test     Build, then every xunit project, then Pester against the built module in a child pwsh.
-             Prints the counts and fails when any test fails. No test decides on wall-clock time: timing checks
+    Test     Build, then every xunit project (on a thread, one after the other) while Pester runs against the
+             built module in -PesterJobs child pwsh processes side by side (2; files dealt by the times in
+             tests/pester/FileDurations.psd1). Prints every Pester file's time, the counts and every failed test,
+             and fails when any test fails. No test decides on wall-clock time: timing checks
              (xunit [SpeedFact], Pester -Tag Speed) are skipped, and counted skipped, unless CCE_SPEED_TESTS=1.
     Package  out/ConstantContactExport.<version>.nupkg through Publish-PSResource to a local repository.
     Soak     Build, then the reliability suites at soak size (CCE_SOAK=1): the fault run on two random seeds with
@@ -42,13 +44,17 @@ param(
 
     [switch] $SkipPester,
 
+    # Test: how many child pwsh processes run the Pester files side by side (1: all in one, one after the other).
+    [ValidateRange(1, 8)]
+    [int] $PesterJobs = 2,
+
     # Bench: number of profiles for the pipeline benchmark and the large end-to-end run.
     [int] $BenchProfiles = 1000000
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-# Failed xunit tests, named again after the totals.
+# Failed tests (xunit and Pester), named again after the totals.
 $script:FailedTestNames = @()
 
 $RepoRoot = $PSScriptRoot
@@ -128,65 +134,165 @@ function Invoke-HelpBuild {
     if ($LASTEXITCODE -ne 0) { throw "The help was not generated (exit code $LASTEXITCODE); see the problems above." }
 }
 
-function Invoke-XunitTests {
-    # -Filter: a dotnet test --filter expression, run in every project that has matching tests.
+function Start-XunitTests {
+    # Starts every xunit project, one after the other, on a thread of this process, so that they build and run
+    # while Pester runs; Receive-XunitTests prints their output and counts. -Filter: a dotnet test --filter
+    # expression, run in every project that has matching tests.
     param([string] $Filter)
+    $projects = @(Get-ChildItem (Join-Path $RepoRoot 'tests') -Filter '*.Tests.csproj' -Recurse | ForEach-Object FullName)
+    $filterArgs = if ($Filter) { @('--filter', $Filter) } else { @() }
+    Start-ThreadJob -Name xunit -ArgumentList $projects, $Configuration, $filterArgs -ScriptBlock {
+        param([string[]] $Projects, [string] $Configuration, [string[]] $FilterArgs)
+        foreach ($project in $Projects) {
+            $output = @(& dotnet test $project -c $Configuration --nologo @FilterArgs 2>&1 | ForEach-Object { "$_" })
+            [pscustomobject]@{ Project = $project; Output = $output; Exit = $LASTEXITCODE }
+        }
+    }
+}
+
+function Receive-XunitTests {
+    # Waits for Start-XunitTests' projects, prints their output and returns the counts.
+    param([Parameter(Mandatory)] $Job, [string] $Filter)
     $totals = @{ Passed = 0; Failed = 0; Skipped = 0 }
-    foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'tests') -Filter '*.Tests.csproj' -Recurse) {
-        Write-Host "== xunit: $($project.BaseName)" -ForegroundColor Cyan
-        $filterArgs = if ($Filter) { @('--filter', $Filter) } else { @() }
-        $output = & dotnet test $project.FullName -c $Configuration --nologo @filterArgs 2>&1 | ForEach-Object { Write-Host $_; $_ }
+    $runs = @($Job | Wait-Job | Receive-Job -ErrorAction Continue)
+    if ($Job.State -ne 'Completed' -or -not $runs) {
+        Write-Host "The xunit projects did not run to their end ($($Job.State))." -ForegroundColor Red
+        $script:FailedTestNames += "(xunit): the projects did not run to their end ($($Job.State))"
+        $totals.Failed++
+    }
+    Remove-Job $Job -Force
+    foreach ($run in $runs) {
+        $name = [System.IO.Path]::GetFileNameWithoutExtension($run.Project)
+        Write-Host "== xunit: $name" -ForegroundColor Cyan
+        $output = $run.Output
+        $output | Out-Host
         if ($Filter -and ($output -match 'No test matches the given testcase filter')) { continue }
-        $exit = $LASTEXITCODE
         $summary = $output | Select-String -Pattern 'Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)' | Select-Object -Last 1
         if (-not $summary) {
-            Write-Host "No test summary from $($project.BaseName) (exit code $exit)." -ForegroundColor Red
+            Write-Host "No test summary from $name (exit code $($run.Exit))." -ForegroundColor Red
+            $script:FailedTestNames += "(xunit): $name (no test summary, exit code $($run.Exit))"
             $totals.Failed++
             continue
         }
         # The failed tests' names, repeated after the totals, where a CI log's tail shows them.
-        $script:FailedTestNames += @($output | Select-String -Pattern '^\s*Failed (\S+) \[' | ForEach-Object { "$($project.BaseName): $($_.Matches[0].Groups[1].Value)" })
+        $script:FailedTestNames += @($output | Select-String -Pattern '^\s*Failed (\S+) \[' | ForEach-Object { "(xunit): ${name}: $($_.Matches[0].Groups[1].Value)" })
         $totals.Failed += [int]$summary.Matches[0].Groups[1].Value
         $totals.Passed += [int]$summary.Matches[0].Groups[2].Value
         $totals.Skipped += [int]$summary.Matches[0].Groups[3].Value
-        if ($exit -ne 0 -and [int]$summary.Matches[0].Groups[1].Value -eq 0) { $totals.Failed++ }
+        if ($run.Exit -ne 0 -and [int]$summary.Matches[0].Groups[1].Value -eq 0) {
+            $script:FailedTestNames += "(xunit): $name (exit code $($run.Exit))"
+            $totals.Failed++
+        }
     }
     return $totals
 }
 
+function Invoke-XunitTests {
+    param([string] $Filter)
+    Receive-XunitTests -Job (Start-XunitTests -Filter $Filter) -Filter $Filter
+}
+
+function Split-PesterFiles {
+    # The Pester files matching -Filter, dealt into -Count shares of about equal time: longest first, each to the
+    # share with the least so far, by the times in tests/pester/FileDurations.psd1 (unknown files count 30 s).
+    param([string] $Filter, [int] $Count)
+    $durations = Import-PowerShellDataFile (Join-Path $RepoRoot 'tests/pester/FileDurations.psd1')
+    $names = @(Get-ChildItem (Join-Path $RepoRoot 'tests/pester') -Filter '*.Tests.ps1' -Recurse |
+        Where-Object { $_.Name -like "$Filter.Tests.ps1" -or $_.BaseName -like $Filter } |
+        ForEach-Object { $_.Name -replace '\.Tests\.ps1$', '' })
+    $shares = @(for ($i = 0; $i -lt [math]::Max(1, [math]::Min($Count, $names.Count)); $i++) { [pscustomobject]@{ Names = [System.Collections.Generic.List[string]]::new(); Seconds = 0 } })
+    $timed = $names | ForEach-Object { [pscustomobject]@{ Name = $_; Seconds = $(if ($durations.ContainsKey($_)) { $durations[$_] } else { 30 }) } }
+    foreach ($file in $timed | Sort-Object Seconds, Name -Descending) {
+        $share = $shares | Sort-Object Seconds | Select-Object -First 1
+        $share.Names.Add($file.Name)
+        $share.Seconds += $file.Seconds
+    }
+    , $shares
+}
+
 function Invoke-PesterTests {
-    param([string] $Filter = $PesterFilter)
+    # Pester against the built module in -PesterJobs child pwsh processes side by side (each on its share of
+    # the files; every file makes its own CC_EXPORT_HOME, sandboxes on free ports and GUID-named temporary files).
+    # The first runner's output streams; the others' is printed when the first is done.
+    param([string] $Filter = $PesterFilter, [int] $Jobs = $PesterJobs)
     $pester = Join-Path (Get-NuGetPackagePath -Id 'Pester' -Version '5.7.1') 'tools/Pester.psd1'
-    $resultFile = Join-Path $ArtifactsPath 'pester-result.json'
     New-Item -ItemType Directory -Path $ArtifactsPath -Force | Out-Null
     $runner = Join-Path $RepoRoot 'tests/pester/Invoke-PesterRun.ps1'
     $pwsh = Get-PwshCommand
-    Write-Host "== Pester: tests/pester ($Filter)" -ForegroundColor Cyan
-    # A stale result would pass for this run's when the child fails before writing one.
-    Remove-Item $resultFile -ErrorAction SilentlyContinue
-    # '-Filter:<value>' as one argument: PowerShell on Unix expands a native argument that matches file names,
-    # so a bare '*' (the default) reached the child as the names of the repository's files.
-    $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner,
-        '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'),
-        "-Filter:$Filter", '-ResultPath', $resultFile)
-    # To the host: left in the output stream, the child's lines would become part of this function's result.
-    & $pwsh[0] @pwshArgs | Out-Host
-    $exit = $LASTEXITCODE
-    if (-not (Test-Path $resultFile)) {
-        Write-Host "Pester wrote no result (exit code $exit)." -ForegroundColor Red
-        return @{ Passed = 0; Failed = 1; Skipped = 0 }
+    $shares = Split-PesterFiles -Filter $Filter -Count $Jobs
+    $runs = for ($i = 0; $i -lt $shares.Count; $i++) {
+        $resultFile = Join-Path $ArtifactsPath "pester-result-$($i + 1).json"
+        # A stale result would pass for this run's when a runner fails before writing one.
+        Remove-Item $resultFile -ErrorAction SilentlyContinue
+        # '-Filter:<value>' as one argument: PowerShell on Unix expands a native argument that matches file names,
+        # so a bare '*' reached the child as the names of the repository's files.
+        $names = if ($shares.Count -eq 1 -and $shares[0].Names.Count -eq 0) { $Filter } else { $shares[$i].Names -join ',' }
+        [pscustomobject]@{
+            Number = $i + 1; Names = $names; Seconds = $shares[$i].Seconds; ResultFile = $resultFile
+            LogFile = Join-Path $ArtifactsPath "pester-output-$($i + 1).log"
+            Arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner,
+                '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'ConstantContactExport.psd1'), "-Filter:$names", '-ResultPath', $resultFile)
+        }
     }
-    $result = Get-Content $resultFile -Raw | ConvertFrom-Json
-    $failed = [int]$result.Failed
-    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
-    return @{ Passed = [int]$result.Passed; Failed = $failed; Skipped = [int]$result.Skipped }
+    foreach ($run in $runs) { Write-Host "== Pester runner $($run.Number) of $($runs.Count) (about $($run.Seconds) s by FileDurations.psd1): $($run.Names)" -ForegroundColor Cyan }
+    $background = foreach ($run in $runs | Select-Object -Skip 1) {
+        Start-ThreadJob -Name "pester-$($run.Number)" -ArgumentList $pwsh[0], $run.Arguments, $run.LogFile -ScriptBlock {
+            param([string] $Exe, [string[]] $Arguments, [string] $Log)
+            & $Exe @Arguments *> $Log
+            $LASTEXITCODE
+        }
+    }
+    # To the host: left in the output stream, the child's lines would become part of this function's result.
+    & $pwsh[0] @($runs[0].Arguments) | Out-Host
+    $exits = @($LASTEXITCODE)
+    foreach ($job in $background) {
+        $exits += [int]($job | Wait-Job | Receive-Job -ErrorAction Continue | Select-Object -Last 1)
+        Remove-Job $job -Force
+    }
+    foreach ($run in $runs | Select-Object -Skip 1) {
+        Write-Host "== Pester runner $($run.Number) of $($runs.Count): $($run.Names)" -ForegroundColor Cyan
+        Get-Content $run.LogFile -ErrorAction SilentlyContinue | Out-Host
+    }
+
+    $totals = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    $files = @()
+    foreach ($run in $runs) {
+        $exit = $exits[$run.Number - 1]
+        if (-not (Test-Path $run.ResultFile)) {
+            Write-Host "Pester runner $($run.Number) wrote no result (exit code $exit)." -ForegroundColor Red
+            $script:FailedTestNames += "(Pester): runner $($run.Number) ($($run.Names)) wrote no result, exit code $exit"
+            $totals.Failed++
+            continue
+        }
+        $result = Get-Content $run.ResultFile -Raw | ConvertFrom-Json
+        $failed = [int]$result.Failed
+        $script:FailedTestNames += @($result.FailedNames | ForEach-Object { "(Pester): $_" })
+        if ($exit -ne 0 -and $failed -eq 0) {
+            $script:FailedTestNames += "(Pester): runner $($run.Number) ($($run.Names)) ended with exit code $exit"
+            $failed = 1
+        }
+        $totals.Passed += [int]$result.Passed
+        $totals.Failed += $failed
+        $totals.Skipped += [int]$result.Skipped
+        $files += @($result.Files)
+    }
+    if ($runs.Count -gt 1) {
+        # Every file's time, both runners together: what tests/pester/FileDurations.psd1 is kept from.
+        Write-Host ''
+        Write-Host 'Pester test files, slowest first (all runners):'
+        foreach ($file in $files | Sort-Object { [double]$_.Seconds } -Descending) { Write-Host ('  {0,7:n1} s  {1}' -f [double]$file.Seconds, $file.File) }
+    }
+    return $totals
 }
 
 function Invoke-Test {
     Invoke-Build
     $parts = @()
-    if (-not $SkipXunit) { $parts += , @('xunit', (Invoke-XunitTests)) }
-    if (-not $SkipPester) { $parts += , @('Pester', (Invoke-PesterTests)) }
+    # xunit builds and runs on a thread while Pester runs; its output is printed after Pester's.
+    $xunit = if (-not $SkipXunit) { Start-XunitTests }
+    $pester = if (-not $SkipPester) { Invoke-PesterTests }
+    if ($xunit) { $parts += , @('xunit', (Receive-XunitTests -Job $xunit)) }
+    if ($pester) { $parts += , @('Pester', $pester) }
     Write-TestTotals $parts
 }
 
@@ -222,7 +328,7 @@ function Write-TestTotals {
         Write-Host ('{0,-7} {1} passed, {2} failed, {3} skipped' -f $part[0], $counts.Passed, $counts.Failed, $counts.Skipped)
         foreach ($key in 'Passed', 'Failed', 'Skipped') { $sum[$key] += $counts[$key] }
     }
-    foreach ($name in $script:FailedTestNames) { Write-Host "FAILED (xunit): $name" -ForegroundColor Red }
+    foreach ($name in $script:FailedTestNames) { Write-Host "FAILED $name" -ForegroundColor Red }
     # The closing line, in the plain form CI reads.
     Write-Host ("Total: {0} passed, {1} failed, {2} skipped" -f $sum.Passed, $sum.Failed, $sum.Skipped)
     if ($sum.Failed -gt 0 -or $sum.Passed -eq 0) { exit 1 }

@@ -305,6 +305,34 @@ public sealed class OAuthTests
     }
 
     [Fact]
+    public async Task Token_lifetime_set_through_the_inspection_api_applies_to_tokens_issued_from_then_on()
+    {
+        var time = NewClock();
+        await using var sandbox = await TestSandbox.StartAsync(o => o.TokenLifetimeSeconds = 100, time);
+        var first = await sandbox.DeviceTokenAsync("contact_data offline_access");
+        Assert.Equal(100, first["expires_in"]!.GetValue<int>());
+
+        var set = await sandbox.PostJsonAsync("__sandbox/token-lifetime", new JsonObject { ["seconds"] = 5 });
+        Assert.Equal(HttpStatusCode.OK, set.Status);
+        Assert.Equal(5, set.Json!["seconds"]!.GetValue<int>());
+        var refreshed = await RefreshAsync(sandbox, first["refresh_token"]!.GetValue<string>());
+        Assert.Equal(5, refreshed.Json!["expires_in"]!.GetValue<int>());
+        var shortLived = refreshed.Json["access_token"]!.GetValue<string>();
+
+        // The new token dies at its 5 seconds; the one issued before keeps its 100.
+        time.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.GetAsync("v3/contact_lists", shortLived)).Status);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sandbox.GetAsync("v3/contact_lists", shortLived)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.GetAsync("v3/contact_lists", first["access_token"]!.GetValue<string>())).Status);
+
+        foreach (var bad in new[] { new JsonObject(), new JsonObject { ["seconds"] = 0 } })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await sandbox.PostJsonAsync("__sandbox/token-lifetime", bad)).Status);
+        }
+    }
+
+    [Fact]
     public async Task Endpoints_check_their_scope()
     {
         await using var sandbox = await TestSandbox.StartAsync();

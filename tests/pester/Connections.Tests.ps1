@@ -334,15 +334,30 @@ Describe 'New-CCConnection -RefreshToken: runbooks, no person needed' {
     }
 }
 
-Describe 'Token expiry and refresh (--token-lifetime 15)' {
+Describe 'Token expiry and refresh (a 5-second token, then day-long ones)' {
     BeforeAll {
-        # Short enough to wait out, long enough that no stall of a busy machine between the refresh and the request
-        # after it outlives the new token (the module refreshes 1.5 seconds ahead of expiry).
-        $script:Short = Start-Sandbox -Arguments @('--token-lifetime', '15')
-        $null = New-Connection -Name short -Sandbox $Short
+        $script:Short = Start-Sandbox
+
+        function script:Set-TokenLifetime {
+            # The lifetime of the tokens the sandbox issues from now on (its inspection API); issued ones keep theirs.
+            param([Parameter(Mandatory)] [int] $Seconds)
+            $body = @{ seconds = $Seconds } | ConvertTo-Json -Compress
+            $null = Invoke-RestMethod -Method Post "$($Short.Root)/__sandbox/token-lifetime" -ContentType 'application/json' -Body $body
+        }
+
+        function script:New-ShortLivedConnection {
+            # A connection whose stored token lives 5 seconds (short to wait out; the module refreshes half a second
+            # ahead), while every token issued after it lives a day: no stall of a busy machine between a refresh and
+            # the request after it can outlive the new token.
+            param([Parameter(Mandatory)] [string] $Name)
+            Set-TokenLifetime 5
+            try { $null = New-Connection -Name $Name -Sandbox $Short }
+            finally { Set-TokenLifetime 86400 }
+        }
     }
 
     It 'refreshes an expired access token before the request, and saves the rotated refresh token' {
+        New-ShortLivedConnection short
         $before = Get-TokenFile short
         $tokenRequests = Get-RouteCount $Short 'POST /oauth2/default/v1/token'
         $expires = Get-TokenExpiry short
@@ -362,7 +377,7 @@ Describe 'Token expiry and refresh (--token-lifetime 15)' {
     }
 
     It 'says, when another sign-in with the same application spent its rotating refresh token, why and what to run' {
-        $null = New-Connection -Name ended -Sandbox $Short
+        New-ShortLivedConnection ended
         # Another holder of the same application's tokens refreshes first (rotating: the stored token dies).
         Start-Sleep -Milliseconds 1100
         $null = Invoke-RestMethod -Method Post "$($Short.AuthBaseUri)/token" `

@@ -6,8 +6,8 @@
 # killed process's included) add up to SubmittedCount. The sandbox meanwhile holds 30% of requests for 1 s or
 # loses the answer after carrying them out (only the one kind for the in-doubt moments), so that kills land while
 # a POST is in doubt.
-# The default run has 12 trials with fixed seeds (two a moment); build.ps1 -Task Soak runs 18 with random ones (the seed is
-# printed; CCE_SOAK_SEED repeats it). See also Resume.Tests.ps1 (the first two kill trials, the daily quota).
+# The default run has 6 trials with fixed seeds (one a moment); build.ps1 -Task Soak runs 18 with random ones (three a
+# moment; the seed is printed; CCE_SOAK_SEED repeats it). See also Resume.Tests.ps1 (the first two kill trials, the daily quota).
 
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force

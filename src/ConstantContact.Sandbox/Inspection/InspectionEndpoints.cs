@@ -34,6 +34,7 @@ public static class InspectionEndpoints
         group.MapPost("/activity-ends", ActivityEndsAsync);
         group.MapPost("/unsubscribe", UnsubscribeAsync);
         group.MapPost("/approve", ApproveAsync);
+        group.MapPost("/token-lifetime", TokenLifetimeAsync);
     }
 
     private static async ValueTask<object?> LoopbackOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -188,6 +189,18 @@ public static class InspectionEndpoints
 
         faults.Configure(settings.Rate, kinds, settings.Seed, settings.SlowMs);
         return Results.Json(faults.Settings(), SandboxJsonContext.Default.FaultSettings);
+    }
+
+    private static async Task<IResult> TokenLifetimeAsync(HttpContext context, TokenStore tokens)
+    {
+        var request = await JsonBody.ReadAsync(context.Request, SandboxJsonContext.Default.TokenLifetimeSetting);
+        if (request?.Seconds is not (>= 1 and var seconds))
+        {
+            return ApiErrors.BadRequest("Send {\"seconds\":15}: the lifetime of access tokens issued from now on, 1 or more.");
+        }
+
+        tokens.SetAccessLifetime(seconds);
+        return Results.Json(new TokenLifetimeSetting { Seconds = seconds }, SandboxJsonContext.Default.TokenLifetimeSetting);
     }
 
     private static async Task<IResult> ActivityEndsAsync(HttpContext context, ActivityEndFaults ends)

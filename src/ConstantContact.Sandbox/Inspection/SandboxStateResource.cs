@@ -83,6 +83,12 @@ public sealed class UnsubscribeRequest
     public List<string>? Emails { get; init; }
 }
 
+/// <summary>POST /__sandbox/token-lifetime, and its answer: the access token lifetime from now on, in seconds.</summary>
+public sealed class TokenLifetimeSetting
+{
+    public int? Seconds { get; init; }
+}
+
 /// <summary>POST /__sandbox/activity-ends: the final states the next activities get, in order.</summary>
 public sealed class ActivityEndsRequest
 {

@@ -36,6 +36,7 @@ namespace ConstantContact.Sandbox.Json;
 [JsonSerializable(typeof(UnsubscribeRequest))]
 [JsonSerializable(typeof(ApproveRequest))]
 [JsonSerializable(typeof(ActivityEndsRequest))]
+[JsonSerializable(typeof(TokenLifetimeSetting))]
 [JsonSerializable(typeof(ActivityEndsResource))]
 [JsonSerializable(typeof(CountResource))]
 [JsonSerializable(typeof(StartupBanner))]

@@ -14,7 +14,7 @@ public sealed class TokenStore
     private readonly Dictionary<string, RefreshTokenGrant> refresh = new(StringComparer.Ordinal);
     private readonly List<string> issued = [];
     private readonly TimeProvider time;
-    private readonly TimeSpan accessLifetime;
+    private TimeSpan accessLifetime;
     private readonly RefreshTokenMode mode;
 
     public TokenStore(TimeProvider time, int accessLifetimeSeconds, RefreshTokenMode mode)
@@ -126,6 +126,18 @@ public sealed class TokenStore
                     this.access.Remove(key);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The lifetime of access tokens issued from now on (POST /__sandbox/token-lifetime); tokens already issued
+    /// keep theirs. Lets a test have a short-lived token and then long-lived ones without a sandbox each.
+    /// </summary>
+    public void SetAccessLifetime(int seconds)
+    {
+        lock (gate)
+        {
+            this.accessLifetime = TimeSpan.FromSeconds(seconds);
         }
     }
 
