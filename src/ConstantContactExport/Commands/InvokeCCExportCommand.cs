@@ -49,8 +49,9 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string? Name { get; set; }
 
-    // One PSObject, not PSObject[]: binding each piped object into a new array cost a third of a microsecond. A list
-    // (-InputObject @(...), or one piped as a single object) is taken item by item in ProcessRecord, as the array did.
+    // One PSObject: a PSObject[] would make PowerShell wrap each piped object into a new array (a third of a
+    // microsecond a profile). A list (-InputObject @(...), or one piped as a single object) is taken item by item in
+    // ProcessRecord, as binding it to an array would.
     [Parameter(ValueFromPipeline = true, ParameterSetName = PipelineSet)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
