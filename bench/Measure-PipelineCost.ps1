@@ -105,4 +105,23 @@ if ($warm) {
         $ratio = Get-Median @($warm | ForEach-Object { $_.$mode / $_.OutNull })
         '| {0} | {1:N2} | {2} | {3:N2}x | {4:N2}x |' -f ($labels[$mode] -replace '\|', '\|'), $median, (($seconds | ForEach-Object { '{0:N2}' -f $_ }) -join ', '), ($median / $base), $ratio
     }
+
+    # Processor time moves less with the load than seconds do; the pipeline thread's alone is what a second thread
+    # cannot take over, and GC pauses grow when a busy machine keeps a thread waiting to be stopped.
+    $hasThread = $null -ne $warm[0].PSObject.Properties['OutNullThread']
+    ''
+    "Warm, processor time: medians of the same $WarmRounds rounds; ratios of each round to its Out-Null."
+    ''
+    '| Command | Process CPU s | Against Out-Null | Pipeline thread CPU s | Against Out-Null | GC pauses s |'
+    '| --- | ---: | ---: | ---: | ---: | ---: |'
+    foreach ($mode in $modes) {
+        $cpu = Get-Median @($warm | ForEach-Object "${mode}Cpu")
+        $cpuRatio = Get-Median @($warm | ForEach-Object { $_."${mode}Cpu" / $_.OutNullCpu })
+        $thread, $threadRatio = if ($hasThread) {
+            '{0:N2}' -f (Get-Median @($warm | ForEach-Object "${mode}Thread"))
+            '{0:N2}x' -f (Get-Median @($warm | ForEach-Object { $_."${mode}Thread" / $_.OutNullThread }))
+        }
+        else { 'n/a', 'n/a' }
+        '| {0} | {1:N2} | {2:N2}x | {3} | {4} | {5:N3} |' -f ($labels[$mode] -replace '\|', '\|'), $cpu, $cpuRatio, $thread, $threadRatio, (Get-Median @($warm | ForEach-Object "${mode}GcPause"))
+    }
 }

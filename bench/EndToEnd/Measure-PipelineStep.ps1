@@ -47,12 +47,37 @@ if ($Mode -ne 'Warm') {
     return
 }
 
+# Warm rounds also take the processor time: the process's, the pipeline thread's alone (Linux: what a second thread
+# cannot hide) and the GC's pauses, which a busy machine lengthens (a paused thread waits for every other to stop).
+if ($IsLinux) {
+    Add-Type -TypeDefinition @'
+namespace PipelineCost
+{
+    public static class ThreadClock
+    {
+        [System.Runtime.InteropServices.DllImport("libc")] private static extern int clock_gettime(int clock, long[] time);
+
+        /// <summary>Processor seconds of the calling thread (CLOCK_THREAD_CPUTIME_ID).</summary>
+        public static double Seconds() { var time = new long[2]; clock_gettime(3, time); return time[0] + time[1] / 1e9; }
+    }
+}
+'@
+}
+$process = [System.Diagnostics.Process]::GetCurrentProcess()
 $counted = foreach ($round in 1..$Rounds) {
     $seconds = [ordered]@{}
     foreach ($name in 'OutNull', 'NoOp', 'ForEach', 'StageOnly') {
         # A collection first, so that one command's garbage is not collected in the next one's time.
         [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        $process.Refresh()
+        $cpu = $process.TotalProcessorTime
+        $pause = [GC]::GetTotalPauseDuration()
+        $thread = if ($IsLinux) { [PipelineCost.ThreadClock]::Seconds() }
         $seconds[$name] = (Measure-Mode $name).TotalSeconds
+        if ($IsLinux) { $seconds["${name}Thread"] = [PipelineCost.ThreadClock]::Seconds() - $thread }
+        $seconds["${name}GcPause"] = ([GC]::GetTotalPauseDuration() - $pause).TotalSeconds
+        $process.Refresh()
+        $seconds["${name}Cpu"] = ($process.TotalProcessorTime - $cpu).TotalSeconds
     }
     if ($round -gt 1) { [pscustomobject]$seconds }
 }

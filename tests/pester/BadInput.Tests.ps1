@@ -173,6 +173,27 @@ Describe 'Pipeline objects of every kind' {
         $one.DuplicateCount | Should -BeGreaterThan 0
         (Get-Content $other.RejectPath) | Should -Be (Get-Content $one.RejectPath)
     }
+
+    It 'takes a list given to -InputObject, or piped as one object, item by item as the same objects piped' {
+        $objects = @(
+            [pscustomobject]@{ Email = 'l1@example.com'; FirstName = 'Ada'; LastName = 'Lovelace'; City = 'London'; Segments = 'Newsletter' }
+            @{ Email = 'l2@example.com'; FirstName = 'Grace'; LastName = 'Hopper'; City = 'New York'; Segments = 'Newsletter' }
+            $null
+            'l3@example.com'
+            [pscustomobject]@{ Email = 'not-an-address'; FirstName = 'Alan'; LastName = 'Turing'; City = 'London'; Segments = 'Newsletter' }
+            [pscustomobject]@{ Email = 'l1@example.com'; FirstName = 'Ada'; LastName = 'Lovelace'; City = 'London'; Segments = 'Newsletter' }
+        )
+        $piped = $objects | Invoke-CCExport -Name fuzz -WhatIf -ErrorAction SilentlyContinue 3>$null
+        $given = Invoke-CCExport -Name fuzz -InputObject $objects -WhatIf -ErrorAction SilentlyContinue 3>$null
+        $list = , [System.Collections.Generic.List[object]]$objects | Invoke-CCExport -Name fuzz -WhatIf -ErrorAction SilentlyContinue 3>$null
+        ($piped.InputCount, $piped.InvalidCount, $piped.DuplicateCount, $piped.SubmittedCount) | Should -Be @(6, 3, 1, 2)
+        foreach ($run in $given, $list) {
+            foreach ($count in 'InputCount', 'OutOfSegmentCount', 'InvalidCount', 'DuplicateCount', 'SubmittedCount') {
+                $run.$count | Should -Be $piped.$count -Because $count
+            }
+            (Get-Content $run.RejectPath) | Should -Be (Get-Content $piped.RejectPath)
+        }
+    }
 }
 
 Describe 'CSV bytes that are not valid in their encoding' {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
@@ -48,10 +49,12 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
     public string? Name { get; set; }
 
+    // One PSObject: a PSObject[] would make PowerShell wrap each piped object into a new array (a third of a
+    // microsecond a profile). A list (-InputObject @(...), or one piped as a single object) is taken item by item in
+    // ProcessRecord, as binding it to an array would.
     [Parameter(ValueFromPipeline = true, ParameterSetName = PipelineSet)]
     [AllowNull]
-    [AllowEmptyCollection]
-    public PSObject?[]? InputObject { get; set; }
+    public PSObject? InputObject { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = PathSet)]
     [SupportsWildcards]
@@ -161,37 +164,51 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
             return;
         }
 
-        // A $null piped in arrives as no array at all: it is one profile all the same (an Invalid one).
-        PSObject?[] items = InputObject ?? (MyInvocation.ExpectingInput ? new PSObject?[] { null } : Array.Empty<PSObject?>());
-        bool nameGiven = nameGivenOnce ??= NameGiven;
-        foreach (PSObject? item in items)
+        PSObject? input = InputObject;
+        if (input?.BaseObject is IList items)
         {
-            object? baseObject = item?.BaseObject;
-            if (!nameGiven && baseObject is CCExport export)
+            // A list is its items, each one profile (a $null among them an Invalid one), as PowerShell binds a list to an array.
+            foreach (object? item in items)
             {
-                // Get-CCExport | Invoke-CCExport: each export runs from its own -SourcePath; its failure waits for the end.
-                RunPipedExport(export.Name);
-                continue;
+                Take(item is null ? null : PSObject.AsPSObject(item));
             }
-
-            if (!nameGiven)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException("Name the export to run: Invoke-CCExport -Name <export>, with profiles piped in."),
-                    "ExportNameMissing", ErrorCategory.InvalidArgument, item));
-            }
-
-            if (baseObject is FileInfo file)
-            {
-                // Get-ChildItem *.csv | Invoke-CCExport: the files are read as CSV, as Import-Csv binds them.
-                RefuseMixedInput(profile: false, item);
-                pipedFiles.Add(file.FullName);
-                continue;
-            }
-
-            RefuseMixedInput(profile: true, item);
-            Guard(stageProfile ??= StageProfile, item);
         }
+        else if (input is not null || MyInvocation.ExpectingInput)
+        {
+            // A $null piped in is one profile all the same (an Invalid one); -InputObject $null is none.
+            Take(input);
+        }
+    }
+
+    /// <summary>One input object: a profile to stage, a CSV file, or (without -Name) an export to run.</summary>
+    private void Take(PSObject? item)
+    {
+        bool nameGiven = nameGivenOnce ??= NameGiven;
+        object? baseObject = item?.BaseObject;
+        if (!nameGiven && baseObject is CCExport export)
+        {
+            // Get-CCExport | Invoke-CCExport: each export runs from its own -SourcePath; its failure waits for the end.
+            RunPipedExport(export.Name);
+            return;
+        }
+
+        if (!nameGiven)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("Name the export to run: Invoke-CCExport -Name <export>, with profiles piped in."),
+                "ExportNameMissing", ErrorCategory.InvalidArgument, item));
+        }
+
+        if (baseObject is FileInfo file)
+        {
+            // Get-ChildItem *.csv | Invoke-CCExport: the files are read as CSV, as Import-Csv binds them.
+            RefuseMixedInput(profile: false, item);
+            pipedFiles.Add(file.FullName);
+            return;
+        }
+
+        RefuseMixedInput(profile: true, item);
+        Guard(stageProfile ??= StageProfile, item);
     }
 
     /// <summary>Reads one piped object into the run's record and stages it (the first one starts the run).</summary>
