@@ -67,7 +67,8 @@ public sealed class ExportRun : IDisposable
         CsvReadOptions? csv = null,
         int? maxRejectPercent = null,
         bool full = false,
-        SyncState? syncState = null)
+        SyncState? syncState = null,
+        bool force = false)
     {
         CrossProcessLock exportLock = TakeLock(paths, definition.Name);
         string? created = null;
@@ -96,6 +97,9 @@ public sealed class ExportRun : IDisposable
                 MaxRejectPercent = maxRejectPercent,
                 BatchLimits = limits ?? ImportBatchLimits.Default,
                 Full = full,
+                RemoveMissing = definition.RemoveMissing,
+                MaxRemovePercent = definition.MaxRemovePercent,
+                Force = force,
             };
             PrivateFiles.CheckNotLink(manifest.RejectPath);
             store.Create(manifest);
@@ -351,7 +355,7 @@ public sealed class ExportRun : IDisposable
 
     /// <summary>Compares with <paramref name="syncState"/> (null for a -Full run or a first one) and notes every body's keys.</summary>
     private SyncStaging NewSyncStaging(SyncState? syncState) =>
-        new(syncState, Status.Manifest.ListIds, Path.Combine(Folder, ExportStaging.BatchFolderName));
+        new(syncState, Status.Manifest.ListIds, Path.Combine(Folder, ExportStaging.BatchFolderName), notePresent: Status.Manifest.RemoveMissing);
 
     private void CheckBodiesSentBefore(StagingResult result)
     {
@@ -387,8 +391,18 @@ public sealed class ExportRun : IDisposable
             ClaimedActivityIds,
             async ct => await CrossProcessLock.AcquireAsync(
                 CrossProcessLock.PathFor(paths, ImportLockName), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false),
-            batch => ProbeEmailsOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))));
+            batch => ProbeEmailsOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))),
+            Status.Manifest.RemoveMissing ? RemoveAsync : null);
     }
+
+    /// <summary>Invoke-CCExport -Force (this invocation's; the manifest keeps the one the run started with).</summary>
+    public bool ForceRemovals { get; set; }
+
+    /// <summary>Where the end-to-end tests stop the run to kill it (<see cref="RunPausePoint"/>); null in production.</summary>
+    public Action<string>? PauseAt { get; set; }
+
+    private Task<RemovalOutcome> RemoveAsync(IImportApi api, Action<SenderEvent> tell, CancellationToken cancellationToken) =>
+        new RunRemover(paths, Folder, Status, journal!, api, time, tell, ForceRemovals, PauseAt).RunAsync(cancellationToken);
 
     /// <summary>How many of a body's contacts a lost answer's import is checked against.</summary>
     internal const int Probes = 5;

@@ -19,33 +19,13 @@ namespace ConstantContactExport.Engine.Runs;
 /// </summary>
 internal static class RunSyncRecorder
 {
-    /// <summary>Records the run's confirmed batches; a sentence for the run's message when something was left out, or null.</summary>
+    /// <summary>Records the run's confirmed batches and removals; a sentence for the run's message when something was left out, or null.</summary>
     public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now)
     {
         string batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
-        // Sized once (16 bytes a contact sent) rather than grown through doubling: a million is 16 MB, not up to 32.
-        var entries = new List<SyncKeyEntry>(status.IsStaged ? (int)Math.Min(status.SubmittedCount, int.MaxValue) : 0);
-        int confirmed = 0;
-        int missing = 0;
-        foreach (int batch in status.BodyBatches())
-        {
-            if (!IsConfirmed(status, batch))
-            {
-                continue;
-            }
-
-            int contacts = status.IsStaged && batch <= status.BatchContacts.Count ? status.BatchContacts[batch - 1] : -1;
-            if (SyncKeysFile.TryRead(Path.Combine(batches, SyncKeysFile.FileName(batch)), contacts, entries))
-            {
-                confirmed++;
-            }
-            else
-            {
-                missing++;
-            }
-        }
-
-        if (confirmed == 0)
+        List<SyncKeyEntry> entries = ConfirmedEntries(status, batches, out int confirmed, out int missing);
+        RemovalResults removals = status.Manifest.RemoveMissing ? RemovalResults.Read(status, batches) : RemovalResults.None;
+        if (confirmed == 0 && removals.IsEmpty)
         {
             // Nothing confirmed (or a run staged before the sync existed): the state stays as it is.
             return null;
@@ -65,7 +45,7 @@ internal static class RunSyncRecorder
                 old = null;
             }
 
-            Write(path, old, status.Manifest.ListIds, Distinct(entries), now);
+            Write(path, old, status.Manifest.ListIds, Distinct(entries), removals, now);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -73,6 +53,34 @@ internal static class RunSyncRecorder
         }
 
         return missing == 0 ? null : $"{missing} confirmed batch(es) had no key file and are not recorded in the sync state: the next run sends their contacts again.";
+    }
+
+    /// <summary>The keys and fingerprints of the contacts of the batches Constant Contact confirmed (unsorted).</summary>
+    internal static List<SyncKeyEntry> ConfirmedEntries(RunStatus status, string batches, out int confirmed, out int missing)
+    {
+        // Sized once (16 bytes a contact sent) rather than grown through doubling: a million is 16 MB, not up to 32.
+        var entries = new List<SyncKeyEntry>(status.IsStaged ? (int)Math.Min(status.SubmittedCount, int.MaxValue) : 0);
+        confirmed = 0;
+        missing = 0;
+        foreach (int batch in status.BodyBatches())
+        {
+            if (!IsConfirmed(status, batch))
+            {
+                continue;
+            }
+
+            int contacts = status.IsStaged && batch <= status.BatchContacts.Count ? status.BatchContacts[batch - 1] : -1;
+            if (SyncKeysFile.TryRead(Path.Combine(batches, SyncKeysFile.FileName(batch)), contacts, entries))
+            {
+                confirmed++;
+            }
+            else
+            {
+                missing++;
+            }
+        }
+
+        return entries;
     }
 
     private static bool IsConfirmed(RunStatus status, int batch) =>
@@ -107,7 +115,7 @@ internal static class RunSyncRecorder
         return distinct;
     }
 
-    private static void Write(string path, SyncState? old, IReadOnlyList<string> runListIds, List<SyncKeyEntry> sent, DateTimeOffset now)
+    private static void Write(string path, SyncState? old, IReadOnlyList<string> runListIds, List<SyncKeyEntry> sent, RemovalResults removals, DateTimeOffset now)
     {
         IReadOnlyList<Guid> oldLists = old?.Lists ?? Array.Empty<Guid>();
         List<Guid> runLists = runListIds.Select(SyncListIds.Of).Distinct().ToList();
@@ -123,9 +131,10 @@ internal static class RunSyncRecorder
         ulong runBits = runLists.Aggregate(0UL, (bits, l) => bits | (1UL << lists.IndexOf(l)));
 
         IEnumerable<SyncRecord> oldRecords = old?.Records ?? Enumerable.Empty<SyncRecord>();
-        long count = Merge(oldRecords, sent, remap, runBits).LongCount();
+        int[] runToTable = runListIds.Select(id => lists.IndexOf(SyncListIds.Of(id))).ToArray();
+        long count = removals.Apply(Merge(oldRecords, sent, remap, runBits), runToTable).LongCount();
         using SyncStateWriter writer = SyncStateFile.Create(path, lists, count, now);
-        foreach (SyncRecord record in Merge(oldRecords, sent, remap, runBits))
+        foreach (SyncRecord record in removals.Apply(Merge(oldRecords, sent, remap, runBits), runToTable))
         {
             writer.Add(record);
         }
@@ -175,5 +184,80 @@ internal static class RunSyncRecorder
         }
 
         return moved;
+    }
+
+    /// <summary>
+    /// What a -RemoveMissing run learnt and removed: contact ids from GET /contacts (ids.learnt), and the lists its
+    /// completed removal requests took contacts off (remove-NNNNN.ids), or that a whole read of the list showed them
+    /// already off (gone.keys). A removal not confirmed leaves the contact's list bit, so the next run tries again.
+    /// </summary>
+    private sealed class RemovalResults
+    {
+        public static readonly RemovalResults None = new(new Dictionary<ulong, Guid>(), new Dictionary<ulong, ulong>());
+
+        private readonly Dictionary<ulong, Guid> learnt;
+        private readonly Dictionary<ulong, ulong> cleared;
+
+        private RemovalResults(Dictionary<ulong, Guid> learnt, Dictionary<ulong, ulong> cleared)
+        {
+            this.learnt = learnt;
+            this.cleared = cleared;
+        }
+
+        public bool IsEmpty => learnt.Count == 0 && cleared.Count == 0;
+
+        public static RemovalResults Read(RunStatus status, string batches)
+        {
+            Dictionary<ulong, Guid> learnt = RemovalFiles.ReadLearnt(Path.Combine(batches, RemovalFiles.LearntFileName));
+            var cleared = new Dictionary<ulong, ulong>();
+            if (status.RemovalsPlanned)
+            {
+                for (int request = 1; request <= status.RemovalContacts.Count; request++)
+                {
+                    if (status.IsRemovalConfirmed(request) && RemovalFiles.TryReadRequest(Path.Combine(batches, RemovalFiles.RequestFileName(request))) is { } read)
+                    {
+                        foreach (KeyValuePair<ulong, Guid> contact in read.Contacts)
+                        {
+                            cleared[contact.Key] = (cleared.TryGetValue(contact.Key, out ulong bits) ? bits : 0) | (1UL << read.RunListIndex);
+                        }
+                    }
+                }
+
+                foreach (PresentEntry gone in RemovalFiles.ReadGone(Path.Combine(batches, RemovalFiles.GoneFileName)))
+                {
+                    cleared[gone.Key] = (cleared.TryGetValue(gone.Key, out ulong bits) ? bits : 0) | gone.Lists;
+                }
+            }
+
+            return new RemovalResults(learnt, cleared);
+        }
+
+        /// <summary>The records with the learnt ids set and the removed lists cleared; a record left on no list is dropped.</summary>
+        public IEnumerable<SyncRecord> Apply(IEnumerable<SyncRecord> records, int[] runToTable)
+        {
+            foreach (SyncRecord record in records)
+            {
+                SyncRecord result = learnt.TryGetValue(record.Key, out Guid id) ? record.WithContactId(id) : record;
+                if (cleared.TryGetValue(record.Key, out ulong runBits))
+                {
+                    ulong tableBits = 0;
+                    for (int i = 0; i < runToTable.Length && i < 64; i++)
+                    {
+                        if ((runBits & (1UL << i)) != 0 && runToTable[i] >= 0)
+                        {
+                            tableBits |= 1UL << runToTable[i];
+                        }
+                    }
+
+                    result = result.WithLists(result.Lists & ~tableBits);
+                    if (result.Lists == 0)
+                    {
+                        continue;
+                    }
+                }
+
+                yield return result;
+            }
+        }
     }
 }

@@ -97,6 +97,7 @@ public sealed class ProfilePipeline
     public void Complete()
     {
         batches.Complete();
+        sync?.Complete();
         rejects?.Flush();
     }
 
@@ -106,15 +107,23 @@ public sealed class ProfilePipeline
         issue = record.ReadIssue;
         if (issue is not null)
         {
+            // Its segment cannot be told either: with -RemoveMissing it is kept on the lists, never taken for a leaver.
+            NotePresent(null, record);
             return ProfileOutcome.Invalid;
         }
 
         if (!IsInSegment(record, out issue))
         {
+            if (issue is not null)
+            {
+                NotePresent(null, record);
+            }
+
             return issue is null ? ProfileOutcome.OutOfSegment : ProfileOutcome.Invalid;
         }
 
         issue = builder.Build(record.Values, out string? email, contact);
+        NotePresent(email, record);
         if (issue is not null)
         {
             return ProfileOutcome.Invalid;
@@ -133,6 +142,31 @@ public sealed class ProfilePipeline
         batches.Add(contact);
         sync?.Sent();
         return ProfileOutcome.Submitted;
+    }
+
+    /// <summary>
+    /// -RemoveMissing: a profile that may be in the segment keeps its contact on the lists. Its key is the address as
+    /// sent, or, for a profile rejected before that, the address text as given (a leaver is one no such profile names).
+    /// </summary>
+    private void NotePresent(string? email, ProfileRecord record)
+    {
+        if (sync is not { NotesPresent: true })
+        {
+            return;
+        }
+
+        if (email is null)
+        {
+            SourceValue value = record.Values.Length > mapping.EmailIndex ? record.Values[mapping.EmailIndex] : default;
+            if (value.Kind != SourceValueKind.Text || string.IsNullOrWhiteSpace(value.Text))
+            {
+                return;
+            }
+
+            email = value.Text!;
+        }
+
+        sync.NotePresent(email, record);
     }
 
     private bool IsInSegment(ProfileRecord record, out ProfileIssue? issue)

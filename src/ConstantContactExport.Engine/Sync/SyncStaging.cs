@@ -26,15 +26,20 @@ public sealed class SyncStaging
     private readonly string folder;
     private readonly SyncFingerprint fingerprint = new();
     private readonly List<SyncKeyEntry> pending = new();
+    private readonly List<PresentEntry>? present;
+    private readonly ulong allRunLists;
     private SyncKeyEntry current;
 
     /// <param name="compareWith">The export's state, or null to send every profile (-Full, or no state yet).</param>
     /// <param name="listIds">The run's lists.</param>
     /// <param name="folder">Where the bodies go (the key files go beside them).</param>
-    public SyncStaging(SyncState? compareWith, IReadOnlyList<string> listIds, string folder)
+    /// <param name="notePresent">-RemoveMissing: note every in-segment profile's key (<see cref="PresentKeysFile"/>), so that the leavers can be told.</param>
+    public SyncStaging(SyncState? compareWith, IReadOnlyList<string> listIds, string folder, bool notePresent = false)
     {
         this.compareWith = compareWith;
         this.folder = folder;
+        allRunLists = listIds.Count >= 64 ? ulong.MaxValue : (1UL << listIds.Count) - 1;
+        present = notePresent ? new List<PresentEntry>() : null;
         if (compareWith is not null)
         {
             foreach (string id in listIds)
@@ -72,6 +77,37 @@ public sealed class SyncStaging
             && compareWith.TryFind(current.Key, out SyncRecord record)
             && record.Fingerprint == current.Fingerprint
             && (runLists & ~record.Lists) == 0;
+    }
+
+    /// <summary>
+    /// The run's lists (bit i = list i of the run's list ids) a profile of the segment belongs on. The one place that
+    /// decides it: today every list of the run.
+    /// </summary>
+    public ulong RunListsOf(Profiles.ProfileRecord record) => allRunLists;
+
+    /// <summary>True when the run notes the profiles in its segment (-RemoveMissing).</summary>
+    public bool NotesPresent => present is not null;
+
+    /// <summary>
+    /// A profile that is in the segment (whatever became of it: sent, unchanged, a duplicate, or rejected for another
+    /// reason) has this address: it is not a leaver, on <see cref="RunListsOf"/>'s lists. 16 bytes a profile.
+    /// </summary>
+    public void NotePresent(string address, Profiles.ProfileRecord record)
+    {
+        present?.Add(new PresentEntry(SyncKey.For(address), RunListsOf(record)));
+    }
+
+    /// <summary>Staging ended: writes the profiles in the segment (sorted, one entry a key) to <see cref="PresentKeysFile.FileName"/>.</summary>
+    public void Complete()
+    {
+        if (present is null)
+        {
+            return;
+        }
+
+        PrivateFiles.CreateFolder(folder);
+        PresentKeysFile.Write(Path.Combine(folder, PresentKeysFile.FileName), present);
+        present.Clear();
     }
 
     /// <summary>The contact last passed to <see cref="IsUnchanged"/> went into the open body.</summary>

@@ -1,0 +1,410 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Sending;
+using ConstantContactExport.Engine.Staging;
+using ConstantContactExport.Engine.Sync;
+
+namespace ConstantContactExport.Engine.Runs;
+
+/// <summary>How a run's removals ended: a sentence for the run's message and, when they change it, the run's end state and ErrorId.</summary>
+public sealed record RemovalOutcome(string Message, RunState? State = null, string? ErrorId = null);
+
+/// <summary>
+/// Set-CCExport -RemoveMissing, once a run's imports completed: takes the contacts this export put on its lists and that
+/// no profile in the segment names any more off those lists (membership only), journaled and resumable like the imports.
+/// <list type="number">
+/// <item>Plan (<see cref="RemovalPlan"/>): the sync state against the run's <see cref="PresentKeysFile"/>. Past
+/// MaxRemovePercent of a list's members (from the state), nothing is removed and the run fails RemoveLimitExceeded,
+/// unless -Force.</item>
+/// <item>Learn contact ids (journaled LearningIds, IdsLearnt; pages appended to ids.learnt): for the contacts the run's
+/// confirmed imports created, GET /contacts?lists=&amp;updated_after=(first POST less a minute) pages, or the whole list
+/// when most of the list would be read anyway (a first run); for a leaver whose id is unknown, the whole list, matched
+/// by key. A leaver a whole read does not find is already off the list (gone.keys: no request).</item>
+/// <item>Remove (RemovePlanned; RemoveSending, RemoveSubmitted, RemoveDone a request): 500 contact ids a
+/// remove_list_memberships, one list a request. Removal is idempotent, so a request whose answer was lost is sent
+/// again, never looked up.</item>
+/// </list>
+/// What was confirmed goes into the state with the run's end (<see cref="RunSyncRecorder"/>).
+/// </summary>
+internal sealed class RunRemover
+{
+    public const string LimitErrorId = "RemoveLimitExceeded";
+
+    /// <summary>How far before the run's first POST updated_after reaches (clocks, and the server's own delay).</summary>
+    internal static readonly TimeSpan UpdatedAfterTolerance = TimeSpan.FromMinutes(1);
+
+    private const int MaxInDoubtSends = 10;
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan QueueFullDelay = TimeSpan.FromSeconds(30);
+
+    private readonly Storage.StoragePaths paths;
+    private readonly string batches;
+    private readonly RunStatus status;
+    private readonly RunJournal journal;
+    private readonly IImportApi api;
+    private readonly TimeProvider time;
+    private readonly Action<SenderEvent> tell;
+    private readonly bool force;
+    private readonly Action<string> pause;
+    private readonly Http.RetryPolicy retry;
+
+    public RunRemover(Storage.StoragePaths paths, string runFolder, RunStatus status, RunJournal journal, IImportApi api, TimeProvider time, Action<SenderEvent> tell, bool force, Action<string>? pause)
+    {
+        this.paths = paths;
+        batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
+        this.status = status;
+        this.journal = journal;
+        this.api = api;
+        this.time = time;
+        this.tell = tell;
+        this.force = force;
+        this.pause = pause ?? (_ => { });
+        retry = new Http.RetryPolicy(time);
+    }
+
+    private RunStatus Status => status;
+
+    private RunManifest Manifest => status.Manifest;
+
+    public async Task<RemovalOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!Status.RemovalsPlanned && await PlanAsync(cancellationToken).ConfigureAwait(false) is { } early)
+        {
+            return early;
+        }
+
+        await SendAsync(cancellationToken).ConfigureAwait(false);
+        await PollAsync(cancellationToken).ConfigureAwait(false);
+        pause(RunPausePoint.RemovalsDone);
+        return Summary();
+    }
+
+    /// <summary>Plans, checks the limit, learns ids, writes the requests and journals RemovePlanned; an outcome when the run removes nothing.</summary>
+    private async Task<RemovalOutcome?> PlanAsync(CancellationToken cancellationToken)
+    {
+        PresentEntry[]? present = PresentKeysFile.TryRead(Path.Combine(batches, PresentKeysFile.FileName));
+        if (present is null)
+        {
+            return new RemovalOutcome("No contact was removed: the run has no record of the profiles in its segment (it was staged before -RemoveMissing was set).");
+        }
+
+        SyncState? state;
+        try
+        {
+            state = SyncStateFile.Load(SyncStateLocation.PathOf(paths, Manifest.ExportName));
+        }
+        catch (SyncStateDamagedException ex)
+        {
+            return new RemovalOutcome($"No contact was removed: the sync state is damaged ({ex.Message}).");
+        }
+
+        RemovalPlan plan = RemovalPlan.Of(state, present, Manifest.ListIds);
+        if (plan.OverLimit(Manifest.MaxRemovePercent) is { } over)
+        {
+            if (!force && !Manifest.Force)
+            {
+                return new RemovalOutcome(LimitMessage(plan, over), RunState.Failed, LimitErrorId);
+            }
+
+            tell(new SenderEvent(SenderEventKind.Warning, $"-Force: removing past MaxRemovePercent ({Manifest.MaxRemovePercent}): {plan.Describe()}."));
+        }
+
+        string learntPath = Path.Combine(batches, RemovalFiles.LearntFileName);
+        Dictionary<ulong, Guid> learnt = RemovalFiles.ReadLearnt(learntPath);
+        var gone = new List<PresentEntry>();
+        if (!Status.IdsLearnt)
+        {
+            Record(new JournalEntry { Type = JournalEntryType.LearningIds, At = time.GetUtcNow() });
+            int requestsBefore = api.RequestCount;
+            await LearnAsync(state, plan, learnt, learntPath, gone, cancellationToken).ConfigureAwait(false);
+            Record(new JournalEntry
+            {
+                Type = JournalEntryType.IdsLearnt,
+                At = time.GetUtcNow(),
+                Message = $"{learnt.Count} contact id(s) learnt in {api.RequestCount - requestsBefore} request(s); {gone.Count} leaver(s) already off their list.",
+            });
+        }
+
+        // The requests: 500 contact ids each, one list each, written before the plan is journaled.
+        var contacts = new List<int>();
+        foreach (ListRemovals list in plan.Lists)
+        {
+            var known = new List<SyncRecord>();
+            foreach (SyncRecord leaver in list.Leavers)
+            {
+                Guid id = leaver.HasContactId ? leaver.ContactId : learnt.TryGetValue(leaver.Key, out Guid found) ? found : Guid.Empty;
+                if (id != Guid.Empty)
+                {
+                    known.Add(leaver.WithContactId(id));
+                }
+            }
+
+            for (int from = 0; from < known.Count; from += Api.ConstantContactApi.MaxRemoveContactIds)
+            {
+                List<SyncRecord> request = known.Skip(from).Take(Api.ConstantContactApi.MaxRemoveContactIds).ToList();
+                contacts.Add(request.Count);
+                RemovalFiles.WriteRequest(Path.Combine(batches, RemovalFiles.RequestFileName(contacts.Count)), list.RunIndex, request);
+            }
+        }
+
+        RemovalFiles.WriteGone(Path.Combine(batches, RemovalFiles.GoneFileName), gone);
+        Record(new JournalEntry { Type = JournalEntryType.RemovePlanned, At = time.GetUtcNow(), BatchCount = contacts.Count, BatchContacts = contacts, Message = plan.Describe() });
+        tell(new SenderEvent(SenderEventKind.Verbose, $"Removals planned, {contacts.Count} request(s): {plan.Describe()}."));
+        return null;
+    }
+
+    private string LimitMessage(RemovalPlan plan, ListRemovals over) =>
+        string.Format(
+            CultureInfo.InvariantCulture,
+            "Nothing was removed: the run would take {0} of the {1} contacts this export put on list {2} off it ({3}; MaxRemovePercent {4}). {5} "
+            + "A truncated or wrong input looks like this; the imports were made. If these contacts did leave the segment, run the export again with "
+            + "Invoke-CCExport -Name '{6}' -Force (or raise Set-CCExport -MaxRemovePercent).",
+            over.Leavers.Count, over.Members, over.ListId, over.Percent, Manifest.MaxRemovePercent,
+            plan.Lists.Count > 1 ? "All lists: " + plan.Describe() + "." : string.Empty,
+            Manifest.ExportName).Replace("  ", " ");
+
+    /// <summary>
+    /// Learns the ids the state lacks, list by list: the leavers' (whole list), and the contacts the run's confirmed
+    /// imports created (updated_after, or the whole list when the run sent about as many as the list holds).
+    /// </summary>
+    private async Task LearnAsync(SyncState? state, RemovalPlan plan, Dictionary<ulong, Guid> learnt, string learntPath, List<PresentEntry> gone, CancellationToken cancellationToken)
+    {
+        var created = new HashSet<ulong>();
+        foreach (SyncKeyEntry entry in RunSyncRecorder.ConfirmedEntries(Status, batches, out _, out _))
+        {
+            if (!learnt.ContainsKey(entry.Key) && !(state is not null && state.TryFind(entry.Key, out SyncRecord known) && known.HasContactId))
+            {
+                created.Add(entry.Key);
+            }
+        }
+
+        DateTimeOffset? since = Status.FirstSendingAt is { } first ? first + api.ServerClockOffset - UpdatedAfterTolerance : null;
+        for (int i = 0; i < Manifest.ListIds.Count; i++)
+        {
+            string listId = Manifest.ListIds[i];
+            ListRemovals? removals = plan.Lists.FirstOrDefault(l => l.RunIndex == i);
+            created.ExceptWith(learnt.Keys.Where(created.Contains).ToList());
+            var leavers = new HashSet<ulong>((removals?.Leavers ?? new List<SyncRecord>()).Where(r => !r.HasContactId && !learnt.ContainsKey(r.Key)).Select(r => r.Key));
+            if (leavers.Count > 0)
+            {
+                // Read whole anyway: every id the state lacks on this list is learnt on the way.
+                var wanted = new HashSet<ulong>(leavers);
+                wanted.UnionWith(created);
+                int index = state!.ListIndex(SyncListIds.Of(listId));
+                wanted.UnionWith(state.Records.Where(r => !r.HasContactId && (r.Lists & (1UL << index)) != 0 && !learnt.ContainsKey(r.Key)).Select(r => r.Key));
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Reading list {listId} whole for the contact ids of {leavers.Count} leaver(s) and {created.Count} new contact(s)."));
+                bool whole = await PageAsync(listId, null, wanted, learnt, learntPath, cancellationToken).ConfigureAwait(false);
+                if (whole)
+                {
+                    gone.AddRange(leavers.Where(k => !learnt.ContainsKey(k)).Select(k => new PresentEntry(k, 1UL << i)));
+                }
+            }
+            else if (created.Count > 0)
+            {
+                long members = removals?.Members ?? 0;
+                bool wholeList = since is null || Status.SubmittedCount * 2 >= members + created.Count;
+                tell(new SenderEvent(SenderEventKind.Verbose, wholeList
+                    ? $"Reading list {listId} whole for the contact ids of {created.Count} new contact(s) (the run sent about as many as the list holds)."
+                    : $"Reading the contacts of list {listId} changed since the run's first import for the ids of {created.Count} new contact(s)."));
+                await PageAsync(listId, wholeList ? null : since, new HashSet<ulong>(created), learnt, learntPath, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (created.Count > 0 && created.Any(k => !learnt.ContainsKey(k)))
+        {
+            // An import row that changed nothing may keep its updated_at (not documented either way): such a contact
+            // keeps an unknown id, and is found by key in a whole read of the list if it ever leaves.
+            tell(new SenderEvent(SenderEventKind.Verbose, $"{created.Count(k => !learnt.ContainsKey(k))} new contact(s) were not found; their ids are learnt when they leave."));
+        }
+    }
+
+    /// <summary>Pages the list (changed after <paramref name="updatedAfter"/>, or all) until every wanted key is found; true when it read to the end.</summary>
+    private async Task<bool> PageAsync(string listId, DateTimeOffset? updatedAfter, HashSet<ulong> wanted, Dictionary<ulong, Guid> learnt, string learntPath, CancellationToken cancellationToken)
+    {
+        string? next = null;
+        bool first = true;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ContactPage page = await api.ListContactsPageAsync(next, listId, updatedAfter, cancellationToken).ConfigureAwait(false);
+            var found = new List<KeyValuePair<ulong, Guid>>();
+            foreach (ContactIdentity contact in page.Contacts)
+            {
+                ulong key = SyncKey.For(contact.Email);
+                if (wanted.Remove(key))
+                {
+                    learnt[key] = contact.ContactId;
+                    found.Add(new KeyValuePair<ulong, Guid>(key, contact.ContactId));
+                }
+            }
+
+            RemovalFiles.AppendLearnt(learntPath, found);
+            if (first)
+            {
+                pause(RunPausePoint.LearningIds);
+                first = false;
+            }
+
+            if (wanted.Count == 0)
+            {
+                return false;
+            }
+
+            next = page.Next;
+        }
+        while (next is not null);
+        return true;
+    }
+
+    private async Task SendAsync(CancellationToken cancellationToken)
+    {
+        for (int request = 1; request <= Status.RemovalContacts.Count; request++)
+        {
+            if (Status.RemovalActivityOf(request) is not null)
+            {
+                continue;
+            }
+
+            if (RemovalFiles.TryReadRequest(Path.Combine(batches, RemovalFiles.RequestFileName(request))) is not { } read)
+            {
+                throw new ImportRefusedException(0, "RemovalRequestMissing", $"The run's removal request {request} ({RemovalFiles.RequestFileName(request)}) is missing or damaged; nothing more is removed. The next run plans its removals again.");
+            }
+
+            string listId = Manifest.ListIds[read.RunListIndex];
+            List<Guid> ids = read.Contacts.Select(c => c.Value).ToList();
+            await SendOneAsync(request, listId, ids, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendOneAsync(int request, string listId, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attempt > 1)
+            {
+                await retry.DelayAsync(retry.Backoff(attempt - 1), cancellationToken).ConfigureAwait(false);
+            }
+
+            Record(new JournalEntry { Type = JournalEntryType.RemoveSending, At = time.GetUtcNow(), Batch = request });
+            try
+            {
+                ActivityInfo activity = await api.RemoveListMembershipsAsync(listId, ids, cancellationToken).ConfigureAwait(false);
+                pause(RunPausePoint.PostingRemovals);
+                Record(new JournalEntry { Type = JournalEntryType.RemoveSubmitted, At = time.GetUtcNow(), Batch = request, ActivityId = activity.ActivityId });
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Removal request {request} of {Status.RemovalContacts.Count} ({ids.Count} contacts, list {listId}) submitted: activity {activity.ActivityId}."));
+                return;
+            }
+            catch (ImportInDoubtException ex) when (attempt < MaxInDoubtSends)
+            {
+                // Taking a contact off a list twice changes nothing: sent again, never looked up.
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Removal request {request}: {ex.Message} Sending it again (removal is idempotent)."));
+            }
+            catch (ImportInDoubtException ex)
+            {
+                throw new ApiUnavailableException($"Removal request {request}: {attempt} answers in a row were lost ({ex.Message}).", ex);
+            }
+            catch (ActivityQueueFullException)
+            {
+                tell(new SenderEvent(SenderEventKind.Warning, $"Constant Contact's activity queue for this account is full (1,000 queued). Waiting {QueueFullDelay.TotalSeconds:0} seconds before sending removal request {request} again."));
+                await time.Delay(QueueFullDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan delay = FirstPollDelay;
+        while (true)
+        {
+            List<string> pending = Enumerable.Range(1, Status.RemovalContacts.Count)
+                .Select(Status.RemovalActivityOf).OfType<string>().Where(id => Status.RemovalStateOf(id) is null).Distinct().ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            await time.Delay(delay, cancellationToken).ConfigureAwait(false);
+            bool changed = false;
+            Dictionary<string, ActivityInfo> listed = new(StringComparer.Ordinal);
+            if (pending.Count > 1)
+            {
+                // One request reports many activities; those it does not list are asked for one by one.
+                foreach (ActivityInfo item in await api.ListActivitiesAsync(Math.Min(500, Math.Max(50, pending.Count * 2)), cancellationToken).ConfigureAwait(false))
+                {
+                    listed[item.ActivityId] = listed.TryGetValue(item.ActivityId, out ActivityInfo? seen) ? seen : item;
+                }
+            }
+
+            foreach (string id in pending)
+            {
+                ActivityInfo activity = listed.TryGetValue(id, out ActivityInfo? info) ? info : await api.GetActivityAsync(id, cancellationToken).ConfigureAwait(false);
+                if (activity.IsFinished)
+                {
+                    Record(new JournalEntry { Type = JournalEntryType.RemoveDone, At = time.GetUtcNow(), ActivityId = id, ActivityState = activity.State, ActivityErrors = activity.Errors.Count > 0 ? activity.Errors : null });
+                    changed = true;
+                }
+            }
+
+            delay = changed ? FirstPollDelay : TimeSpan.FromTicks(Math.Min(MaxPollDelay.Ticks, (long)(delay.Ticks * 1.6)));
+        }
+    }
+
+    private RemovalOutcome Summary()
+    {
+        int requests = Status.RemovalContacts.Count;
+        var notDone = Enumerable.Range(1, requests).Where(r => !Status.IsRemovalConfirmed(r)).ToList();
+        int gone = RemovalFiles.ReadGone(Path.Combine(batches, RemovalFiles.GoneFileName)).Count;
+        string already = gone > 0 ? $" {gone} had left the list already (unsubscribed, or removed another way)." : string.Empty;
+        if (notDone.Count > 0)
+        {
+            return new RemovalOutcome(
+                $"Removed {Status.RemovedCount} contact(s) that left the segment from the export's list(s); {notDone.Count} of {requests} removal request(s) did not complete, so their contacts stay recorded and the next run removes them.{already}",
+                RunState.CompletedWithErrors);
+        }
+
+        return new RemovalOutcome($"Removed {Status.RemovedCount} contact(s) that left the segment from the export's list(s).{already}");
+    }
+
+    private void Record(JournalEntry entry) => journal.Record(entry, status);
+}
+
+/// <summary>
+/// Named moments of a -RemoveMissing run where the end-to-end tests kill the process (<see cref="Variable"/> names one):
+/// the run writes <c>paused-&lt;moment&gt;</c> in its folder and waits there to be killed. Never set in production.
+/// </summary>
+public static class RunPausePoint
+{
+    public const string Variable = "CC_EXPORT_TEST_PAUSE_AT";
+
+    public const string LearningIds = "learning-ids";
+
+    public const string PostingRemovals = "posting-removals";
+
+    public const string RemovalsDone = "removals-done";
+
+    /// <summary>The pause for a run folder, or null when the variable names no moment.</summary>
+    public static Action<string>? From(Func<string, string?> environment, string runFolder)
+    {
+        string? wanted = environment(Variable);
+        if (string.IsNullOrWhiteSpace(wanted))
+        {
+            return null;
+        }
+
+        return moment =>
+        {
+            if (string.Equals(moment, wanted, StringComparison.Ordinal))
+            {
+                File.WriteAllText(Path.Combine(runFolder, "paused-" + moment), string.Empty);
+                Thread.Sleep(Timeout.Infinite);
+            }
+        };
+    }
+}
