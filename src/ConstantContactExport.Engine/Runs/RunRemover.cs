@@ -22,7 +22,7 @@ public sealed record RemovalOutcome(string Message, RunState? State = null, stri
 /// MaxRemovePercent of a list's members (from the state), nothing is removed and the run fails RemoveLimitExceeded,
 /// unless -Force.</item>
 /// <item>Learn contact ids (journaled LearningIds, IdsLearnt; pages appended to ids.learnt): for the contacts the run's
-/// confirmed imports created, GET /contacts?lists=&amp;updated_after=(first POST less a minute) pages, or the whole list
+/// confirmed imports created, GET /contacts?lists=&amp;updated_after=(first POST less 10 seconds) pages, or the whole list
 /// when most of the list would be read anyway (a first run); for a leaver whose id is unknown, the whole list, matched
 /// by key. A leaver a whole read does not find is already off the list (gone.keys: no request).</item>
 /// <item>Remove (RemovePlanned; RemoveSending, RemoveSubmitted, RemoveDone a request): 500 contact ids a
@@ -35,8 +35,11 @@ internal sealed class RunRemover
 {
     public const string LimitErrorId = "RemoveLimitExceeded";
 
-    /// <summary>How far before the run's first POST updated_after reaches (clocks, and the server's own delay).</summary>
-    internal static readonly TimeSpan UpdatedAfterTolerance = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How far before the run's first POST (by the server's clock, from its Date headers, which have whole seconds)
+    /// updated_after reaches. A contact changed that much earlier is read for nothing; one changed by the run is never missed.
+    /// </summary>
+    internal static readonly TimeSpan UpdatedAfterTolerance = TimeSpan.FromSeconds(10);
 
     private const int MaxInDoubtSends = 10;
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(500);
