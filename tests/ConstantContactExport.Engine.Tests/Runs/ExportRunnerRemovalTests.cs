@@ -201,9 +201,10 @@ public sealed partial class ExportRunnerTests
     {
         await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 30)));
 
-        // Unchanged, changed, a duplicate, and person9 twice: all still in the segment.
-        string next = Csv("next.csv", Good(0, 9), new[] { "PERSON9@example.com,Changed,VIP", "person9@example.com,Again,VIP" }, Good(10, 20));
+        // Unchanged, changed, a duplicate (person9 twice), and person8 rejected for its name: all still in the segment.
+        string next = Csv("next.csv", Good(0, 8), new[] { "person8@example.com," + new string('x', 60) + ",VIP", "PERSON9@example.com,Changed,VIP", "person9@example.com,Again,VIP" }, Good(10, 20));
         ExportRunResult result = await RunFiles(new ExportRunRequest(Removing()), next);
+        Assert.Equal((1, 1, 1), (result.Status.InvalidCount, result.Status.DuplicateCount, result.Status.SubmittedCount));
         Assert.Equal(0, result.Status.RemovedCount);
         Assert.Empty(api.Removals);
         Assert.Equal(30, api.MembersOf(ListId).Length);
