@@ -120,12 +120,19 @@ internal sealed class RunRemover
 
         string learntPath = Path.Combine(batches, RemovalFiles.LearntFileName);
         Dictionary<ulong, Guid> learnt = RemovalFiles.ReadLearnt(learntPath);
-        var gone = new List<PresentEntry>();
-        if (!Status.IdsLearnt)
+        string gonePath = Path.Combine(batches, RemovalFiles.GoneFileName);
+        List<PresentEntry> gone;
+        if (Status.IdsLearnt)
         {
+            gone = RemovalFiles.ReadGone(gonePath);
+        }
+        else
+        {
+            gone = new List<PresentEntry>();
             Record(new JournalEntry { Type = JournalEntryType.LearningIds, At = time.GetUtcNow() });
             int requestsBefore = api.RequestCount;
             await LearnAsync(state, plan, learnt, learntPath, gone, cancellationToken).ConfigureAwait(false);
+            RemovalFiles.WriteGone(gonePath, gone);
             Record(new JournalEntry
             {
                 Type = JournalEntryType.IdsLearnt,
@@ -156,7 +163,6 @@ internal sealed class RunRemover
             }
         }
 
-        RemovalFiles.WriteGone(Path.Combine(batches, RemovalFiles.GoneFileName), gone);
         Record(new JournalEntry { Type = JournalEntryType.RemovePlanned, At = time.GetUtcNow(), BatchCount = contacts.Count, BatchContacts = contacts, Message = plan.Describe() });
         tell(new SenderEvent(SenderEventKind.Verbose, $"Removals planned, {contacts.Count} request(s): {plan.Describe()}."));
         return null;
