@@ -119,11 +119,12 @@ internal sealed class RunRemover
         }
 
         string learntPath = Path.Combine(batches, RemovalFiles.LearntFileName);
-        Dictionary<ulong, Guid> learnt = RemovalFiles.ReadLearnt(learntPath);
         string gonePath = Path.Combine(batches, RemovalFiles.GoneFileName);
+        IdBook learnt;
         List<PresentEntry> gone;
         if (Status.IdsLearnt)
         {
+            learnt = IdBook.Read(learntPath);
             gone = RemovalFiles.ReadGone(gonePath);
         }
         else
@@ -131,13 +132,13 @@ internal sealed class RunRemover
             gone = new List<PresentEntry>();
             Record(new JournalEntry { Type = JournalEntryType.LearningIds, At = time.GetUtcNow() });
             int requestsBefore = api.RequestCount;
-            await LearnAsync(state, plan, learnt, learntPath, gone, cancellationToken).ConfigureAwait(false);
+            (learnt, int found) = await LearnAsync(state, plan, learntPath, gone, cancellationToken).ConfigureAwait(false);
             RemovalFiles.WriteGone(gonePath, gone);
             Record(new JournalEntry
             {
                 Type = JournalEntryType.IdsLearnt,
                 At = time.GetUtcNow(),
-                Message = $"{learnt.Count} contact id(s) learnt in {api.RequestCount - requestsBefore} request(s); {gone.Count} leaver(s) already off their list.",
+                Message = $"{found} contact id(s) learnt in {api.RequestCount - requestsBefore} request(s); {gone.Count} leaver(s) already off their list.",
             });
         }
 
@@ -148,7 +149,7 @@ internal sealed class RunRemover
             var known = new List<SyncRecord>();
             foreach (SyncRecord leaver in list.Leavers)
             {
-                Guid id = leaver.HasContactId ? leaver.ContactId : learnt.TryGetValue(leaver.Key, out Guid found) ? found : Guid.Empty;
+                Guid id = leaver.HasContactId ? leaver.ContactId : learnt.TryGetId(leaver.Key, out Guid found) ? found : Guid.Empty;
                 if (id != Guid.Empty)
                 {
                     known.Add(leaver.WithContactId(id));
@@ -179,65 +180,108 @@ internal sealed class RunRemover
             Manifest.ExportName).Replace("  ", " ");
 
     /// <summary>
-    /// Learns the ids the state lacks, list by list: the leavers' (whole list), and the contacts the run's confirmed
-    /// imports created (updated_after, or the whole list when the run sent about as many as the list holds).
+    /// Learns the ids the state lacks, list by list: the leavers' (the whole list, learning on the way every id the
+    /// state lacks), and the contacts the run's confirmed imports created (updated_after, or the whole list when the
+    /// run sent about as many as the list holds). Returns what was learnt (with what a resumed run had learnt before)
+    /// and how many ids this call found.
     /// </summary>
-    private async Task LearnAsync(SyncState? state, RemovalPlan plan, Dictionary<ulong, Guid> learnt, string learntPath, List<PresentEntry> gone, CancellationToken cancellationToken)
+    private async Task<(IdBook Learnt, int Found)> LearnAsync(SyncState? state, RemovalPlan plan, string learntPath, List<PresentEntry> gone, CancellationToken cancellationToken)
     {
-        var created = new HashSet<ulong>();
+        // Every key this run may want an id for, in one compact book: the contacts its imports created (not in the
+        // state with an id), and the state's records without an id on the run's lists.
+        var candidates = new List<ulong>();
         foreach (SyncKeyEntry entry in RunSyncRecorder.ConfirmedEntries(Status, batches, out _, out _))
         {
-            if (!learnt.ContainsKey(entry.Key) && !(state is not null && state.TryFind(entry.Key, out SyncRecord known) && known.HasContactId))
+            if (!(state is not null && state.TryFind(entry.Key, out SyncRecord known) && known.HasContactId))
             {
-                created.Add(entry.Key);
+                candidates.Add(entry.Key);
             }
         }
 
+        int createdCount = candidates.Count;
+        var createdKeys = new List<ulong>(candidates);
+        ulong runTableLists = 0;
+        if (state is not null)
+        {
+            foreach (string listId in Manifest.ListIds)
+            {
+                int index = state.ListIndex(SyncListIds.Of(listId));
+                runTableLists |= index is >= 0 and < 64 ? 1UL << index : 0;
+            }
+
+            foreach (SyncRecord record in state.Records)
+            {
+                if (!record.HasContactId && (record.Lists & runTableLists) != 0)
+                {
+                    candidates.Add(record.Key);
+                }
+            }
+        }
+
+        IdBook book = IdBook.Of(candidates);
+        candidates.Clear();
+        candidates.TrimExcess();
+        book.Load(learntPath);
+        var created = new bool[book.Count];
+        foreach (ulong key in createdKeys)
+        {
+            created[book.IndexOf(key)] = true;
+        }
+
+        createdKeys.Clear();
+        createdKeys.TrimExcess();
+        int found = 0;
         DateTimeOffset? since = Status.FirstSendingAt is { } first ? first + api.ServerClockOffset - UpdatedAfterTolerance : null;
         for (int i = 0; i < Manifest.ListIds.Count; i++)
         {
             string listId = Manifest.ListIds[i];
             ListRemovals? removals = plan.Lists.FirstOrDefault(l => l.RunIndex == i);
-            created.ExceptWith(learnt.Keys.Where(created.Contains).ToList());
-            var leavers = new HashSet<ulong>((removals?.Leavers ?? new List<SyncRecord>()).Where(r => !r.HasContactId && !learnt.ContainsKey(r.Key)).Select(r => r.Key));
+            List<ulong> leavers = (removals?.Leavers ?? new List<SyncRecord>()).Where(r => !r.HasContactId && !book.TryGetId(r.Key, out _)).Select(r => r.Key).ToList();
+            int createdUnknown = Enumerable.Range(0, book.Count).Count(j => created[j] && book.IdAt(j) == Guid.Empty);
             if (leavers.Count > 0)
             {
-                // Read whole anyway: every id the state lacks on this list is learnt on the way.
-                var wanted = new HashSet<ulong>(leavers);
-                wanted.UnionWith(created);
-                int index = state!.ListIndex(SyncListIds.Of(listId));
-                wanted.UnionWith(state.Records.Where(r => !r.HasContactId && (r.Lists & (1UL << index)) != 0 && !learnt.ContainsKey(r.Key)).Select(r => r.Key));
-                tell(new SenderEvent(SenderEventKind.Verbose, $"Reading list {listId} whole for the contact ids of {leavers.Count} leaver(s) and {created.Count} new contact(s)."));
-                bool whole = await PageAsync(listId, null, wanted, learnt, learntPath, cancellationToken).ConfigureAwait(false);
+                // Read whole anyway: every id the book lacks is learnt on the way.
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Reading list {listId} whole for the contact ids of {leavers.Count} leaver(s) and {createdUnknown} new contact(s)."));
+                (bool whole, int learnt) = await PageAsync(listId, null, book, null, learntPath, cancellationToken).ConfigureAwait(false);
+                found += learnt;
                 if (whole)
                 {
-                    gone.AddRange(leavers.Where(k => !learnt.ContainsKey(k)).Select(k => new PresentEntry(k, 1UL << i)));
+                    gone.AddRange(leavers.Where(k => !book.TryGetId(k, out _)).Select(k => new PresentEntry(k, 1UL << i)));
                 }
             }
-            else if (created.Count > 0)
+            else if (createdUnknown > 0)
             {
                 long members = removals?.Members ?? 0;
-                bool wholeList = since is null || Status.SubmittedCount * 2 >= members + created.Count;
+                bool wholeList = since is null || Status.SubmittedCount * 2 >= members + createdUnknown;
                 tell(new SenderEvent(SenderEventKind.Verbose, wholeList
-                    ? $"Reading list {listId} whole for the contact ids of {created.Count} new contact(s) (the run sent about as many as the list holds)."
-                    : $"Reading the contacts of list {listId} changed since the run's first import for the ids of {created.Count} new contact(s)."));
-                await PageAsync(listId, wholeList ? null : since, new HashSet<ulong>(created), learnt, learntPath, cancellationToken).ConfigureAwait(false);
+                    ? $"Reading list {listId} whole for the contact ids of {createdUnknown} new contact(s) (the run sent about as many as the list holds)."
+                    : $"Reading the contacts of list {listId} changed since the run's first import for the ids of {createdUnknown} new contact(s)."));
+                found += (await PageAsync(listId, wholeList ? null : since, book, created, learntPath, cancellationToken).ConfigureAwait(false)).Found;
             }
         }
 
-        if (created.Count > 0 && created.Any(k => !learnt.ContainsKey(k)))
+        int missed = Enumerable.Range(0, book.Count).Count(j => created[j] && book.IdAt(j) == Guid.Empty);
+        if (missed > 0)
         {
             // An import row that changed nothing may keep its updated_at (not documented either way): such a contact
             // keeps an unknown id, and is found by key in a whole read of the list if it ever leaves.
-            tell(new SenderEvent(SenderEventKind.Verbose, $"{created.Count(k => !learnt.ContainsKey(k))} new contact(s) were not found; their ids are learnt when they leave."));
+            tell(new SenderEvent(SenderEventKind.Verbose, $"{missed} new contact(s) were not found; their ids are learnt when they leave."));
         }
+
+        return (book, found);
     }
 
-    /// <summary>Pages the list (changed after <paramref name="updatedAfter"/>, or all) until every wanted key is found; true when it read to the end.</summary>
-    private async Task<bool> PageAsync(string listId, DateTimeOffset? updatedAfter, HashSet<ulong> wanted, Dictionary<ulong, Guid> learnt, string learntPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pages the list (changed after <paramref name="updatedAfter"/>, or all), setting the ids of the book's keys it
+    /// meets, until every wanted one (those <paramref name="wanted"/> marks, or every unknown one) is known; Whole is
+    /// true when it read to the end.
+    /// </summary>
+    private async Task<(bool Whole, int Found)> PageAsync(string listId, DateTimeOffset? updatedAfter, IdBook book, bool[]? wanted, string learntPath, CancellationToken cancellationToken)
     {
+        int remaining = Enumerable.Range(0, book.Count).Count(j => book.IdAt(j) == Guid.Empty && (wanted is null || wanted[j]));
         string? next = null;
         bool first = true;
+        int total = 0;
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -246,29 +290,35 @@ internal sealed class RunRemover
             foreach (ContactIdentity contact in page.Contacts)
             {
                 ulong key = SyncKey.For(contact.Email);
-                if (wanted.Remove(key))
+                int at = book.IndexOf(key);
+                if (at >= 0 && book.IdAt(at) == Guid.Empty)
                 {
-                    learnt[key] = contact.ContactId;
+                    book.SetId(at, contact.ContactId);
                     found.Add(new KeyValuePair<ulong, Guid>(key, contact.ContactId));
+                    if (wanted is null || wanted[at])
+                    {
+                        remaining--;
+                    }
                 }
             }
 
             RemovalFiles.AppendLearnt(learntPath, found);
+            total += found.Count;
             if (first)
             {
                 pause(RunPausePoint.LearningIds);
                 first = false;
             }
 
-            if (wanted.Count == 0)
+            if (remaining == 0)
             {
-                return false;
+                return (false, total);
             }
 
             next = page.Next;
         }
         while (next is not null);
-        return true;
+        return (true, total);
     }
 
     private async Task SendAsync(CancellationToken cancellationToken)

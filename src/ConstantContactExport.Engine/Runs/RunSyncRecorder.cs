@@ -193,43 +193,56 @@ internal static class RunSyncRecorder
     /// </summary>
     private sealed class RemovalResults
     {
-        public static readonly RemovalResults None = new(new Dictionary<ulong, Guid>(), new Dictionary<ulong, ulong>());
+        public static readonly RemovalResults None = new(IdBook.Of(new List<ulong>()), Array.Empty<ulong>(), Array.Empty<ulong>());
 
-        private readonly Dictionary<ulong, Guid> learnt;
-        private readonly Dictionary<ulong, ulong> cleared;
+        private readonly IdBook learnt;
+        private readonly ulong[] clearedKeys;
+        private readonly ulong[] clearedLists;
 
-        private RemovalResults(Dictionary<ulong, Guid> learnt, Dictionary<ulong, ulong> cleared)
+        private RemovalResults(IdBook learnt, ulong[] clearedKeys, ulong[] clearedLists)
         {
             this.learnt = learnt;
-            this.cleared = cleared;
+            this.clearedKeys = clearedKeys;
+            this.clearedLists = clearedLists;
         }
 
-        public bool IsEmpty => learnt.Count == 0 && cleared.Count == 0;
+        public bool IsEmpty => learnt.Count == 0 && clearedKeys.Length == 0;
 
         public static RemovalResults Read(RunStatus status, string batches)
         {
-            Dictionary<ulong, Guid> learnt = RemovalFiles.ReadLearnt(Path.Combine(batches, RemovalFiles.LearntFileName));
-            var cleared = new Dictionary<ulong, ulong>();
+            IdBook learnt = IdBook.Read(Path.Combine(batches, RemovalFiles.LearntFileName));
+            var cleared = new List<PresentEntry>();
             if (status.RemovalsPlanned)
             {
                 for (int request = 1; request <= status.RemovalContacts.Count; request++)
                 {
                     if (status.IsRemovalConfirmed(request) && RemovalFiles.TryReadRequest(Path.Combine(batches, RemovalFiles.RequestFileName(request))) is { } read)
                     {
-                        foreach (KeyValuePair<ulong, Guid> contact in read.Contacts)
-                        {
-                            cleared[contact.Key] = (cleared.TryGetValue(contact.Key, out ulong bits) ? bits : 0) | (1UL << read.RunListIndex);
-                        }
+                        cleared.AddRange(read.Contacts.Select(c => new PresentEntry(c.Key, 1UL << read.RunListIndex)));
                     }
                 }
 
-                foreach (PresentEntry gone in RemovalFiles.ReadGone(Path.Combine(batches, RemovalFiles.GoneFileName)))
+                cleared.AddRange(RemovalFiles.ReadGone(Path.Combine(batches, RemovalFiles.GoneFileName)));
+            }
+
+            // Sorted arrays (a key twice: its lists joined), looked up by binary search.
+            cleared.Sort((a, b) => a.Key.CompareTo(b.Key));
+            var keys = new List<ulong>(cleared.Count);
+            var lists = new List<ulong>(cleared.Count);
+            foreach (PresentEntry entry in cleared)
+            {
+                if (keys.Count > 0 && keys[keys.Count - 1] == entry.Key)
                 {
-                    cleared[gone.Key] = (cleared.TryGetValue(gone.Key, out ulong bits) ? bits : 0) | gone.Lists;
+                    lists[lists.Count - 1] |= entry.Lists;
+                }
+                else
+                {
+                    keys.Add(entry.Key);
+                    lists.Add(entry.Lists);
                 }
             }
 
-            return new RemovalResults(learnt, cleared);
+            return new RemovalResults(learnt, keys.ToArray(), lists.ToArray());
         }
 
         /// <summary>The records with the learnt ids set and the removed lists cleared; a record left on no list is dropped.</summary>
@@ -237,9 +250,11 @@ internal static class RunSyncRecorder
         {
             foreach (SyncRecord record in records)
             {
-                SyncRecord result = learnt.TryGetValue(record.Key, out Guid id) ? record.WithContactId(id) : record;
-                if (cleared.TryGetValue(record.Key, out ulong runBits))
+                SyncRecord result = learnt.TryGetId(record.Key, out Guid id) ? record.WithContactId(id) : record;
+                int at = Array.BinarySearch(clearedKeys, record.Key);
+                if (at >= 0)
                 {
+                    ulong runBits = clearedLists[at];
                     ulong tableBits = 0;
                     for (int i = 0; i < runToTable.Length && i < 64; i++)
                     {

@@ -48,23 +48,20 @@ public static class RemovalFiles
         file.Flush(flushToDisk: true);
     }
 
-    /// <summary>Every whole entry of ids.learnt (none when there is no file).</summary>
-    public static Dictionary<ulong, Guid> ReadLearnt(string path)
+    /// <summary>Appends every whole entry of ids.learnt to <paramref name="into"/> (none when there is no file).</summary>
+    public static void ReadLearnt(string path, List<KeyValuePair<ulong, Guid>> into)
     {
-        var learnt = new Dictionary<ulong, Guid>();
         if (!File.Exists(path))
         {
-            return learnt;
+            return;
         }
 
         byte[] bytes = File.ReadAllBytes(path);
         for (int offset = 0; offset + IdEntrySize <= bytes.Length; offset += IdEntrySize)
         {
             (ulong key, Guid id) = ReadId(bytes.AsSpan(offset));
-            learnt[key] = id;
+            into.Add(new KeyValuePair<ulong, Guid>(key, id));
         }
-
-        return learnt;
     }
 
     public static void WriteRequest(string path, int runListIndex, IReadOnlyList<SyncRecord> contacts)
