@@ -32,12 +32,13 @@ public static class PresentKeysFile
 
     public const int EntrySize = 16;
 
-    /// <summary>Sorts <paramref name="entries"/> and writes them, a key that repeats once with its lists joined.</summary>
+    /// <summary>Sorts <paramref name="entries"/> and writes them, a key that repeats once with its lists joined (through a 64 KB buffer).</summary>
     public static void Write(string path, List<PresentEntry> entries)
     {
         entries.Sort((a, b) => a.Key.CompareTo(b.Key));
-        byte[] bytes = new byte[entries.Count * EntrySize];
-        int count = 0;
+        byte[] buffer = new byte[4096 * EntrySize];
+        int used = 0;
+        using FileStream file = PrivateFiles.Create(path);
         for (int i = 0; i < entries.Count; i++)
         {
             ulong lists = entries[i].Lists;
@@ -46,13 +47,17 @@ public static class PresentKeysFile
                 lists |= entries[++i].Lists;
             }
 
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(count * EntrySize), entries[i].Key);
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan((count * EntrySize) + 8), lists);
-            count++;
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(used), entries[i].Key);
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(used + 8), lists);
+            used += EntrySize;
+            if (used == buffer.Length)
+            {
+                file.Write(buffer, 0, used);
+                used = 0;
+            }
         }
 
-        using FileStream file = PrivateFiles.Create(path);
-        file.Write(bytes, 0, count * EntrySize);
+        file.Write(buffer, 0, used);
         file.Flush(flushToDisk: true);
     }
 
