@@ -29,6 +29,10 @@ public sealed class ExportRun : IDisposable
     private RunJournal? journal;
     private StagedBatchFeed? feed;
 
+    // The sync state this process loaded for staging, if any: the removals and the recorder use it rather than load
+    // a second and a third copy (40 MB a million contacts). The export's lock keeps the file as it was.
+    private SyncState? loadedState;
+
     // The contacts in each body the staging made, for what a run that failed before it was staged had sent.
     private readonly Dictionary<int, int> stagedContacts = new();
 
@@ -108,6 +112,7 @@ public sealed class ExportRun : IDisposable
             try
             {
                 run.journal = run.OpenJournal();
+                run.loadedState = syncState;
                 run.staging = new ExportStaging(definition.ToMapping(), definition.ListIds, folder, inputSegments, manifest.RejectPath, limits, run.NewSyncStaging(syncState));
                 run.staging.OnBatchCompleted(run.NoteStaged);
             }
@@ -283,6 +288,7 @@ public sealed class ExportRun : IDisposable
             Directory.Delete(batches, recursive: true);
         }
 
+        loadedState = syncState;
         staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits, NewSyncStaging(syncState));
         staging.OnBatchCompleted(NoteStaged);
         return staging;
@@ -349,7 +355,7 @@ public sealed class ExportRun : IDisposable
     private RunJournal OpenJournal()
     {
         RunJournal opened = RunJournal.Open(Folder);
-        opened.BeforeEnd = status => RunSyncRecorder.Record(paths, Folder, status, time.GetUtcNow());
+        opened.BeforeEnd = status => RunSyncRecorder.Record(paths, Folder, status, time.GetUtcNow(), loadedState);
         return opened;
     }
 
@@ -402,7 +408,7 @@ public sealed class ExportRun : IDisposable
     public Action<string>? PauseAt { get; set; }
 
     private Task<RemovalOutcome> RemoveAsync(IImportApi api, Action<SenderEvent> tell, CancellationToken cancellationToken) =>
-        new RunRemover(paths, Folder, Status, journal!, api, time, tell, ForceRemovals, PauseAt).RunAsync(cancellationToken);
+        new RunRemover(paths, Folder, Status, journal!, api, time, tell, ForceRemovals, PauseAt, loadedState).RunAsync(cancellationToken);
 
     /// <summary>How many of a body's contacts a lost answer's import is checked against.</summary>
     internal const int Probes = 5;

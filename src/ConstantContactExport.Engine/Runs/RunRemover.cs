@@ -56,9 +56,12 @@ internal sealed class RunRemover
     private readonly bool force;
     private readonly Action<string> pause;
     private readonly Http.RetryPolicy retry;
+    private readonly SyncState? loadedState;
 
-    public RunRemover(Storage.StoragePaths paths, string runFolder, RunStatus status, RunJournal journal, IImportApi api, TimeProvider time, Action<SenderEvent> tell, bool force, Action<string>? pause)
+    /// <summary>A remover for one run; <paramref name="loadedState"/> is the export's sync state as this process loaded it for staging, or null to load it.</summary>
+    public RunRemover(Storage.StoragePaths paths, string runFolder, RunStatus status, RunJournal journal, IImportApi api, TimeProvider time, Action<SenderEvent> tell, bool force, Action<string>? pause, SyncState? loadedState = null)
     {
+        this.loadedState = loadedState;
         this.paths = paths;
         batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
         this.status = status;
@@ -100,7 +103,7 @@ internal sealed class RunRemover
         SyncState? state;
         try
         {
-            state = SyncStateFile.Load(SyncStateLocation.PathOf(paths, Manifest.ExportName));
+            state = loadedState ?? SyncStateFile.Load(SyncStateLocation.PathOf(paths, Manifest.ExportName));
         }
         catch (SyncStateDamagedException ex)
         {

@@ -19,8 +19,12 @@ namespace ConstantContactExport.Engine.Runs;
 /// </summary>
 internal static class RunSyncRecorder
 {
-    /// <summary>Records the run's confirmed batches and removals; a sentence for the run's message when something was left out, or null.</summary>
-    public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now)
+    /// <summary>
+    /// Records the run's confirmed batches and removals; a sentence for the run's message when something was left out,
+    /// or null. <paramref name="loadedState"/> is the state as this process loaded it before staging (the export's lock
+    /// kept the file as it was), or null to load it.
+    /// </summary>
+    public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now, SyncState? loadedState = null)
     {
         string batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
         List<SyncKeyEntry> entries = ConfirmedEntries(status, batches, out int confirmed, out int missing);
@@ -37,7 +41,7 @@ internal static class RunSyncRecorder
             SyncState? old;
             try
             {
-                old = SyncStateFile.Load(path);
+                old = loadedState ?? SyncStateFile.Load(path);
             }
             catch (SyncStateDamagedException)
             {

@@ -64,34 +64,56 @@ public static class PresentKeysFile
     /// <summary>The entries, in key order; null when the file is missing or not whole entries (the run then removes nothing).</summary>
     public static PresentEntry[]? TryRead(string path)
     {
-        byte[] bytes;
+        FileStream file;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
 
-        if (bytes.Length % EntrySize != 0)
+        using (file)
         {
-            return null;
-        }
-
-        var entries = new PresentEntry[bytes.Length / EntrySize];
-        for (int i = 0; i < entries.Length; i++)
-        {
-            entries[i] = new PresentEntry(
-                BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * EntrySize)),
-                BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((i * EntrySize) + 8)));
-            if (i > 0 && entries[i].Key <= entries[i - 1].Key)
+            if (file.Length % EntrySize != 0)
             {
                 return null;
             }
-        }
 
-        return entries;
+            // Read through a 64 KB buffer into the entries: no second copy of the file in memory.
+            var entries = new PresentEntry[file.Length / EntrySize];
+            byte[] buffer = new byte[4096 * EntrySize];
+            int next = 0;
+            while (next < entries.Length)
+            {
+                int want = Math.Min(buffer.Length, (entries.Length - next) * EntrySize);
+                int got = 0;
+                while (got < want)
+                {
+                    int read = file.Read(buffer, got, want - got);
+                    if (read == 0)
+                    {
+                        return null;
+                    }
+
+                    got += read;
+                }
+
+                for (int offset = 0; offset < got; offset += EntrySize, next++)
+                {
+                    entries[next] = new PresentEntry(
+                        BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(offset)),
+                        BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(offset + 8)));
+                    if (next > 0 && entries[next].Key <= entries[next - 1].Key)
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return entries;
+        }
     }
 
     /// <summary>The run lists of <paramref name="key"/> in <paramref name="entries"/> (binary search), 0 when it is not there.</summary>
