@@ -40,34 +40,42 @@ public sealed class IdBook
         return new IdBook(sorted, new Guid[distinct]);
     }
 
-    /// <summary>The ids in ids.learnt (<see cref="RemovalFiles"/>); empty when there is no file.</summary>
+    /// <summary>The ids in ids.learnt (<see cref="RemovalFiles"/>); empty when there is no file. Read straight into the arrays.</summary>
     public static IdBook Read(string path)
     {
-        var found = new List<KeyValuePair<ulong, Guid>>();
-        RemovalFiles.ReadLearnt(path, found);
-        var keys = new ulong[found.Count];
-        var ids = new Guid[found.Count];
-        for (int i = 0; i < found.Count; i++)
-        {
-            keys[i] = found[i].Key;
-            ids[i] = found[i].Value;
-        }
-
-        Array.Sort(keys, ids);
-        int distinct = 0;
-        for (int i = 0; i < keys.Length; i++)
-        {
-            if (distinct == 0 || keys[i] != keys[distinct - 1])
+        ulong[] sortedKeys = Array.Empty<ulong>();
+        Guid[] sortedIds = Array.Empty<Guid>();
+        int count = 0;
+        RemovalFiles.ReadLearnt(
+            path,
+            (key, id) =>
             {
-                keys[distinct] = keys[i];
-                ids[distinct] = ids[i];
+                sortedKeys[count] = key;
+                sortedIds[count] = id;
+                count++;
+            },
+            expected =>
+            {
+                sortedKeys = new ulong[expected];
+                sortedIds = new Guid[expected];
+            });
+        Array.Resize(ref sortedKeys, count);
+        Array.Resize(ref sortedIds, count);
+        Array.Sort(sortedKeys, sortedIds);
+        int distinct = 0;
+        for (int i = 0; i < sortedKeys.Length; i++)
+        {
+            if (distinct == 0 || sortedKeys[i] != sortedKeys[distinct - 1])
+            {
+                sortedKeys[distinct] = sortedKeys[i];
+                sortedIds[distinct] = sortedIds[i];
                 distinct++;
             }
         }
 
-        Array.Resize(ref keys, distinct);
-        Array.Resize(ref ids, distinct);
-        return new IdBook(keys, ids);
+        Array.Resize(ref sortedKeys, distinct);
+        Array.Resize(ref sortedIds, distinct);
+        return new IdBook(sortedKeys, sortedIds);
     }
 
     /// <summary>The index of <paramref name="key"/>, or -1.</summary>
@@ -91,22 +99,13 @@ public sealed class IdBook
     }
 
     /// <summary>Sets the ids of the keys the book has from ids.learnt (a resumed run's finds so far).</summary>
-    public void Load(string path)
-    {
-        if (!File.Exists(path))
+    public void Load(string path) =>
+        RemovalFiles.ReadLearnt(path, (key, id) =>
         {
-            return;
-        }
-
-        var found = new List<KeyValuePair<ulong, Guid>>();
-        RemovalFiles.ReadLearnt(path, found);
-        foreach (KeyValuePair<ulong, Guid> pair in found)
-        {
-            int at = IndexOf(pair.Key);
+            int at = IndexOf(key);
             if (at >= 0)
             {
-                ids[at] = pair.Value;
+                ids[at] = id;
             }
-        }
-    }
+        });
 }

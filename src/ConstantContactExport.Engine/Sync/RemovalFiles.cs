@@ -48,19 +48,44 @@ public static class RemovalFiles
         file.Flush(flushToDisk: true);
     }
 
-    /// <summary>Appends every whole entry of ids.learnt to <paramref name="into"/> (none when there is no file).</summary>
-    public static void ReadLearnt(string path, List<KeyValuePair<ulong, Guid>> into)
+    /// <summary>
+    /// Hands every whole entry of ids.learnt to <paramref name="each"/> (none when there is no file), read through a
+    /// 64 KB buffer; <paramref name="sized"/> first gets how many there are.
+    /// </summary>
+    public static void ReadLearnt(string path, Action<ulong, Guid> each, Action<int>? sized = null)
     {
         if (!File.Exists(path))
         {
             return;
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
-        for (int offset = 0; offset + IdEntrySize <= bytes.Length; offset += IdEntrySize)
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        long whole = file.Length / IdEntrySize;
+        sized?.Invoke((int)Math.Min(whole, int.MaxValue));
+        byte[] buffer = new byte[2730 * IdEntrySize];
+        long left = whole * IdEntrySize;
+        while (left > 0)
         {
-            (ulong key, Guid id) = ReadId(bytes.AsSpan(offset));
-            into.Add(new KeyValuePair<ulong, Guid>(key, id));
+            int want = (int)Math.Min(buffer.Length, left);
+            int got = 0;
+            while (got < want)
+            {
+                int read = file.Read(buffer, got, want - got);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                got += read;
+            }
+
+            for (int offset = 0; offset < got; offset += IdEntrySize)
+            {
+                (ulong key, Guid id) = ReadId(buffer.AsSpan(offset));
+                each(key, id);
+            }
+
+            left -= got;
         }
     }
 
