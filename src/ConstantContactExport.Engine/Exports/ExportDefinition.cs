@@ -19,6 +19,7 @@ public sealed class ExportDefinition
     public const int DefaultMaxProfiles = 1_000_000;
     public const int DefaultRetainDays = 30;
     public const int MaxRetainDays = 3650;
+    public const int DefaultMaxRemovePercent = 10;
 
     public int SchemaVersion { get; set; } = FirstSchemaVersion;
 
@@ -61,6 +62,12 @@ public sealed class ExportDefinition
 
     /// <summary>Days a run's folder is kept after its last activity (0 to 3650; 0: until the export's next run), pruned by later runs.</summary>
     public int RetainDays { get; set; } = DefaultRetainDays;
+
+    /// <summary>Set-CCExport -RemoveMissing: a run takes the contacts this export put on its lists and that left the segment off those lists.</summary>
+    public bool RemoveMissing { get; set; }
+
+    /// <summary>The share (0 to 100) of the export's members of a list that one run may remove from it before it fails with RemoveLimitExceeded (unless -Force).</summary>
+    public int MaxRemovePercent { get; set; } = DefaultMaxRemovePercent;
 
     /// <summary>CSV files or wildcards that a run reads when nothing is piped in.</summary>
     public List<string> SourcePath { get; set; } = new();

@@ -29,6 +29,10 @@ public sealed class ExportRun : IDisposable
     private RunJournal? journal;
     private StagedBatchFeed? feed;
 
+    // The sync state this process loaded for staging, if any: the removals and the recorder use it rather than load
+    // a second and a third copy (40 MB a million contacts). The export's lock keeps the file as it was.
+    private SyncState? loadedState;
+
     // The contacts in each body the staging made, for what a run that failed before it was staged had sent.
     private readonly Dictionary<int, int> stagedContacts = new();
 
@@ -67,7 +71,8 @@ public sealed class ExportRun : IDisposable
         CsvReadOptions? csv = null,
         int? maxRejectPercent = null,
         bool full = false,
-        SyncState? syncState = null)
+        SyncState? syncState = null,
+        bool force = false)
     {
         CrossProcessLock exportLock = TakeLock(paths, definition.Name);
         string? created = null;
@@ -97,6 +102,9 @@ public sealed class ExportRun : IDisposable
                 MaxRejectPercent = maxRejectPercent,
                 BatchLimits = limits ?? ImportBatchLimits.Default,
                 Full = full,
+                RemoveMissing = definition.RemoveMissing,
+                MaxRemovePercent = definition.MaxRemovePercent,
+                Force = force,
             };
             PrivateFiles.CheckNotLink(manifest.RejectPath);
             store.Create(manifest);
@@ -105,6 +113,7 @@ public sealed class ExportRun : IDisposable
             try
             {
                 run.journal = run.OpenJournal();
+                run.loadedState = syncState;
                 run.staging = new ExportStaging(definition.ToMapping(), manifest.ListIds, folder, inputSegments, manifest.RejectPath, limits, run.NewSyncStaging(syncState), manifest.ListMap);
                 run.staging.OnBatchCompleted(run.NoteStaged);
             }
@@ -280,6 +289,7 @@ public sealed class ExportRun : IDisposable
             Directory.Delete(batches, recursive: true);
         }
 
+        loadedState = syncState;
         staging = new ExportStaging(definition.ToMapping(), Status.Manifest.ListIds, Folder, Status.Manifest.InputSegments, Status.Manifest.RejectPath, limits, NewSyncStaging(syncState), Status.Manifest.ListMap);
         staging.OnBatchCompleted(NoteStaged);
         return staging;
@@ -347,13 +357,13 @@ public sealed class ExportRun : IDisposable
     private RunJournal OpenJournal()
     {
         RunJournal opened = RunJournal.Open(Folder);
-        opened.BeforeEnd = status => RunSyncRecorder.Record(paths, Folder, status, time.GetUtcNow());
+        opened.BeforeEnd = status => RunSyncRecorder.Record(paths, Folder, status, time.GetUtcNow(), loadedState);
         return opened;
     }
 
     /// <summary>Compares with <paramref name="syncState"/> (null for a -Full run or a first one) and notes every body's keys.</summary>
     private SyncStaging NewSyncStaging(SyncState? syncState) =>
-        new(syncState, Status.Manifest.ListIds, Path.Combine(Folder, ExportStaging.BatchFolderName));
+        new(syncState, Status.Manifest.ListIds, Path.Combine(Folder, ExportStaging.BatchFolderName), notePresent: Status.Manifest.RemoveMissing);
 
     private void CheckBodiesSentBefore(StagingResult result)
     {
@@ -389,8 +399,18 @@ public sealed class ExportRun : IDisposable
             ClaimedActivityIds,
             async ct => await CrossProcessLock.AcquireAsync(
                 CrossProcessLock.PathFor(paths, ImportLockName), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false),
-            batch => ProbeEmailsOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))));
+            batch => ProbeEmailsOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))),
+            Status.Manifest.RemoveMissing ? RemoveAsync : null);
     }
+
+    /// <summary>Invoke-CCExport -Force (this invocation's; the manifest keeps the one the run started with).</summary>
+    public bool ForceRemovals { get; set; }
+
+    /// <summary>Where the end-to-end tests stop the run to kill it (<see cref="RunPausePoint"/>); null in production.</summary>
+    public Action<string>? PauseAt { get; set; }
+
+    private Task<RemovalOutcome> RemoveAsync(IImportApi api, Action<SenderEvent> tell, CancellationToken cancellationToken) =>
+        new RunRemover(paths, Folder, Status, journal!, api, time, tell, ForceRemovals, PauseAt, loadedState).RunAsync(cancellationToken);
 
     /// <summary>How many of a body's contacts a lost answer's import is checked against.</summary>
     internal const int Probes = 5;

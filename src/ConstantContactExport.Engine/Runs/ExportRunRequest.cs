@@ -43,6 +43,9 @@ public sealed class ExportRunRequest
     /// <summary>-Full: send every profile, whatever the export's sync state says (the state is still updated).</summary>
     public bool Full { get; init; }
 
+    /// <summary>-Force: removals past the export's MaxRemovePercent are made all the same (a resume with -Force too).</summary>
+    public bool Force { get; init; }
+
     /// <summary>Who runs it, for the manifest.</summary>
     public string? StartedBy { get; init; }
 }

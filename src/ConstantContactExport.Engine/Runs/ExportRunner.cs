@@ -172,6 +172,7 @@ public sealed class ExportRunner : IDisposable
             throw new ExportRunException("RunNotFound", RunErrorKind.ObjectNotFound, which + " to resume.");
         }
 
+        PrepareRemovals();
         RunStatus status = run.Status;
         RunManifest manifest = status.Manifest;
         limits = new RunLimits(
@@ -255,7 +256,7 @@ public sealed class ExportRunner : IDisposable
         try
         {
             run = ExportRun.Start(paths, definition, request.InputSegments, sources, request.RejectPath, whatIf: false, request.StartedBy, time, batchLimits, request.Encoding, csv, maxRejectPercent,
-                request.Full, request.Full ? null : LoadSyncState());
+                request.Full, request.Full ? null : LoadSyncState(), request.Force);
         }
         catch (ExportRunningException ex)
         {
@@ -263,10 +264,61 @@ public sealed class ExportRunner : IDisposable
         }
 
         startedHere = true;
+        PrepareRemovals();
         limits = new RunLimits(definition.MaxProfiles, maxRejectPercent, run.Staging.Ledger, overridden: request.MaxRejectPercent is not null);
         inputCheck = new RunInputCheck(mapping, segmentsGiven);
         progressClock.Start();
         observer.Verbose($"Run {run.RunId} of export '{definition.Name}' started; staging in {run.Folder}.");
+    }
+
+    /// <summary>What this invocation tells the run's removals: -Force, and the tests' pause (<see cref="RunPausePoint"/>).</summary>
+    private void PrepareRemovals()
+    {
+        run!.ForceRemovals = request.Force;
+        run.PauseAt = RunPausePoint.From(environment, run.Folder);
+    }
+
+    /// <summary>
+    /// -WhatIf and -Confirm: what a -RemoveMissing run would remove, per list, from the sync state and the profiles just
+    /// staged (no request). Null for a run without -RemoveMissing. Says so when a list is past MaxRemovePercent.
+    /// </summary>
+    private string? RemovalPlanText(RunStatus status)
+    {
+        if (!status.Manifest.RemoveMissing)
+        {
+            return null;
+        }
+
+        PresentEntry[]? present = PresentKeysFile.TryRead(Path.Combine(run!.Folder, ExportStaging.BatchFolderName, PresentKeysFile.FileName));
+        SyncState? state;
+        try
+        {
+            state = SyncStateFile.Load(SyncStateLocation.PathOf(paths, request.Definition.Name));
+        }
+        catch (SyncStateDamagedException)
+        {
+            state = null;
+        }
+
+        if (present is null || state is null)
+        {
+            return "remove none (the export has no sync state yet)";
+        }
+
+        RemovalPlan plan = RemovalPlan.Of(state, present, status.Manifest.ListIds);
+        if (plan.OverLimit(status.Manifest.MaxRemovePercent) is { } over && !request.Force)
+        {
+            observer.Warning($"The run would remove {over.Leavers.Count} of the {over.Members} contacts this export put on list {NameOf(over.ListId)} ({over.Percent}), more than MaxRemovePercent ({status.Manifest.MaxRemovePercent}): it would remove nothing and fail RemoveLimitExceeded, unless -Force.");
+        }
+
+        return $"remove {plan.Total} that left the segment ({plan.Describe(NameOf)})";
+    }
+
+    /// <summary>A list's name as the definition has it, or its id.</summary>
+    private string NameOf(string listId)
+    {
+        int index = request.Definition.ListIds.IndexOf(listId);
+        return index >= 0 && index < request.Definition.ListNames.Count ? $"'{request.Definition.ListNames[index]}'" : listId;
     }
 
     /// <summary>
@@ -502,9 +554,10 @@ public sealed class ExportRunner : IDisposable
 
         var definition = request.Definition;
         string target = $"export '{definition.Name}' to list(s) {string.Join(", ", definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds)}";
-        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent{perList}"))
+        string? removals = RemovalPlanText(status);
+        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent{perList}{(removals is null ? string.Empty : "; " + removals)}"))
         {
-            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent; {status.UnchangedCount} are unchanged since the last sync{perList}.");
+            current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent; {status.UnchangedCount} are unchanged since the last sync{perList}{(removals is null ? "." : $"; would {removals}.")}");
             return new ExportRunResult(current.Status, null);
         }
 
@@ -591,6 +644,7 @@ public sealed class ExportRunner : IDisposable
         RunStatus status = run!.Status;
         return state switch
         {
+            RunState.Failed when status.ErrorId == RunRemover.LimitErrorId => new ExportRunResult(status, new RunFailure(RunRemover.LimitErrorId, RunErrorKind.LimitsExceeded, status.Message ?? "The removals are over MaxRemovePercent.")),
             RunState.Failed => new ExportRunResult(status, new RunFailure("ExportFailed", RunErrorKind.InvalidResult, status.Message ?? "The run failed.")),
             RunState.Stopped when cancellationToken.IsCancellationRequested => throw new OperationCanceledException(cancellationToken),
             RunState.Stopped when deadline.Passed => new ExportRunResult(status, new RunFailure(RunDeadline.ErrorId, RunErrorKind.LimitsExceeded, status.Message ?? "The run's deadline passed.")),

@@ -29,6 +29,24 @@ public enum JournalEntryType
     /// that stages the files again can tell whether it made the same body.
     /// </summary>
     BatchStaged,
+
+    /// <summary>-RemoveMissing: the run's imports are done; it starts learning contact ids (GET /contacts pages, to ids.learnt).</summary>
+    LearningIds,
+
+    /// <summary>The contact ids the removals need are learnt (and those of the run's new contacts, as far as found).</summary>
+    IdsLearnt,
+
+    /// <summary>The removals are written, one file a request (BatchCount, BatchContacts): from here they are what is sent.</summary>
+    RemovePlanned,
+
+    /// <summary>About to POST removal request Batch (write-ahead; removal is idempotent, so one in doubt is sent again).</summary>
+    RemoveSending,
+
+    /// <summary>Constant Contact accepted removal request Batch as ActivityId.</summary>
+    RemoveSubmitted,
+
+    /// <summary>A removal activity reached an end state (ActivityState).</summary>
+    RemoveDone,
 }
 
 /// <summary>One line of a run's journal (journal.jsonl): appended, flushed to disk, never rewritten.</summary>
@@ -66,6 +84,9 @@ public sealed class JournalEntry
 
     /// <summary>State: why, for a person. Sending: why the batch is sent again, when it is.</summary>
     public string? Message { get; set; }
+
+    /// <summary>State: the ErrorId of a run that failed for a stated reason (RemoveLimitExceeded), or null.</summary>
+    public string? ErrorId { get; set; }
 
     /// <summary>State: requests made to Constant Contact since the run started or resumed.</summary>
     public int? Requests { get; set; }

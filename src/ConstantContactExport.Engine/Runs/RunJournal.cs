@@ -67,7 +67,8 @@ public sealed class RunJournal : IDisposable
         stream.Write(line, 0, line.Length);
         stream.Flush(flushToDisk: true);
         entries++;
-        if (entry.Type is JournalEntryType.Staged or JournalEntryType.BatchStaged or JournalEntryType.Sending or JournalEntryType.State)
+        if (entry.Type is JournalEntryType.Staged or JournalEntryType.BatchStaged or JournalEntryType.Sending or JournalEntryType.State
+            or JournalEntryType.LearningIds or JournalEntryType.RemovePlanned or JournalEntryType.RemoveSending)
         {
             WriteMark();
         }

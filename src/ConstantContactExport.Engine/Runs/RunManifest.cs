@@ -59,4 +59,13 @@ public sealed class RunManifest
 
     /// <summary>Invoke-CCExport -Full: every profile is sent, whatever the sync state says (staging again for a resume does the same).</summary>
     public bool Full { get; set; }
+
+    /// <summary>The export's -RemoveMissing when the run started: the run notes which profiles are in the segment and removes the leavers once its imports completed.</summary>
+    public bool RemoveMissing { get; set; }
+
+    /// <summary>The export's MaxRemovePercent when the run started.</summary>
+    public int MaxRemovePercent { get; set; } = Exports.ExportDefinition.DefaultMaxRemovePercent;
+
+    /// <summary>Invoke-CCExport -Force: removals past MaxRemovePercent are made all the same.</summary>
+    public bool Force { get; set; }
 }

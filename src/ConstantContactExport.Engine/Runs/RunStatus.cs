@@ -13,6 +13,8 @@ public sealed class RunStatus
     private readonly Dictionary<int, string> bodyHashes = new();
     private readonly Dictionary<int, ulong> listsWhileStaging = new();
     private readonly HashSet<int> everSending = new();
+    private readonly Dictionary<int, string> removalByBatch = new();
+    private readonly Dictionary<string, string> removalDone = new(StringComparer.Ordinal);
 
     public RunStatus(RunManifest manifest)
     {
@@ -48,6 +50,48 @@ public sealed class RunStatus
     public IReadOnlyList<ulong> BatchLists { get; private set; } = Array.Empty<ulong>();
 
     public DateTimeOffset? CompletedAt { get; private set; }
+
+    /// <summary>The ErrorId the run failed with, when its end says (RemoveLimitExceeded); null otherwise.</summary>
+    public string? ErrorId { get; private set; }
+
+    /// <summary>-RemoveMissing: the contact ids the removals need have been learnt (IdsLearnt).</summary>
+    public bool IdsLearnt { get; private set; }
+
+    /// <summary>-RemoveMissing: the removal requests are written (RemovePlanned); RemovalContacts holds each one's contacts.</summary>
+    public bool RemovalsPlanned { get; private set; }
+
+    /// <summary>The contacts of each removal request, in order.</summary>
+    public IReadOnlyList<int> RemovalContacts { get; private set; } = Array.Empty<int>();
+
+    /// <summary>List memberships removed: the contacts of the removal requests whose activity completed.</summary>
+    public long RemovedCount
+    {
+        get
+        {
+            long removed = 0;
+            for (int batch = 1; batch <= RemovalContacts.Count; batch++)
+            {
+                if (IsRemovalConfirmed(batch))
+                {
+                    removed += RemovalContacts[batch - 1];
+                }
+            }
+
+            return removed;
+        }
+    }
+
+    /// <summary>The activity of removal request <paramref name="batch"/>, or null while it has none.</summary>
+    public string? RemovalActivityOf(int batch) => removalByBatch.TryGetValue(batch, out string? id) ? id : null;
+
+    /// <summary>The end state of a removal activity, or null while it is not done.</summary>
+    public string? RemovalStateOf(string activityId) => removalDone.TryGetValue(activityId, out string? state) ? state : null;
+
+    /// <summary>True when removal request <paramref name="batch"/>'s activity completed: its contacts are off the list.</summary>
+    public bool IsRemovalConfirmed(int batch) => RemovalActivityOf(batch) is string id && RemovalStateOf(id) == "completed";
+
+    /// <summary>When the run's first import was POSTed (its earliest Sending), or null when it sent none.</summary>
+    public DateTimeOffset? FirstSendingAt { get; private set; }
 
     /// <summary>Requests made to Constant Contact, over every invocation of the run.</summary>
     public int RequestCount { get; private set; }
@@ -153,6 +197,7 @@ public sealed class RunStatus
                 break;
             case JournalEntryType.Sending:
                 sending[entry.Batch!.Value] = entry.At;
+                FirstSendingAt = FirstSendingAt is { } first && first <= entry.At ? first : entry.At;
                 everSending.Add(entry.Batch!.Value);
                 break;
             case JournalEntryType.Submitted:
@@ -170,9 +215,23 @@ public sealed class RunStatus
             case JournalEntryType.ActivityDone:
                 doneByActivity[entry.ActivityId!] = entry;
                 break;
+            case JournalEntryType.IdsLearnt:
+                IdsLearnt = true;
+                break;
+            case JournalEntryType.RemovePlanned:
+                RemovalsPlanned = true;
+                RemovalContacts = entry.BatchContacts ?? new List<int>();
+                break;
+            case JournalEntryType.RemoveSubmitted:
+                removalByBatch[entry.Batch!.Value] = entry.ActivityId!;
+                break;
+            case JournalEntryType.RemoveDone:
+                removalDone[entry.ActivityId!] = entry.ActivityState ?? string.Empty;
+                break;
             case JournalEntryType.State:
                 State = entry.State ?? State;
                 Message = entry.Message;
+                ErrorId = entry.ErrorId;
                 RequestCount += entry.Requests ?? 0;
                 if (State is RunState.Completed or RunState.CompletedWithErrors or RunState.Failed or RunState.WhatIf)
                 {
@@ -195,6 +254,10 @@ public sealed class RunStatus
             JournalEntryType.Submitted when !everSending.Contains(entry.Batch!.Value) => $"batch {entry.Batch} Submitted without being journaled Sending first",
             JournalEntryType.ActivityDone when string.IsNullOrEmpty(entry.ActivityId) => "an ActivityDone entry without an activity id",
             JournalEntryType.BatchStaged when string.IsNullOrEmpty(entry.BodyHash) => $"batch {entry.Batch} staged without its fingerprint",
+            JournalEntryType.RemovePlanned when RemovalsPlanned || entry.BatchContacts is null => "a removal plan twice, or one without its requests",
+            JournalEntryType.RemoveSending or JournalEntryType.RemoveSubmitted
+                when !RemovalsPlanned || entry.Batch is null or < 1 || entry.Batch > RemovalContacts.Count => $"an entry for removal request {entry.Batch?.ToString() ?? "(none)"}, which the run does not have",
+            JournalEntryType.RemoveSubmitted or JournalEntryType.RemoveDone when string.IsNullOrEmpty(entry.ActivityId) => "a removal entry without an activity id",
             _ => null,
         };
         if (problem is not null)

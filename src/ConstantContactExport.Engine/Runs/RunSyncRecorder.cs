@@ -20,15 +20,54 @@ namespace ConstantContactExport.Engine.Runs;
 /// </summary>
 internal static class RunSyncRecorder
 {
-    /// <summary>Records the run's confirmed batches; a sentence for the run's message when something was left out, or null.</summary>
-    public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now)
+    /// <summary>
+    /// Records the run's confirmed batches and removals; a sentence for the run's message when something was left out,
+    /// or null. <paramref name="loadedState"/> is the state as this process loaded it before staging (the export's lock
+    /// kept the file as it was), or null to load it.
+    /// </summary>
+    public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now, SyncState? loadedState = null)
     {
         string batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
+        List<Confirmed> entries = ConfirmedEntries(status, batches, out int confirmed, out int missing);
+        RemovalResults removals = status.Manifest.RemoveMissing ? RemovalResults.Read(status, batches) : RemovalResults.None;
+        if (confirmed == 0 && removals.IsEmpty)
+        {
+            // Nothing confirmed (or a run staged before the sync existed): the state stays as it is.
+            return null;
+        }
+
+        string path = SyncStateLocation.PathOf(paths, status.Manifest.ExportName);
+        try
+        {
+            SyncState? old;
+            try
+            {
+                old = loadedState ?? SyncStateFile.Load(path);
+            }
+            catch (SyncStateDamagedException)
+            {
+                // The run was told (it sent every profile); the new state starts from what it confirmed.
+                old = null;
+            }
+
+            Write(path, old, status.Manifest.ListIds, Distinct(entries), removals, now);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"The sync state was not updated ({ex.Message}): the next run sends these contacts again.";
+        }
+
+        return missing == 0 ? null : $"{missing} confirmed batch(es) had no key file and are not recorded in the sync state: the next run sends their contacts again.";
+    }
+
+    /// <summary>The keys, fingerprints and body lists of the contacts of the batches Constant Contact confirmed (unsorted).</summary>
+    internal static List<Confirmed> ConfirmedEntries(RunStatus status, string batches, out int confirmed, out int missing)
+    {
         // Sized once (24 bytes a contact sent) rather than grown through doubling: a million is 24 MB, not up to 48.
         var entries = new List<Confirmed>(status.IsStaged ? (int)Math.Min(status.SubmittedCount, int.MaxValue) : 0);
         var body = new List<SyncKeyEntry>();
-        int confirmed = 0;
-        int missing = 0;
+        confirmed = 0;
+        missing = 0;
         foreach (int batch in status.BodyBatches())
         {
             if (!IsConfirmed(status, batch))
@@ -54,34 +93,7 @@ internal static class RunSyncRecorder
             }
         }
 
-        if (confirmed == 0)
-        {
-            // Nothing confirmed (or a run staged before the sync existed): the state stays as it is.
-            return null;
-        }
-
-        string path = SyncStateLocation.PathOf(paths, status.Manifest.ExportName);
-        try
-        {
-            SyncState? old;
-            try
-            {
-                old = SyncStateFile.Load(path);
-            }
-            catch (SyncStateDamagedException)
-            {
-                // The run was told (it sent every profile); the new state starts from what it confirmed.
-                old = null;
-            }
-
-            Write(path, old, status.Manifest.ListIds, Distinct(entries), now);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return $"The sync state was not updated ({ex.Message}): the next run sends these contacts again.";
-        }
-
-        return missing == 0 ? null : $"{missing} confirmed batch(es) had no key file and are not recorded in the sync state: the next run sends their contacts again.";
+        return entries;
     }
 
     private static bool IsConfirmed(RunStatus status, int batch) =>
@@ -116,7 +128,7 @@ internal static class RunSyncRecorder
         return distinct;
     }
 
-    private static void Write(string path, SyncState? old, IReadOnlyList<string> runListIds, List<Confirmed> sent, DateTimeOffset now)
+    private static void Write(string path, SyncState? old, IReadOnlyList<string> runListIds, List<Confirmed> sent, RemovalResults removals, DateTimeOffset now)
     {
         IReadOnlyList<Guid> oldLists = old?.Lists ?? Array.Empty<Guid>();
         List<Guid> runLists = runListIds.Select(SyncListIds.Of).Distinct().ToList();
@@ -134,9 +146,9 @@ internal static class RunSyncRecorder
         int[] runToTable = runListIds.Select(id => lists.IndexOf(SyncListIds.Of(id))).ToArray();
 
         IEnumerable<SyncRecord> oldRecords = old?.Records ?? Enumerable.Empty<SyncRecord>();
-        long count = Merge(oldRecords, sent, remap, runToTable).LongCount();
+        long count = removals.Apply(Merge(oldRecords, sent, remap, runToTable), runToTable).LongCount();
         using SyncStateWriter writer = SyncStateFile.Create(path, lists, count, now);
-        foreach (SyncRecord record in Merge(oldRecords, sent, remap, runToTable))
+        foreach (SyncRecord record in removals.Apply(Merge(oldRecords, sent, remap, runToTable), runToTable))
         {
             writer.Add(record);
         }
@@ -189,7 +201,7 @@ internal static class RunSyncRecorder
     }
 
     /// <summary>A confirmed contact: its key and fingerprint, and the lists of its body (bits over the run's lists).</summary>
-    private readonly struct Confirmed
+    internal readonly struct Confirmed
     {
         public Confirmed(SyncKeyEntry entry, ulong lists)
         {
@@ -203,5 +215,95 @@ internal static class RunSyncRecorder
         public ulong Fingerprint { get; }
 
         public ulong Lists { get; }
+    }
+
+    /// <summary>
+    /// What a -RemoveMissing run learnt and removed: contact ids from GET /contacts (ids.learnt), and the lists its
+    /// completed removal requests took contacts off (remove-NNNNN.ids), or that a whole read of the list showed them
+    /// already off (gone.keys). A removal not confirmed leaves the contact's list bit, so the next run tries again.
+    /// </summary>
+    private sealed class RemovalResults
+    {
+        public static readonly RemovalResults None = new(IdBook.Of(new List<ulong>()), Array.Empty<ulong>(), Array.Empty<ulong>());
+
+        private readonly IdBook learnt;
+        private readonly ulong[] clearedKeys;
+        private readonly ulong[] clearedLists;
+
+        private RemovalResults(IdBook learnt, ulong[] clearedKeys, ulong[] clearedLists)
+        {
+            this.learnt = learnt;
+            this.clearedKeys = clearedKeys;
+            this.clearedLists = clearedLists;
+        }
+
+        public bool IsEmpty => learnt.Count == 0 && clearedKeys.Length == 0;
+
+        public static RemovalResults Read(RunStatus status, string batches)
+        {
+            IdBook learnt = IdBook.Read(Path.Combine(batches, RemovalFiles.LearntFileName));
+            var cleared = new List<PresentEntry>();
+            if (status.RemovalsPlanned)
+            {
+                for (int request = 1; request <= status.RemovalContacts.Count; request++)
+                {
+                    if (status.IsRemovalConfirmed(request) && RemovalFiles.TryReadRequest(Path.Combine(batches, RemovalFiles.RequestFileName(request))) is { } read)
+                    {
+                        cleared.AddRange(read.Contacts.Select(c => new PresentEntry(c.Key, 1UL << read.RunListIndex)));
+                    }
+                }
+
+                cleared.AddRange(RemovalFiles.ReadGone(Path.Combine(batches, RemovalFiles.GoneFileName)));
+            }
+
+            // Sorted arrays (a key twice: its lists joined), looked up by binary search.
+            cleared.Sort((a, b) => a.Key.CompareTo(b.Key));
+            var keys = new List<ulong>(cleared.Count);
+            var lists = new List<ulong>(cleared.Count);
+            foreach (PresentEntry entry in cleared)
+            {
+                if (keys.Count > 0 && keys[keys.Count - 1] == entry.Key)
+                {
+                    lists[lists.Count - 1] |= entry.Lists;
+                }
+                else
+                {
+                    keys.Add(entry.Key);
+                    lists.Add(entry.Lists);
+                }
+            }
+
+            return new RemovalResults(learnt, keys.ToArray(), lists.ToArray());
+        }
+
+        /// <summary>The records with the learnt ids set and the removed lists cleared; a record left on no list is dropped.</summary>
+        public IEnumerable<SyncRecord> Apply(IEnumerable<SyncRecord> records, int[] runToTable)
+        {
+            foreach (SyncRecord record in records)
+            {
+                SyncRecord result = learnt.TryGetId(record.Key, out Guid id) ? record.WithContactId(id) : record;
+                int at = Array.BinarySearch(clearedKeys, record.Key);
+                if (at >= 0)
+                {
+                    ulong runBits = clearedLists[at];
+                    ulong tableBits = 0;
+                    for (int i = 0; i < runToTable.Length && i < 64; i++)
+                    {
+                        if ((runBits & (1UL << i)) != 0 && runToTable[i] >= 0)
+                        {
+                            tableBits |= 1UL << runToTable[i];
+                        }
+                    }
+
+                    result = result.WithLists(result.Lists & ~tableBits);
+                    if (result.Lists == 0)
+                    {
+                        continue;
+                    }
+                }
+
+                yield return result;
+            }
+        }
     }
 }

@@ -37,6 +37,20 @@ public interface IImportApi
     /// </summary>
     Task<ContactState?> FindContactAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of GET /contacts?lists=<paramref name="listId"/>&amp;status=all&amp;limit=500 (with
+    /// updated_after=<paramref name="updatedAfter"/> when given): the first (<paramref name="next"/> null) or the one a
+    /// previous page's <see cref="ContactPage.Next"/> named. Contact ids and addresses, to learn ids by address key.
+    /// </summary>
+    Task<ContactPage> ListContactsPageAsync(string? next, string listId, DateTimeOffset? updatedAfter, CancellationToken cancellationToken);
+
+    /// <summary>POST /activities/remove_list_memberships: takes up to 500 contacts off one list (membership only).</summary>
+    /// <exception cref="ImportInDoubtException">The outcome is unknown (removal is idempotent: send it again).</exception>
+    /// <exception cref="QuotaExceededException">The daily quota is spent.</exception>
+    /// <exception cref="ActivityQueueFullException">The activity queue is full.</exception>
+    /// <exception cref="ImportRefusedException">Refused for good.</exception>
+    Task<ActivityInfo> RemoveListMembershipsAsync(string listId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken);
+
     /// <summary>The server's clock minus ours, from the Date headers seen so far (zero until one is seen).</summary>
     TimeSpan ServerClockOffset { get; }
 

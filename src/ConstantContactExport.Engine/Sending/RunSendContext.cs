@@ -15,10 +15,12 @@ namespace ConstantContactExport.Engine.Sending;
 /// connection) for one POST and its check.</param>
 /// <param name="ProbeEmailsOf">Addresses of a few of a batch's contacts spread through its body (first, last and some
 /// between), to check a lost answer's import against; empty when the body cannot be read.</param>
+/// <param name="Removal">-RemoveMissing: the removals, run once the imports completed (<see cref="RunRemover"/>); null for none.</param>
 public sealed record RunSendContext(
     RunStatus Status,
     RunJournal Journal,
     Func<int, string> BatchPath,
     Func<ISet<string>> ClaimedActivityIds,
     Func<CancellationToken, Task<IDisposable>> AcquireImportLock,
-    Func<int, IReadOnlyList<string>> ProbeEmailsOf);
+    Func<int, IReadOnlyList<string>> ProbeEmailsOf,
+    Func<IImportApi, Action<SenderEvent>, CancellationToken, Task<RemovalOutcome>>? Removal = null);

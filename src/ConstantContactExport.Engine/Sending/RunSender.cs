@@ -233,11 +233,25 @@ public sealed class RunSender
 
             if (noWait)
             {
-                return Finish(run, RunState.Submitted, (status.BatchCount == 1 ? "The batch was submitted" : $"All {status.BatchCount} batches were submitted") + "; Get-CCExportRun -Refresh completes the counts.");
+                return Finish(run, RunState.Submitted, (status.BatchCount == 1 ? "The batch was submitted" : $"All {status.BatchCount} batches were submitted")
+                    + (run.Removal is null ? "; Get-CCExportRun -Refresh completes the counts." : "; Invoke-CCExport -Resume waits for them and then removes the contacts that left the segment."));
             }
 
             await PollAsync(run, cancellationToken).ConfigureAwait(false);
-            return Finish(run, Outcome(status, out string message), message);
+            RunState state = Outcome(status, out string message);
+            string? errorId = null;
+            if (state != RunState.Failed && run.Removal is { } removal)
+            {
+                // -RemoveMissing: only once every import completed (and the run's rejects were within their limit).
+                RemovalOutcome removed = await removal(api, tell, cancellationToken).ConfigureAwait(false);
+                message += " " + removed.Message;
+                state = removed.State is RunState.Failed ? RunState.Failed
+                    : removed.State is RunState.CompletedWithErrors ? RunState.CompletedWithErrors
+                    : state;
+                errorId = removed.ErrorId;
+            }
+
+            return Finish(run, state, message, errorId);
         }
         catch (Exception ex) when (IsDefiniteStop(ex))
         {
@@ -258,7 +272,8 @@ public sealed class RunSender
         requestsAtStart = api.RequestCount;
         await PollOnceAsync(run, cancellationToken).ConfigureAwait(false);
         RunStatus status = run.Status;
-        if (status.State == RunState.Submitted && !status.PendingActivities().Any())
+        // A -RemoveMissing run still has its removals to make: Invoke-CCExport -Resume ends it.
+        if (status.State == RunState.Submitted && !status.PendingActivities().Any() && run.Removal is null)
         {
             return Finish(run, Outcome(status, out string message), message);
         }
@@ -681,9 +696,9 @@ public sealed class RunSender
         return missing;
     }
 
-    private RunState Finish(RunSendContext run, RunState state, string message)
+    private RunState Finish(RunSendContext run, RunState state, string message, string? errorId = null)
     {
-        Record(run, new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, Requests = api.RequestCount - requestsAtStart });
+        Record(run, new JournalEntry { Type = JournalEntryType.State, At = time.GetUtcNow(), State = state, Message = message, ErrorId = errorId, Requests = api.RequestCount - requestsAtStart });
         return state;
     }
 

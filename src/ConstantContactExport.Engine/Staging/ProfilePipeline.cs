@@ -119,6 +119,7 @@ public sealed class ProfilePipeline
     public void Complete()
     {
         batches.Complete();
+        sync?.Complete();
         rejects?.Flush();
     }
 
@@ -127,6 +128,8 @@ public sealed class ProfilePipeline
         ulong lists = RunListsOf(record, out issue);
         if (issue is not null)
         {
+            // Its segment cannot be told either: with -RemoveMissing it is kept on every list, never taken for a leaver.
+            NotePresent(null, record, sync?.AllLists ?? 0);
             return ProfileOutcome.Invalid;
         }
 
@@ -136,6 +139,7 @@ public sealed class ProfilePipeline
         }
 
         issue = builder.Build(record.Values, out string? email, contact);
+        NotePresent(email, record, lists);
         if (issue is not null)
         {
             return ProfileOutcome.Invalid;
@@ -156,6 +160,32 @@ public sealed class ProfilePipeline
         sync?.Sent(lists);
         Count(sentPerList, lists);
         return ProfileOutcome.Submitted;
+    }
+
+    /// <summary>
+    /// -RemoveMissing: a profile that may be in the segment keeps its contact on <paramref name="lists"/>. Its key is the
+    /// address as sent, or, for a profile rejected before that, the address text as given (a leaver is one no such
+    /// profile names).
+    /// </summary>
+    private void NotePresent(string? email, ProfileRecord record, ulong lists)
+    {
+        if (sync is not { NotesPresent: true })
+        {
+            return;
+        }
+
+        if (email is null)
+        {
+            SourceValue value = record.Values.Length > mapping.EmailIndex ? record.Values[mapping.EmailIndex] : default;
+            if (value.Kind != SourceValueKind.Text || string.IsNullOrWhiteSpace(value.Text))
+            {
+                return;
+            }
+
+            email = value.Text!;
+        }
+
+        sync.NotePresent(email, lists);
     }
 
     /// <summary>

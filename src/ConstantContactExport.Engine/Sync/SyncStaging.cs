@@ -26,6 +26,7 @@ public sealed class SyncStaging
     private readonly string folder;
     private readonly SyncFingerprint fingerprint = new();
     private readonly Dictionary<ulong, List<SyncKeyEntry>> pending = new();
+    private readonly List<PresentEntry>? present;
     private SyncKeyEntry current;
     private ulong lastRunLists;
     private ulong lastStateLists;
@@ -34,10 +35,12 @@ public sealed class SyncStaging
     /// <param name="compareWith">The export's state, or null to send every profile (-Full, or no state yet).</param>
     /// <param name="listIds">The run's lists (bit i of a profile's lists is list i).</param>
     /// <param name="folder">Where the bodies go (the key files go beside them).</param>
-    public SyncStaging(SyncState? compareWith, IReadOnlyList<string> listIds, string folder)
+    /// <param name="notePresent">-RemoveMissing: note every in-segment profile's key (<see cref="PresentKeysFile"/>), so that the leavers can be told.</param>
+    public SyncStaging(SyncState? compareWith, IReadOnlyList<string> listIds, string folder, bool notePresent = false)
     {
         this.compareWith = compareWith;
         this.folder = folder;
+        present = notePresent ? new List<PresentEntry>() : null;
         stateIndex = new int[listIds.Count];
         for (int i = 0; i < listIds.Count; i++)
         {
@@ -86,6 +89,32 @@ public sealed class SyncStaging
         }
 
         entries.Add(current);
+    }
+
+    /// <summary>True when the run notes the profiles in its segment (-RemoveMissing).</summary>
+    public bool NotesPresent => present is not null;
+
+    /// <summary>
+    /// A profile that is in the segment (whatever became of it: sent, unchanged, a duplicate, or rejected for another
+    /// reason) has this address: it is not a leaver of <paramref name="lists"/> (bits over the run's lists, the
+    /// pipeline's <c>RunListsOf</c>). 16 bytes a profile.
+    /// </summary>
+    public void NotePresent(string address, ulong lists)
+    {
+        present?.Add(new PresentEntry(SyncKey.For(address), lists));
+    }
+
+    /// <summary>Staging ended: writes the profiles in the segment (sorted, one entry a key) to <see cref="PresentKeysFile.FileName"/>.</summary>
+    public void Complete()
+    {
+        if (present is null)
+        {
+            return;
+        }
+
+        PrivateFiles.CreateFolder(folder);
+        PresentKeysFile.Write(Path.Combine(folder, PresentKeysFile.FileName), present);
+        present.Clear();
     }
 
     /// <summary>A body is whole: writes its contacts' keys (sorted) before the body goes anywhere.</summary>

@@ -170,6 +170,7 @@ public sealed partial class InvokeCCExportCommand
             MaxRejectPercent = (int?)MaxRejectPercent,
             NoWait = NoWait,
             Full = Full,
+            Force = Force,
             WouldAskBeforeSending = WouldAskBeforeSending(),
             ReportEachReject = ErrorPerReject,
             StartedBy = UserIdentity.Current,

@@ -111,6 +111,9 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter NoWait { get; set; }
 
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = ResumeSet)]
     public SwitchParameter Resume { get; set; }
 

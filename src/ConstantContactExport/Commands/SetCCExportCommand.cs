@@ -83,6 +83,13 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     public long MaxRejectPercent { get; set; }
 
     [Parameter]
+    public SwitchParameter RemoveMissing { get; set; }
+
+    [Parameter]
+    [ValidateRange(0L, 100L)]
+    public long MaxRemovePercent { get; set; }
+
+    [Parameter]
     [ValidateRange(0L, (long)ExportDefinition.MaxRetainDays)]
     public long RetainDays { get; set; }
 
@@ -233,6 +240,17 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxRejectPercent)))
         {
             definition.MaxRejectPercent = (int)MaxRejectPercent;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(RemoveMissing)))
+        {
+            // -RemoveMissing:$false turns it off.
+            definition.RemoveMissing = RemoveMissing.IsPresent;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxRemovePercent)))
+        {
+            definition.MaxRemovePercent = (int)MaxRemovePercent;
         }
 
         if (MyInvocation.BoundParameters.ContainsKey(nameof(RetainDays)))

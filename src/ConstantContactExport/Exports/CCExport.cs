@@ -39,6 +39,12 @@ public sealed class CCExport
     /// <summary>The share of in-segment profiles (0 to 100) a run may reject before it fails with RejectLimitExceeded.</summary>
     public int MaxRejectPercent { get; init; }
 
+    /// <summary>True when a run takes the contacts this export put on its lists and that left the segment off those lists.</summary>
+    public bool RemoveMissing { get; init; }
+
+    /// <summary>The share of a list's members (0 to 100) one run may remove before it fails with RemoveLimitExceeded (unless -Force).</summary>
+    public int MaxRemovePercent { get; init; }
+
     /// <summary>Days a run's folder is kept after its last activity.</summary>
     public int RetainDays { get; init; }
 
@@ -77,6 +83,8 @@ public sealed class CCExport
             SegmentField = definition.SegmentField,
             MaxProfiles = definition.MaxProfiles,
             MaxRejectPercent = definition.MaxRejectPercent,
+            RemoveMissing = definition.RemoveMissing,
+            MaxRemovePercent = definition.MaxRemovePercent,
             RetainDays = definition.RetainDays,
             SourcePath = definition.SourcePath.ToArray(),
             CreatedBy = definition.CreatedBy,

@@ -42,6 +42,9 @@ public sealed class CCExportRun
 
     public int BatchCount { get; init; }
 
+    /// <summary>-RemoveMissing: contacts taken off the export's lists (list memberships) because they left the segment.</summary>
+    public long RemovedCount { get; init; }
+
     /// <summary>HTTP requests this run made to Constant Contact, retries and resumes included.</summary>
     public int RequestCount { get; init; }
 
@@ -76,6 +79,7 @@ public sealed class CCExportRun
         ErrorCount = status.ErrorCount,
         CannotAddToListCount = status.CannotAddToListCount,
         BatchCount = status.BatchCount,
+        RemovedCount = status.RemovedCount,
         RequestCount = status.RequestCount,
         ActivityIds = status.ActivityIds.ToArray(),
         RejectPath = status.Manifest.RejectPath,

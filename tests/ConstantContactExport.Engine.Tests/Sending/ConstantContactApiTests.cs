@@ -182,11 +182,45 @@ public sealed class ConstantContactApiTests : IDisposable
         Assert.Equal(2, handler.Requests.Count);
     }
 
+    [Fact]
+    public async Task Contacts_of_a_list_are_asked_for_500_a_page_any_status_and_changed_after_a_time()
+    {
+        handler.Enqueue(200, "{\"contacts\":[{\"contact_id\":\"" + Id + "\",\"email_address\":{\"address\":\"ada@example.com\"}},{\"contact_id\":\"not-an-id\",\"email_address\":{\"address\":\"x@example.com\"}}],\"_links\":{\"next\":{\"href\":\"/v3/contacts?cursor=abc\"}}}");
+        handler.Enqueue(200, "{\"contacts\":[]}");
+        string list = "04fe9a97-a579-43c5-bb1a-58ed29bf0a6a";
+        ContactPage first = await Run(() => api.ListContactsPageAsync(null, list, new DateTimeOffset(2026, 12, 6, 1, 2, 3, 450, TimeSpan.Zero), CancellationToken.None));
+        Assert.Equal(new[] { new ContactIdentity(Guid.Parse(Id), "ada@example.com") }, first.Contacts);
+        ContactPage second = await Run(() => api.ListContactsPageAsync(first.Next, list, null, CancellationToken.None));
+        Assert.Null(second.Next);
+        Assert.Equal($"/v3/contacts?lists={list}&status=all&limit=500&updated_after=2026-12-06T01%3A02%3A03.450Z", handler.Requests[0]);
+        Assert.Equal("/v3/contacts?cursor=abc", handler.Requests[1]);
+    }
+
+    [Fact]
+    public async Task A_removal_names_its_contacts_and_one_list_and_a_lost_answer_is_in_doubt()
+    {
+        Guid[] ids = { Guid.Parse(Id), Guid.Parse("04fe9a97-a579-43c5-bb1a-58ed29bf0a6a") };
+        handler.Enqueue(201, Activity);
+        ActivityInfo activity = await Run(() => api.RemoveListMembershipsAsync("list-1", ids, CancellationToken.None));
+        Assert.Equal(Id, activity.ActivityId);
+        Assert.Equal("/v3/activities/remove_list_memberships", handler.Requests[0]);
+        Assert.Equal("{\"source\":{\"contact_ids\":[\"" + Id + "\",\"04fe9a97-a579-43c5-bb1a-58ed29bf0a6a\"]},\"list_ids\":[\"list-1\"]}", handler.Bodies[0]);
+
+        handler.EnqueueFailure();
+        await Assert.ThrowsAsync<ImportInDoubtException>(() => Run(() => api.RemoveListMembershipsAsync("list-1", ids, CancellationToken.None)));
+        handler.Enqueue(429, "{\"error_key\":\"quota_exceeded\",\"error_message\":\"Limit Exceeded\"}");
+        await Assert.ThrowsAsync<QuotaExceededException>(() => Run(() => api.RemoveListMembershipsAsync("list-1", ids, CancellationToken.None)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => api.RemoveListMembershipsAsync("list-1", new Guid[501], CancellationToken.None));
+        Assert.Equal(3, api.RequestCount);
+    }
+
     private sealed class ScriptedHandler : HttpMessageHandler
     {
         private readonly Queue<Func<HttpResponseMessage>> answers = new();
 
         public List<string> Requests { get; } = new();
+
+        public List<string> Bodies { get; } = new();
 
         public void Enqueue(int status, string body, DateTimeOffset? date = null) => answers.Enqueue(() =>
         {
@@ -200,6 +234,7 @@ public sealed class ConstantContactApiTests : IDisposable
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Requests.Add(request.RequestUri!.PathAndQuery);
+            Bodies.Add(request.Content is StringContent text ? text.ReadAsStringAsync().GetAwaiter().GetResult() : string.Empty);
             return Task.FromResult(answers.Dequeue()());
         }
     }

@@ -119,6 +119,7 @@ internal sealed class FakeImportApi : IImportApi
             }
 
             AcceptedBodies.Add(System.IO.File.Exists(bodyPath) ? System.IO.File.ReadAllText(bodyPath) : string.Empty); // some tests post no file
+            Apply(AcceptedBodies[AcceptedBodies.Count - 1]);
             if (PostsWithErrors.Contains(Posts))
             {
                 withErrors.Add(activity.ActivityId);
@@ -196,6 +197,168 @@ internal sealed class FakeImportApi : IImportApi
             return Task.FromResult(new ActivityPage(page, nextHref));
         }
     }
+
+    /// <summary>A contact of the fake account: what an accepted import made of it (the account holds them in creation order).</summary>
+    public sealed class AccountContact
+    {
+        public Guid Id { get; } = Guid.NewGuid();
+
+        public string Email { get; init; } = string.Empty;
+
+        public DateTimeOffset UpdatedAt { get; set; }
+
+        public HashSet<string> Lists { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public bool Unsubscribed { get; set; }
+    }
+
+    /// <summary>The account's contacts, in creation order (imports create them; GET /contacts pages them).</summary>
+    public List<AccountContact> Account { get; } = new();
+
+    /// <summary>An import row that changes nothing leaves updated_at as it was (the undocumented case, D8).</summary>
+    public bool UnchangedRowKeepsUpdatedAt { get; set; }
+
+    /// <summary>The most contacts a GET /contacts page holds.</summary>
+    public int ContactPageSize { get; set; } = 500;
+
+    /// <summary>Every GET /contacts page asked for: list, updated_after, cursor.</summary>
+    public List<(string List, DateTimeOffset? UpdatedAfter, string? Next)> ContactPagesRead { get; } = new();
+
+    /// <summary>Every remove_list_memberships POST: list and contact ids (also those whose answer was lost).</summary>
+    public List<(string List, IReadOnlyList<Guid> ContactIds)> Removals { get; } = new();
+
+    /// <summary>What the next removal POSTs do: Accept, AcceptThenLoseAnswer, QuotaExceeded, Refuse.</summary>
+    public Queue<PostBehaviour> RemovalScript { get; } = new();
+
+    public AccountContact? Find(string email) => Account.FirstOrDefault(c => string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Puts an address on a list another way (a sign-up form): it is not the export's to remove.</summary>
+    public AccountContact AddMember(string email, string list)
+    {
+        lock (gate)
+        {
+            AccountContact contact = Find(email) ?? Add(email);
+            contact.Lists.Add(list);
+            contact.UpdatedAt = time.GetUtcNow();
+            return contact;
+        }
+    }
+
+    /// <summary>Unsubscribes an address: it leaves every list and imports cannot add it back.</summary>
+    public void Unsubscribe(string email)
+    {
+        lock (gate)
+        {
+            AccountContact contact = Find(email) ?? Add(email);
+            contact.Unsubscribed = true;
+            contact.Lists.Clear();
+            contact.UpdatedAt = time.GetUtcNow();
+        }
+    }
+
+    public string[] MembersOf(string list)
+    {
+        lock (gate)
+        {
+            return Account.Where(c => c.Lists.Contains(list)).Select(c => c.Email).OrderBy(e => e, StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    public Task<ContactPage> ListContactsPageAsync(string? next, string listId, DateTimeOffset? updatedAfter, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            RequestCount++;
+            ContactPagesRead.Add((listId, updatedAfter, next));
+            int start = next is null ? 0 : int.Parse(next.Substring(next.IndexOf('=') + 1), System.Globalization.CultureInfo.InvariantCulture);
+            bool Matches(AccountContact c) => c.Lists.Contains(listId) && (updatedAfter is null || c.UpdatedAt > updatedAfter);
+            var page = new List<ContactIdentity>();
+            int position = start;
+            for (; position < Account.Count && page.Count < ContactPageSize; position++)
+            {
+                if (Matches(Account[position]))
+                {
+                    page.Add(new ContactIdentity(Account[position].Id, Account[position].Email));
+                }
+            }
+
+            bool more = Account.Skip(position).Any(Matches);
+            return Task.FromResult(new ContactPage(page, more ? "/v3/contacts?cursor=" + position.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
+        }
+    }
+
+    public Task<ActivityInfo> RemoveListMembershipsAsync(string listId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            RequestCount++;
+            Assert.InRange(contactIds.Count, 1, 500);
+            PostBehaviour behaviour = RemovalScript.Count > 0 ? RemovalScript.Dequeue() : PostBehaviour.Accept;
+            switch (behaviour)
+            {
+                case PostBehaviour.QuotaExceeded:
+                    throw new QuotaExceededException();
+                case PostBehaviour.Refuse:
+                    throw new ImportRefusedException(400, "bad", "Refused.");
+            }
+
+            Removals.Add((listId, contactIds.ToList()));
+            foreach (Guid id in contactIds)
+            {
+                if (Account.FirstOrDefault(c => c.Id == id) is { } contact && contact.Lists.Remove(listId))
+                {
+                    contact.UpdatedAt = time.GetUtcNow();
+                }
+            }
+
+            var activity = NewActivity(time.GetUtcNow(), contactIds.Count, 1);
+            Activities.Add((activity, "removal"));
+            if (behaviour == PostBehaviour.AcceptThenLoseAnswer)
+            {
+                throw new ImportInDoubtException("The connection was reset before the answer.");
+            }
+
+            return Task.FromResult(Copy(activity));
+        }
+    }
+
+    private AccountContact Add(string email)
+    {
+        var contact = new AccountContact { Email = email, UpdatedAt = time.GetUtcNow() };
+        Account.Add(contact);
+        return contact;
+    }
+
+    /// <summary>An accepted import's rows: contacts created or updated, put on the body's lists unless unsubscribed.</summary>
+    private void Apply(string body)
+    {
+        if (body.Length == 0)
+        {
+            return;
+        }
+
+        using var doc = System.Text.Json.JsonDocument.Parse(body);
+        var lists = doc.RootElement.GetProperty("list_ids").EnumerateArray().Select(l => l.GetString()!).ToList();
+        foreach (var row in doc.RootElement.GetProperty("import_data").EnumerateArray())
+        {
+            string email = row.GetProperty("email").GetString()!;
+            AccountContact? contact = Find(email);
+            bool changed = contact is null || row.ToString() != (contactRows.TryGetValue(email, out string? before) ? before : null) || lists.Any(l => !contact!.Lists.Contains(l) && !contact.Unsubscribed);
+            contact ??= Add(email);
+            contactRows[email] = row.ToString();
+            if (!contact.Unsubscribed)
+            {
+                contact.Lists.UnionWith(lists);
+            }
+
+            if (changed || !UnchangedRowKeepsUpdatedAt)
+            {
+                contact.UpdatedAt = time.GetUtcNow();
+            }
+        }
+    }
+
+    private readonly Dictionary<string, string> contactRows = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Not counted in RequestCount: the tests count POSTs and polls.</summary>
 

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Http;
+using ConstantContactExport.Engine.Sending;
+
+namespace ConstantContactExport.Engine.Api;
+
+/// <summary>What -RemoveMissing uses: contacts of a list by page (to learn contact ids) and remove_list_memberships.</summary>
+public sealed partial class ConstantContactApi
+{
+    /// <summary>The most a page of GET /contacts holds ("limit: 1 - 500").</summary>
+    public const int ContactPageSize = 500;
+
+    /// <summary>The most contact ids one remove_list_memberships takes ("Include up to 500 contact_id values").</summary>
+    public const int MaxRemoveContactIds = 500;
+
+    public async Task<ContactPage> ListContactsPageAsync(string? next, string listId, DateTimeOffset? updatedAfter, CancellationToken cancellationToken)
+    {
+        string relative = next is not null
+            ? UnderApiBase(next)
+            : "contacts?lists=" + Uri.EscapeDataString(listId) + "&status=all&limit=" + ContactPageSize.ToString(CultureInfo.InvariantCulture)
+                + (updatedAfter is { } after ? "&updated_after=" + Uri.EscapeDataString(after.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)) : string.Empty);
+        using JsonDocument doc = await GetJsonAsync(relative, cancellationToken).ConfigureAwait(false);
+        var contacts = new List<ContactIdentity>();
+        if (doc.RootElement.ValueKind == JsonValueKind.Object
+            && doc.RootElement.TryGetProperty("contacts", out JsonElement array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement contact in array.EnumerateArray())
+            {
+                if (contact.ValueKind == JsonValueKind.Object
+                    && contact.TryGetProperty("contact_id", out JsonElement id) && id.ValueKind == JsonValueKind.String && Guid.TryParse(id.GetString(), out Guid contactId)
+                    && contact.TryGetProperty("email_address", out JsonElement email) && email.ValueKind == JsonValueKind.Object
+                    && email.TryGetProperty("address", out JsonElement address) && address.ValueKind == JsonValueKind.String)
+                {
+                    contacts.Add(new ContactIdentity(contactId, address.GetString()!));
+                }
+            }
+        }
+
+        return new ContactPage(contacts, ActivityJson.NextHref(doc.RootElement));
+    }
+
+    public async Task<ActivityInfo> RemoveListMembershipsAsync(string listId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        if (contactIds.Count is 0 or > MaxRemoveContactIds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(contactIds), contactIds.Count, "A removal takes 1 to 500 contact ids.");
+        }
+
+        string body;
+        using (var buffer = new MemoryStream())
+        {
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteStartObject("source");
+                json.WriteStartArray("contact_ids");
+                foreach (Guid id in contactIds)
+                {
+                    json.WriteStringValue(id.ToString("D"));
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+                json.WriteStartArray("list_ids");
+                json.WriteStringValue(listId);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            body = Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        int throttled = 0;
+        while (true)
+        {
+            HttpResponseMessage response;
+            string answer;
+            try
+            {
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBase, "activities/remove_list_memberships")) { Content = content };
+                Interlocked.Increment(ref requestCount);
+                response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                answer = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                throw new ImportInDoubtException("The connection failed before the answer came (" + ex.Message + ").", ex);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ImportInDoubtException("The request timed out before the answer came.", ex);
+            }
+
+            using (response)
+            {
+                NoteServerClock(response);
+                int status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    try
+                    {
+                        using JsonDocument doc = ApiResponses.ParseJson(response, answer);
+                        ActivityInfo? created = doc.RootElement.ValueKind == JsonValueKind.Object ? ActivityJson.Parse(doc.RootElement) : null;
+                        if (created is not null && ActivityJson.IsActivityId(created.ActivityId))
+                        {
+                            return created;
+                        }
+                    }
+                    catch (ApiAnswerException)
+                    {
+                    }
+
+                    throw new ImportInDoubtException($"Constant Contact answered {status} without an activity id it could read.");
+                }
+
+                (string? key, string? message) = FirstError(answer);
+                if (status == 429)
+                {
+                    switch (key)
+                    {
+                        case "quota_exceeded":
+                            throw new QuotaExceededException();
+                        case "throttled":
+                            await WaitThrottledAsync(response, ++throttled, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        default:
+                            throw new ActivityQueueFullException(message ?? "Too many queued activities.");
+                    }
+                }
+
+                if (status >= 500)
+                {
+                    throw new ImportInDoubtException($"Constant Contact answered {status} ({key ?? message ?? response.ReasonPhrase}).");
+                }
+
+                if (status == 401)
+                {
+                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection (Test-CCConnection shows the problem).");
+                }
+
+                throw new ImportRefusedException(status, key, $"Constant Contact refused the removal from a list ({status} {key}): {message}");
+            }
+        }
+    }
+}

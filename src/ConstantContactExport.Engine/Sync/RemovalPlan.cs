@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace ConstantContactExport.Engine.Sync;
+
+/// <summary>The leavers of one list of the run: the contacts the export put on it that no profile in the segment names now.</summary>
+public sealed class ListRemovals
+{
+    internal ListRemovals(int runIndex, string listId, long members)
+    {
+        RunIndex = runIndex;
+        ListId = listId;
+        Members = members;
+    }
+
+    /// <summary>The list's index in the run's list ids.</summary>
+    public int RunIndex { get; }
+
+    public string ListId { get; }
+
+    /// <summary>How many contacts the sync state has on the list: the base of MaxRemovePercent.</summary>
+    public long Members { get; }
+
+    /// <summary>The state's records to take off the list, in key order.</summary>
+    public List<SyncRecord> Leavers { get; } = new();
+
+    /// <summary>True when the leavers are more than <paramref name="maxRemovePercent"/> percent of the members.</summary>
+    public bool IsOver(int maxRemovePercent) => Leavers.Count * 100L > Members * maxRemovePercent;
+
+    public string Percent => Members == 0 ? "0%" : ((double)Leavers.Count * 100 / Members).ToString(Leavers.Count * 100L % Members == 0 ? "0" : "0.#", CultureInfo.InvariantCulture) + "%";
+}
+
+/// <summary>
+/// What a -RemoveMissing run removes, per list of the run: the sync state's records on the list (contacts this export
+/// put there and Constant Contact confirmed) whose key the run's profiles in the segment do not name on that list
+/// (<see cref="PresentKeysFile"/>). Contacts that joined a list any other way are not in the state, so they are never
+/// here. Pure logic: one merge of two key-sorted sequences.
+/// </summary>
+public sealed class RemovalPlan
+{
+    private RemovalPlan(List<ListRemovals> lists)
+    {
+        Lists = lists;
+    }
+
+    /// <summary>One entry per list of the run that the state's table has, in the run's order.</summary>
+    public IReadOnlyList<ListRemovals> Lists { get; }
+
+    public long Total => Lists.Sum(l => (long)l.Leavers.Count);
+
+    /// <param name="state">The export's state (null: nothing was put on any list yet).</param>
+    /// <param name="present">The run's profiles in the segment, key-sorted.</param>
+    /// <param name="runListIds">The run's lists: bit i of a present entry is list i.</param>
+    public static RemovalPlan Of(SyncState? state, PresentEntry[] present, IReadOnlyList<string> runListIds)
+    {
+        var lists = new List<ListRemovals>();
+        if (state is null)
+        {
+            return new RemovalPlan(lists);
+        }
+
+        long[] members = SyncDiffSummary.MembersPerList(state);
+        var stateIndex = new List<int>();
+        for (int i = 0; i < runListIds.Count && i < 64; i++)
+        {
+            int index = state.ListIndex(SyncListIds.Of(runListIds[i]));
+            if (index >= 0)
+            {
+                lists.Add(new ListRemovals(i, runListIds[i], members[index]));
+                stateIndex.Add(index);
+            }
+        }
+
+        int next = 0;
+        foreach (SyncRecord record in state.Records)
+        {
+            while (next < present.Length && present[next].Key < record.Key)
+            {
+                next++;
+            }
+
+            ulong presentLists = next < present.Length && present[next].Key == record.Key ? present[next].Lists : 0;
+            for (int l = 0; l < lists.Count; l++)
+            {
+                if ((record.Lists & (1UL << stateIndex[l])) != 0 && (presentLists & (1UL << lists[l].RunIndex)) == 0)
+                {
+                    lists[l].Leavers.Add(record);
+                }
+            }
+        }
+
+        return new RemovalPlan(lists);
+    }
+
+    /// <summary>The first list whose removals are past <paramref name="maxRemovePercent"/>, or null.</summary>
+    public ListRemovals? OverLimit(int maxRemovePercent) => Lists.FirstOrDefault(l => l.IsOver(maxRemovePercent));
+
+    /// <summary>"list A: 3 of 120 (2.5%); list B: ..." for messages (no personal data: counts and list ids).</summary>
+    public string Describe(Func<string, string>? nameOf = null) =>
+        string.Join("; ", Lists.Select(l => $"list {nameOf?.Invoke(l.ListId) ?? l.ListId}: {l.Leavers.Count} of {l.Members} ({l.Percent})"));
+}

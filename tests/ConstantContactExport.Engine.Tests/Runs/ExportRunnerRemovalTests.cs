@@ -1,0 +1,249 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Runs;
+using ConstantContactExport.Engine.Sync;
+using ConstantContactExport.Engine.Tests.Sending;
+
+namespace ConstantContactExport.Engine.Tests.Runs;
+
+/// <summary>
+/// -RemoveMissing through <see cref="ExportRunner"/> and the fake account: leavers taken off the list (and out of the
+/// state), outsiders never touched, MaxRemovePercent and -Force, contact ids learnt, resumable removals.
+/// </summary>
+public sealed partial class ExportRunnerTests
+{
+    private const string ListId = "04fe9a97-a579-43c5-bb1a-58ed29bf0a6a";
+
+    private static ExportDefinition Removing(int maxRemovePercent = 10)
+    {
+        ExportDefinition definition = Definition();
+        definition.RemoveMissing = true;
+        definition.MaxRemovePercent = maxRemovePercent;
+        return definition;
+    }
+
+    [Fact]
+    public async Task A_leaver_is_taken_off_the_list_and_out_of_the_state_and_an_outsider_is_never_touched()
+    {
+        ExportRunResult first = await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 40)));
+        Assert.Equal(RunState.Completed, first.Status.State);
+        Assert.Equal(0, first.Status.RemovedCount);
+        Assert.All(SyncStateFile.Load(StatePath())!.Records, r => Assert.True(r.HasContactId, "a first run learns every id"));
+        api.AddMember("outsider@example.com", ListId);
+
+        // person3 left the segment (Other), person5 is gone from the input: both leave; the outsider stays.
+        string next = Csv("next.csv", Good(0, 3), Good(4, 1), Good(6, 34), new[] { "person3@example.com,Name3,Other" });
+        ExportRunResult second = await RunFiles(new ExportRunRequest(Removing()), next);
+
+        Assert.Null(second.Failure);
+        Assert.Equal(RunState.Completed, second.Status.State);
+        Assert.Equal(2, second.Status.RemovedCount);
+        Assert.Equal((0, 38), (second.Status.SubmittedCount, second.Status.UnchangedCount));
+        var removal = Assert.Single(api.Removals);
+        Assert.Equal(ListId, removal.List);
+        Assert.Equal(new[] { api.Find("person3@example.com")!.Id, api.Find("person5@example.com")!.Id }.OrderBy(g => g), removal.ContactIds.OrderBy(g => g));
+        string[] members = api.MembersOf(ListId);
+        Assert.DoesNotContain("person3@example.com", members);
+        Assert.DoesNotContain("person5@example.com", members);
+        Assert.Contains("outsider@example.com", members);
+        Assert.NotNull(api.Find("person5@example.com"));
+        Assert.Equal(38, SyncStateFile.Load(StatePath())!.Count);
+        Assert.Contains("Removed 2 contact(s)", second.Status.Message, StringComparison.Ordinal);
+
+        // Once removed, nothing more: no removal and no page read.
+        int pages = api.ContactPagesRead.Count;
+        ExportRunResult third = await RunFiles(new ExportRunRequest(Removing()), next);
+        Assert.Equal(0, third.Status.RemovedCount);
+        Assert.Single(api.Removals);
+        Assert.Equal(pages, api.ContactPagesRead.Count);
+        Assert.Equal(0, third.Status.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_run_without_RemoveMissing_notes_no_profiles_and_reads_no_contacts()
+    {
+        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 20)));
+        ExportRunResult second = await RunFiles(new ExportRunRequest(Definition()), Csv("less.csv", Good(0, 10)));
+        Assert.Equal(0, second.Status.RemovedCount);
+        Assert.Empty(api.ContactPagesRead);
+        Assert.Empty(api.Removals);
+        Assert.Equal(20, SyncStateFile.Load(StatePath())!.Count);
+        Assert.Empty(Directory.GetFiles(paths.Runs, PresentKeysFile.FileName, SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_truncated_input_removes_nothing_and_fails_RemoveLimitExceeded_until_Force()
+    {
+        string all = Csv("in.csv", Good(0, 50));
+        await RunFiles(new ExportRunRequest(Removing()), all);
+        string truncated = Csv("cut.csv", Good(0, 44));
+
+        ExportRunResult refused = await RunFiles(new ExportRunRequest(Removing()), truncated);
+        Assert.Equal("RemoveLimitExceeded", refused.Failure?.ErrorId);
+        Assert.Equal(RunErrorKind.LimitsExceeded, refused.Failure!.Kind);
+        Assert.Equal(RunState.Failed, refused.Status.State);
+        Assert.Contains("6 of the 50 contacts this export put on list", refused.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("(12%; MaxRemovePercent 10)", refused.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Invoke-CCExport -Name 'news' -Force", refused.Failure.Message, StringComparison.Ordinal);
+        Assert.Empty(api.Removals);
+        Assert.Equal(50, api.MembersOf(ListId).Length);
+        Assert.Equal(50, SyncStateFile.Load(StatePath())!.Count);
+
+        ExportRunResult forced = await RunFiles(new ExportRunRequest(Removing()) { Force = true }, truncated);
+        Assert.Null(forced.Failure);
+        Assert.Equal(6, forced.Status.RemovedCount);
+        Assert.Equal(44, api.MembersOf(ListId).Length);
+        Assert.Equal(44, SyncStateFile.Load(StatePath())!.Count);
+        Assert.Contains(observer.Warnings, w => w.Contains("-Force: removing past MaxRemovePercent", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task New_contacts_ids_are_learnt_from_the_pages_changed_since_the_first_import_not_the_whole_list()
+    {
+        api.ContactPageSize = 10;
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 100)));
+        int firstRunPages = api.ContactPagesRead.Count;
+        Assert.Equal(10, firstRunPages);
+        Assert.All(api.ContactPagesRead, p => Assert.Null(p.UpdatedAfter));
+
+        time.Advance(TimeSpan.FromHours(24));
+        ExportRunResult second = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 100), Good(100, 5)));
+        Assert.Equal(5, second.Status.SubmittedCount);
+        var pages = api.ContactPagesRead.Skip(firstRunPages).ToList();
+        var page = Assert.Single(pages);
+        Assert.NotNull(page.UpdatedAfter);
+        Assert.True(page.UpdatedAfter < second.Status.FirstSendingAt, "updated_after reaches before the first import");
+        Assert.Equal(105, SyncStateFile.Load(StatePath())!.Records.Count(r => r.HasContactId));
+    }
+
+    [Fact]
+    public async Task A_leaver_whose_id_is_unknown_is_found_by_reading_its_list_and_one_already_off_it_is_dropped_without_a_request()
+    {
+        // The state was made without -RemoveMissing: no ids.
+        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 40)));
+        Assert.All(SyncStateFile.Load(StatePath())!.Records, r => Assert.False(r.HasContactId));
+        api.Unsubscribe("person7@example.com");
+
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Removing()), Csv("next.csv", Good(0, 6), Good(8, 32)));
+        Assert.Null(result.Failure);
+        Assert.Equal(RunState.Completed, result.Status.State);
+        Assert.Equal(1, result.Status.RemovedCount);
+        Assert.Equal(new[] { api.Find("person6@example.com")!.Id }, Assert.Single(api.Removals).ContactIds);
+        Assert.Contains("1 had left the list already", result.Status.Message, StringComparison.Ordinal);
+        Assert.Equal("unsubscribed", api.Find("person7@example.com")!.Unsubscribed ? "unsubscribed" : "active");
+        SyncState state = SyncStateFile.Load(StatePath())!;
+        Assert.Equal(38, state.Count);
+        Assert.All(state.Records, r => Assert.True(r.HasContactId, "the whole read learnt every id it met"));
+    }
+
+    [Fact]
+    public async Task A_removal_whose_answer_was_lost_is_simply_sent_again()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 30)));
+        api.RemovalScript.Enqueue(PostBehaviour.AcceptThenLoseAnswer);
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Removing()), Csv("next.csv", Good(0, 29)));
+        Assert.Equal(RunState.Completed, result.Status.State);
+        Assert.Equal(2, api.Removals.Count);
+        Assert.Equal(api.Removals[0].ContactIds, api.Removals[1].ContactIds);
+        Assert.Equal(1, result.Status.RemovedCount);
+        Assert.Equal(29, SyncStateFile.Load(StatePath())!.Count);
+    }
+
+    [Fact]
+    public async Task Removals_stopped_by_the_quota_are_finished_by_a_resume_and_only_then_recorded()
+    {
+        api.ContactPageSize = 10;
+        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 1200)));
+        api.RemovalScript.Enqueue(PostBehaviour.Accept);
+        api.RemovalScript.Enqueue(PostBehaviour.QuotaExceeded);
+        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Removing(maxRemovePercent: 100)), Csv("next.csv", Good(0, 100)));
+        Assert.Equal(RunState.Stopped, stopped.Status.State);
+        Assert.True(stopped.Status.RemovalsPlanned);
+        Assert.Equal(new[] { 500, 500, 100 }, stopped.Status.RemovalContacts);
+        Assert.Equal(1200, SyncStateFile.Load(StatePath())!.Count);
+        int pages = api.ContactPagesRead.Count;
+
+        using (ExportRunner runner = NewRunner(new ExportRunRequest(Removing(maxRemovePercent: 100))))
+        {
+            ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(null, CancellationToken.None)));
+            Assert.Equal(RunState.Completed, resumed.Status.State);
+            Assert.Equal(1100, resumed.Status.RemovedCount);
+        }
+
+        Assert.Equal(pages, api.ContactPagesRead.Count);
+        Assert.Equal(3, api.Removals.Count);
+        Assert.Equal(100, api.MembersOf(ListId).Length);
+        Assert.Equal(100, SyncStateFile.Load(StatePath())!.Count);
+    }
+
+    [Fact]
+    public async Task A_removal_that_did_not_complete_leaves_its_contacts_recorded_for_the_next_run()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 30)));
+        api.FinishState = "failed";
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Removing()), Csv("next.csv", Good(0, 29)));
+        Assert.Equal(RunState.CompletedWithErrors, result.Status.State);
+        Assert.Equal(0, result.Status.RemovedCount);
+        Assert.Equal(30, SyncStateFile.Load(StatePath())!.Count);
+
+        api.FinishState = "completed";
+        ExportRunResult again = await RunFiles(new ExportRunRequest(Removing()), Csv("next2.csv", Good(0, 29)));
+        Assert.Equal(1, again.Status.RemovedCount);
+        Assert.Equal(29, SyncStateFile.Load(StatePath())!.Count);
+    }
+
+    [Fact]
+    public async Task A_profile_still_in_the_segment_is_never_removed_whatever_became_of_it()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 30)));
+
+        // Unchanged, changed, a duplicate (person9 twice), and person8 rejected for its name: all still in the segment.
+        string next = Csv("next.csv", Good(0, 8), new[] { "person8@example.com," + new string('x', 60) + ",VIP", "PERSON9@example.com,Changed,VIP", "person9@example.com,Again,VIP" }, Good(10, 20));
+        ExportRunResult result = await RunFiles(new ExportRunRequest(Removing()), next);
+        Assert.Equal((1, 1, 1), (result.Status.InvalidCount, result.Status.DuplicateCount, result.Status.SubmittedCount));
+        Assert.Equal(0, result.Status.RemovedCount);
+        Assert.Empty(api.Removals);
+        Assert.Equal(30, api.MembersOf(ListId).Length);
+    }
+
+    [Fact]
+    public async Task WhatIf_shows_the_removals_per_list_and_warns_past_the_limit()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 20)));
+        observer.Answer = false;
+        ExportRunResult whatIf = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, Csv("less.csv", Good(0, 19), Good(100, 2)));
+        Assert.Equal(RunState.WhatIf, whatIf.Status.State);
+        Assert.Equal($"Send 2 contacts in 1 import(s); 19 unchanged since the last sync are not sent; remove 1 that left the segment (list {ListId}: 1 of 20 (5%))", observer.LastAction);
+        Assert.Contains("would remove 1 that left the segment", whatIf.Status.Message, StringComparison.Ordinal);
+        Assert.Empty(observer.Warnings);
+
+        await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, Csv("cut.csv", Good(0, 10)));
+        Assert.Contains(observer.Warnings, w => w.Contains("would remove 10 of the 20 contacts", StringComparison.Ordinal) && w.Contains("RemoveLimitExceeded", StringComparison.Ordinal));
+        Assert.Empty(api.Removals);
+        Assert.Equal(20, api.MembersOf(ListId).Length);
+    }
+
+    [Fact]
+    public async Task Without_an_updated_at_bump_for_an_unchanged_row_a_new_contact_keeps_an_unknown_id_until_it_leaves()
+    {
+        // The contact exists in the account as the run sends it (another tool imported it), and Constant Contact
+        // (here) does not bump updated_at for a row that changes nothing: the updated_after read misses it.
+        api.ContactPageSize = 10;
+        api.UnchangedRowKeepsUpdatedAt = true;
+        await RunFiles(new ExportRunRequest(Definition()), Csv("seed.csv", Good(100, 1)));
+        File.Delete(StatePath());
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 100)));
+        time.Advance(TimeSpan.FromHours(24));
+
+        await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 101)));
+        Assert.False(SyncStateFile.Load(StatePath())!.Records.Single(r => r.Key == SyncKey.For("person100@example.com")).HasContactId);
+
+        ExportRunResult left = await RunFiles(new ExportRunRequest(Removing()), Csv("less.csv", Good(0, 100)));
+        Assert.Equal(1, left.Status.RemovedCount);
+        Assert.DoesNotContain("person100@example.com", api.MembersOf(ListId));
+    }
+}

@@ -1,0 +1,237 @@
+# Set-CCExport -RemoveMissing end to end (issue 13): the built module, the sandbox, the export's sync state.
+# A leaver (a contact this export put on its list that left the segment) is taken off the list, and only the list:
+# it stays a contact with its subscription. Contacts that joined another way are never touched; a truncated input is
+# refused (RemoveLimitExceeded) until -Force; a kill at each new step is finished by -Resume.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:TestHome = New-TestHome
+    $script:Sandbox = Start-TestSandbox -Arguments @('--activity-delay', '50')
+    $null = New-CCConnection -Name sandbox -ClientId $Sandbox.ClientId -ApiBaseUri $Sandbox.ApiBaseUri -AuthBaseUri $Sandbox.AuthBaseUri -AcceptDataPrivacyNotice
+
+    function script:New-Export {
+        param([string] $Name, [switch] $Keep)
+        Set-CCExport -Name $Name -Connection sandbox -ListName $Name -CreateList -EmailField Email -FirstNameField FirstName `
+            -Segment Newsletter -SegmentField Segments -RemoveMissing:(-not $Keep) -PassThru
+    }
+
+    function script:New-ProfileCsv {
+        # Clean profiles <Prefix><From>..<Prefix><To> of segment Newsletter, but those named in -Leave (another segment).
+        # Each test has its own prefix: a contact is account-wide (one test unsubscribes one).
+        param([string] $Path, [string] $Prefix = 'p', [int] $From = 1, [int] $To = 20, [int[]] $Leave = @())
+        $From..$To | ForEach-Object {
+            [pscustomobject]@{ Email = "$Prefix$_@example.com"; FirstName = "First$_"; Segments = $(if ($_ -in $Leave) { 'Other' } else { 'Newsletter' }) }
+        } | Export-Csv -Path $Path -NoTypeInformation
+        $Path
+    }
+
+    function script:Get-RouteCount {
+        param([string] $Like)
+        $routes = (Get-SandboxState $Sandbox).requests_by_route.PSObject.Properties | Where-Object Name -like $Like
+        [int]($routes | Measure-Object -Property Value -Sum).Sum
+    }
+
+    function script:Get-ListAddress {
+        param([string] $ListId)
+        @(Get-SandboxListMember $Sandbox $ListId | ForEach-Object { $_.email_address.address })
+    }
+
+    function script:Get-StateCount {
+        # The sync state's record count: the header's u64 at offset 16.
+        param([string] $Name)
+        $bytes = [System.IO.File]::ReadAllBytes((Join-Path $TestHome "exports/$Name/sync.state"))
+        [BitConverter]::ToUInt64($bytes, 16)
+    }
+}
+
+AfterAll {
+    Stop-TestSandbox $script:Sandbox
+    Remove-Module ConstantContactExport -ErrorAction SilentlyContinue
+    Remove-Item $script:TestHome -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Removing the contacts that left the segment' {
+    It 'takes a leaver off the list, keeps it a subscribed contact, and never touches the outsider who joined another way' {
+        $export = New-Export -Name leaver
+        $export.RemoveMissing | Should -BeTrue
+        $export.MaxRemovePercent | Should -Be 10
+        $listId = $export.ListIds[0]
+        $first = Invoke-CCExport -Name leaver -Path (New-ProfileCsv -Prefix lv -Path (Join-Path $TestHome 'leaver1.csv'))
+        $first.RemovedCount | Should -Be 0
+        Add-SandboxListMember $Sandbox -ListId $listId -Email 'outsider@example.com' | Should -Be 1
+        $removals = Get-RouteCount '*remove_list_memberships*'
+
+        # p20 is gone from the input, p19 moved to another segment.
+        $run = Invoke-CCExport -Name leaver -Path (New-ProfileCsv -Prefix lv -Path (Join-Path $TestHome 'leaver2.csv') -To 19 -Leave 19)
+        $run.State | Should -Be 'Completed'
+        $run.RemovedCount | Should -Be 2
+        $run.UnchangedCount | Should -Be 18
+        $run.Message | Should -BeLike '*Removed 2 contact(s) that left the segment*'
+        Get-RouteCount '*remove_list_memberships*' | Should -Be ($removals + 1)
+        $members = Get-ListAddress $listId
+        $members | Should -Not -Contain 'lv19@example.com'
+        $members | Should -Not -Contain 'lv20@example.com'
+        $members | Should -Contain 'outsider@example.com'
+        $members.Count | Should -Be 19
+        $left = Get-SandboxContact $Sandbox 'lv20@example.com'
+        $left | Should -Not -BeNullOrEmpty -Because 'removal takes the membership only, never the contact'
+        $left.email_address.permission_to_send | Should -Not -Be 'unsubscribed'
+        $left.list_memberships | Should -Not -Contain $listId
+        Get-StateCount leaver | Should -Be 18
+        (Get-CCExportRun -Name leaver -RunId $run.RunId | Format-List | Out-String) | Should -Match 'RemovedCount\s+:\s+2'
+
+        # Nothing more to remove: no request at all.
+        $again = Invoke-CCExport -Name leaver -Path (Join-Path $TestHome 'leaver2.csv')
+        $again.RemovedCount | Should -Be 0
+        $again.RequestCount | Should -Be 0
+    }
+
+    It 'refuses a truncated input with RemoveLimitExceeded and removes nothing, then -Force removes' {
+        $export = New-Export -Name truncated
+        $listId = $export.ListIds[0]
+        $null = Invoke-CCExport -Name truncated -Path (New-ProfileCsv -Prefix tr -Path (Join-Path $TestHome 'full.csv') -To 20)
+        $cut = New-ProfileCsv -Prefix tr -Path (Join-Path $TestHome 'cut.csv') -To 12
+        $removals = Get-RouteCount '*remove_list_memberships*'
+
+        $caught = $null
+        try { Invoke-CCExport -Name truncated -Path $cut -ErrorAction Stop | Out-Null } catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'RemoveLimitExceeded,*'
+        $caught.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $caught.TargetObject.State | Should -Be 'Failed'
+        $caught.TargetObject.RemovedCount | Should -Be 0
+        $caught.Exception.Message | Should -BeLike "*8 of the 20 contacts this export put on list $listId*(40%; MaxRemovePercent 10)*Invoke-CCExport -Name 'truncated' -Force*"
+        Get-RouteCount '*remove_list_memberships*' | Should -Be $removals
+        (Get-ListAddress $listId).Count | Should -Be 20
+
+        # The same under $ErrorActionPreference = 'Stop', as a runbook has it.
+        $runbook = & {
+            $ErrorActionPreference = 'Stop'
+            try { Invoke-CCExport -Name truncated -Path $cut | Out-Null; 'not stopped' } catch { $_.FullyQualifiedErrorId.Split(',')[0] }
+        }
+        $runbook | Should -Be 'RemoveLimitExceeded'
+        (Get-ListAddress $listId).Count | Should -Be 20
+
+        $forced = Invoke-CCExport -Name truncated -Path $cut -Force -WarningVariable warned -WarningAction SilentlyContinue
+        $forced.State | Should -Be 'Completed'
+        $forced.RemovedCount | Should -Be 8
+        ($warned -join ' ') | Should -BeLike '*-Force: removing past MaxRemovePercent*'
+        (Get-ListAddress $listId).Count | Should -Be 12
+    }
+
+    It 'never re-subscribes an unsubscribed leaver and does not count it a failure' {
+        $export = New-Export -Name unsubscribed
+        $null = Invoke-CCExport -Name unsubscribed -Path (New-ProfileCsv -Prefix us -Path (Join-Path $TestHome 'unsub1.csv') -To 20)
+        Set-SandboxUnsubscribed $Sandbox -Email 'us4@example.com'
+        $run = Invoke-CCExport -Name unsubscribed -Path (New-ProfileCsv -Prefix us -Path (Join-Path $TestHome 'unsub2.csv') -To 20 -Leave 4)
+        $run.State | Should -Be 'Completed'
+        $run.ErrorCount | Should -Be 0
+        (Get-SandboxContact $Sandbox 'us4@example.com').email_address.permission_to_send | Should -Be 'unsubscribed'
+        (Get-ListAddress $export.ListIds[0]) | Should -Not -Contain 'us4@example.com'
+        Get-StateCount unsubscribed | Should -Be 19
+    }
+
+    It '-WhatIf shows what would be sent, unchanged and removed per list, and warns past the limit' {
+        $export = New-Export -Name plan
+        $null = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan1.csv') -To 20)
+        $removals = Get-RouteCount '*remove_list_memberships*'
+        $whatIf = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan2.csv') -To 21 -Leave 3) -WhatIf -WarningVariable warned
+        $whatIf.State | Should -Be 'WhatIf'
+        $whatIf.Message | Should -BeLike "WhatIf: 1 contacts in 1 import(s)*19 are unchanged since the last sync; would remove 1 that left the segment (list 'plan': 1 of 20 (5%)).*"
+        $warned | Should -BeNullOrEmpty
+
+        $cut = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan3.csv') -To 5) -WhatIf -WarningVariable cutWarned
+        $cut.Message | Should -BeLike "*would remove 15 that left the segment (list 'plan': 15 of 20 (75%))*"
+        ($cutWarned -join ' ') | Should -BeLike '*more than MaxRemovePercent (10)*RemoveLimitExceeded, unless -Force*'
+        Get-RouteCount '*remove_list_memberships*' | Should -Be $removals
+        (Get-ListAddress $export.ListIds[0]).Count | Should -Be 20
+    }
+
+    It 'is turned off with -RemoveMissing:$false: a leaver stays on the list and no contact is read' {
+        $export = New-Export -Name off
+        $null = Invoke-CCExport -Name off -Path (New-ProfileCsv -Prefix of -Path (Join-Path $TestHome 'off1.csv') -To 10)
+        (Set-CCExport -Name off -RemoveMissing:$false -PassThru).RemoveMissing | Should -BeFalse
+        $reads = Get-RouteCount 'GET /v3/contacts*'
+        $run = Invoke-CCExport -Name off -Path (New-ProfileCsv -Prefix of -Path (Join-Path $TestHome 'off2.csv') -To 9)
+        $run.RemovedCount | Should -Be 0
+        (Get-ListAddress $export.ListIds[0]).Count | Should -Be 10
+        Get-RouteCount 'GET /v3/contacts*' | Should -Be $reads
+    }
+}
+
+Describe 'A -RemoveMissing run killed at each new step, then -Resume' {
+    It 'killed <Moment>: -Resume removes each leaver once and records the state' -ForEach @(
+        @{ Moment = 'learning-ids' }
+        @{ Moment = 'posting-removals' }
+        @{ Moment = 'removals-done' }
+    ) {
+        # The state comes from a run without -RemoveMissing (no contact ids), so the removing run must learn them.
+        $name = "kill-$Moment"
+        $prefix = "k$($Moment.Substring(0, 4))"
+        $export = New-Export -Name $name -Keep
+        $listId = $export.ListIds[0]
+        $null = Invoke-CCExport -Name $name -Path (New-ProfileCsv -Prefix $prefix -Path (Join-Path $TestHome "$name-1.csv") -To 30)
+        $null = Set-CCExport -Name $name -RemoveMissing
+        Add-SandboxListMember $Sandbox -ListId $listId -Email "outsider-$Moment@example.com" | Should -Be 1
+        $csv = New-ProfileCsv -Prefix $prefix -Path (Join-Path $TestHome "$name-2.csv") -To 28
+        $removals = Get-RouteCount '*remove_list_memberships*'
+        $earlier = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
+
+        # The run stops at the named moment (CC_EXPORT_TEST_PAUSE_AT: it writes paused-<moment> and waits there) and is
+        # killed with SIGKILL: no finally block, no Dispose, no flush runs in the child.
+        $child = Start-ChildPwsh -Environment @{ CC_EXPORT_TEST_PAUSE_AT = $Moment } -Script @"
+Import-Module '$(Get-TestModulePath)'
+Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-Null
+"@
+        $deadline = [datetime]::UtcNow.AddSeconds(120)   # a hang guard: the loop waits for the moment, not a time
+        $folder = $null
+        while (-not $child.Process.HasExited -and [datetime]::UtcNow -lt $deadline) {
+            $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object Name -NotIn $earlier | Select-Object -First 1
+            if ($folder -and (Test-Path (Join-Path $folder.FullName "paused-$Moment"))) { break }
+            Start-Sleep -Milliseconds 20
+        }
+        $paused = $folder -and (Test-Path (Join-Path $folder.FullName "paused-$Moment"))
+        $child.Process.Kill()
+        $null = Wait-ChildPwsh $child -TimeoutSeconds 30
+        $paused | Should -BeTrue -Because "the child must stop $Moment"
+        (Get-CCExportRun -Name $name -RunId $folder.Name).State | Should -Be 'Sending'
+        Get-StateCount $name | Should -Be 30 -Because 'nothing is recorded before the run ends'
+        $journal = Read-RunJournalText (Join-Path $folder.FullName 'journal.jsonl')
+        switch ($Moment) {
+            'learning-ids' {
+                $journal | Should -Match '"Type":"LearningIds"'
+                $journal | Should -Not -Match '"Type":"IdsLearnt"'
+                (Get-ListAddress $listId).Count | Should -Be 31
+            }
+            'posting-removals' {
+                # Constant Contact took the request; its answer never reached the journal.
+                $journal | Should -Match '"Type":"RemoveSending"'
+                $journal | Should -Not -Match '"Type":"RemoveSubmitted"'
+                Get-RouteCount '*remove_list_memberships*' | Should -Be ($removals + 1)
+            }
+            'removals-done' {
+                $journal | Should -Match '"Type":"RemoveDone"'
+                (Get-ListAddress $listId).Count | Should -Be 29
+            }
+        }
+
+        $resumed = Invoke-CCExport -Name $name -Resume
+        $resumed.State | Should -Be 'Completed'
+        $resumed.RemovedCount | Should -Be 2
+        $members = Get-ListAddress $listId
+        $members.Count | Should -Be 29
+        $members | Should -Contain "outsider-$Moment@example.com"
+        $members | Should -Not -Contain "$($prefix)29@example.com"
+        $members | Should -Not -Contain "$($prefix)30@example.com"
+        # A removal whose answer was lost is sent again (idempotent); otherwise each went once.
+        Get-RouteCount '*remove_list_memberships*' | Should -Be ($removals + $(if ($Moment -eq 'posting-removals') { 2 } else { 1 }))
+        Get-StateCount $name | Should -Be 28
+        @(Get-ChildItem (Join-Path $folder.FullName 'batches') -ErrorAction SilentlyContinue).Count | Should -Be 0 -Because 'the run files go when it ends'
+
+        $next = Invoke-CCExport -Name $name -Path $csv
+        $next.RemovedCount | Should -Be 0
+        $next.RequestCount | Should -Be 0
+    }
+}
