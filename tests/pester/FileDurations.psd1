@@ -18,10 +18,12 @@
     'HostileServer'       = 38
     'Import'              = 3
     'InDoubt'             = 75
+    'ListMap'             = 36
     'ModuleLoading'       = 6
     'Package'             = 4
     'PersonalData'        = 46
     'Readme'              = 14
+    'Removal'             = 26
     'Resume'              = 108
     'Security'            = 37
     'Sync'                = 31

@@ -176,3 +176,29 @@ Describe 'A bad map is an error before anything is saved' {
         (Get-Content $export.Path -Raw | ConvertFrom-Json).SchemaVersion | Should -Be 1
     }
 }
+
+Describe 'Each list kept equal to its segment (-ListMap with -RemoveMissing)' {
+    It 'takes a profile that moved from Gold to Silver off the Gold list, one that left every segment off Silver, and never the outsider' {
+        $export = New-MapExport -Name keep
+        $null = Set-CCExport -Name keep -RemoveMissing -MaxRemovePercent 50
+        $first = Invoke-CCExport -Name keep -Path (New-TierCsv -Path (Join-Path $TestHome 'keep1.csv') -Count 13 -Segments $Tiers)
+        $first.State | Should -Be 'Completed'
+        Add-SandboxListMember $Sandbox -ListId $export.ListIds[0] -Email 'outsider@example.com' | Should -Be 1
+
+        # p1 moves from Gold to Silver; p7 leaves Silver for no segment at all.
+        $moved = { param($n) if ($n -eq 1) { 'Silver' } elseif ($n -eq 7) { '' } else { & $Tiers $n } }
+        $second = Invoke-CCExport -Name keep -Path (New-TierCsv -Path (Join-Path $TestHome 'keep2.csv') -Count 13 -Segments $moved) -ErrorAction Stop
+        $second.State | Should -Be 'Completed'
+        $second.SubmittedCount | Should -Be 1 -Because 'only the mover goes out, to its new list'
+        $second.UnchangedCount | Should -Be 10
+        $second.OutOfSegmentCount | Should -Be 2
+        $second.RemovedCount | Should -Be 2 -Because 'p1 from Gold and p7 from Silver'
+
+        Get-Members $export.ListIds[0] | Should -Be @(@(2..6 + 11, 12 | ForEach-Object { "p$_@example.com" }) + 'outsider@example.com' | Sort-Object)
+        Get-Members $export.ListIds[1] | Should -Be @(@(1) + 8..12 | ForEach-Object { "p$_@example.com" } | Sort-Object)
+        (Get-SandboxContact $Sandbox 'p7@example.com').email_address.permission_to_send | Should -Not -Be 'unsubscribed' -Because 'taking a contact off a list never unsubscribes it'
+
+        $third = Invoke-CCExport -Name keep -Path (Join-Path $TestHome 'keep2.csv')
+        ($third.SubmittedCount, $third.RemovedCount, $third.RequestCount) | Should -Be @(0, 0, 0) -Because 'the lists now equal their segments'
+    }
+}
