@@ -78,77 +78,10 @@ public sealed partial class ConstantContactApi
             body = Encoding.UTF8.GetString(buffer.ToArray());
         }
 
-        int throttled = 0;
-        while (true)
-        {
-            HttpResponseMessage response;
-            string answer;
-            try
-            {
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBase, "activities/remove_list_memberships")) { Content = content };
-                Interlocked.Increment(ref requestCount);
-                response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                answer = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                throw new ImportInDoubtException("The connection failed before the answer came (" + ex.Message + ").", ex);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new ImportInDoubtException("The request timed out before the answer came.", ex);
-            }
-
-            using (response)
-            {
-                NoteServerClock(response);
-                int status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    try
-                    {
-                        using JsonDocument doc = ApiResponses.ParseJson(response, answer);
-                        ActivityInfo? created = doc.RootElement.ValueKind == JsonValueKind.Object ? ActivityJson.Parse(doc.RootElement) : null;
-                        if (created is not null && ActivityJson.IsActivityId(created.ActivityId))
-                        {
-                            return created;
-                        }
-                    }
-                    catch (ApiAnswerException)
-                    {
-                    }
-
-                    throw new ImportInDoubtException($"Constant Contact answered {status} without an activity id it could read.");
-                }
-
-                (string? key, string? message) = FirstError(answer);
-                if (status == 429)
-                {
-                    switch (key)
-                    {
-                        case "quota_exceeded":
-                            throw new QuotaExceededException();
-                        case "throttled":
-                            await WaitThrottledAsync(response, ++throttled, cancellationToken).ConfigureAwait(false);
-                            continue;
-                        default:
-                            throw new ActivityQueueFullException(message ?? "Too many queued activities.");
-                    }
-                }
-
-                if (status >= 500)
-                {
-                    throw new ImportInDoubtException($"Constant Contact answered {status} ({key ?? message ?? response.ReasonPhrase}).");
-                }
-
-                if (status == 401)
-                {
-                    throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection (Test-CCConnection shows the problem).");
-                }
-
-                throw new ImportRefusedException(status, key, $"Constant Contact refused the removal from a list ({status} {key}): {message}");
-            }
-        }
+        return await PostActivityAsync(
+            "activities/remove_list_memberships",
+            () => new StringContent(body, Encoding.UTF8, "application/json"),
+            "the removal from a list",
+            cancellationToken).ConfigureAwait(false);
     }
 }

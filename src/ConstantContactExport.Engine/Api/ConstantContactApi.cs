@@ -58,7 +58,29 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
 
     public TimeSpan ServerClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref clockOffsetTicks));
 
-    public async Task<ActivityInfo> CreateJsonImportAsync(string bodyPath, CancellationToken cancellationToken)
+    public Task<ActivityInfo> CreateJsonImportAsync(string bodyPath, CancellationToken cancellationToken) =>
+        PostActivityAsync(
+            "activities/contacts_json_import",
+            () =>
+            {
+                var content = new StreamContent(new FileStream(bodyPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
+                content.Headers.ContentType = Json;
+                return content;
+            },
+            "the import",
+            cancellationToken);
+
+    /// <summary>
+    /// POSTs a request that creates an activity (an import, a removal from a list) and returns the activity. A throttled
+    /// 429 is waited out and sent again (nothing was accepted); any answer that may mean it was accepted without saying
+    /// which activity (a dropped connection, a timeout, a 5xx, a 2xx without an activity id) is an
+    /// <see cref="ImportInDoubtException"/> for the caller to decide on; the other answers are the sender's decisions.
+    /// </summary>
+    /// <param name="route">The route under the API base.</param>
+    /// <param name="newContent">The body, made again for each try.</param>
+    /// <param name="what">What the request is, for a refusal's message ("the import").</param>
+    /// <param name="cancellationToken">Ends the tries and the waits.</param>
+    private async Task<ActivityInfo> PostActivityAsync(string route, Func<HttpContent> newContent, string what, CancellationToken cancellationToken)
     {
         int throttled = 0;
         while (true)
@@ -67,9 +89,8 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
             string body;
             try
             {
-                using var content = new StreamContent(new FileStream(bodyPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
-                content.Headers.ContentType = Json;
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBase, "activities/contacts_json_import")) { Content = content };
+                using HttpContent content = newContent();
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBase, route)) { Content = content };
                 Interlocked.Increment(ref requestCount);
                 response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
@@ -140,7 +161,7 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
                     throw new ApiUnavailableException("Constant Contact refused the connection's token even after a refresh (401). Reconnect with New-CCConnection (Test-CCConnection shows the problem).");
                 }
 
-                throw new ImportRefusedException(status, key, $"Constant Contact refused the import ({status} {key}): {message}");
+                throw new ImportRefusedException(status, key, $"Constant Contact refused {what} ({status} {key}): {message}");
             }
         }
     }
