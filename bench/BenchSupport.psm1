@@ -65,4 +65,14 @@ function Invoke-ChildScript {
     $result
 }
 
-Export-ModuleMember -Function Get-SampleCsv, Get-PwshCommand, Invoke-ChildScript
+function Get-Median {
+    # The median of the figures of several rounds (the mean of the middle two for an even count); NaN for none.
+    param([double[]] $Values)
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count -eq 0) { return [double]::NaN }
+    $middle = [math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { return $sorted[$middle] }
+    ($sorted[$middle - 1] + $sorted[$middle]) / 2
+}
+
+Export-ModuleMember -Function Get-SampleCsv, Get-PwshCommand, Invoke-ChildScript, Get-Median

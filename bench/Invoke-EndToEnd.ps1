@@ -129,14 +129,6 @@ $resultFolder = New-Item -ItemType Directory -Path (Join-Path $artifacts 'bench-
 $resultFile = Join-Path $resultFolder ("results-{0:yyyyMMdd-HHmmss}.json" -f [DateTime]::UtcNow)
 $results | ConvertTo-Json -Depth 6 | Set-Content $resultFile
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    if ($sorted.Count -eq 0) { return [double]::NaN }
-    $middle = [math]::Floor($sorted.Count / 2)
-    if ($sorted.Count % 2) { return $sorted[$middle] }
-    ($sorted[$middle - 1] + $sorted[$middle]) / 2
-}
-
 function Get-Figures([string] $Key) {
     $rows = @($results | Where-Object key -EQ $Key)
     if ($rows.Count -eq 0) { return $null }

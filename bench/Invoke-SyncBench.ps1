@@ -166,14 +166,6 @@ for ($round = 1; $round -le $Runs; $round++) {
     }
 }
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    if ($sorted.Count -eq 0) { return [double]::NaN }
-    $middle = [math]::Floor($sorted.Count / 2)
-    if ($sorted.Count % 2) { return $sorted[$middle] }
-    ($sorted[$middle - 1] + $sorted[$middle]) / 2
-}
-
 $sent = $dayOne.Ledger.SubmittedCount
 $expect = @{
     'plain-first'  = @{ SubmittedCount = $sent; UnchangedCount = 0; RemovedCount = 0 }
