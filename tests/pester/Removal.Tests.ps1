@@ -133,6 +133,21 @@ Describe 'Removing the contacts that left the segment' {
         Get-StateCount unsubscribed | Should -Be 19
     }
 
+    It 'removes the leavers of a segment that holds an unsubscribed contact, which stays unsubscribed and off the list' {
+        # One unsubscribed contact in every import must not keep the import's other contacts out of the state.
+        $export = New-Export -Name withunsub
+        Set-SandboxUnsubscribed $Sandbox -Email 'wu5@example.com'
+        $first = Invoke-CCExport -Name withunsub -Path (New-ProfileCsv -Prefix wu -Path (Join-Path $TestHome 'wu1.csv') -To 20)
+        $first.CannotAddToListCount | Should -Be 1
+        Get-StateCount withunsub | Should -Be 20
+        $run = Invoke-CCExport -Name withunsub -Path (New-ProfileCsv -Prefix wu -Path (Join-Path $TestHome 'wu2.csv') -To 20 -Leave 20) -ErrorAction Stop
+        $run.SubmittedCount | Should -Be 0
+        $run.RemovedCount | Should -Be 1
+        (Get-ListAddress $export.ListIds[0]) | Should -Not -Contain 'wu20@example.com'
+        (Get-ListAddress $export.ListIds[0]) | Should -Not -Contain 'wu5@example.com'
+        (Get-SandboxContact $Sandbox 'wu5@example.com').email_address.permission_to_send | Should -Be 'unsubscribed'
+    }
+
     It '-WhatIf shows what would be sent, unchanged and removed per list, and warns past the limit' {
         $export = New-Export -Name plan
         $null = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan1.csv') -To 20)

@@ -28,19 +28,28 @@ public sealed partial class ConstantContactApi
             : "contacts?lists=" + Uri.EscapeDataString(listId) + "&status=all&limit=" + ContactPageSize.ToString(CultureInfo.InvariantCulture)
                 + (updatedAfter is { } after ? "&updated_after=" + Uri.EscapeDataString(after.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)) : string.Empty);
         using JsonDocument doc = await GetJsonAsync(relative, cancellationToken).ConfigureAwait(false);
-        var contacts = new List<ContactIdentity>();
-        if (doc.RootElement.ValueKind == JsonValueKind.Object
-            && doc.RootElement.TryGetProperty("contacts", out JsonElement array) && array.ValueKind == JsonValueKind.Array)
+
+        // A page that does not read whole (no contacts array, a contact without its id or address) is not the end of
+        // the list: taken for one, a leaver would be judged already off the list and forgotten. The run stops, resumable.
+        if (doc.RootElement.ValueKind != JsonValueKind.Object
+            || !doc.RootElement.TryGetProperty("contacts", out JsonElement array) || array.ValueKind != JsonValueKind.Array)
         {
-            foreach (JsonElement contact in array.EnumerateArray())
+            throw ApiAnswerException.Unreadable("/contacts", 200, "application/json", doc.RootElement.GetRawText().Length, null);
+        }
+
+        var contacts = new List<ContactIdentity>(array.GetArrayLength());
+        foreach (JsonElement contact in array.EnumerateArray())
+        {
+            if (contact.ValueKind == JsonValueKind.Object
+                && contact.TryGetProperty("contact_id", out JsonElement id) && id.ValueKind == JsonValueKind.String && Guid.TryParse(id.GetString(), out Guid contactId)
+                && contact.TryGetProperty("email_address", out JsonElement email) && email.ValueKind == JsonValueKind.Object
+                && email.TryGetProperty("address", out JsonElement address) && address.ValueKind == JsonValueKind.String)
             {
-                if (contact.ValueKind == JsonValueKind.Object
-                    && contact.TryGetProperty("contact_id", out JsonElement id) && id.ValueKind == JsonValueKind.String && Guid.TryParse(id.GetString(), out Guid contactId)
-                    && contact.TryGetProperty("email_address", out JsonElement email) && email.ValueKind == JsonValueKind.Object
-                    && email.TryGetProperty("address", out JsonElement address) && address.ValueKind == JsonValueKind.String)
-                {
-                    contacts.Add(new ContactIdentity(contactId, address.GetString()!));
-                }
+                contacts.Add(new ContactIdentity(contactId, address.GetString()!));
+            }
+            else
+            {
+                throw ApiAnswerException.Unreadable("/contacts", 200, "application/json", doc.RootElement.GetRawText().Length, null);
             }
         }
 

@@ -11,9 +11,11 @@ namespace ConstantContactExport.Engine.Runs;
 /// <summary>
 /// Puts into the export's sync state what a run delivered and Constant Contact confirmed, once, just before the line
 /// that ends the run for good is journaled (so a kill before it leaves the run resumable, and the resumed run records
-/// the same again). A batch counts as confirmed when its activity completed with no errors, no correctable rows and no
-/// previously unsubscribed contacts: an activity's counts do not say which contacts they were, so such a batch records
-/// none of its contacts and the next run sends them again. The contacts of confirmed batches come from the key files
+/// the same again). A batch counts as confirmed when its activity completed with no errors and no correctable rows:
+/// an activity's counts do not say which contacts they were, so such a batch records none of its contacts and the
+/// next run sends them again. Previously unsubscribed contacts do not hold a batch back: importing them again changes
+/// nothing (they are never re-subscribed), so all its contacts are recorded; an unsubscribed one is on no list, and
+/// when it leaves the segment the removal finds it already off. The contacts of confirmed batches come from the key files
 /// staged beside the bodies (<see cref="SyncKeysFile"/>); the new state is the old one with those contacts set
 /// (fingerprint, and the lists of their body added to the ones they were put on before), written atomically. Each
 /// body's lists come from the journal (<see cref="RunStatus.ListsOf"/>): with per-segment lists they differ by body.
@@ -101,8 +103,7 @@ internal static class RunSyncRecorder
         && status.DoneOf(id) is { } done
         && done.ActivityState == "completed"
         && (done.ErrorCount ?? 0) == 0
-        && (done.CorrectableCount ?? 0) == 0
-        && (done.CannotAddToListCount ?? 0) == 0;
+        && (done.CorrectableCount ?? 0) == 0;
 
     /// <summary>Sorted by key; a key that two contacts of the run share (a hash collision) is left out, so both are sent next time.</summary>
     private static List<Confirmed> Distinct(List<Confirmed> entries)

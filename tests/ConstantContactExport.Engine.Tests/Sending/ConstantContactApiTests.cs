@@ -185,7 +185,7 @@ public sealed class ConstantContactApiTests : IDisposable
     [Fact]
     public async Task Contacts_of_a_list_are_asked_for_500_a_page_any_status_and_changed_after_a_time()
     {
-        handler.Enqueue(200, "{\"contacts\":[{\"contact_id\":\"" + Id + "\",\"email_address\":{\"address\":\"ada@example.com\"}},{\"contact_id\":\"not-an-id\",\"email_address\":{\"address\":\"x@example.com\"}}],\"_links\":{\"next\":{\"href\":\"/v3/contacts?cursor=abc\"}}}");
+        handler.Enqueue(200, "{\"contacts\":[{\"contact_id\":\"" + Id + "\",\"email_address\":{\"address\":\"ada@example.com\"}}],\"_links\":{\"next\":{\"href\":\"/v3/contacts?cursor=abc\"}}}");
         handler.Enqueue(200, "{\"contacts\":[]}");
         string list = "04fe9a97-a579-43c5-bb1a-58ed29bf0a6a";
         ContactPage first = await Run(() => api.ListContactsPageAsync(null, list, new DateTimeOffset(2026, 12, 6, 1, 2, 3, 450, TimeSpan.Zero), CancellationToken.None));
@@ -194,6 +194,20 @@ public sealed class ConstantContactApiTests : IDisposable
         Assert.Null(second.Next);
         Assert.Equal($"/v3/contacts?lists={list}&status=all&limit=500&updated_after=2026-12-06T01%3A02%3A03.450Z", handler.Requests[0]);
         Assert.Equal("/v3/contacts?cursor=abc", handler.Requests[1]);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"contacts\":null}")]
+    [InlineData("[]")]
+    [InlineData("{\"contacts\":[{\"contact_id\":\"not-an-id\",\"email_address\":{\"address\":\"x@example.com\"}}]}")]
+    [InlineData("{\"contacts\":[{\"contact_id\":\"86b90820-cc52-11ea-9dad-fa163e3d9194\"}]}")]
+    public async Task A_contacts_page_that_does_not_read_whole_is_unreadable_not_the_end_of_the_list(string answer)
+    {
+        // Taken for the end of the list, such a page would make a leaver look already off it, and be forgotten.
+        handler.Enqueue(200, answer);
+        ApiAnswerException error = await Assert.ThrowsAsync<ApiAnswerException>(() => Run(() => api.ListContactsPageAsync(null, "list-1", null, CancellationToken.None)));
+        Assert.Equal(ApiAnswerException.UnreadableErrorId, error.ErrorId);
     }
 
     [Fact]
