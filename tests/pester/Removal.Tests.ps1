@@ -148,6 +148,20 @@ Describe 'Removing the contacts that left the segment' {
         (Get-SandboxContact $Sandbox 'wu5@example.com').email_address.permission_to_send | Should -Be 'unsubscribed'
     }
 
+    It 'removes nothing when an older run is resumed after a later run of the export ended' {
+        # Run 2 (-NoWait) dropped od20; run 3 has it again. Resuming run 2 must not take it off the list.
+        $export = New-Export -Name olderrun
+        $null = Invoke-CCExport -Name olderrun -Path (New-ProfileCsv -Prefix od -Path (Join-Path $TestHome 'od1.csv') -To 20)
+        $second = Invoke-CCExport -Name olderrun -Path (New-ProfileCsv -Prefix od -Path (Join-Path $TestHome 'od2.csv') -To 21 -Leave 20) -NoWait
+        $second.State | Should -Be 'Submitted'
+        $third = Invoke-CCExport -Name olderrun -Path (New-ProfileCsv -Prefix od -Path (Join-Path $TestHome 'od3.csv') -To 21)
+        $third.State | Should -Be 'Completed'
+        $resumed = Invoke-CCExport -Name olderrun -Resume -RunId $second.RunId -ErrorAction Stop
+        $resumed.RemovedCount | Should -Be 0
+        $resumed.Message | Should -BeLike '*a later run of this export updated its sync state*'
+        (Get-ListAddress $export.ListIds[0]) | Should -Contain 'od20@example.com'
+    }
+
     It '-WhatIf shows what would be sent, unchanged and removed per list, and warns past the limit' {
         $export = New-Export -Name plan
         $null = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan1.csv') -To 20)

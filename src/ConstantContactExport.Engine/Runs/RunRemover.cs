@@ -110,6 +110,13 @@ internal sealed class RunRemover
             return new RemovalOutcome($"No contact was removed: the sync state is damaged ({ex.Message}).");
         }
 
+        if (state is not null && state.SavedAt > Manifest.StartedAt)
+        {
+            // A run resumed after a later run of the export ended: its profiles are an older view of the segment, and
+            // would take off the lists contacts the later run found in it.
+            return new RemovalOutcome("No contact was removed: a later run of this export updated its sync state after this run started, so this run's input is not the segment as it is now; the next run removes what left.");
+        }
+
         RemovalPlan plan = RemovalPlan.Of(state, present, Manifest.ListIds);
         if (plan.OverLimit(Manifest.MaxRemovePercent) is { } over)
         {
