@@ -339,7 +339,19 @@ public sealed class ExportRunner : IDisposable
         }
         catch (SyncStateDamagedException ex)
         {
-            observer.Warning($"The export's sync state is damaged ({ex.Message}): this run sends every profile and writes a new state.");
+            // Kept, not overwritten: what it says (the contacts the export put on its lists) is evidence to recover from.
+            string kept = path + ".damaged";
+            try
+            {
+                File.Delete(kept);
+                File.Move(path, kept);
+            }
+            catch (Exception moveError) when (moveError is IOException or UnauthorizedAccessException)
+            {
+                kept = path;
+            }
+
+            observer.Warning($"The export's sync state is damaged ({ex.Message}); it is kept as {kept}. This run sends every profile and writes a new state; contacts the damaged state had on the lists are not taken off them if they left the segment.");
             return null;
         }
     }

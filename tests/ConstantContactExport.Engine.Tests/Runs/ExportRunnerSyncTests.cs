@@ -196,8 +196,9 @@ public sealed partial class ExportRunnerTests
 
         ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
         Assert.Equal((12, 0), (result.Status.SubmittedCount, result.Status.UnchangedCount));
-        Assert.Contains(observer.Warnings, w => w.Contains("sync state is damaged", StringComparison.Ordinal));
+        Assert.Contains(observer.Warnings, w => w.Contains("sync state is damaged", StringComparison.Ordinal) && w.Contains(".damaged", StringComparison.Ordinal));
         Assert.Equal(12, SyncStateFile.Load(StatePath())!.Count);
+        Assert.Equal(bytes, File.ReadAllBytes(StatePath() + ".damaged"));
     }
 
     [Fact]
