@@ -162,6 +162,26 @@ Describe 'Removing the contacts that left the segment' {
         (Get-ListAddress $export.ListIds[0]) | Should -Contain 'od20@example.com'
     }
 
+    It 'removes nothing when a row of the input could not be read whole (a quote left open swallows the rows after it), until -Force' {
+        $export = New-Export -Name malformed
+        $null = Invoke-CCExport -Name malformed -Path (New-ProfileCsv -Prefix mq -Path (Join-Path $TestHome 'mq1.csv') -To 50)
+        $rows = @('Email,FirstName,Segments') + (1..50 | ForEach-Object {
+            if ($_ -eq 20) { 'mq20@example.com,"Ann,Newsletter' } elseif ($_ -eq 23) { 'mq23@example.com,Bo"b,Newsletter' } else { "mq$_@example.com,First$_,Newsletter" }
+        })
+        $broken = Join-Path $TestHome 'mq2.csv'
+        Set-Content -Path $broken -Value $rows
+        $caught = $null
+        try { Invoke-CCExport -Name malformed -Path $broken -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'RemoveInputMalformed,*'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidData'
+        $caught.TargetObject.RemovedCount | Should -Be 0
+        (Get-ListAddress $export.ListIds[0]) | Should -Contain 'mq21@example.com' -Because 'a swallowed row is not a leaver'
+
+        $forced = Invoke-CCExport -Name malformed -Path $broken -Force -ErrorAction SilentlyContinue
+        $forced.RemovedCount | Should -BeGreaterThan 0
+        (Get-ListAddress $export.ListIds[0]) | Should -Not -Contain 'mq21@example.com'
+    }
+
     It '-WhatIf shows what would be sent, unchanged and removed per list, and warns past the limit' {
         $export = New-Export -Name plan
         $null = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan1.csv') -To 20)

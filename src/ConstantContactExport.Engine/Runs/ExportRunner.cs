@@ -657,6 +657,7 @@ public sealed class ExportRunner : IDisposable
         return state switch
         {
             RunState.Failed when status.ErrorId == RunRemover.LimitErrorId => new ExportRunResult(status, new RunFailure(RunRemover.LimitErrorId, RunErrorKind.LimitsExceeded, status.Message ?? "The removals are over MaxRemovePercent.")),
+            RunState.Failed when status.ErrorId == RunRemover.MalformedInputErrorId => new ExportRunResult(status, new RunFailure(RunRemover.MalformedInputErrorId, RunErrorKind.InvalidData, status.Message ?? "Rows of the input could not be read whole; nothing was removed.")),
             RunState.Failed => new ExportRunResult(status, new RunFailure("ExportFailed", RunErrorKind.InvalidResult, status.Message ?? "The run failed.")),
             RunState.Stopped when cancellationToken.IsCancellationRequested => throw new OperationCanceledException(cancellationToken),
             RunState.Stopped when deadline.Passed => new ExportRunResult(status, new RunFailure(RunDeadline.ErrorId, RunErrorKind.LimitsExceeded, status.Message ?? "The run's deadline passed.")),

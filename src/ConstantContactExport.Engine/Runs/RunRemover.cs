@@ -35,6 +35,9 @@ internal sealed class RunRemover
 {
     public const string LimitErrorId = "RemoveLimitExceeded";
 
+    /// <summary>The run's input had rows that could not be read whole, which may have hidden profiles still in the segment.</summary>
+    public const string MalformedInputErrorId = "RemoveInputMalformed";
+
     /// <summary>
     /// How far before the run's first POST (by the server's clock, from its Date headers, which have whole seconds)
     /// updated_after reaches. A contact changed that much earlier is read for nothing; one changed by the run is never missed.
@@ -115,6 +118,16 @@ internal sealed class RunRemover
             // A run resumed after a later run of the export ended: its profiles are an older view of the segment, and
             // would take off the lists contacts the later run found in it.
             return new RemovalOutcome("No contact was removed: a later run of this export updated its sync state after this run started, so this run's input is not the segment as it is now; the next run removes what left.");
+        }
+
+        string malformed = Path.Combine(batches, PresentKeysFile.MalformedFileName);
+        if (File.Exists(malformed) && !force && !Manifest.Force)
+        {
+            string rows = File.ReadAllText(malformed).Trim();
+            return new RemovalOutcome(
+                $"No contact was removed: {rows} row(s) of the input could not be read whole (see the reject report, reason MalformedRow); a quote left open swallows the rows after it, whose contacts would look like leavers. Fix the input, or if no profile was lost run it again with Invoke-CCExport -Name '{Manifest.ExportName}' -Force.",
+                RunState.Failed,
+                MalformedInputErrorId);
         }
 
         RemovalPlan plan = RemovalPlan.Of(state, present, Manifest.ListIds);

@@ -130,6 +130,12 @@ public sealed class ProfilePipeline
         {
             // Its segment cannot be told either: with -RemoveMissing it is kept on every list, never taken for a leaver.
             NotePresent(null, record, sync?.AllLists ?? 0);
+            if (record.ReadIssue?.Reason == RejectReason.MalformedRow)
+            {
+                // A quote left open swallows the rows after it: their profiles would look like leavers.
+                sync?.NoteMalformedRow();
+            }
+
             return ProfileOutcome.Invalid;
         }
 

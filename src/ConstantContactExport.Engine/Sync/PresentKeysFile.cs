@@ -30,6 +30,9 @@ public static class PresentKeysFile
 {
     public const string FileName = "present.keys";
 
+    /// <summary>Beside it when rows of the input could not be read whole: their count (text). Removals then wait for -Force.</summary>
+    public const string MalformedFileName = "present.malformed";
+
     public const int EntrySize = 16;
 
     /// <summary>Sorts <paramref name="entries"/> and writes them, a key that repeats once with its lists joined (through a 64 KB buffer).</summary>

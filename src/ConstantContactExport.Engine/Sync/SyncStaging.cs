@@ -27,6 +27,7 @@ public sealed class SyncStaging
     private readonly SyncFingerprint fingerprint = new();
     private readonly Dictionary<ulong, List<SyncKeyEntry>> pending = new();
     private readonly List<PresentEntry>? present;
+    private long malformedRows;
     private SyncKeyEntry current;
     private ulong lastRunLists;
     private ulong lastStateLists;
@@ -91,6 +92,15 @@ public sealed class SyncStaging
         entries.Add(current);
     }
 
+    /// <summary>-RemoveMissing: a row of the input could not be read whole (a quote left open may have swallowed the rows after it).</summary>
+    public void NoteMalformedRow()
+    {
+        if (present is not null)
+        {
+            malformedRows++;
+        }
+    }
+
     /// <summary>True when the run notes the profiles in its segment (-RemoveMissing).</summary>
     public bool NotesPresent => present is not null;
 
@@ -115,6 +125,10 @@ public sealed class SyncStaging
         PrivateFiles.CreateFolder(folder);
         PresentKeysFile.Write(Path.Combine(folder, PresentKeysFile.FileName), present);
         present.Clear();
+        if (malformedRows > 0)
+        {
+            AtomicFile.WriteAllText(Path.Combine(folder, PresentKeysFile.MalformedFileName), malformedRows.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>A body is whole: writes its contacts' keys (sorted) before the body goes anywhere.</summary>
