@@ -60,7 +60,7 @@ public sealed class ImportBatchWriter
         this.limits.Check();
         this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
         this.listIds = listIds;
-        AllLists = listIds.Count == 64 ? ulong.MaxValue : (1UL << listIds.Count) - 1;
+        AllLists = Staging.RunLists.All(listIds.Count);
         contactWriter = new Utf8JsonWriter(scratch, WriterOptions);
         if (Prefix.Length + SuffixOf(AllLists).Length >= this.limits.MaxBodyBytes)
         {

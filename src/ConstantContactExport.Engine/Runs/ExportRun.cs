@@ -55,6 +55,9 @@ public sealed class ExportRun : IDisposable
     /// <summary>The staging, while profiles are being added.</summary>
     public ExportStaging Staging => staging ?? throw new InvalidOperationException("The run is not staging.");
 
+    /// <summary>The export's sync state as this process loaded it for staging (the export's lock keeps the file so), or null.</summary>
+    internal SyncState? LoadedState => loadedState;
+
     /// <summary>Starts a new run of an export: takes its lock and creates its folder and manifest.</summary>
     /// <exception cref="ExportRunningException">Another run of the export holds the lock.</exception>
     public static ExportRun Start(

@@ -293,7 +293,7 @@ public sealed class ExportRunner : IDisposable
         SyncState? state;
         try
         {
-            state = SyncStateFile.Load(SyncStateLocation.PathOf(paths, request.Definition.Name));
+            state = run.LoadedState ?? SyncStateFile.Load(SyncStateLocation.PathOf(paths, request.Definition.Name));
         }
         catch (SyncStateDamagedException)
         {

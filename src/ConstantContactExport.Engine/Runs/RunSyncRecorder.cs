@@ -286,16 +286,7 @@ internal static class RunSyncRecorder
                 int at = Array.BinarySearch(clearedKeys, record.Key);
                 if (at >= 0)
                 {
-                    ulong runBits = clearedLists[at];
-                    ulong tableBits = 0;
-                    for (int i = 0; i < runToTable.Length && i < 64; i++)
-                    {
-                        if ((runBits & (1UL << i)) != 0 && runToTable[i] >= 0)
-                        {
-                            tableBits |= 1UL << runToTable[i];
-                        }
-                    }
-
+                    ulong tableBits = Remap(clearedLists[at], runToTable);
                     result = result.WithLists(result.Lists & ~tableBits);
                     if (result.Lists == 0)
                     {
