@@ -8,6 +8,9 @@ public enum ExportSetupProblem
     InvalidArgument,
     NotFound,
     Conflict,
+
+    /// <summary>The definition is fine on its own but not beside another one (two -RemoveMissing exports on one list).</summary>
+    InvalidOperation,
 }
 
 /// <summary>

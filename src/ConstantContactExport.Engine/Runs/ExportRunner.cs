@@ -253,6 +253,11 @@ public sealed class ExportRunner : IDisposable
             RejectPathCheck.Check(request.RejectPath, sources.Where(s => s != "pipeline").ToList());
         }
 
+        if (Exports.RemoveListSharing.Find(new Exports.ExportDefinitionStore(paths), definition) is { } shared)
+        {
+            throw new ExportRunException(Exports.RemoveListSharing.ErrorId, RunErrorKind.InvalidOperation, shared.Message(definition.Name, saving: false));
+        }
+
         try
         {
             run = ExportRun.Start(paths, definition, request.InputSegments, sources, request.RejectPath, whatIf: false, request.StartedBy, time, batchLimits, request.Encoding, csv, maxRejectPercent,

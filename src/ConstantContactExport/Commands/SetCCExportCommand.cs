@@ -136,6 +136,7 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
             using ConstantContactApi api = ExportConnections.OpenApi(session, LogVerbose);
             var setup = new ExportAccountSetup(api, LogVerbose);
             ExportAccountPlan plan = RunOrFail(ct => setup.PlanAsync(definition, ListId, ListName, CreateList, CreateCustomField, ct, listMap), Name, "ExportAccountCheckFailed");
+            Fail(() => RemoveListSharing.Check(store, definition, plan.ListsToCreate));
             if (!ShouldProcess(target, (existing is null ? "Create export" : "Update export") + plan.Describe()))
             {
                 return;
@@ -143,7 +144,7 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
 
             RunOrFail(async ct => { await setup.ApplyAsync(definition, plan, ct).ConfigureAwait(false); return true; }, Name, "ExportAccountChangeFailed");
         }
-        else if (!ShouldProcess(target, "Update export"))
+        else if (!Fail(() => RemoveListSharing.Check(store, definition)) || !ShouldProcess(target, "Update export"))
         {
             return;
         }
@@ -174,16 +175,18 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         return null;
     }
 
-    /// <summary>Runs <paramref name="action"/>; a definition it refuses is a terminating error with the engine's ErrorId.</summary>
-    private void Fail(Action action)
+    /// <summary>Runs <paramref name="action"/> (true when it refused nothing); a definition it refuses is a terminating error with the engine's ErrorId.</summary>
+    private bool Fail(Action action)
     {
         try
         {
             action();
+            return true;
         }
         catch (ExportSetupException ex)
         {
             ThrowTerminatingError(ErrorRecords.From(ex, ex.Target, ex.ErrorId));
+            return false;
         }
     }
 

@@ -79,6 +79,7 @@ internal static class ErrorRecords
     {
         ExportSetupProblem.NotFound => ErrorCategory.ObjectNotFound,
         ExportSetupProblem.Conflict => ErrorCategory.ResourceExists,
+        ExportSetupProblem.InvalidOperation => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.InvalidArgument,
     };
 
