@@ -403,7 +403,8 @@ public sealed class ExportRun : IDisposable
             async ct => await CrossProcessLock.AcquireAsync(
                 CrossProcessLock.PathFor(paths, ImportLockName), TimeSpan.FromMinutes(10), time, ct).ConfigureAwait(false),
             batch => ProbeEmailsOf(Path.Combine(batches, DirectoryBatchSink.FileName(batch))),
-            Status.Manifest.RemoveMissing ? RemoveAsync : null);
+            Status.Manifest.RemoveMissing ? RemoveAsync : null,
+            Status.Manifest.RemoveMissing ? ReadOutsidersAsync : null);
     }
 
     /// <summary>Invoke-CCExport -Force (this invocation's; the manifest keeps the one the run started with).</summary>
@@ -414,6 +415,9 @@ public sealed class ExportRun : IDisposable
 
     private Task<RemovalOutcome> RemoveAsync(IImportApi api, Action<SenderEvent> tell, CancellationToken cancellationToken) =>
         new RunRemover(paths, Folder, Status, journal!, api, time, tell, ForceRemovals, PauseAt, loadedState).RunAsync(cancellationToken);
+
+    private Task ReadOutsidersAsync(IImportApi api, Action<SenderEvent> tell, CancellationToken cancellationToken) =>
+        RunOutsiders.ReadBeforeImportsAsync(paths, Folder, Status, journal!, api, time, tell, PauseAt ?? (_ => { }), loadedState, cancellationToken);
 
     /// <summary>How many of a body's contacts a lost answer's import is checked against.</summary>
     internal const int Probes = 5;

@@ -284,8 +284,9 @@ public sealed class ExportRunner : IDisposable
     }
 
     /// <summary>
-    /// -WhatIf and -Confirm: what a -RemoveMissing run would remove, per list, from the sync state and the profiles just
-    /// staged (no request). Null for a run without -RemoveMissing. Says so when a list is past MaxRemovePercent.
+    /// -WhatIf and -Confirm: what a -RemoveMissing run would remove, per list, from the sync state, its kept outsiders and
+    /// the profiles just staged (no request: a contact that joined a list another way since the last run is not a leaver
+    /// anyway, as the state does not record it as the export's). Null for a run without -RemoveMissing. Says so when a list is past MaxRemovePercent.
     /// </summary>
     private string? RemovalPlanText(RunStatus status)
     {
@@ -310,7 +311,17 @@ public sealed class ExportRunner : IDisposable
             return "remove none (the export has no sync state yet)";
         }
 
-        RemovalPlan plan = RemovalPlan.Of(state, present, status.Manifest.ListIds);
+        SyncKept kept;
+        try
+        {
+            kept = SyncKept.Load(SyncKept.PathOf(paths, request.Definition.Name));
+        }
+        catch (SyncStateDamagedException ex)
+        {
+            return $"remove none (the record of the contacts that joined the lists another way is damaged: {ex.Message})";
+        }
+
+        RemovalPlan plan = RemovalPlan.Of(state, present, status.Manifest.ListIds, kept);
         if (plan.OverLimit(status.Manifest.MaxRemovePercent) is { } over && !request.Force)
         {
             observer.Warning($"The run would remove {over.Leavers.Count} of the {over.Members} contacts this export put on list {NameOf(over.ListId)} ({over.Percent}), more than MaxRemovePercent ({status.Manifest.MaxRemovePercent}): it would remove nothing and fail RemoveLimitExceeded, unless -Force.");

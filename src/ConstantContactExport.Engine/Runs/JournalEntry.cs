@@ -47,6 +47,12 @@ public enum JournalEntryType
 
     /// <summary>A removal activity reached an end state (ActivityState).</summary>
     RemoveDone,
+
+    /// <summary>
+    /// -RemoveMissing, before the run's first import: the contacts that joined its lists another way since the export
+    /// last looked were read (outsiders.before in the run's folder). Never read again for the run.
+    /// </summary>
+    OutsidersRead,
 }
 
 /// <summary>One line of a run's journal (journal.jsonl): appended, flushed to disk, never rewritten.</summary>

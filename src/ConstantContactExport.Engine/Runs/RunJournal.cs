@@ -68,7 +68,7 @@ public sealed class RunJournal : IDisposable
         stream.Flush(flushToDisk: true);
         entries++;
         if (entry.Type is JournalEntryType.Staged or JournalEntryType.BatchStaged or JournalEntryType.Sending or JournalEntryType.State
-            or JournalEntryType.LearningIds or JournalEntryType.RemovePlanned or JournalEntryType.RemoveSending)
+            or JournalEntryType.OutsidersRead or JournalEntryType.LearningIds or JournalEntryType.RemovePlanned or JournalEntryType.RemoveSending)
         {
             WriteMark();
         }

@@ -50,6 +50,7 @@ internal sealed class RunRemover
     private static readonly TimeSpan QueueFullDelay = TimeSpan.FromSeconds(30);
 
     private readonly Storage.StoragePaths paths;
+    private readonly string runFolder;
     private readonly string batches;
     private readonly RunStatus status;
     private readonly RunJournal journal;
@@ -66,6 +67,7 @@ internal sealed class RunRemover
     {
         this.loadedState = loadedState;
         this.paths = paths;
+        this.runFolder = runFolder;
         batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
         this.status = status;
         this.journal = journal;
@@ -130,7 +132,18 @@ internal sealed class RunRemover
                 MalformedInputErrorId);
         }
 
-        RemovalPlan plan = RemovalPlan.Of(state, present, Manifest.ListIds);
+        SyncKept kept;
+        try
+        {
+            kept = SyncKept.Load(SyncKept.PathOf(paths, Manifest.ExportName));
+        }
+        catch (SyncStateDamagedException ex)
+        {
+            // Without it, a contact that joined a list another way could not be told from a leaver.
+            return new RemovalOutcome($"No contact was removed: the record of the contacts that joined the lists another way is damaged ({ex.Message}). Remove-CCExport and set the export up again, or delete that file to accept that such contacts may be removed.");
+        }
+
+        RemovalPlan plan = RemovalPlan.Of(state, present, Manifest.ListIds, kept);
         if (plan.OverLimit(Manifest.MaxRemovePercent) is { } over)
         {
             if (!force && !Manifest.Force)
@@ -155,7 +168,7 @@ internal sealed class RunRemover
             gone = new List<PresentEntry>();
             Record(new JournalEntry { Type = JournalEntryType.LearningIds, At = time.GetUtcNow() });
             int requestsBefore = api.RequestCount;
-            (learnt, int found) = await LearnAsync(state, plan, learntPath, gone, cancellationToken).ConfigureAwait(false);
+            (learnt, int found) = await LearnAsync(state, kept, plan, learntPath, gone, cancellationToken).ConfigureAwait(false);
             RemovalFiles.WriteGone(gonePath, gone);
             Record(new JournalEntry
             {
@@ -208,7 +221,7 @@ internal sealed class RunRemover
     /// run sent about as many as the list holds). Returns what was learnt (with what a resumed run had learnt before)
     /// and how many ids this call found.
     /// </summary>
-    private async Task<(IdBook Learnt, int Found)> LearnAsync(SyncState? state, RemovalPlan plan, string learntPath, List<PresentEntry> gone, CancellationToken cancellationToken)
+    private async Task<(IdBook Learnt, int Found)> LearnAsync(SyncState? state, SyncKept kept, RemovalPlan plan, string learntPath, List<PresentEntry> gone, CancellationToken cancellationToken)
     {
         // Every key this run may want an id for, in one compact book: the contacts its imports created (not in the
         // state with an id), and the state's records without an id on the run's lists.
@@ -255,32 +268,76 @@ internal sealed class RunRemover
         createdKeys.TrimExcess();
         int found = 0;
         DateTimeOffset? since = Status.FirstSendingAt is { } first ? first + api.ServerClockOffset - UpdatedAfterTolerance : null;
+
+        // A run that imported after reading its lists (RunOutsiders) reads each list past its imports, to the end, so
+        // that the next run's read starts after them: it takes what joined another way meanwhile for outsiders too.
+        ListReadFile? before = Status.FirstSendingAt is not null ? ListReadFile.TryRead(Path.Combine(runFolder, ListReadFile.BeforeImportsName)) : null;
+        var marks = new DateTimeOffset?[Manifest.ListIds.Count];
+        var outsiders = new List<PresentEntry>();
+        RunBodyKeys? bodies = null;
+        if (before is not null && Status.FinishedActivities.Select(a => a.At).DefaultIfEmpty().Max() is { } lastDone
+            && lastDone + RunOutsiders.WatermarkTolerance + TimeSpan.FromSeconds(1) - time.GetUtcNow() is { Ticks: > 0 } wait)
+        {
+            // The read's start is the next run's watermark: a moment after the imports were seen done, the next run's
+            // read (less its tolerance) does not take in the contacts they changed. A few seconds once a run.
+            await time.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+
         for (int i = 0; i < Manifest.ListIds.Count; i++)
         {
             string listId = Manifest.ListIds[i];
             ListRemovals? removals = plan.Lists.FirstOrDefault(l => l.RunIndex == i);
             List<ulong> leavers = (removals?.Leavers ?? new List<SyncRecord>()).Where(r => !r.HasContactId && !book.TryGetId(r.Key, out _)).Select(r => r.Key).ToList();
             int createdUnknown = Enumerable.Range(0, book.Count).Count(j => created[j] && book.IdAt(j) == Guid.Empty);
+            DateTimeOffset? readBefore = before is not null && i < before.Watermarks.Length ? before.Watermarks[i] : null;
+            Action<ulong>? seen = null;
+            if (i < 64 && (leavers.Count > 0 || readBefore is not null))
+            {
+                bodies ??= RunBodyKeys.Of(Status, batches);
+                Guid list = SyncListIds.Of(listId);
+                int stateIndex = state?.ListIndex(list) ?? -1;
+                int run = i;
+                seen = key =>
+                {
+                    bool ours = (stateIndex >= 0 && state!.TryFind(key, out SyncRecord record) && (record.Lists & (1UL << stateIndex)) != 0)
+                        || bodies.Has(key, run) || kept.IsRecent(key, list);
+                    if (!ours && !kept.IsOutsider(key, list))
+                    {
+                        outsiders.Add(new PresentEntry(key, 1UL << run));
+                    }
+                };
+            }
+
             if (leavers.Count > 0)
             {
                 // Read whole anyway: every id the book lacks is learnt on the way.
                 tell(new SenderEvent(SenderEventKind.Verbose, $"Reading list {listId} whole for the contact ids of {leavers.Count} leaver(s) and {createdUnknown} new contact(s)."));
-                (bool whole, int learnt) = await PageAsync(listId, null, book, null, learntPath, cancellationToken).ConfigureAwait(false);
+                (bool whole, int learnt, DateTimeOffset? mark) = await PageAsync(listId, null, book, null, learntPath, seen, cancellationToken).ConfigureAwait(false);
                 found += learnt;
+                marks[i] = seen is not null ? mark : null;
                 if (whole)
                 {
                     gone.AddRange(leavers.Where(k => !book.TryGetId(k, out _)).Select(k => new PresentEntry(k, 1UL << i)));
                 }
             }
-            else if (createdUnknown > 0)
+            else if (createdUnknown > 0 || readBefore is not null)
             {
                 long members = removals?.Members ?? 0;
                 bool wholeList = since is null || Status.SubmittedCount * 2 >= members + createdUnknown;
+                DateTimeOffset? after = since is { } s && readBefore is { } r && r - RunOutsiders.WatermarkTolerance < s ? r - RunOutsiders.WatermarkTolerance : since;
                 tell(new SenderEvent(SenderEventKind.Verbose, wholeList
                     ? $"Reading list {listId} whole for the contact ids of {createdUnknown} new contact(s) (the run sent about as many as the list holds)."
                     : $"Reading the contacts of list {listId} changed since the run's first import for the ids of {createdUnknown} new contact(s)."));
-                found += (await PageAsync(listId, wholeList ? null : since, book, created, learntPath, cancellationToken).ConfigureAwait(false)).Found;
+                (_, int learnt, DateTimeOffset? mark) = await PageAsync(listId, wholeList ? null : after, book, created, learntPath, seen, cancellationToken).ConfigureAwait(false);
+                found += learnt;
+                marks[i] = seen is not null ? mark : null;
             }
+        }
+
+        new ListReadFile(marks, outsiders).Save(Path.Combine(batches, ListReadFile.AfterImportsName));
+        if (outsiders.Count > 0)
+        {
+            tell(new SenderEvent(SenderEventKind.Verbose, $"{outsiders.Count} contact(s) joined the run's list(s) another way while it imported; the export never removes them."));
         }
 
         int missed = Enumerable.Range(0, book.Count).Count(j => created[j] && book.IdAt(j) == Guid.Empty);
@@ -296,11 +353,14 @@ internal sealed class RunRemover
 
     /// <summary>
     /// Pages the list (changed after <paramref name="updatedAfter"/>, or all), setting the ids of the book's keys it
-    /// meets, until every wanted one (those <paramref name="wanted"/> marks, or every unknown one) is known; Whole is
-    /// true when it read to the end.
+    /// meets, until every wanted one (those <paramref name="wanted"/> marks, or every unknown one) is known, or with
+    /// <paramref name="seen"/> (given every key met) to the end; Whole is true when it read to the end, Mark is when it
+    /// started by the server's clock.
     /// </summary>
-    private async Task<(bool Whole, int Found)> PageAsync(string listId, DateTimeOffset? updatedAfter, IdBook book, bool[]? wanted, string learntPath, CancellationToken cancellationToken)
+    private async Task<(bool Whole, int Found, DateTimeOffset? Mark)> PageAsync(string listId, DateTimeOffset? updatedAfter, IdBook book, bool[]? wanted, string learntPath, Action<ulong>? seen, CancellationToken cancellationToken)
     {
+        DateTimeOffset started = time.GetUtcNow();
+        DateTimeOffset? mark = null;
         int remaining = Enumerable.Range(0, book.Count).Count(j => book.IdAt(j) == Guid.Empty && (wanted is null || wanted[j]));
         string? next = null;
         bool first = true;
@@ -309,10 +369,12 @@ internal sealed class RunRemover
         {
             cancellationToken.ThrowIfCancellationRequested();
             ContactPage page = await api.ListContactsPageAsync(next, listId, updatedAfter, cancellationToken).ConfigureAwait(false);
+            mark ??= started + api.ServerClockOffset;
             var found = new List<KeyValuePair<ulong, Guid>>();
             foreach (ContactIdentity contact in page.Contacts)
             {
                 ulong key = SyncKey.For(contact.Email);
+                seen?.Invoke(key);
                 int at = book.IndexOf(key);
                 if (at >= 0 && book.IdAt(at) == Guid.Empty)
                 {
@@ -333,15 +395,15 @@ internal sealed class RunRemover
                 first = false;
             }
 
-            if (remaining == 0)
+            if (remaining == 0 && seen is null)
             {
-                return (false, total);
+                return (false, total, mark);
             }
 
             next = page.Next;
         }
         while (next is not null);
-        return (true, total);
+        return (true, total, mark);
     }
 
     private async Task SendAsync(CancellationToken cancellationToken)
@@ -464,6 +526,9 @@ internal sealed class RunRemover
 public static class RunPausePoint
 {
     public const string Variable = "CC_EXPORT_TEST_PAUSE_AT";
+
+    /// <summary>After the read of the contacts that joined the lists another way is journaled, before the first import.</summary>
+    public const string OutsidersRead = "outsiders-read";
 
     public const string LearningIds = "learning-ids";
 

@@ -54,6 +54,9 @@ public sealed class RunStatus
     /// <summary>The ErrorId the run failed with, when its end says (RemoveLimitExceeded); null otherwise.</summary>
     public string? ErrorId { get; private set; }
 
+    /// <summary>-RemoveMissing: the contacts on the run's lists that joined another way were read before its first import (OutsidersRead).</summary>
+    public bool OutsidersRead { get; private set; }
+
     /// <summary>-RemoveMissing: the contact ids the removals need have been learnt (IdsLearnt).</summary>
     public bool IdsLearnt { get; private set; }
 
@@ -214,6 +217,9 @@ public sealed class RunStatus
                 break;
             case JournalEntryType.ActivityDone:
                 doneByActivity[entry.ActivityId!] = entry;
+                break;
+            case JournalEntryType.OutsidersRead:
+                OutsidersRead = true;
                 break;
             case JournalEntryType.IdsLearnt:
                 IdsLearnt = true;

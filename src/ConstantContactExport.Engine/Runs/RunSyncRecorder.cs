@@ -32,13 +32,17 @@ internal static class RunSyncRecorder
         string batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
         List<Confirmed> entries = ConfirmedEntries(status, batches, out int confirmed, out int missing);
         RemovalResults removals = status.Manifest.RemoveMissing ? RemovalResults.Read(status, batches) : RemovalResults.None;
-        if (confirmed == 0 && removals.IsEmpty)
+        bool writeState = confirmed > 0 || !removals.IsEmpty;
+        ListReadFile? before = ListReadFile.TryRead(Path.Combine(runFolder, ListReadFile.BeforeImportsName));
+        ListReadFile? after = ListReadFile.TryRead(Path.Combine(batches, ListReadFile.AfterImportsName));
+        if (!writeState && before is null && after is null)
         {
-            // Nothing confirmed (or a run staged before the sync existed): the state stays as it is.
+            // Nothing confirmed or read (or a run staged before the sync existed): the state stays as it is.
             return null;
         }
 
         string path = SyncStateLocation.PathOf(paths, status.Manifest.ExportName);
+        string? keptNote;
         try
         {
             SyncState? old;
@@ -52,15 +56,83 @@ internal static class RunSyncRecorder
                 old = null;
             }
 
-            Write(path, old, status.Manifest.ListIds, Distinct(entries), removals, now);
+            // The kept record first, naming the state that follows: a crash between the two leaves the old state,
+            // beside which the record's previous watermarks count (SyncKept).
+            keptNote = RecordKept(paths, status, batches, before, after, old, writeState ? now.ToUnixTimeMilliseconds() : SyncKept.PairOf(old));
+            if (writeState)
+            {
+                Write(path, old, status.Manifest.ListIds, Distinct(entries), removals, now);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return $"The sync state was not updated ({ex.Message}): the next run sends these contacts again.";
         }
 
-        return missing == 0 ? null : $"{missing} confirmed batch(es) had no key file and are not recorded in the sync state: the next run sends their contacts again.";
+        string? note = missing == 0 ? null : $"{missing} confirmed batch(es) had no key file and are not recorded in the sync state: the next run sends their contacts again.";
+        return note is null ? keptNote : keptNote is null ? note : note + " " + keptNote;
     }
+
+    /// <summary>
+    /// Puts what the run's reads of its lists found into the export's kept record (<see cref="SyncKept"/>): the
+    /// outsiders, and per list read its new watermark (the read after the imports when there was one, else the one
+    /// before them) with, for a list read only before the imports, the contacts of its imports that the state will not
+    /// record (not confirmed), so that the next read does not take them for outsiders. A sentence when it was not kept.
+    /// </summary>
+    private static string? RecordKept(StoragePaths paths, RunStatus status, string batches, ListReadFile? before, ListReadFile? after, SyncState? old, long pairWith)
+    {
+        if (before is null && after is null)
+        {
+            return null;
+        }
+
+        string keptPath = SyncKept.PathOf(paths, status.Manifest.ExportName);
+        SyncKept kept;
+        try
+        {
+            kept = SyncKept.Load(keptPath);
+        }
+        catch (SyncStateDamagedException ex)
+        {
+            return $"What this run found on its lists was not kept: {ex.Message}";
+        }
+
+        IReadOnlyList<string> listIds = status.Manifest.ListIds;
+        var read = new Dictionary<Guid, DateTimeOffset>();
+        var recent = new Dictionary<Guid, IReadOnlyCollection<ulong>>();
+        RunBodyKeys? unconfirmed = null;
+        for (int i = 0; i < listIds.Count && i < 64; i++)
+        {
+            Guid list = SyncListIds.Of(listIds[i]);
+            if (After(after, i) is { } mark)
+            {
+                read[list] = mark;
+            }
+            else if (After(before, i) is { } early)
+            {
+                read[list] = early;
+                unconfirmed ??= RunBodyKeys.Of(status, batches, batch => !IsConfirmed(status, batch) && (status.ActivityOf(batch) is not null || status.IsInDoubt(batch)));
+                recent[list] = unconfirmed.On(i);
+            }
+        }
+
+        var found = new List<(ulong Key, Guid List)>();
+        foreach (PresentEntry entry in (before?.Outsiders ?? new List<PresentEntry>()).Concat(after?.Outsiders ?? new List<PresentEntry>()))
+        {
+            for (int i = 0; i < listIds.Count && i < 64; i++)
+            {
+                if ((entry.Lists & (1UL << i)) != 0)
+                {
+                    found.Add((entry.Key, SyncListIds.Of(listIds[i])));
+                }
+            }
+        }
+
+        kept.With(old, pairWith, read, found, recent).Save(keptPath);
+        return null;
+    }
+
+    private static DateTimeOffset? After(ListReadFile? file, int runList) => file is not null && runList < file.Watermarks.Length ? file.Watermarks[runList] : null;
 
     /// <summary>The keys, fingerprints and body lists of the contacts of the batches Constant Contact confirmed (unsorted).</summary>
     internal static List<Confirmed> ConfirmedEntries(RunStatus status, string batches, out int confirmed, out int missing)

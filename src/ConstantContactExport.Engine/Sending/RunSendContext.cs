@@ -16,6 +16,7 @@ namespace ConstantContactExport.Engine.Sending;
 /// <param name="ProbeEmailsOf">Addresses of a few of a batch's contacts spread through its body (first, last and some
 /// between), to check a lost answer's import against; empty when the body cannot be read.</param>
 /// <param name="Removal">-RemoveMissing: the removals, run once the imports completed (<see cref="RunRemover"/>); null for none.</param>
+/// <param name="BeforeFirstImport">-RemoveMissing: run once before the run's first import POST (<see cref="RunOutsiders"/>); null for none.</param>
 public sealed record RunSendContext(
     RunStatus Status,
     RunJournal Journal,
@@ -23,4 +24,5 @@ public sealed record RunSendContext(
     Func<ISet<string>> ClaimedActivityIds,
     Func<CancellationToken, Task<IDisposable>> AcquireImportLock,
     Func<int, IReadOnlyList<string>> ProbeEmailsOf,
-    Func<IImportApi, Action<SenderEvent>, CancellationToken, Task<RemovalOutcome>>? Removal = null);
+    Func<IImportApi, Action<SenderEvent>, CancellationToken, Task<RemovalOutcome>>? Removal = null,
+    Func<IImportApi, Action<SenderEvent>, CancellationToken, Task>? BeforeFirstImport = null);

@@ -288,6 +288,13 @@ public sealed class RunSender
     private async Task SubmitAsync(RunSendContext run, int batch, int? contacts, CancellationToken cancellationToken)
     {
         RunStatus status = run.Status;
+
+        // -RemoveMissing: what joined the lists another way is read before the run's first POST, never after one.
+        if (run.BeforeFirstImport is { } before && !status.OutsidersRead && !status.AnySent)
+        {
+            await before(api, tell, cancellationToken).ConfigureAwait(false);
+        }
+
         using IDisposable importLock = await run.AcquireImportLock(cancellationToken).ConfigureAwait(false);
 
         // Why the next Sending is a second one: journaled with it.

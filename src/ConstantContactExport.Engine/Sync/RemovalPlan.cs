@@ -35,8 +35,9 @@ public sealed class ListRemovals
 /// <summary>
 /// What a -RemoveMissing run removes, per list of the run: the sync state's records on the list (contacts this export
 /// put there and Constant Contact confirmed) whose key the run's profiles in the segment do not name on that list
-/// (<see cref="PresentKeysFile"/>). Contacts that joined a list any other way are not in the state, so they are never
-/// here. Pure logic: one merge of two key-sorted sequences.
+/// (<see cref="PresentKeysFile"/>), less the contacts found on the list before the export first put them there
+/// (<see cref="SyncKept"/>: they joined it another way). Contacts that joined a list any other way and were never sent
+/// are not in the state, so they are never here either. Pure logic: one merge of two key-sorted sequences.
 /// </summary>
 public sealed class RemovalPlan
 {
@@ -53,7 +54,8 @@ public sealed class RemovalPlan
     /// <param name="state">The export's state (null: nothing was put on any list yet).</param>
     /// <param name="present">The run's profiles in the segment, key-sorted.</param>
     /// <param name="runListIds">The run's lists: bit i of a present entry is list i.</param>
-    public static RemovalPlan Of(SyncState? state, PresentEntry[] present, IReadOnlyList<string> runListIds)
+    /// <param name="kept">The export's outsiders (never removed from the lists they joined another way), or null.</param>
+    public static RemovalPlan Of(SyncState? state, PresentEntry[] present, IReadOnlyList<string> runListIds, SyncKept? kept = null)
     {
         var lists = new List<ListRemovals>();
         if (state is null)
@@ -84,7 +86,8 @@ public sealed class RemovalPlan
             ulong presentLists = next < present.Length && present[next].Key == record.Key ? present[next].Lists : 0;
             for (int l = 0; l < lists.Count; l++)
             {
-                if ((record.Lists & (1UL << stateIndex[l])) != 0 && (presentLists & (1UL << lists[l].RunIndex)) == 0)
+                if ((record.Lists & (1UL << stateIndex[l])) != 0 && (presentLists & (1UL << lists[l].RunIndex)) == 0
+                    && !(kept?.IsOutsider(record.Key, state.Lists[stateIndex[l]]) ?? false))
                 {
                     lists[l].Leavers.Add(record);
                 }

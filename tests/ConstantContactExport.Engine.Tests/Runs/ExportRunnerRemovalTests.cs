@@ -107,16 +107,21 @@ public sealed partial class ExportRunnerTests
         api.ContactPageSize = 10;
         await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 100)));
         int firstRunPages = api.ContactPagesRead.Count;
-        Assert.Equal(10, firstRunPages);
+
+        // The list, new, is read before the first import (one page, empty), then whole for the ids.
+        Assert.Equal(1 + 10, firstRunPages);
         Assert.All(api.ContactPagesRead, p => Assert.Null(p.UpdatedAfter));
 
         time.Advance(TimeSpan.FromHours(24));
         ExportRunResult second = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 100), Good(100, 5)));
         Assert.Equal(5, second.Status.SubmittedCount);
         var pages = api.ContactPagesRead.Skip(firstRunPages).ToList();
-        var page = Assert.Single(pages);
-        Assert.NotNull(page.UpdatedAfter);
-        Assert.True(page.UpdatedAfter < second.Status.FirstSendingAt, "updated_after reaches before the first import");
+
+        // Before the first import, what changed since the first run's last read (nothing); after it, the new contacts.
+        Assert.Equal(2, pages.Count);
+        Assert.All(pages, p => Assert.NotNull(p.UpdatedAfter));
+        Assert.True(pages[0].UpdatedAfter < time.GetUtcNow().AddHours(-23), "the read before the imports starts from the last run's");
+        Assert.True(pages[1].UpdatedAfter < second.Status.FirstSendingAt, "updated_after reaches before the first import");
         Assert.Equal(105, SyncStateFile.Load(StatePath())!.Records.Count(r => r.HasContactId));
     }
 
@@ -228,22 +233,83 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
-    public async Task Without_an_updated_at_bump_for_an_unchanged_row_a_new_contact_keeps_an_unknown_id_until_it_leaves()
+    public async Task A_contact_on_the_list_before_the_export_first_sent_it_is_never_removed_even_when_its_updated_at_did_not_move()
     {
-        // The contact exists in the account as the run sends it (another tool imported it), and Constant Contact
-        // (here) does not bump updated_at for a row that changes nothing: the updated_after read misses it.
+        // Another tool imported person100 onto the list (the same row as the export's): the export's first run finds it
+        // there before its first import, and the row the export sends later changes nothing (no updated_at bump).
         api.ContactPageSize = 10;
         api.UnchangedRowKeepsUpdatedAt = true;
         await RunFiles(new ExportRunRequest(Definition()), Csv("seed.csv", Good(100, 1)));
         File.Delete(StatePath());
         await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 100)));
+        Assert.True(SyncKept.Load(SyncKept.PathOf(paths, "news")).IsOutsider(SyncKey.For("person100@example.com"), SyncListIds.Of(ListId)));
         time.Advance(TimeSpan.FromHours(24));
 
-        await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 101)));
-        Assert.False(SyncStateFile.Load(StatePath())!.Records.Single(r => r.Key == SyncKey.For("person100@example.com")).HasContactId);
+        ExportRunResult sent = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 101)));
+        Assert.Equal(1, sent.Status.SubmittedCount);
+        Assert.True(SyncStateFile.Load(StatePath())!.TryFind(SyncKey.For("person100@example.com"), out _), "sent and recorded as usual");
+        time.Advance(TimeSpan.FromHours(24));
 
-        ExportRunResult left = await RunFiles(new ExportRunRequest(Removing()), Csv("less.csv", Good(0, 100)));
+        // Unchanged the night after: not sent again because it is an outsider.
+        ExportRunResult again = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 101)));
+        Assert.Equal((0, 101), (again.Status.SubmittedCount, again.Status.UnchangedCount));
+
+        ExportRunResult left = await RunFiles(new ExportRunRequest(Removing()), Csv("less.csv", Good(0, 99)));
         Assert.Equal(1, left.Status.RemovedCount);
-        Assert.DoesNotContain("person100@example.com", api.MembersOf(ListId));
+        Assert.Contains("person100@example.com", api.MembersOf(ListId));
+        Assert.DoesNotContain("person99@example.com", api.MembersOf(ListId));
+    }
+
+    [Fact]
+    public async Task A_contact_that_joined_another_way_between_runs_and_was_first_sent_by_the_next_is_never_removed()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 40)));
+        time.Advance(TimeSpan.FromHours(24));
+        api.AddMember("person40@example.com", ListId);
+        time.Advance(TimeSpan.FromHours(24));
+        int pages = api.ContactPagesRead.Count;
+
+        // Sent while the input is read (the import goes out before the file's end): the list is read before it.
+        ExportRunResult second = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 41)));
+        Assert.Equal(1, second.Status.SubmittedCount);
+        Assert.NotNull(api.ContactPagesRead[pages].UpdatedAfter);
+        Assert.True(api.ContactPagesRead[pages].UpdatedAfter < time.GetUtcNow().AddHours(-47), "from the first run's watermark, less the tolerance");
+        time.Advance(TimeSpan.FromHours(24));
+
+        ExportRunResult third = await RunFiles(new ExportRunRequest(Removing()), Csv("less.csv", Good(0, 38)));
+        Assert.Equal(2, third.Status.RemovedCount);
+        string[] members = api.MembersOf(ListId);
+        Assert.Contains("person40@example.com", members);
+        Assert.DoesNotContain("person39@example.com", members);
+        Assert.DoesNotContain("person38@example.com", members);
+    }
+
+    [Fact]
+    public async Task The_kept_record_counts_its_watermark_only_beside_the_state_it_was_committed_with()
+    {
+        Guid list = SyncListIds.Of(ListId);
+        var t1 = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var t2 = t1.AddDays(1);
+        SyncKept first = SyncKept.Empty.With(null, SyncKept.PairOf(null), new System.Collections.Generic.Dictionary<Guid, DateTimeOffset> { [list] = t1 },
+            new[] { (7UL, list) }, new System.Collections.Generic.Dictionary<Guid, System.Collections.Generic.IReadOnlyCollection<ulong>>());
+        Assert.Equal(t1, first.WatermarkOf(list, null));
+
+        // Committed with a state saved at t2 that never reached the disk (a crash): beside the old state, t1 counts.
+        SyncKept second = first.With(null, t2.ToUnixTimeMilliseconds(), new System.Collections.Generic.Dictionary<Guid, DateTimeOffset> { [list] = t2 },
+            new[] { (9UL, list) }, new System.Collections.Generic.Dictionary<Guid, System.Collections.Generic.IReadOnlyCollection<ulong>> { [list] = new[] { 11UL } });
+        string path = Path.Combine(paths.Root, "kept.bin");
+        second.Save(path);
+        SyncKept read = SyncKept.Load(path);
+        Assert.Equal(t1, read.WatermarkOf(list, null));
+        Assert.Null(read.WatermarkOf(SyncListIds.Of("0b0b0b0b-0000-4000-8000-00000000000b"), null));
+        Assert.True(read.IsOutsider(7, list) && read.IsOutsider(9, list) && !read.IsOutsider(11, list));
+        Assert.True(read.IsRecent(11, list));
+        Assert.Equal(2, read.OutsiderCount);
+
+        // A byte changed is caught.
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[40] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.Throws<SyncStateDamagedException>(() => SyncKept.Load(path));
     }
 }
