@@ -210,6 +210,127 @@ Describe 'Removing the contacts that left the segment' {
     }
 }
 
+Describe 'Contacts that joined a list another way are never removed' {
+    It 'keeps a contact that was on the list before the export first sent it, when it later leaves the segment' {
+        $export = New-Export -Name before
+        $listId = $export.ListIds[0]
+        # On the list another way (a sign-up form) before the export's first run, which sends it too.
+        Add-SandboxListMember $Sandbox -ListId $listId -Email 'ob5@example.com' | Should -Be 1
+        $first = Invoke-CCExport -Name before -Path (New-ProfileCsv -Prefix ob -Path (Join-Path $TestHome 'ob1.csv') -To 20)
+        $first.SubmittedCount | Should -Be 20
+        $second = Invoke-CCExport -Name before -Path (Join-Path $TestHome 'ob1.csv')
+        $second.UnchangedCount | Should -Be 20 -Because 'a kept contact in the segment is unchanged as usual, not sent again'
+        $second.RequestCount | Should -Be 0
+
+        $run = Invoke-CCExport -Name before -Path (New-ProfileCsv -Prefix ob -Path (Join-Path $TestHome 'ob2.csv') -To 20 -Leave 4, 5) -ErrorAction Stop
+        $run.RemovedCount | Should -Be 1
+        $members = Get-ListAddress $listId
+        $members | Should -Contain 'ob5@example.com'
+        $members | Should -Not -Contain 'ob4@example.com'
+    }
+
+    It 'keeps a contact that joined another way between two runs and was first sent by the second' {
+        $export = New-Export -Name between
+        $listId = $export.ListIds[0]
+        $null = Invoke-CCExport -Name between -Path (New-ProfileCsv -Prefix bw -Path (Join-Path $TestHome 'bw1.csv') -To 20)
+        Add-SandboxListMember $Sandbox -ListId $listId -Email 'bw21@example.com' | Should -Be 1
+        $second = Invoke-CCExport -Name between -Path (New-ProfileCsv -Prefix bw -Path (Join-Path $TestHome 'bw2.csv') -To 21) -Verbose 4>&1 |
+            Tee-Object -Variable said | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $second.SubmittedCount | Should -Be 1
+        ($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain '1 contact(s) that joined the run''s list(s) another way found in 1 request(s) (0 list(s) read whole); the export never removes them.'
+
+        $third = Invoke-CCExport -Name between -Path (New-ProfileCsv -Prefix bw -Path (Join-Path $TestHome 'bw3.csv') -To 21 -Leave 20, 21) -ErrorAction Stop
+        $third.RemovedCount | Should -Be 1
+        $members = Get-ListAddress $listId
+        $members | Should -Contain 'bw21@example.com'
+        $members | Should -Not -Contain 'bw20@example.com'
+    }
+
+    It 'killed after reading the lists and before the first import: -Resume does not read them again and still keeps the outsider' {
+        $name = 'kill-outsiders'
+        $export = New-Export -Name $name
+        $listId = $export.ListIds[0]
+        $null = Invoke-CCExport -Name $name -Path (New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko1.csv') -To 10)
+        Add-SandboxListMember $Sandbox -ListId $listId -Email 'ko11@example.com' | Should -Be 1
+        $csv = New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko2.csv') -To 12
+        $imports = Get-RouteCount '*contacts_json_import*'
+        $earlier = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
+        $child = Start-ChildPwsh -Environment @{ CC_EXPORT_TEST_PAUSE_AT = 'outsiders-read' } -Script @"
+Import-Module '$(Get-TestModulePath)'
+Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-Null
+"@
+        $deadline = [datetime]::UtcNow.AddSeconds(120)   # a hang guard: the loop waits for the moment, not a time
+        $folder = $null
+        while (-not $child.Process.HasExited -and [datetime]::UtcNow -lt $deadline) {
+            $folder = Get-ChildItem (Join-Path $TestHome 'runs') -Directory | Where-Object Name -NotIn $earlier | Select-Object -First 1
+            if ($folder -and (Test-Path (Join-Path $folder.FullName 'paused-outsiders-read'))) { break }
+            Start-Sleep -Milliseconds 20
+        }
+        $paused = $folder -and (Test-Path (Join-Path $folder.FullName 'paused-outsiders-read'))
+        $child.Process.Kill()
+        $null = Wait-ChildPwsh $child -TimeoutSeconds 30
+        $paused | Should -BeTrue -Because 'the child must stop after reading the lists'
+        Get-RouteCount '*contacts_json_import*' | Should -Be $imports -Because 'the lists are read before the first import'
+        Test-Path (Join-Path $folder.FullName 'outsiders.before') | Should -BeTrue
+
+        $resumed = Invoke-CCExport -Name $name -Resume -ErrorAction Stop
+        $resumed.State | Should -Be 'Completed'
+        $resumed.SubmittedCount | Should -Be 2
+        $journal = Read-RunJournalText (Join-Path $folder.FullName 'journal.jsonl')
+        ([regex]::Matches($journal, '"Type":"OutsidersRead"')).Count | Should -Be 1 -Because '-Resume does not read the lists again'
+        Test-RunJournal -RunFolder $folder.FullName -Finished | Should -BeNullOrEmpty
+
+        $left = Invoke-CCExport -Name $name -Path (New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko3.csv') -To 12 -Leave 11, 12) -ErrorAction Stop
+        $left.RemovedCount | Should -Be 1
+        $members = Get-ListAddress $listId
+        $members | Should -Contain 'ko11@example.com'
+        $members | Should -Not -Contain 'ko12@example.com'
+    }
+}
+
+Describe 'Two -RemoveMissing exports on one list' {
+    It 'Set-CCExport refuses the second with RemoveListShared, by list name or id, and saves nothing' {
+        $first = New-Export -Name sharedA
+        $listId = $first.ListIds[0]
+        $caught = $null
+        try {
+            Set-CCExport -Name sharedB -Connection sandbox -ListId $listId -EmailField Email -Segment Newsletter -SegmentField Segments -RemoveMissing -ErrorAction Stop
+        } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'RemoveListShared,*'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $caught.Exception.Message | Should -BeLike "*'sharedB'*'sharedA'*'sharedA' ($listId)*own list*-RemoveMissing:`$false*"
+        Get-CCExport -Name sharedB -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        # Without -RemoveMissing it may share the list; turning it on later is refused, by -ListMap too.
+        $null = Set-CCExport -Name sharedB -Connection sandbox -ListName SHAREDA -EmailField Email -Segment Newsletter -SegmentField Segments
+        { Set-CCExport -Name sharedB -RemoveMissing -ErrorAction Stop } | Should -Throw -ErrorId 'RemoveListShared,*'
+        { Set-CCExport -Name sharedB -ListMap ([ordered]@{ Newsletter = 'sharedA' }) -RemoveMissing -ErrorAction Stop } | Should -Throw -ErrorId 'RemoveListShared,*'
+        (Get-CCExport -Name sharedB).RemoveMissing | Should -BeFalse
+    }
+
+    It 'Invoke-CCExport refuses a definition edited to share a list, before anything is sent' {
+        $null = New-Export -Name editedA
+        $other = New-Export -Name editedB
+        $file = Join-Path $TestHome 'exports/editedB.json'
+        $json = Get-Content $file -Raw | ConvertFrom-Json
+        $json.ListIds = @((Get-CCExport -Name editedA).ListIds[0])
+        $json | ConvertTo-Json -Depth 5 | Set-Content $file
+        $imports = Get-RouteCount '*contacts_json_import*'
+        $reads = Get-RouteCount 'GET /v3/contacts*'
+        $runs = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Count
+
+        $caught = $null
+        try { Invoke-CCExport -Name editedB -Path (New-ProfileCsv -Prefix ed -Path (Join-Path $TestHome 'ed.csv') -To 5) -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'RemoveListShared,*'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $caught.Exception.Message | Should -BeLike "*'editedB' did not run; nothing was sent*'editedA'*"
+        Get-RouteCount '*contacts_json_import*' | Should -Be $imports
+        Get-RouteCount 'GET /v3/contacts*' | Should -Be $reads
+        @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Count | Should -Be $runs -Because 'no run is created'
+        $other | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'A -RemoveMissing run killed at each new step, then -Resume' {
     It 'killed <Moment>: -Resume removes each leaver once and records the state' -ForEach @(
         @{ Moment = 'learning-ids' }
