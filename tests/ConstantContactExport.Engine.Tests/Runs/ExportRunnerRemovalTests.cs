@@ -117,11 +117,12 @@ public sealed partial class ExportRunnerTests
         Assert.Equal(5, second.Status.SubmittedCount);
         var pages = api.ContactPagesRead.Skip(firstRunPages).ToList();
 
-        // Before the first import, what changed since the first run's last read (nothing); after it, the new contacts.
-        Assert.Equal(2, pages.Count);
+        // Before the first import, what changed since the first run's last read (here the first run's contacts, imported
+        // within the watermark's tolerance before it: a small run does not wait); after it, the new contacts.
         Assert.All(pages, p => Assert.NotNull(p.UpdatedAfter));
+        Assert.InRange(pages.Count, 2, 11);
         Assert.True(pages[0].UpdatedAfter < time.GetUtcNow().AddHours(-23), "the read before the imports starts from the last run's");
-        Assert.True(pages[1].UpdatedAfter < second.Status.FirstSendingAt, "updated_after reaches before the first import");
+        Assert.True(pages[^1].UpdatedAfter < second.Status.FirstSendingAt, "updated_after reaches before the first import");
         Assert.Equal(105, SyncStateFile.Load(StatePath())!.Records.Count(r => r.HasContactId));
     }
 
@@ -282,6 +283,22 @@ public sealed partial class ExportRunnerTests
         Assert.Contains("person40@example.com", members);
         Assert.DoesNotContain("person39@example.com", members);
         Assert.DoesNotContain("person38@example.com", members);
+    }
+
+    [Fact]
+    public async Task A_large_run_waits_a_moment_before_its_read_after_the_imports_so_the_next_run_does_not_read_them_again()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 8001)));
+        time.Advance(TimeSpan.FromHours(24));
+        api.AddMember("outsider@example.com", ListId);
+        int pages = api.ContactPagesRead.Count;
+
+        ExportRunResult second = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 8002)));
+
+        Assert.Equal(1, second.Status.SubmittedCount);
+        // Before the import: only what changed since the first run's read (the outsider); after it: the new contact.
+        Assert.Equal(2, api.ContactPagesRead.Count - pages);
+        Assert.True(SyncKept.Load(SyncKept.PathOf(paths, "news")).IsOutsider(SyncKey.For("outsider@example.com"), SyncListIds.Of(ListId)));
     }
 
     [Fact]
