@@ -14,7 +14,7 @@ namespace ConstantContactExport.Engine.Sync;
 /// The sync side of staging. For each profile about to go into a body it takes the key (<see cref="SyncKey"/>) and
 /// the fingerprint of exactly the contact object the body carries, and says whether the export's state already has
 /// it with that fingerprint on every list the profile goes to (then it is not sent). For each body it writes the keys
-/// and fingerprints of its contacts, sorted by key, to <c>sync-NNNNN.keys</c> beside the body, before the body is
+/// and fingerprints of its contacts to <c>sync-NNNNN.keys</c> beside the body, before the body is
 /// handed to the sender: when the run ends, the contacts of the bodies Constant Contact confirmed go into the state
 /// from these files (<see cref="SyncKeysFile"/>), so nothing of it is held in memory across a resume. With per-segment
 /// lists several bodies are open at once, one per list set; the contacts noted for each are kept apart.
@@ -140,7 +140,6 @@ public sealed class SyncStaging
             throw new InvalidOperationException($"Body {batch.Number} holds {batch.ContactCount} contacts but {entries?.Count ?? 0} were noted for the sync state.");
         }
 
-        entries.Sort((a, b) => a.Key.CompareTo(b.Key));
         SyncKeysFile.Write(Path.Combine(folder, SyncKeysFile.FileName(batch.Number)), entries);
 
         // The next body of these lists starts empty; the list's capacity is kept for it.
@@ -194,8 +193,8 @@ public readonly struct SyncKeyEntry
 }
 
 /// <summary>
-/// <c>sync-NNNNN.keys</c>: a body's contacts as 16 bytes each (key u64, fingerprint u64, little-endian), sorted by
-/// key. Keys are hashes, not addresses; the file goes with the run's bodies when the run ends.
+/// <c>sync-NNNNN.keys</c>: a body's contacts as 16 bytes each (key u64, fingerprint u64, little-endian), in the
+/// body's order (the run's confirmed keys are sorted once, when they are recorded). Keys are hashes, not addresses; the file goes with the run's bodies when the run ends.
 /// </summary>
 public static class SyncKeysFile
 {

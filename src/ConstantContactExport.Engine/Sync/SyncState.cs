@@ -5,11 +5,18 @@ namespace ConstantContactExport.Engine.Sync;
 
 /// <summary>
 /// An export's sync state in memory: its list table and its records sorted by key (40 bytes each, one array, so a
-/// million contacts take 40 MB). Read-only; a new state is written with <see cref="SyncStateWriter"/>.
+/// million contacts take 40 MB), with a table of where each key prefix starts (4 bytes a record at most) so that a
+/// lookup touches two or three places in memory instead of the twenty of a binary search. Read-only; a new state is
+/// written with <see cref="SyncStateWriter"/>.
 /// </summary>
 public sealed class SyncState
 {
     private readonly SyncRecord[] records;
+
+    // Keys are hashes, spread evenly: records whose key starts with prefix p (its top prefixBits bits) are
+    // records[starts[p]] to records[starts[p + 1] - 1], about one each.
+    private readonly int[] starts;
+    private readonly int prefixShift;
 
     internal SyncState(IReadOnlyList<Guid> lists, SyncRecord[] records, int count, DateTimeOffset savedAt)
     {
@@ -17,6 +24,7 @@ public sealed class SyncState
         this.records = records;
         Count = count;
         SavedAt = savedAt;
+        (starts, prefixShift) = PrefixStarts(records, count);
     }
 
     /// <summary>The export's lists: bit i of a record's <see cref="SyncRecord.Lists"/> is <c>Lists[i]</c>.</summary>
@@ -63,32 +71,60 @@ public sealed class SyncState
         return -1;
     }
 
-    /// <summary>Finds a contact's record by key (binary search).</summary>
+    /// <summary>Finds a contact's record by key.</summary>
     public bool TryFind(ulong key, out SyncRecord record)
     {
-        int low = 0;
-        int high = Count - 1;
-        while (low <= high)
+        if (Count > 0)
         {
-            int middle = low + ((high - low) >> 1);
-            ulong found = records[middle].Key;
-            if (found == key)
+            int prefix = (int)(key >> prefixShift);
+            int end = starts[prefix + 1];
+            for (int i = starts[prefix]; i < end; i++)
             {
-                record = records[middle];
-                return true;
-            }
+                ulong found = records[i].Key;
+                if (found >= key)
+                {
+                    if (found == key)
+                    {
+                        record = records[i];
+                        return true;
+                    }
 
-            if (found < key)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
+                    break;
+                }
             }
         }
 
         record = default;
         return false;
+    }
+
+    private static (int[] Starts, int Shift) PrefixStarts(SyncRecord[] records, int count)
+    {
+        if (count == 0)
+        {
+            return (Array.Empty<int>(), 63);
+        }
+
+        // As many prefixes as records (a power of two, 2 to 2^24): about one record a prefix.
+        int bits = 1;
+        while (bits < 24 && (1 << bits) < count)
+        {
+            bits++;
+        }
+
+        int shift = 64 - bits;
+        var starts = new int[(1 << bits) + 1];
+        int next = 0;
+        for (int prefix = 0; prefix < 1 << bits; prefix++)
+        {
+            starts[prefix] = next;
+            while (next < count && (int)(records[next].Key >> shift) == prefix)
+            {
+                next++;
+            }
+        }
+
+        starts[1 << bits] = count;
+        return (starts, shift);
     }
 }

@@ -64,6 +64,24 @@ public sealed class SyncStateFileTests
     }
 
     [Fact]
+    public void A_lookup_finds_exactly_the_keys_the_state_holds_however_they_spread()
+    {
+        // Spread (hashes), bunched under one prefix, at both ends of the range, and sizes around powers of two.
+        Gen<ulong> anyKey = Gen.OneOf(Gen.ULong, Gen.ULong[0, 40], Gen.ULong[ulong.MaxValue - 40, ulong.MaxValue], Gen.ULong[1UL << 40, (1UL << 40) + 64]);
+        Gen.Select(anyKey.Array[0, 300], anyKey.Array[1, 40]).Sample((keys, probes) =>
+        {
+            SyncRecord[] records = keys.Distinct().OrderBy(k => k).Select(k => new SyncRecord(k, ~k, Guid.Empty, 1)).ToArray();
+            var state = new SyncState(Array.Empty<Guid>(), records, records.Length, SavedAt);
+            foreach (ulong key in probes.Concat(keys))
+            {
+                bool held = records.Any(r => r.Key == key);
+                Assert.Equal(held, state.TryFind(key, out SyncRecord found));
+                Assert.Equal(held ? new SyncRecord(key, ~key, Guid.Empty, 1) : default, found);
+            }
+        });
+    }
+
+    [Fact]
     public void No_file_is_no_state_yet_which_is_not_an_empty_state()
     {
         using var folder = new TempFolder();
