@@ -23,7 +23,7 @@
     'Package'             = 4
     'PersonalData'        = 46
     'Readme'              = 14
-    'Removal'             = 26
+    'Removal'             = 51
     'Resume'              = 108
     'Security'            = 37
     'Sync'                = 31
