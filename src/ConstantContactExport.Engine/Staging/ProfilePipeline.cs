@@ -170,7 +170,8 @@ public sealed class ProfilePipeline
 
     /// <summary>
     /// -RemoveMissing: a profile that may be in the segment keeps its contact on <paramref name="lists"/>. Its key is the
-    /// address as sent, or, for a profile rejected before that, the address text as given (a leaver is one no such
+    /// address as sent, or, for a rejected profile, the address as it would be sent or cleaned up to
+    /// (<see cref="EmailMatchForm"/>), so that the contact an earlier run sent for it stays (a leaver is one no such
     /// profile names).
     /// </summary>
     private void NotePresent(string? email, ProfileRecord record, ulong lists)
@@ -188,7 +189,7 @@ public sealed class ProfilePipeline
                 return;
             }
 
-            email = value.Text!;
+            email = EmailMatchForm.Of(value.Text)!;
         }
 
         sync.NotePresent(email, lists);

@@ -22,9 +22,9 @@ public readonly struct PresentEntry
 
 /// <summary>
 /// <c>present.keys</c>, written when a -RemoveMissing run ends staging: the key of every profile in the segment
-/// (sent, unchanged, a duplicate, or rejected for another reason than its address), with its lists, 16 bytes each
-/// (key u64, lists u64, little-endian), strictly ascending by key. What tells a leaver (in the state, not here) without
-/// holding any address. Goes with the run's bodies when the run ends.
+/// (sent, unchanged, a duplicate, or rejected: a rejected one by <see cref="Profiles.EmailMatchForm"/>), with its
+/// lists, 16 bytes each (key u64, lists u64, little-endian), strictly ascending by key. What tells a leaver (in the
+/// state, not here) without holding any address. Goes with the run's bodies when the run ends.
 /// </summary>
 public static class PresentKeysFile
 {

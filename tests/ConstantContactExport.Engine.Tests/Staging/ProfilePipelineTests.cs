@@ -56,6 +56,32 @@ public sealed class ProfilePipelineTests
     }
 
     [Fact]
+    public void A_rejected_profile_in_the_segment_is_noted_present_by_the_address_it_would_be_sent_with()
+    {
+        using var folder = new TempFolder();
+        var sync = new ConstantContactExport.Engine.Sync.SyncStaging(null, ListIds, folder.Path, notePresent: true);
+        var pipeline = new ProfilePipeline(Mapping, null, new ImportBatchWriter(ListIds, new MemoryBatchSink()), null, sync);
+
+        Assert.Equal(ProfileOutcome.Invalid, pipeline.Add(Record(1, "<ada@example.com>", "VIP"), out _));
+        Assert.Equal(ProfileOutcome.Invalid, pipeline.Add(Record(2, "mailto:bob@example.com", "VIP"), out _));
+        Assert.Equal(ProfileOutcome.Invalid, pipeline.Add(Record(3, "ca\u200Brl@example.com", "VIP"), out _));
+        Assert.Equal(ProfileOutcome.Invalid, pipeline.Add(Record(4, "jeff@\u81FA\u7DB2\u4E2D\u5FC3.tw", "VIP", new string('x', 51)), out _)); // valid IDN, name too long
+        var unreadable = Record(5, "\"dora@example.com\"", "VIP");
+        unreadable.ReadIssue = new ProfileIssue(RejectReason.MalformedRow, null, "Line 6: ragged");
+        Assert.Equal(ProfileOutcome.Invalid, pipeline.Add(unreadable, out _));
+        Assert.Equal(ProfileOutcome.Invalid, pipeline.Add(Record(6, "not an email", "VIP"), out _));
+        Assert.Equal(ProfileOutcome.OutOfSegment, pipeline.Add(Record(7, "<eve@example.com>", "Other"), out _));
+        pipeline.Complete();
+
+        var present = ConstantContactExport.Engine.Sync.PresentKeysFile.TryRead(folder.File(ConstantContactExport.Engine.Sync.PresentKeysFile.FileName))!;
+        ulong[] expected = new[] { "ada@example.com", "bob@example.com", "carl@example.com", "jeff@xn--fiqq24b10vi0d.tw", "dora@example.com", "not an email" }
+            .Select(ConstantContactExport.Engine.Sync.SyncKey.For).OrderBy(k => k).ToArray();
+        Assert.Equal(expected, present.Select(p => p.Key));
+        Assert.All(present, p => Assert.Equal(1UL, p.Lists));
+        Assert.Equal(0, pipeline.Ledger.SubmittedCount);
+    }
+
+    [Fact]
     public void Expecting_more_profiles_sizes_the_duplicate_check_once_for_the_share_that_reaches_it()
     {
         var pipeline = new ProfilePipeline(Mapping, null, new ImportBatchWriter(ListIds, new MemoryBatchSink()), null);
