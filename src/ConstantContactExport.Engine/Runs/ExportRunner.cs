@@ -324,7 +324,7 @@ public sealed class ExportRunner : IDisposable
         RemovalPlan plan = RemovalPlan.Of(state, present, status.Manifest.ListIds, kept);
         if (plan.OverLimit(status.Manifest.MaxRemovePercent) is { } over && !request.Force)
         {
-            observer.Warning($"The run would remove {over.Leavers.Count} of the {over.Members} contacts this export put on list {NameOf(over.ListId)} ({over.Percent}), more than MaxRemovePercent ({status.Manifest.MaxRemovePercent}): it would remove nothing and fail RemoveLimitExceeded, unless -Force.");
+            observer.Warning($"The run would remove {over.LimitText(status.Manifest.MaxRemovePercent, NameOf(over.ListId))}: it would remove nothing and fail RemoveLimitExceeded, unless -Force.");
         }
 
         return $"remove {plan.Total} that left the segment ({plan.Describe(NameOf)})";

@@ -19,8 +19,8 @@ public sealed record RemovalOutcome(string Message, RunState? State = null, stri
 /// no profile in the segment names any more off those lists (membership only), journaled and resumable like the imports.
 /// <list type="number">
 /// <item>Plan (<see cref="RemovalPlan"/>): the sync state against the run's <see cref="PresentKeysFile"/>. Past
-/// MaxRemovePercent of a list's members (from the state), nothing is removed and the run fails RemoveLimitExceeded,
-/// unless -Force.</item>
+/// MaxRemovePercent of a list's members (<see cref="ListRemovals.IsOver"/>), nothing is removed and the run fails
+/// RemoveLimitExceeded, unless -Force.</item>
 /// <item>Learn contact ids (journaled LearningIds, IdsLearnt; pages appended to ids.learnt): for the contacts the run's
 /// confirmed imports created, GET /contacts?lists=&amp;updated_after=(first POST less 10 seconds) pages, or the whole list
 /// when most of the list would be read anyway (a first run); for a leaver whose id is unknown, the whole list, matched
@@ -211,10 +211,10 @@ internal sealed class RunRemover
     private string LimitMessage(RemovalPlan plan, ListRemovals over) =>
         string.Format(
             CultureInfo.InvariantCulture,
-            "Nothing was removed: the run would take {0} of the {1} contacts this export put on list {2} off it ({3}; MaxRemovePercent {4}). {5} "
+            "Nothing was removed: the run would remove {0}. {1} "
             + "A truncated or wrong input looks like this; the imports were made. If these contacts did leave the segment, run the export again with "
-            + "Invoke-CCExport -Name '{6}' -Force (or raise Set-CCExport -MaxRemovePercent).",
-            over.Leavers.Count, over.Members, over.ListId, over.Percent, Manifest.MaxRemovePercent,
+            + "Invoke-CCExport -Name '{2}' -Force (or raise Set-CCExport -MaxRemovePercent).",
+            over.LimitText(Manifest.MaxRemovePercent, over.ListId),
             plan.Lists.Count > 1 ? "All lists: " + plan.Describe() + "." : string.Empty,
             Manifest.ExportName).Replace("  ", " ");
 
@@ -326,7 +326,7 @@ internal sealed class RunRemover
             }
             else if (createdUnknown > 0 || readBefore is not null)
             {
-                long members = removals?.Members ?? 0;
+                long members = removals?.StateMembers ?? 0;
                 bool wholeList = since is null || Status.SubmittedCount * 2 >= members + createdUnknown;
                 DateTimeOffset? after = since is { } s && readBefore is { } r && r - RunOutsiders.WatermarkTolerance < s ? r - RunOutsiders.WatermarkTolerance : since;
                 tell(new SenderEvent(SenderEventKind.Verbose, wholeList

@@ -8,11 +8,12 @@ namespace ConstantContactExport.Engine.Sync;
 /// <summary>The leavers of one list of the run: the contacts the export put on it that no profile in the segment names now.</summary>
 public sealed class ListRemovals
 {
-    internal ListRemovals(int runIndex, string listId, long members)
+    internal ListRemovals(int runIndex, string listId, long stateMembers, long joining)
     {
         RunIndex = runIndex;
         ListId = listId;
-        Members = members;
+        StateMembers = stateMembers;
+        Members = stateMembers + joining;
     }
 
     /// <summary>The list's index in the run's list ids.</summary>
@@ -20,14 +21,36 @@ public sealed class ListRemovals
 
     public string ListId { get; }
 
-    /// <summary>How many contacts the sync state has on the list: the base of MaxRemovePercent.</summary>
+    /// <summary>
+    /// The base of MaxRemovePercent: the contacts the sync state has on the list together with the run's profiles in
+    /// its segment (one that the state does not have on it yet counts once more). It does not depend on whether the
+    /// run's own imports are in the state yet, so a -WhatIf, the run, and after a run that failed RemoveLimitExceeded
+    /// (its imports recorded) the -WhatIf and -Force runs of the same input all count the same.
+    /// </summary>
     public long Members { get; }
+
+    /// <summary>How many contacts the sync state has on the list.</summary>
+    public long StateMembers { get; }
 
     /// <summary>The state's records to take off the list, in key order.</summary>
     public List<SyncRecord> Leavers { get; } = new();
 
-    /// <summary>True when the leavers are more than <paramref name="maxRemovePercent"/> percent of the members.</summary>
-    public bool IsOver(int maxRemovePercent) => Leavers.Count * 100L > Members * maxRemovePercent;
+    /// <summary>
+    /// How many contacts one run may take off the list: <paramref name="maxRemovePercent"/> percent of the members,
+    /// rounded down, but at least one (a list under 10 members would fail at the default 10 every time one contact left);
+    /// 0 percent allows none.
+    /// </summary>
+    public long Allowed(int maxRemovePercent) => maxRemovePercent <= 0 ? 0 : Math.Max(1, Members * maxRemovePercent / 100);
+
+    /// <summary>True when the leavers are more than <see cref="Allowed"/>.</summary>
+    public bool IsOver(int maxRemovePercent) => Leavers.Count > Allowed(maxRemovePercent);
+
+    /// <summary>
+    /// "6 of the 50 contacts of list L (12%; MaxRemovePercent 10 allows 5)": the counts the run's RemoveLimitExceeded and
+    /// -WhatIf's warning give, from this one place. <paramref name="list"/> names the list (its id or name).
+    /// </summary>
+    public string LimitText(int maxRemovePercent, string list) =>
+        string.Format(CultureInfo.InvariantCulture, "{0} of the {1} contacts of list {2} ({3}; MaxRemovePercent {4} allows {5})", Leavers.Count, Members, list, Percent, maxRemovePercent, Allowed(maxRemovePercent));
 
     public string Percent => Members == 0 ? "0%" : ((double)Leavers.Count * 100 / Members).ToString(Leavers.Count * 100L % Members == 0 ? "0" : "0.#", CultureInfo.InvariantCulture) + "%";
 }
@@ -63,16 +86,23 @@ public sealed class RemovalPlan
             return new RemovalPlan(lists);
         }
 
-        long[] members = SyncDiffSummary.MembersPerList(state);
+        var runIndex = new List<int>();
         var stateIndex = new List<int>();
         for (int i = 0; i < runListIds.Count && i < 64; i++)
         {
             int index = state.ListIndex(SyncListIds.Of(runListIds[i]));
             if (index >= 0)
             {
-                lists.Add(new ListRemovals(i, runListIds[i], members[index]));
+                runIndex.Add(i);
                 stateIndex.Add(index);
             }
+        }
+
+        long[] members = SyncDiffSummary.MembersPerList(state);
+        long[] joining = Joining(state, present, runIndex, stateIndex);
+        for (int l = 0; l < runIndex.Count; l++)
+        {
+            lists.Add(new ListRemovals(runIndex[l], runListIds[runIndex[l]], members[stateIndex[l]], joining[l]));
         }
 
         int next = 0;
@@ -97,7 +127,26 @@ public sealed class RemovalPlan
         return new RemovalPlan(lists);
     }
 
-    /// <summary>The first list whose removals are past <paramref name="maxRemovePercent"/>, or null.</summary>
+    /// <summary>Per run list (<paramref name="runIndex"/>, the state's <paramref name="stateIndex"/>): the run's profiles in its segment that the state does not have on it.</summary>
+    private static long[] Joining(SyncState state, PresentEntry[] present, List<int> runIndex, List<int> stateIndex)
+    {
+        var counts = new long[runIndex.Count];
+        foreach (PresentEntry entry in present)
+        {
+            ulong stateLists = state.TryFind(entry.Key, out SyncRecord record) ? record.Lists : 0;
+            for (int l = 0; l < counts.Length; l++)
+            {
+                if ((entry.Lists & (1UL << runIndex[l])) != 0 && (stateLists & (1UL << stateIndex[l])) == 0)
+                {
+                    counts[l]++;
+                }
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>The first list whose removals are past <paramref name="maxRemovePercent"/> (<see cref="ListRemovals.IsOver"/>), or null.</summary>
     public ListRemovals? OverLimit(int maxRemovePercent) => Lists.FirstOrDefault(l => l.IsOver(maxRemovePercent));
 
     /// <summary>"list A: 3 of 120 (2.5%); list B: ..." for messages (no personal data: counts and list ids).</summary>

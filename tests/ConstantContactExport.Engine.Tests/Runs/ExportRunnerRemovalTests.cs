@@ -86,8 +86,7 @@ public sealed partial class ExportRunnerTests
         Assert.Equal("RemoveLimitExceeded", refused.Failure?.ErrorId);
         Assert.Equal(RunErrorKind.LimitsExceeded, refused.Failure!.Kind);
         Assert.Equal(RunState.Failed, refused.Status.State);
-        Assert.Contains("6 of the 50 contacts this export put on list", refused.Failure.Message, StringComparison.Ordinal);
-        Assert.Contains("(12%; MaxRemovePercent 10)", refused.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"remove 6 of the 50 contacts of list {ListId} (12%; MaxRemovePercent 10 allows 5)", refused.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("Invoke-CCExport -Name 'news' -Force", refused.Failure.Message, StringComparison.Ordinal);
         Assert.Empty(api.Removals);
         Assert.Equal(50, api.MembersOf(ListId).Length);
@@ -223,7 +222,7 @@ public sealed partial class ExportRunnerTests
         observer.Answer = false;
         ExportRunResult whatIf = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, Csv("less.csv", Good(0, 19), Good(100, 2)));
         Assert.Equal(RunState.WhatIf, whatIf.Status.State);
-        Assert.Equal($"Send 2 contacts in 1 import(s); 19 unchanged since the last sync are not sent; remove 1 that left the segment (list {ListId}: 1 of 20 (5%))", observer.LastAction);
+        Assert.Equal($"Send 2 contacts in 1 import(s); 19 unchanged since the last sync are not sent; remove 1 that left the segment (list {ListId}: 1 of 22 (4.5%))", observer.LastAction);
         Assert.Contains("would remove 1 that left the segment", whatIf.Status.Message, StringComparison.Ordinal);
         Assert.Empty(observer.Warnings);
 
@@ -231,6 +230,85 @@ public sealed partial class ExportRunnerTests
         Assert.Contains(observer.Warnings, w => w.Contains("would remove 10 of the 20 contacts", StringComparison.Ordinal) && w.Contains("RemoveLimitExceeded", StringComparison.Ordinal));
         Assert.Empty(api.Removals);
         Assert.Equal(20, api.MembersOf(ListId).Length);
+    }
+
+    [Fact]
+    public async Task WhatIf_the_run_refused_and_the_Force_run_after_it_count_the_list_alike()
+    {
+        await RunFiles(new ExportRunRequest(Removing(5)), Csv("in.csv", Good(0, 50)));
+
+        // 5 leave, 1 joins: the run refused on the limit records the newcomer's import, and the count must not move.
+        string next = Csv("next.csv", Good(0, 45), Good(100, 1));
+        const string Counts = "5 of the 51 contacts of list 04fe9a97-a579-43c5-bb1a-58ed29bf0a6a (9.8%; MaxRemovePercent 5 allows 2)";
+        observer.Answer = false;
+        await RunFiles(new ExportRunRequest(Removing(5)) { WouldAskBeforeSending = true }, next);
+        Assert.Contains(observer.Warnings, w => w.Contains(Counts, StringComparison.Ordinal));
+        Assert.Contains("(list 04fe9a97-a579-43c5-bb1a-58ed29bf0a6a: 5 of 51 (9.8%))", observer.LastAction, StringComparison.Ordinal);
+
+        observer.Answer = true;
+        ExportRunResult refused = await RunFiles(new ExportRunRequest(Removing(5)), next);
+        Assert.Equal("RemoveLimitExceeded", refused.Failure?.ErrorId);
+        Assert.Contains(Counts, refused.Failure!.Message, StringComparison.Ordinal);
+        Assert.Equal(51, SyncStateFile.Load(StatePath())!.Count);
+
+        observer.Clear();
+        observer.Answer = false;
+        await RunFiles(new ExportRunRequest(Removing(5)) { WouldAskBeforeSending = true }, next);
+        Assert.Contains(observer.Warnings, w => w.Contains(Counts, StringComparison.Ordinal));
+
+        observer.Clear();
+        observer.Answer = true;
+        ExportRunResult forced = await RunFiles(new ExportRunRequest(Removing(5)) { Force = true }, next);
+        Assert.Equal(5, forced.Status.RemovedCount);
+        Assert.Contains(observer.Warnings, w => w.Contains("list 04fe9a97-a579-43c5-bb1a-58ed29bf0a6a: 5 of 51 (9.8%)", StringComparison.Ordinal));
+        Assert.Equal(46, api.MembersOf(ListId).Length);
+    }
+
+    [Fact]
+    public async Task A_small_list_may_lose_one_contact_a_run_under_the_default_limit()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 5)));
+
+        ExportRunResult one = await RunFiles(new ExportRunRequest(Removing()), Csv("four.csv", Good(0, 4)));
+        Assert.Null(one.Failure);
+        Assert.Equal(1, one.Status.RemovedCount);
+
+        ExportRunResult two = await RunFiles(new ExportRunRequest(Removing()), Csv("two.csv", Good(0, 2)));
+        Assert.Equal("RemoveLimitExceeded", two.Failure?.ErrorId);
+        Assert.Contains("2 of the 4 contacts", two.Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRemovePercent 10 allows 1)", two.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(4, api.MembersOf(ListId).Length);
+    }
+
+    [Fact]
+    public async Task A_profile_rejected_for_an_address_that_cleans_up_to_its_contacts_keeps_the_contact_on_the_list()
+    {
+        // MaxRemovePercent 100: any leaver would go; MaxRejectPercent 100: the rejects do not stop the run first.
+        ExportDefinition definition = Removing(100);
+        definition.MaxRejectPercent = 100;
+        await RunFiles(new ExportRunRequest(definition), Csv("in.csv", Good(0, 6), new[] { "jeff@xn--fiqq24b10vi0d.tw,Jeff,VIP" }));
+
+        // The same people, their addresses unreadable as given or the row rejected for its name: all still in the segment.
+        string next = Csv(
+            "next.csv",
+            Good(0, 1),
+            new[]
+            {
+                "<person1@example.com>,Name1,VIP",
+                "mailto:person2@example.com,Name2,VIP",
+                "per\u200Bson3@example.com,Name3,VIP",
+                "\"\"\"person4@example.com\"\"\",Name4,VIP",
+                "Person Five <PERSON5@example.com>,Name5,VIP",
+                "jeff@\u81FA\u7DB2\u4E2D\u5FC3.tw," + new string('x', 60) + ",VIP",
+            });
+        ExportRunResult result = await RunFiles(new ExportRunRequest(definition), next);
+
+        Assert.Null(result.Failure);
+        Assert.Equal((6, 0, 1), (result.Status.InvalidCount, result.Status.SubmittedCount, result.Status.UnchangedCount));
+        Assert.Equal(0, result.Status.RemovedCount);
+        Assert.Empty(api.Removals);
+        Assert.Equal(7, api.MembersOf(ListId).Length);
+        Assert.Equal(7, File.ReadAllLines(result.Status.Manifest.RejectPath).Length);
     }
 
     [Fact]

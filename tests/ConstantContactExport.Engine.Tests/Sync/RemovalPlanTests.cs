@@ -31,7 +31,11 @@ public sealed class RemovalPlanTests
         Assert.Equal(new[] { A, B }, plan.Lists.Select(l => l.ListId));
         Assert.Equal(new ulong[] { 3 }, plan.Lists[0].Leavers.Select(r => r.Key));
         Assert.Equal(new ulong[] { 1, 4 }, plan.Lists[1].Leavers.Select(r => r.Key));
-        Assert.Equal((3L, 2L), (plan.Lists[0].Members, plan.Lists[1].Members));
+        Assert.Equal((3L, 2L), (plan.Lists[0].StateMembers, plan.Lists[1].StateMembers));
+
+        // The base of MaxRemovePercent also counts the present profiles the state does not have on the list: 9 on A and
+        // B, 2 on B.
+        Assert.Equal((4L, 4L), (plan.Lists[0].Members, plan.Lists[1].Members));
         Assert.Equal(3, plan.Total);
     }
 
@@ -47,6 +51,59 @@ public sealed class RemovalPlanTests
         Assert.Equal("15%", over.OverLimit(10)!.Percent);
         Assert.Null(over.OverLimit(15));
         Assert.Equal($"list {A}: 3 of 20 (15%)", over.Describe());
+    }
+
+    [Theory]
+    [InlineData(1, 1, 10, false)]   // a list may always lose one contact a run
+    [InlineData(5, 1, 10, false)]
+    [InlineData(5, 2, 10, true)]
+    [InlineData(9, 1, 10, false)]
+    [InlineData(9, 2, 10, true)]
+    [InlineData(10, 1, 10, false)]
+    [InlineData(10, 2, 10, true)]
+    [InlineData(11, 1, 10, false)]
+    [InlineData(11, 2, 10, true)]
+    [InlineData(19, 2, 10, true)]   // 10% of 19 is 1.9: rounded down
+    [InlineData(20, 2, 10, false)]
+    [InlineData(100, 10, 10, false)]
+    [InlineData(100, 11, 10, true)]
+    [InlineData(1, 1, 0, true)]     // 0 allows none, not even one
+    [InlineData(100, 1, 0, true)]
+    [InlineData(100, 0, 0, false)]
+    [InlineData(5, 5, 100, false)]  // 100 allows every one
+    [InlineData(1, 1, 50, false)]
+    [InlineData(4, 2, 50, false)]
+    [InlineData(4, 3, 50, true)]
+    public void MaxRemovePercent_allows_its_share_rounded_down_but_always_one(int members, int leavers, int percent, bool over)
+    {
+        SyncState state = State(Enumerable.Range(1, members).Select(i => new SyncRecord((ulong)i, 0, Guid.Empty, 0b001)).ToArray());
+        PresentEntry[] staying = Enumerable.Range(leavers + 1, members - leavers).Select(i => new PresentEntry((ulong)i, 1)).ToArray();
+
+        RemovalPlan plan = RemovalPlan.Of(state, staying, new[] { A });
+
+        ListRemovals list = Assert.Single(plan.Lists);
+        Assert.Equal((members, leavers), (list.Members, list.Leavers.Count));
+        Assert.Equal(over, list.IsOver(percent));
+        Assert.Equal(over, plan.OverLimit(percent) is not null);
+        Assert.Equal(percent == 0 ? 0 : Math.Max(1, members * percent / 100), list.Allowed(percent));
+    }
+
+    [Fact]
+    public void The_limit_counts_the_list_the_same_before_and_after_the_runs_own_newcomers_are_in_the_state()
+    {
+        // 10 on the list, 2 leave, 2 join: whether the newcomers are in the state yet (a run refused after its imports
+        // were recorded) or not (-WhatIf, or that run itself), the plan counts 2 of 12.
+        SyncRecord[] before = Enumerable.Range(1, 10).Select(i => new SyncRecord((ulong)i, 0, Guid.Empty, 0b001)).ToArray();
+        SyncRecord[] after = before.Concat(new[] { new SyncRecord(11, 0, Guid.Empty, 0b001), new SyncRecord(12, 0, Guid.Empty, 0b001) }).ToArray();
+        PresentEntry[] present = Enumerable.Range(3, 10).Select(i => new PresentEntry((ulong)i, 1)).ToArray();
+
+        ListRemovals planned = RemovalPlan.Of(State(before), present, new[] { A }).Lists.Single();
+        ListRemovals later = RemovalPlan.Of(State(after), present, new[] { A }).Lists.Single();
+
+        Assert.Equal((2, 12L, 10L), (planned.Leavers.Count, planned.Members, planned.StateMembers));
+        Assert.Equal((2, 12L, 12L), (later.Leavers.Count, later.Members, later.StateMembers));
+        Assert.Equal(planned.LimitText(10, A), later.LimitText(10, A));
+        Assert.Equal($"2 of the 12 contacts of list {A} (16.7%; MaxRemovePercent 10 allows 1)", planned.LimitText(10, A));
     }
 
     [Fact]
