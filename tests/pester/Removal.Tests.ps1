@@ -102,7 +102,7 @@ Describe 'Removing the contacts that left the segment' {
         $caught.CategoryInfo.Category | Should -Be 'LimitsExceeded'
         $caught.TargetObject.State | Should -Be 'Failed'
         $caught.TargetObject.RemovedCount | Should -Be 0
-        $caught.Exception.Message | Should -BeLike "*8 of the 20 contacts this export put on list $listId*(40%; MaxRemovePercent 10)*Invoke-CCExport -Name 'truncated' -Force*"
+        $caught.Exception.Message | Should -BeLike "*remove 8 of the 20 contacts of list $listId (40%; MaxRemovePercent 10 allows 2)*Invoke-CCExport -Name 'truncated' -Force*"
         Get-RouteCount '*remove_list_memberships*' | Should -Be $removals
         (Get-ListAddress $listId).Count | Should -Be 20
 
@@ -182,18 +182,45 @@ Describe 'Removing the contacts that left the segment' {
         (Get-ListAddress $export.ListIds[0]) | Should -Not -Contain 'mq21@example.com'
     }
 
+    It 'keeps the contact of a profile still in the segment whose address is now rejected as <Shown>' -ForEach @(
+        @{ Name = 'angle'; Shown = '<address>'; Form = '<{0}>' }
+        @{ Name = 'mailto'; Shown = 'mailto:address'; Form = 'mailto:{0}' }
+    ) {
+        # Night 1 sends the clean address; night 2 the same profile's address is unreadable as given: a reject, as
+        # before, but its contact is the one it names, and it is still in the segment.
+        $export = New-Export -Name $Name
+        $listId = $export.ListIds[0]
+        $first = Invoke-CCExport -Name $Name -Path (New-ProfileCsv -Prefix "rj$Name" -Path (Join-Path $TestHome "$Name-1.csv") -To 20)
+        $first.SubmittedCount | Should -Be 20
+        $address = "rj${Name}1@example.com"
+        $rows = @(Import-Csv (New-ProfileCsv -Prefix "rj$Name" -Path (Join-Path $TestHome "$Name-2.csv") -To 20))
+        $rows[0].Email = $Form -f $address
+        $next = Join-Path $TestHome "$Name-2.csv"
+        $rows | Export-Csv -Path $next -NoTypeInformation
+
+        $run = Invoke-CCExport -Name $Name -Path $next -WarningAction SilentlyContinue -ErrorAction Stop
+        $run.State | Should -Be 'Completed'
+        ($run.InvalidCount, $run.UnchangedCount, $run.SubmittedCount, $run.RemovedCount) | Should -Be @(1, 19, 0, 0)
+        Get-ListAddress $listId | Should -Contain $address
+        (Get-ListAddress $listId).Count | Should -Be 20
+        $rejected = @(Import-Csv -Path $run.RejectPath)
+        $rejected.Count | Should -Be 1
+        $rejected[0].Email | Should -Be ($Form -f $address)
+        $rejected[0].Reason | Should -Be 'EmailInvalid'
+    }
+
     It '-WhatIf shows what would be sent, unchanged and removed per list, and warns past the limit' {
         $export = New-Export -Name plan
         $null = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan1.csv') -To 20)
         $removals = Get-RouteCount '*remove_list_memberships*'
         $whatIf = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan2.csv') -To 21 -Leave 3) -WhatIf -WarningVariable warned
         $whatIf.State | Should -Be 'WhatIf'
-        $whatIf.Message | Should -BeLike "WhatIf: 1 contacts in 1 import(s)*19 are unchanged since the last sync; would remove 1 that left the segment (list 'plan': 1 of 20 (5%)).*"
+        $whatIf.Message | Should -BeLike "WhatIf: 1 contacts in 1 import(s)*19 are unchanged since the last sync; would remove 1 that left the segment (list 'plan': 1 of 21 (4.8%)).*"
         $warned | Should -BeNullOrEmpty
 
         $cut = Invoke-CCExport -Name plan -Path (New-ProfileCsv -Prefix wi -Path (Join-Path $TestHome 'plan3.csv') -To 5) -WhatIf -WarningVariable cutWarned
         $cut.Message | Should -BeLike "*would remove 15 that left the segment (list 'plan': 15 of 20 (75%))*"
-        ($cutWarned -join ' ') | Should -BeLike '*more than MaxRemovePercent (10)*RemoveLimitExceeded, unless -Force*'
+        ($cutWarned -join ' ') | Should -BeLike "*remove 15 of the 20 contacts of list 'plan' (75%; MaxRemovePercent 10 allows 2)*RemoveLimitExceeded, unless -Force*"
         Get-RouteCount '*remove_list_memberships*' | Should -Be $removals
         (Get-ListAddress $export.ListIds[0]).Count | Should -Be 20
     }
