@@ -6,7 +6,7 @@ BeforeDiscovery {
         @{ Type = 'CCConnection'; Columns = @('Name', 'ApiBaseUri', 'CreatedBy', 'TokenExpiresOn')
            Properties = @('Name', 'DisplayName', 'ApiBaseUri', 'AuthBaseUri', 'ClientId', 'CreatedBy', 'CreatedOn', 'ExportUsers', 'TokenExpiresOn') }
         @{ Type = 'CCExport'; Columns = @('Name', 'Connection', 'ListNames', 'Segment', 'MaxProfiles'); Properties = $null }
-        @{ Type = 'CCExportRun'; Columns = @('RunId', 'ExportName', 'State', 'InputCount', 'SubmittedCount', 'InvalidCount', 'ImportedCount'); Properties = $null }
+        @{ Type = 'CCExportRun'; Columns = @('ExportName', 'State', 'Input', 'Unchanged', 'Submitted', 'Invalid', 'Removed'); Properties = $null }
         @{ Type = 'CCList'; Columns = @('Name', 'ListId', 'MembershipCount'); Properties = $null }
         @{ Type = 'CCCustomField'; Columns = @('Field', 'Label', 'Type', 'CustomFieldId'); Properties = $null }
         @{ Type = 'CCConnectionTestResult'; Columns = @('Name', 'Reachable', 'Account', 'ApiBaseUri', 'TokenExpiresOn'); Properties = @('Name', 'Reachable', 'Account', 'ApiBaseUri', 'TokenExpiresOn') }
@@ -57,28 +57,29 @@ Describe 'The <Type> views' -ForEach $script:Views {
 }
 
 Describe 'Rendering' {
-    It 'shows a run as a table row, its RunId in full within 120 columns, and as a list with the rounded duration and the computed rate' {
+    It 'shows a run as a table row within 80 columns, every count whole, and as a list with the RunId, the rounded duration and the computed rate' {
         $started = [DateTimeOffset]::new(2026, 11, 28, 23, 15, 2, [TimeSpan]::Zero)
         $run = [pscustomobject]@{
             PSTypeName = 'ConstantContactExport.CCExportRun'
             RunId = '20261128-231502-1234567-7f3a9c'; ExportName = 'newsletter'; State = 'CompletedWithErrors'; Message = 'Done.'
-            InputCount = 100000; OutOfSegmentCount = 10288; InvalidCount = 4927; DuplicateCount = 5028; SubmittedCount = 79757
-            ImportedCount = 79757; CorrectableCount = 0; ErrorCount = 0; CannotAddToListCount = 0; BatchCount = 2; RequestCount = 9
-            ActivityIds = @('a1', 'a2'); RejectPath = '/tmp/rejects.csv'; StartedAt = $started; CompletedAt = $started.AddSeconds(80.4)
-            Duration = [TimeSpan]::FromSeconds(80.4)
+            InputCount = 1000000; OutOfSegmentCount = 99875; InvalidCount = 49866; DuplicateCount = 49871; UnchangedCount = 784460
+            SubmittedCount = 15928; ImportedCount = 15928; RemovedCount = 8004; CorrectableCount = 0; ErrorCount = 0; CannotAddToListCount = 0
+            BatchCount = 1; RequestCount = 9; ActivityIds = @('a1', 'a2'); RejectPath = '/tmp/rejects.csv'; StartedAt = $started
+            CompletedAt = $started.AddSeconds(80.4); Duration = [TimeSpan]::FromSeconds(80.4)
         }
-        # A console of 120 columns: every column shows, nothing is cut (run ids are 30 characters).
-        $table = $run | Format-Table | Out-String -Width 120
-        $table | Should -Match 'RunId\s+ExportName\s+State\s+InputCount\s+SubmittedCount\s+InvalidCount\s+ImportedCount'
-        $table | Should -Match '20261128-231502-1234567-7f3a9c\s+newsletter\s+CompletedWithErrors\s+100000\s+79757\s+4927\s+79757'
+        # A console of 80 columns (a Linux terminal's default): every column shows on one line, nothing is cut.
+        $table = $run | Format-Table | Out-String -Width 80
+        $table | Should -Match 'ExportName\s+State\s+Input\s+Unchanged\s+Submitted\s+Invalid\s+Removed'
+        $table | Should -Match 'newsletter\s+CompletedWithErrors\s+1000000\s+784460\s+15928\s+49866\s+8004'
         $table | Should -Not -Match '…|\.\.\.'
-        @($table -split "`r?`n" | Where-Object Length -GT 120) | Should -BeNullOrEmpty
+        @($table -split "`r?`n" | Where-Object Length -GT 80) | Should -BeNullOrEmpty
 
-        $run.ProfilesPerSecond | Should -Be 1243.8
+        $run.ProfilesPerSecond | Should -Be 12437.8
         $list = $run | Format-List | Out-String -Width 200
-        $list | Should -Match 'OutOfSegmentCount\s+:\s+10288'
+        $list | Should -Match 'RunId\s+:\s+20261128-231502-1234567-7f3a9c'
+        $list | Should -Match 'OutOfSegmentCount\s+:\s+99875'
         $list | Should -Match 'ActivityIds\s+:\s+a1, a2'
-        $list | Should -Match 'ProfilesPerSecond\s+:\s+1243\.8'
+        $list | Should -Match 'ProfilesPerSecond\s+:\s+12437\.8'
         $list | Should -Match 'Duration\s+:\s+00:01:20'
     }
 
