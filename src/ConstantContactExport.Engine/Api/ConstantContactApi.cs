@@ -216,13 +216,14 @@ public sealed partial class ConstantContactApi : IImportApi, IDisposable
 
         using (response)
         {
-            string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             NoteServerClock(response);
             int status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return ApiResponses.ParseJson(response, body);
+                return await ApiResponses.ParseJsonAsync(response, cancellationToken).ConfigureAwait(false);
             }
+
+            string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
 
             (string? key, string? message) = FirstError(body);
             if (status == 429 && key == "quota_exceeded")

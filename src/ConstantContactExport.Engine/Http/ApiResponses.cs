@@ -2,6 +2,7 @@ using System;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace ConstantContactExport.Engine.Http;
@@ -41,6 +42,29 @@ public static class ApiResponses
         }
     }
 
+    /// <summary>
+    /// The JSON of a successful answer, parsed as it is read: a page of 500 contacts is a few hundred kilobytes,
+    /// which read as text first would be a new large-object string for every page of a list read whole. An answer
+    /// that is not JSON is an <see cref="ApiAnswerException"/> as <see cref="ParseJson"/> says.
+    /// </summary>
+    public static async Task<JsonDocument> ParseJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var counted = new CountingStream(await response.Content.ReadAsStreamAsync().ConfigureAwait(false));
+        try
+        {
+            return await JsonDocument.ParseAsync(counted, default, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            throw ApiAnswerException.Unreadable(
+                $"{response.RequestMessage?.Method.Method ?? "?"} {RequestRoute.Of(response.RequestMessage?.RequestUri)}",
+                (int)response.StatusCode,
+                response.Content.Headers.ContentType?.MediaType,
+                (int)Math.Min(counted.BytesRead, int.MaxValue),
+                ex);
+        }
+    }
+
     /// <summary>An answer that was JSON but not what the endpoint sends (a field missing or of another type).</summary>
     public static ApiAnswerException Unreadable(HttpResponseMessage response, string? body, Exception? inner) =>
         ApiAnswerException.Unreadable(
@@ -54,5 +78,56 @@ public static class ApiResponses
     {
         string? body = response.Content is null ? null : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         return body is { Length: > MaxBodyChars } ? body.Substring(0, MaxBodyChars) : body;
+    }
+
+    /// <summary>Counts what is read, for the error that names an unreadable answer's size.</summary>
+    private sealed class CountingStream : System.IO.Stream
+    {
+        private readonly System.IO.Stream inner;
+
+        public CountingStream(System.IO.Stream inner) => this.inner = inner;
+
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Count(await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, System.IO.SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private int Count(int read)
+        {
+            BytesRead += read;
+            return read;
+        }
     }
 }

@@ -148,6 +148,7 @@ public sealed class HostileServerTests : IDisposable
         Assert.Equal(ApiAnswerException.UnreadableErrorId, ex.ErrorId);
         Assert.Contains("GET /v3/activities/", ex.Message, StringComparison.Ordinal);
         Assert.Contains(mediaType, ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"{Encoding.UTF8.GetByteCount(answer)} bytes", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("jane", ex.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("activity_id", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("JsonReaderException", ex.Message, StringComparison.Ordinal);
