@@ -15,6 +15,12 @@
 
 .EXAMPLE
     ./bench/Invoke-SyncBench.ps1 -RepoRoot . -Runs 1
+
+.EXAMPLE
+    git worktree add ../cce-presync c537e70~1; dotnet pwsh ../cce-presync/build.ps1 -Task Build
+    ./bench/Invoke-SyncBench.ps1 -RepoRoot . -Runs 3 -BaselineModulePath ../cce-presync/out/ConstantContactExport/ConstantContactExport.psd1
+
+    The first run compared with the last commit before the sync state existed, round by round.
 #>
 [CmdletBinding()]
 param(
@@ -30,7 +36,11 @@ param(
 
     [int] $Seed = 1,
 
-    [string] $ModulePath
+    [string] $ModulePath,
+
+    # Another build (its ConstantContactExport.psd1), whose first run of day 1 each round also measures, against a
+    # sandbox of its own: the "no slower than before sync" target is a ratio to it, in the same sitting.
+    [string] $BaselineModulePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -48,6 +58,7 @@ $generator = Join-Path $RepoRoot 'docs/demo/New-SampleProfileCsv.ps1'
 $modulePath = if ($ModulePath) { (Resolve-Path $ModulePath).ProviderPath } else { Join-Path $RepoRoot 'out/ConstantContactExport/ConstantContactExport.psd1' }
 $sandboxPath = Join-Path $RepoRoot 'out/sandbox/ConstantContact.Sandbox.dll'
 $measure = Join-Path $PSScriptRoot 'EndToEnd/Measure-SyncRun.ps1'
+$baselinePath = if ($BaselineModulePath) { (Resolve-Path $BaselineModulePath).ProviderPath } else { $null }
 foreach ($built in $modulePath, $sandboxPath) {
     if (-not (Test-Path $built)) { throw "$built is not built: run build.ps1 first (build.ps1 -Task Bench does)." }
 }
@@ -137,6 +148,27 @@ $steps = @(
 $results = [System.Collections.Generic.List[object]]::new()
 $problems = [System.Collections.Generic.List[string]]::new()
 for ($round = 1; $round -le $Runs; $round++) {
+    if ($baselinePath) {
+        # The baseline's first run, against a fresh sandbox and home of its own, just before this round's.
+        $sandbox = Start-Sandbox -SandboxPath $sandboxPath -Arguments @('--activity-delay', "$ActivityDelay")
+        $baseHome = Join-Path ([System.IO.Path]::GetTempPath()) "cce-syncbase-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        New-Item -ItemType Directory -Path $baseHome | Out-Null
+        if (-not $IsWindows) { chmod 700 $baseHome }
+        try {
+            Write-Host ("> round {0}/{1}: baseline-first" -f $round, $Runs) -ForegroundColor DarkGray
+            $r = Invoke-ChildScript -File $measure -ArgumentList @('-ExportHome', $baseHome, '-ModulePath', $baselinePath, '-Sandbox', $sandbox.Banner, '-Name', 'plain', '-Csv', $dayOne.Path, '-Define')
+            $r | Add-Member -NotePropertyName key -NotePropertyValue 'baseline-first'
+            $r | Add-Member -NotePropertyName round -NotePropertyValue $round
+            $results.Add($r)
+            if ($r.state -ne 'Completed') { $problems.Add("round $round, baseline-first: state $($r.state) ($($r.message))") }
+        }
+        catch { $problems.Add("round $round, baseline-first: $_") }
+        finally {
+            Stop-Sandbox $sandbox
+            Remove-Item $baseHome -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     $sandbox = Start-Sandbox -SandboxPath $sandboxPath -Arguments @('--activity-delay', "$ActivityDelay")
     $exportHome = Join-Path ([System.IO.Path]::GetTempPath()) "cce-syncbench-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory -Path $exportHome | Out-Null
@@ -168,6 +200,7 @@ for ($round = 1; $round -le $Runs; $round++) {
 
 $sent = $dayOne.Ledger.SubmittedCount
 $expect = @{
+    'baseline-first' = @{ SubmittedCount = $sent }
     'plain-first'  = @{ SubmittedCount = $sent; UnchangedCount = 0; RemovedCount = 0 }
     'plain-second' = @{ SubmittedCount = 0; UnchangedCount = $sent; RemovedCount = 0 }
     'sync-first'   = @{ SubmittedCount = $sent; UnchangedCount = 0; RemovedCount = 0 }
@@ -185,6 +218,7 @@ $resultFile = Join-Path $resultFolder ("results-{0:yyyyMMdd-HHmmss}.json" -f [Da
 $results | ConvertTo-Json -Depth 6 | Set-Content $resultFile
 
 $labels = [ordered]@{
+    'baseline-first' = 'first run, baseline build (-BaselineModulePath)'
     'plain-first'  = 'first run (no -RemoveMissing)'
     'plain-second' = 'second run, same file'
     'sync-first'   = 'first run with -RemoveMissing (learns contact ids)'
@@ -224,8 +258,17 @@ if ($f = $figures['plain-second']) {
 if ($f = $figures['sync-day2']) {
     Write-Host ('| 1% new + 1% changed + 1% gone, -RemoveMissing: imports for the 2% only, <= 120 requests, <= 30 s | {0} imports, {1} requests, {2:N2} s | {3} |' -f $f.Imports, $f.Requests, $f.Seconds, (Verdict ($f.Requests -le 120 -and $f.Seconds -le 30)))
 }
-if ($f = $figures['plain-first']) {
-    Write-Host ('| first run without -RemoveMissing: no slower than before sync (7.3 s) | {0:N2} s, {1} requests | {2} |' -f $f.Seconds, $f.Requests, (Verdict ($f.Seconds -le 7.3 * 1.1)))
+if (($f = $figures['plain-first']) -and ($b = $figures['baseline-first'])) {
+    # Round by round, each against the baseline run just before it; the median of those ratios.
+    $ratios = foreach ($r in @($results | Where-Object key -EQ 'plain-first')) {
+        $base = @($results | Where-Object { $_.key -eq 'baseline-first' -and $_.round -eq $r.round })
+        if ($base) { $r.seconds / $base[0].seconds }
+    }
+    $ratio = Get-Median @($ratios)
+    Write-Host ('| first run without -RemoveMissing: no slower than the baseline build | {0:N2} s against {1:N2} s, {2:N2}x (median of the rounds'' ratios), {3} requests | {4} |' -f $f.Seconds, $b.Seconds, $ratio, $f.Requests, (Verdict ($ratio -le 1.05)))
+}
+elseif ($f) {
+    Write-Host ('| first run without -RemoveMissing: no slower than before sync (7.3 s on 2026-11-29; -BaselineModulePath compares in the same sitting) | {0:N2} s, {1} requests | {2} |' -f $f.Seconds, $f.Requests, (Verdict ($f.Seconds -le 7.3 * 1.1)))
 }
 if ($f = $figures['sync-first']) {
     Write-Host ('| first run with -RemoveMissing: learning ids under 2,100 requests | {0} requests, {1:N2} s | {2} |' -f $f.Requests, $f.Seconds, (Verdict ($f.Requests -lt 2100)))
