@@ -21,6 +21,11 @@ public sealed partial class ConstantContactApi
     /// <summary>The most contact ids one remove_list_memberships takes ("Include up to 500 contact_id values").</summary>
     public const int MaxRemoveContactIds = 500;
 
+    /// <summary>Pages of contacts (500 each) between two background collections: about every 25 s at 4 requests a second.</summary>
+    private const int CollectEveryPages = 100;
+
+    private int contactPagesRead;
+
     public async Task<ContactPage> ListContactsPageAsync(string? next, string listId, DateTimeOffset? updatedAfter, CancellationToken cancellationToken)
     {
         string relative = next is not null
@@ -51,6 +56,15 @@ public sealed partial class ConstantContactApi
             {
                 throw ApiAnswerException.Unreadable("/contacts", 200, "application/json", doc.RootElement.GetRawText().Length, null);
             }
+        }
+
+        if (Interlocked.Increment(ref contactPagesRead) % CollectEveryPages == 0)
+        {
+            // A list read page by page waits on the rate limit, and the GC holds each page's garbage in its older
+            // generations until a full collection comes: at a million contacts the heap grew by about 43 MB every
+            // 200 pages, and the process's peak by a hundred megabytes and more, for 30 MB of live data. A background
+            // collection every so many pages keeps it near what is alive, while the reader waits anyway.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: false);
         }
 
         return new ContactPage(contacts, ActivityJson.NextHref(doc.RootElement));
