@@ -113,6 +113,15 @@ Describe 'The daily quota' {
 
         Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/reset-quota" | Out-Null
         Invoke-RestMethod -Method Post "$($Sandbox.Root)/__sandbox/faults" -ContentType 'application/json' -Body '{"rate":0}' | Out-Null
+
+        # -Resume -WhatIf says what it would do and sends nothing: the run stays Stopped, to be resumed for real.
+        $requests = (Invoke-RestMethod "$($Sandbox.Root)/__sandbox/state").requests_total
+        $planned = Invoke-CCExport -Name resumable -Resume -WhatIf -ErrorAction Stop
+        $planned.RunId | Should -Be $stopped.RunId
+        $planned.State | Should -Be 'Stopped'
+        (Invoke-RestMethod "$($Sandbox.Root)/__sandbox/state").requests_total | Should -Be $requests
+        (Get-CCExportRun -Name resumable).State | Should -Be 'Stopped'
+
         # The quota of 12 still applies after the reset; resume as many times as it takes, as a runbook would each day.
         $run = $null
         for ($day = 0; $day -lt 20 -and $run.State -ne 'Completed'; $day++) {

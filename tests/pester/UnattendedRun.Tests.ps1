@@ -265,6 +265,22 @@ Get-CCExport -Name multi-* | Invoke-CCExport | ForEach-Object { 'RUN=' + `$_.Exp
         $LASTEXITCODE | Should -Be 1
     }
 
+    It 'ends the script, not only the statement, under -ErrorAction Stop: what follows a failed run does not run, exit code 1' {
+        $badCsv = New-Csv -Name mostly-bad.csv -Good 1 -Bad 5
+        $cases = @(
+            @{ Command = "Invoke-CCExport -Name multi-a -Path '$badCsv' -ErrorAction Stop"; Says = 'more than the export''s MaxRejectPercent' }
+            @{ Command = 'Invoke-CCExport -Name multi-b -ErrorAction Stop'; Says = 'has no -SourcePath' }
+        )
+        foreach ($case in $cases) {
+            $command = @(Get-PwshCommandLine)
+            $prefix = @($command | Select-Object -Skip 1)
+            $output = & $command[0] @prefix -NoProfile -NonInteractive -Command "Import-Module '$(Get-TestModulePath)'; $($case.Command) | Out-Null; 'NEXT STATEMENT RAN'" 2>&1
+            $LASTEXITCODE | Should -Be 1 -Because $case.Command
+            ($output -join "`n") | Should -Not -BeLike '*NEXT STATEMENT RAN*' -Because $case.Command
+            ($output -join "`n") | Should -BeLike "*$($case.Says)*" -Because $case.Command
+        }
+    }
+
     It 'names every failed export in one ExportsFailed error when several fail' {
         $null = New-Export -Name multi-d
         $err = $null

@@ -41,6 +41,9 @@ public sealed class ExportRunner : IDisposable
     private BlockingCollection<SenderEvent>? relay;
     private ExportRun? run;
     private RunLimits? limits;
+
+    // A resume the user confirmed (or that -WhatIf did not stop) is not asked about again when its staging ends.
+    private bool resumeConfirmed;
     private RunInputCheck? inputCheck;
     private ProfileRecord? pipedRecord;
     private long lastProgressAt = -ProgressIntervalMs;
@@ -172,9 +175,23 @@ public sealed class ExportRunner : IDisposable
             throw new ExportRunException("RunNotFound", RunErrorKind.ObjectNotFound, which + " to resume.");
         }
 
-        PrepareRemovals();
         RunStatus status = run.Status;
         RunManifest manifest = status.Manifest;
+        if (status.IsUnfinished || !status.IsStaged)
+        {
+            // -WhatIf (or -Confirm answered no) says what the resume would do and leaves the run as it is, to be resumed for real.
+            string plan = status.IsStaged
+                ? $"Resume: send {status.UnsentBatches().Count()} of its {status.BatchCount} import(s) not sent yet and wait for {status.PendingActivities().Count()} activit(y/ies)"
+                : $"Resume: stage its input again and send what was not sent ({status.BodyHashes.Count} import(s) went out before it stopped)";
+            if (!observer.ShouldSend($"run {run.RunId} of export '{name}'", plan))
+            {
+                return new ExportRunResult(status, null);
+            }
+
+            resumeConfirmed = true;
+        }
+
+        PrepareRemovals();
         limits = new RunLimits(
             manifest.MaxProfiles > 0 ? manifest.MaxProfiles : request.Definition.MaxProfiles,
             manifest.MaxRejectPercent ?? request.Definition.MaxRejectPercent,
@@ -583,7 +600,7 @@ public sealed class ExportRunner : IDisposable
         var definition = request.Definition;
         string target = $"export '{definition.Name}' to list(s) {string.Join(", ", definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds)}";
         string? removals = RemovalPlanText(status);
-        if (!observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent{perList}{(removals is null ? string.Empty : "; " + removals)}"))
+        if (!resumeConfirmed && !observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent{perList}{(removals is null ? string.Empty : "; " + removals)}"))
         {
             current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent; {status.UnchangedCount} are unchanged since the last sync{perList}{(removals is null ? "." : $"; would {removals}.")}");
             return new ExportRunResult(current.Status, null);

@@ -30,11 +30,11 @@ public sealed partial class InvokeCCExportCommand
         }
         catch (CommandFailure failure)
         {
-            ThrowTerminatingError(failure.Record);
+            this.Fail(failure.Record);
         }
         catch (ExportRunException ex)
         {
-            ThrowTerminatingError(RecordOf(ex, Name));
+            this.Fail(RecordOf(ex, Name));
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
@@ -70,7 +70,7 @@ public sealed partial class InvokeCCExportCommand
     {
         if (failures.Count == 1)
         {
-            ThrowTerminatingError(failures[0]);
+            this.Fail(failures[0]);
         }
 
         if (failures.Count == 0)
@@ -79,7 +79,7 @@ public sealed partial class InvokeCCExportCommand
         }
 
         // Under -ErrorAction Stop the first written error would end the statement: the summary carries them all instead.
-        if (!ErrorActionIsStop())
+        if (!this.ErrorActionIsStop())
         {
             failures.ForEach(WriteError);
         }
@@ -88,15 +88,9 @@ public sealed partial class InvokeCCExportCommand
         string others = failures.Count == attempted ? $"All {attempted} exports failed." : $"{failures.Count} of {attempted} exports failed; the others ran.";
 
         // Not an AggregateException: its Message appends every inner message again.
-        ThrowTerminatingError(new ErrorRecord(
+        this.Fail(new ErrorRecord(
             new InvalidOperationException($"{others} {each}"),
             "ExportsFailed", ErrorCategory.InvalidResult, failures.Select(f => f.TargetObject).ToArray()));
-    }
-
-    private bool ErrorActionIsStop()
-    {
-        object? value = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound) ? bound : SessionState.PSVariable.GetValue("ErrorActionPreference");
-        return LanguagePrimitives.TryConvertTo(value, out ActionPreference preference) && preference == ActionPreference.Stop;
     }
 
     private (ExportDefinition, ConnectionSession) LoadDefinition(string name)

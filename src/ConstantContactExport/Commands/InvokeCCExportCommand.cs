@@ -197,7 +197,7 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
 
         if (!nameGiven)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            this.Fail(new ErrorRecord(
                 new ArgumentException("Name the export to run: Invoke-CCExport -Name <export>, with profiles piped in."),
                 "ExportNameMissing", ErrorCategory.InvalidArgument, item));
         }
@@ -254,7 +254,7 @@ public sealed partial class InvokeCCExportCommand : AsyncPSCmdlet
     {
         if (profile ? pipedFiles.Count > 0 : anyProfilePiped)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            this.Fail(new ErrorRecord(
                 new ArgumentException("Pipe either profiles or CSV file objects into one run, not both."),
                 "InputMixed", ErrorCategory.InvalidArgument, item));
         }

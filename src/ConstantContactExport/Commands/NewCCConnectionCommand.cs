@@ -76,7 +76,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         StoragePaths paths = ModuleHome.Open(this);
         if (SafeName.Problem(Name) is { } problem)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            this.Fail(new ErrorRecord(
                 new ArgumentException($"'{Name}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, Name));
         }
 
@@ -85,7 +85,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         Uri redirectUri = RedirectUri ?? BrowserFlow.DefaultRedirectUri;
         if (LoopbackRedirectListener.Problem(redirectUri) is { } redirectProblem)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            this.Fail(new ErrorRecord(
                 new ArgumentException($"'{redirectUri.OriginalString}' cannot be the -RedirectUri: {redirectProblem}. Register a loopback redirect URI such as {BrowserFlow.DefaultRedirectUri} with the application and give it here."),
                 ConnectionErrorIds.InvalidRedirectUri, ErrorCategory.InvalidArgument, RedirectUri));
         }
@@ -97,7 +97,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         }
         catch (ConnectionException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, Name, ex.ErrorId));
+            this.Fail(ErrorRecords.From(ex, Name, ex.ErrorId));
             return;
         }
 
@@ -105,7 +105,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         ConnectionInfo? existing = store.Find(Name);
         if (existing is not null && !Force)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            this.Fail(new ErrorRecord(
                 new ConnectionException(ConnectionErrorIds.ConnectionExists, ConnectionErrorKind.AlreadyExists,
                     $"A connection named '{existing.Name}' exists already (created by {existing.CreatedBy} on {existing.CreatedOn.LocalDateTime.ToString("d", CultureInfo.CurrentCulture)}). Use -Force to replace it."),
                 ConnectionErrorIds.ConnectionExists, ErrorCategory.ResourceExists, Name));
@@ -136,7 +136,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, Name, "NewConnectionFailed"));
+            this.Fail(ErrorRecords.From(ex, Name, "NewConnectionFailed"));
         }
 
         RunspaceConnections.Current.Forget(info.Name, paths);
@@ -162,7 +162,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         const string Refused = "The data privacy notice was not accepted, so no connection was created.";
         if (HostInteraction.IsNonInteractive(Host))
         {
-            ThrowTerminatingError(new ErrorRecord(
+            this.Fail(new ErrorRecord(
                 new InvalidOperationException(
                     "This session is not interactive, so nobody can accept the data privacy notice: profile data (personal data) sent "
                     + "through this connection leaves the systems it came from for Constant Contact. Add -AcceptDataPrivacyNotice to accept it. " + Refused),
@@ -187,7 +187,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
 
         if (!accepted)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            this.Fail(new ErrorRecord(
                 new InvalidOperationException(Refused + " Run New-CCConnection again and accept it, or add -AcceptDataPrivacyNotice."),
                 ConnectionErrorIds.DataPrivacyNoticeNotAccepted, ErrorCategory.PermissionDenied, Name));
         }

@@ -165,11 +165,11 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "ExportNameInvalid", ErrorCategory.InvalidArgument, Name));
+            this.Fail(new ErrorRecord(ex, "ExportNameInvalid", ErrorCategory.InvalidArgument, Name));
         }
         catch (ExportDefinitionException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "ExportDefinitionInvalid", ErrorCategory.InvalidData, ex.Path));
+            this.Fail(new ErrorRecord(ex, "ExportDefinitionInvalid", ErrorCategory.InvalidData, ex.Path));
         }
 
         return null;
@@ -185,7 +185,7 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
         }
         catch (ExportSetupException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, ex.Target, ex.ErrorId));
+            this.Fail(ErrorRecords.From(ex, ex.Target, ex.ErrorId));
             return false;
         }
     }

@@ -21,7 +21,7 @@ internal static class ExportConnections
         }
         catch (ConnectionException ex)
         {
-            cmdlet.ThrowTerminatingError(ErrorRecords.From(ex, name, ex.ErrorId));
+            cmdlet.Fail(ErrorRecords.From(ex, name, ex.ErrorId));
             throw;
         }
     }
@@ -36,7 +36,7 @@ internal static class ExportConnections
         }
         catch (ConnectionException ex)
         {
-            cmdlet.ThrowTerminatingError(ErrorRecords.From(ex, name, ex.ErrorId));
+            cmdlet.Fail(ErrorRecords.From(ex, name, ex.ErrorId));
         }
 
         return session;

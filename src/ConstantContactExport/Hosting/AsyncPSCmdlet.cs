@@ -133,12 +133,12 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         }
         catch (CommandFailure failure)
         {
-            ThrowTerminatingError(failure.Record);
+            this.Fail(failure.Record);
             throw;
         }
         catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, target, fallbackErrorId));
+            this.Fail(ErrorRecords.From(ex, target, fallbackErrorId));
             throw;
         }
     }

@@ -15,7 +15,7 @@ internal static class ModuleHome
         }
         catch (UnsafeHomeException ex)
         {
-            cmdlet.ThrowTerminatingError(ErrorRecords.From(ex, ex.Path, ex.ErrorId));
+            cmdlet.Fail(ErrorRecords.From(ex, ex.Path, ex.ErrorId));
             throw;
         }
     }

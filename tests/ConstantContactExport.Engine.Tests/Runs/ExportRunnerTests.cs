@@ -259,6 +259,36 @@ public sealed partial class ExportRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Resume_under_WhatIf_sends_nothing_and_leaves_the_run_to_be_resumed_for_real()
+    {
+        string csv = Csv("in.csv", Good(0, 30));
+        api.Script.Enqueue(PostBehaviour.Accept);
+        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
+        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Definition()), csv);
+        Assert.Equal(RunState.Stopped, stopped.Status.State);
+        int activities = api.Activities.Count;
+
+        observer.Answer = false;
+        using (ExportRunner whatIf = NewRunner(new ExportRunRequest(Definition())))
+        {
+            ExportRunResult planned = await Drive(Task.Run(() => whatIf.Resume(null, CancellationToken.None)));
+            Assert.Null(planned.Failure);
+            Assert.Equal(RunState.Stopped, planned.Status.State);
+            Assert.Contains("Resume: send 2 of its 3 import(s)", observer.LastAction, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(activities, api.Activities.Count);
+        observer.Answer = true;
+        observer.Clear();
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
+        ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(null, CancellationToken.None)));
+        Assert.Equal(RunState.Completed, resumed.Status.State);
+        Assert.Equal(stopped.Status.Manifest.RunId, resumed.Status.Manifest.RunId);
+        Assert.Equal(1, observer.ShouldSendAsked);
+        Assert.Equal(3, api.Activities.Count);
+    }
+
+    [Fact]
     public async Task Files_without_a_header_row_are_read_with_Header_and_Delimiter()
     {
         string csv = temp.File("plain.csv");
