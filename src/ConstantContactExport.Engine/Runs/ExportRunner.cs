@@ -42,6 +42,9 @@ public sealed class ExportRunner : IDisposable
     private ExportRun? run;
     private RunLimits? limits;
 
+    /// <summary>A resumed run whose export has since recorded a later run's state: nothing more is sent.</summary>
+    public const string SupersededErrorId = "RunSuperseded";
+
     // A resume the user confirmed (or that -WhatIf did not stop) is not asked about again when its staging ends.
     private bool resumeConfirmed;
     private RunInputCheck? inputCheck;
@@ -177,6 +180,19 @@ public sealed class ExportRunner : IDisposable
 
         RunStatus status = run.Status;
         RunManifest manifest = status.Manifest;
+        if ((!status.IsStaged || status.UnsentBatches().Any()) && SupersededAt(manifest) is { } laterRun)
+        {
+            // Its input is an older view of the segment: the rest of it would put back contacts that left since, and
+            // older field values over newer ones.
+            return Fail(new RunFailure(
+                SupersededErrorId,
+                RunErrorKind.InvalidOperation,
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "Run {0} started at {1:u}, and a later run of the export '{2}' recorded what it sent at {3:u}: this run's input is an older view of the segment, and sending the rest of it would put back contacts that have left since, and older values over newer ones. Nothing was sent; the run ends Failed. Start a new run with the current input.",
+                    run.RunId, manifest.StartedAt, name, laterRun)));
+        }
+
         if (status.IsUnfinished || !status.IsStaged)
         {
             // -WhatIf (or -Confirm answered no) says what the resume would do and leaves the run as it is, to be resumed for real.
@@ -359,6 +375,21 @@ public sealed class ExportRunner : IDisposable
     /// out before the input is read to its end). Null when there is none yet. A damaged state is said and the run
     /// sends every profile; the state it writes then holds what this run confirmed.
     /// </summary>
+    /// <summary>When a later run of the export recorded its sync state, if one did after this run started; null otherwise (or when the state cannot be read, which the run reports itself).</summary>
+    private DateTimeOffset? SupersededAt(RunManifest manifest)
+    {
+        try
+        {
+            return SyncStateFile.Load(SyncStateLocation.PathOf(paths, request.Definition.Name)) is { } state && state.SavedAt > manifest.StartedAt
+                ? state.SavedAt
+                : null;
+        }
+        catch (SyncStateDamagedException)
+        {
+            return null;
+        }
+    }
+
     private SyncState? LoadSyncState()
     {
         string path = SyncStateLocation.PathOf(paths, request.Definition.Name);

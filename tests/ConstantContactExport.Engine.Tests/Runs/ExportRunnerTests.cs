@@ -289,6 +289,28 @@ public sealed partial class ExportRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stopped_run_resumed_after_a_later_run_recorded_the_segment_sends_nothing_more_and_fails_RunSuperseded()
+    {
+        string monday = Csv("monday.csv", Good(0, 30));
+        api.Script.Enqueue(PostBehaviour.Accept);
+        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
+        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Definition()), monday);
+        Assert.Equal(RunState.Stopped, stopped.Status.State);
+
+        time.Advance(TimeSpan.FromDays(1));
+        ExportRunResult tuesday = await RunFiles(new ExportRunRequest(Definition()), Csv("tuesday.csv", Good(0, 20)));
+        Assert.Equal(RunState.Completed, tuesday.Status.State);
+        int activities = api.Activities.Count;
+
+        using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
+        ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(stopped.Status.Manifest.RunId, CancellationToken.None)));
+        Assert.Equal(ExportRunner.SupersededErrorId, resumed.Failure?.ErrorId);
+        Assert.Equal(RunState.Failed, resumed.Status.State);
+        Assert.Contains("Nothing was sent", resumed.Status.Message, StringComparison.Ordinal);
+        Assert.Equal(activities, api.Activities.Count);
+    }
+
+    [Fact]
     public async Task Files_without_a_header_row_are_read_with_Header_and_Delimiter()
     {
         string csv = temp.File("plain.csv");
