@@ -326,7 +326,7 @@ internal sealed class RunRemover
             }
             else if (createdUnknown > 0 || readBefore is not null)
             {
-                long members = removals?.StateMembers ?? 0;
+                long members = removals?.Members ?? 0;
                 bool wholeList = since is null || Status.SubmittedCount * 2 >= members + createdUnknown;
                 DateTimeOffset? after = since is { } s && readBefore is { } r && r - RunOutsiders.WatermarkTolerance < s ? r - RunOutsiders.WatermarkTolerance : since;
                 tell(new SenderEvent(SenderEventKind.Verbose, wholeList

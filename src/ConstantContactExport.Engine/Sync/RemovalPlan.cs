@@ -8,12 +8,11 @@ namespace ConstantContactExport.Engine.Sync;
 /// <summary>The leavers of one list of the run: the contacts the export put on it that no profile in the segment names now.</summary>
 public sealed class ListRemovals
 {
-    internal ListRemovals(int runIndex, string listId, long stateMembers, long joining)
+    internal ListRemovals(int runIndex, string listId, long members)
     {
         RunIndex = runIndex;
         ListId = listId;
-        StateMembers = stateMembers;
-        Members = stateMembers + joining;
+        Members = members;
     }
 
     /// <summary>The list's index in the run's list ids.</summary>
@@ -22,15 +21,11 @@ public sealed class ListRemovals
     public string ListId { get; }
 
     /// <summary>
-    /// The base of MaxRemovePercent: the contacts the sync state has on the list together with the run's profiles in
-    /// its segment (one that the state does not have on it yet counts once more). It does not depend on whether the
-    /// run's own imports are in the state yet, so a -WhatIf, the run, and after a run that failed RemoveLimitExceeded
-    /// (its imports recorded) the -WhatIf and -Force runs of the same input all count the same.
+    /// The base of MaxRemovePercent: the contacts the sync state has on the list (the export put them there). The
+    /// run's newcomers do not count: a wrong input brings its own, and would take the share under the limit. A run
+    /// refused RemoveLimitExceeded records its imports, so the -Force run after it counts its newcomers among these.
     /// </summary>
     public long Members { get; }
-
-    /// <summary>How many contacts the sync state has on the list.</summary>
-    public long StateMembers { get; }
 
     /// <summary>The state's records to take off the list, in key order.</summary>
     public List<SyncRecord> Leavers { get; } = new();
@@ -99,10 +94,9 @@ public sealed class RemovalPlan
         }
 
         long[] members = SyncDiffSummary.MembersPerList(state);
-        long[] joining = Joining(state, present, runIndex, stateIndex);
         for (int l = 0; l < runIndex.Count; l++)
         {
-            lists.Add(new ListRemovals(runIndex[l], runListIds[runIndex[l]], members[stateIndex[l]], joining[l]));
+            lists.Add(new ListRemovals(runIndex[l], runListIds[runIndex[l]], members[stateIndex[l]]));
         }
 
         int next = 0;
@@ -125,25 +119,6 @@ public sealed class RemovalPlan
         }
 
         return new RemovalPlan(lists);
-    }
-
-    /// <summary>Per run list (<paramref name="runIndex"/>, the state's <paramref name="stateIndex"/>): the run's profiles in its segment that the state does not have on it.</summary>
-    private static long[] Joining(SyncState state, PresentEntry[] present, List<int> runIndex, List<int> stateIndex)
-    {
-        var counts = new long[runIndex.Count];
-        foreach (PresentEntry entry in present)
-        {
-            ulong stateLists = state.TryFind(entry.Key, out SyncRecord record) ? record.Lists : 0;
-            for (int l = 0; l < counts.Length; l++)
-            {
-                if ((entry.Lists & (1UL << runIndex[l])) != 0 && (stateLists & (1UL << stateIndex[l])) == 0)
-                {
-                    counts[l]++;
-                }
-            }
-        }
-
-        return counts;
     }
 
     /// <summary>The first list whose removals are past <paramref name="maxRemovePercent"/> (<see cref="ListRemovals.IsOver"/>), or null.</summary>

@@ -31,11 +31,9 @@ public sealed class RemovalPlanTests
         Assert.Equal(new[] { A, B }, plan.Lists.Select(l => l.ListId));
         Assert.Equal(new ulong[] { 3 }, plan.Lists[0].Leavers.Select(r => r.Key));
         Assert.Equal(new ulong[] { 1, 4 }, plan.Lists[1].Leavers.Select(r => r.Key));
-        Assert.Equal((3L, 2L), (plan.Lists[0].StateMembers, plan.Lists[1].StateMembers));
 
-        // The base of MaxRemovePercent also counts the present profiles the state does not have on the list: 9 on A and
-        // B, 2 on B.
-        Assert.Equal((4L, 4L), (plan.Lists[0].Members, plan.Lists[1].Members));
+        // The base of MaxRemovePercent is what the export has on the list; the run's newcomers (9, and 2 on B) do not count.
+        Assert.Equal((3L, 2L), (plan.Lists[0].Members, plan.Lists[1].Members));
         Assert.Equal(3, plan.Total);
     }
 
@@ -89,21 +87,17 @@ public sealed class RemovalPlanTests
     }
 
     [Fact]
-    public void The_limit_counts_the_list_the_same_before_and_after_the_runs_own_newcomers_are_in_the_state()
+    public void A_wrong_input_full_of_newcomers_does_not_take_the_share_under_the_limit()
     {
-        // 10 on the list, 2 leave, 2 join: whether the newcomers are in the state yet (a run refused after its imports
-        // were recorded) or not (-WhatIf, or that run itself), the plan counts 2 of 12.
-        SyncRecord[] before = Enumerable.Range(1, 10).Select(i => new SyncRecord((ulong)i, 0, Guid.Empty, 0b001)).ToArray();
-        SyncRecord[] after = before.Concat(new[] { new SyncRecord(11, 0, Guid.Empty, 0b001), new SyncRecord(12, 0, Guid.Empty, 0b001) }).ToArray();
-        PresentEntry[] present = Enumerable.Range(3, 10).Select(i => new PresentEntry((ulong)i, 1)).ToArray();
+        // 20 on the list, all put there by the export; the next input is another file: 200 new addresses, none of the 20.
+        SyncRecord[] members = Enumerable.Range(1, 20).Select(i => new SyncRecord((ulong)i, 0, Guid.Empty, 0b001)).ToArray();
+        PresentEntry[] wrong = Enumerable.Range(1000, 200).Select(i => new PresentEntry((ulong)i, 1)).ToArray();
 
-        ListRemovals planned = RemovalPlan.Of(State(before), present, new[] { A }).Lists.Single();
-        ListRemovals later = RemovalPlan.Of(State(after), present, new[] { A }).Lists.Single();
+        ListRemovals list = RemovalPlan.Of(State(members), wrong, new[] { A }).Lists.Single();
 
-        Assert.Equal((2, 12L, 10L), (planned.Leavers.Count, planned.Members, planned.StateMembers));
-        Assert.Equal((2, 12L, 12L), (later.Leavers.Count, later.Members, later.StateMembers));
-        Assert.Equal(planned.LimitText(10, A), later.LimitText(10, A));
-        Assert.Equal($"2 of the 12 contacts of list {A} (16.7%; MaxRemovePercent 10 allows 1)", planned.LimitText(10, A));
+        Assert.Equal((20, 20L), (list.Leavers.Count, list.Members));
+        Assert.True(list.IsOver(10));
+        Assert.Equal($"20 of the 20 contacts of list {A} (100%; MaxRemovePercent 10 allows 2)", list.LimitText(10, A));
     }
 
     [Fact]
