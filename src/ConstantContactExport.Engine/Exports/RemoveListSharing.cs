@@ -15,7 +15,8 @@ public static class RemoveListSharing
     public const string ErrorId = "RemoveListShared";
 
     /// <summary>
-    /// The first other saved export with -RemoveMissing that has one of this definition's lists: by list id (on any
+    /// The first other saved export with -RemoveMissing that has one of this definition's lists: by list id, however the
+    /// UUID is spelled (on any
     /// connection: ids are the account's, so two connections to one account are caught too), or, on the same connection,
     /// by list name (without regard to case, as Constant Contact compares names). Null when there is none or this
     /// definition has no -RemoveMissing. Definitions that cannot be read are passed over: they cannot run.
@@ -30,7 +31,8 @@ public static class RemoveListSharing
             return null;
         }
 
-        var ids = new HashSet<string>(definition.ListIds.Where(id => !string.IsNullOrEmpty(id)), StringComparer.OrdinalIgnoreCase);
+        // Ids as the sync state keeps them: a UUID in any of its spellings (no dashes, braces, another case) is one list.
+        var ids = new HashSet<Guid>(definition.ListIds.Where(id => !string.IsNullOrWhiteSpace(id)).Select(Sync.SyncListIds.Of));
         var names = new HashSet<string>(ListNames.Comparer);
         names.UnionWith(definition.ListNames.Concat(definition.ListMap?.Select(e => e.ListName ?? string.Empty) ?? Enumerable.Empty<string>())
             .Concat(namesToCreate ?? Enumerable.Empty<string>()).Select(n => n.Trim()).Where(n => n.Length > 0));
@@ -60,7 +62,7 @@ public static class RemoveListSharing
             {
                 string otherName = i < other.ListNames.Count ? other.ListNames[i].Trim() : string.Empty;
                 bool sameConnection = string.Equals(other.Connection, definition.Connection, StringComparison.OrdinalIgnoreCase);
-                if (ids.Contains(other.ListIds[i]) || (sameConnection && otherName.Length > 0 && names.Contains(otherName)))
+                if ((!string.IsNullOrWhiteSpace(other.ListIds[i]) && ids.Contains(Sync.SyncListIds.Of(other.ListIds[i]))) || (sameConnection && otherName.Length > 0 && names.Contains(otherName)))
                 {
                     return new RemoveListConflict(other.Name, otherName.Length > 0 ? $"'{otherName}' ({other.ListIds[i]})" : other.ListIds[i]);
                 }

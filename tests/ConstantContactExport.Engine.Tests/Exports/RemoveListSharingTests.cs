@@ -39,6 +39,22 @@ public sealed class RemoveListSharingTests
         Assert.Contains("-RemoveMissing:$false", ex.Message);
     }
 
+    [Theory]
+    [InlineData("04fe9a97a57943c5bb1a58ed29bf0a6a")]
+    [InlineData("{04fe9a97-a579-43c5-bb1a-58ed29bf0a6a}")]
+    [InlineData(" 04FE9A97-A579-43C5-BB1A-58ED29BF0A6A")]
+    public void A_list_id_spelled_another_way_is_the_same_list(string spelled)
+    {
+        // A definition edited by hand; names that do not match and another connection, so only the id can tell.
+        using var temp = new TempFolder();
+        var store = new ExportDefinitionStore(new StoragePaths(temp.Path));
+        store.Save(Export("first", removeMissing: true));
+
+        RemoveListConflict? conflict = RemoveListSharing.Find(store, Export("second", removeMissing: true, connection: "other", listId: spelled, listName: "Renamed"));
+
+        Assert.Equal("first", conflict?.OtherExport);
+    }
+
     [Fact]
     public void A_list_name_still_to_create_that_another_remove_missing_export_has_is_refused_on_the_same_connection_only()
     {
