@@ -29,6 +29,13 @@ public sealed class ApiAnswerException : Exception
             "The answer to {0} (HTTP {1}) is larger than the {2} MiB the module reads{3}; it was not read. A proxy or server between here and Constant Contact is misbehaving.",
             route, status, max / (1024 * 1024), contentLength is long length ? $" (Content-Length {length})" : string.Empty));
 
+    internal static ApiAnswerException PagingLoop(string route, int pages) => new(
+        UnreadableErrorId,
+        string.Format(
+            CultureInfo.InvariantCulture,
+            "The answers to {0} point back at a page already read (after {1} pages, the next link repeats): read on, they would never end. A proxy or server between here and Constant Contact is misbehaving.",
+            route, pages + 1));
+
     internal static ApiAnswerException Unreadable(string route, int status, string? mediaType, int length, Exception? inner) => new(
         UnreadableErrorId,
         string.Format(

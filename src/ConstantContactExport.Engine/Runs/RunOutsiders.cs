@@ -82,6 +82,7 @@ internal static class RunOutsiders
         DateTimeOffset started = time.GetUtcNow();
         DateTimeOffset? mark = null;
         string? next = null;
+        var paging = new ContactPaging();
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -92,7 +93,7 @@ internal static class RunOutsiders
                 each(SyncKey.For(contact.Email));
             }
 
-            next = page.Next;
+            next = paging.Next(page);
         }
         while (next is not null);
         return mark.Value;

@@ -367,6 +367,7 @@ internal sealed class RunRemover
         DateTimeOffset? mark = null;
         int remaining = Enumerable.Range(0, book.Count).Count(j => book.IdAt(j) == Guid.Empty && (wanted is null || wanted[j]));
         string? next = null;
+        var paging = new ContactPaging();
         bool first = true;
         int total = 0;
         do
@@ -404,7 +405,7 @@ internal sealed class RunRemover
                 return (false, total, mark);
             }
 
-            next = page.Next;
+            next = paging.Next(page);
         }
         while (next is not null);
         return (true, total, mark);
