@@ -102,7 +102,7 @@ Describe 'Removing the contacts that left the segment' {
         $caught.CategoryInfo.Category | Should -Be 'LimitsExceeded'
         $caught.TargetObject.State | Should -Be 'Failed'
         $caught.TargetObject.RemovedCount | Should -Be 0
-        $caught.Exception.Message | Should -BeLike "*remove 8 of the 20 contacts of list $listId (40%; MaxRemovePercent 10 allows 2)*Invoke-CCExport -Name 'truncated' -Force*"
+        $caught.Exception.Message | Should -BeLike "*remove 8 of the 20 contacts of list $listId (40%; MaxRemovePercent 10 allows 2)*Invoke-CCExport -Name 'truncated' -Path '$cut' -Force*"
         Get-RouteCount '*remove_list_memberships*' | Should -Be $removals
         (Get-ListAddress $listId).Count | Should -Be 20
 

@@ -130,7 +130,7 @@ internal sealed class RunRemover
         {
             string rows = File.ReadAllText(malformed).Trim();
             return new RemovalOutcome(
-                $"No contact was removed: {rows} row(s) of the input could not be read whole (see the reject report, reason MalformedRow); a quote left open swallows the rows after it, whose contacts would look like leavers. Fix the input, or if no profile was lost run it again with Invoke-CCExport -Name '{Manifest.ExportName}' -Force.",
+                $"No contact was removed: {rows} row(s) of the input could not be read whole (see the reject report, reason MalformedRow); a quote left open swallows the rows after it, whose contacts would look like leavers. Fix the input, or if no profile was lost run it again with {AgainWithForce()}.",
                 RunState.Failed,
                 MalformedInputErrorId);
         }
@@ -213,10 +213,22 @@ internal sealed class RunRemover
             CultureInfo.InvariantCulture,
             "Nothing was removed: the run would remove {0}. {1} "
             + "A truncated or wrong input looks like this; the imports were made. If these contacts did leave the segment, run the export again with "
-            + "Invoke-CCExport -Name '{2}' -Force (or raise Set-CCExport -MaxRemovePercent).",
+            + "{2} (or raise Set-CCExport -MaxRemovePercent).",
             over.LimitText(Manifest.MaxRemovePercent, over.ListId),
             plan.Lists.Count > 1 ? "All lists: " + plan.Describe() + "." : string.Empty,
-            Manifest.ExportName).Replace("  ", " ");
+            AgainWithForce()).Replace("  ", " ");
+
+    /// <summary>The command that runs the same input again with -Force: its files by -Path, or piped profiles piped again.</summary>
+    private string AgainWithForce()
+    {
+        string export = Manifest.ExportName.Replace("'", "''");
+        if (Manifest.Sources.Count == 0 || Manifest.Sources.Contains("pipeline"))
+        {
+            return $"the same profiles piped into Invoke-CCExport -Name '{export}' -Force";
+        }
+
+        return $"Invoke-CCExport -Name '{export}' -Path {string.Join(", ", Manifest.Sources.Select(f => "'" + f.Replace("'", "''") + "'"))} -Force";
+    }
 
     /// <summary>
     /// Learns the ids the state lacks, list by list: the leavers' (the whole list, learning on the way every id the

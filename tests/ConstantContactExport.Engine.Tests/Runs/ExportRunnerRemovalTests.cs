@@ -87,7 +87,7 @@ public sealed partial class ExportRunnerTests
         Assert.Equal(RunErrorKind.LimitsExceeded, refused.Failure!.Kind);
         Assert.Equal(RunState.Failed, refused.Status.State);
         Assert.Contains($"remove 6 of the 50 contacts of list {ListId} (12%; MaxRemovePercent 10 allows 5)", refused.Failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Invoke-CCExport -Name 'news' -Force", refused.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"Invoke-CCExport -Name 'news' -Path '{truncated}' -Force", refused.Failure.Message, StringComparison.Ordinal);
         Assert.Empty(api.Removals);
         Assert.Equal(50, api.MembersOf(ListId).Length);
         Assert.Equal(50, SyncStateFile.Load(StatePath())!.Count);
