@@ -207,6 +207,12 @@ public sealed class ExportRunner : IDisposable
             resumeConfirmed = true;
         }
 
+        if (manifest.RemoveMissing)
+        {
+            // Stopped after reading its lists and before its first import: what joined them since is read too.
+            status.ReadOutsidersAgain();
+        }
+
         PrepareRemovals();
         limits = new RunLimits(
             manifest.MaxProfiles > 0 ? manifest.MaxProfiles : request.Definition.MaxProfiles,

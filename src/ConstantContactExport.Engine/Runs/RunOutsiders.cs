@@ -17,7 +17,7 @@ namespace ConstantContactExport.Engine.Runs;
 /// <see cref="WatermarkTolerance"/>. A contact found that the sync state does not record as the
 /// export's on that list (nor as put there by an unconfirmed import of the export since the watermark) is an outsider.
 /// The outcome goes to <see cref="ListReadFile.BeforeImportsName"/> in the run's folder and is journaled
-/// (OutsidersRead), so that -Resume never reads again.
+/// (OutsidersRead), so that -Resume reads again only when the run sent nothing yet (what joined while it was stopped).
 /// </summary>
 internal static class RunOutsiders
 {

@@ -436,6 +436,51 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
+    public async Task A_run_stopped_after_reading_its_lists_and_before_its_first_import_reads_them_again_on_resume()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 20)));
+        time.Advance(TimeSpan.FromHours(24));
+        int posts = api.Posts;
+
+        // Stopped (Ctrl+C) as its read before the imports ends: OutsidersRead is journaled, no Sending.
+        string csv = Csv("more.csv", Good(0, 21));
+        using var stop = new CancellationTokenSource();
+        api.OnContactPage = stop.Cancel;
+        using (ExportRunner runner = NewRunner(new ExportRunRequest(Removing())))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Drive(Task.Run(() => runner.RunFiles(new[] { csv }, stop.Token))));
+        }
+
+        api.OnContactPage = null;
+        RunStatus stopped = Assert.Single(new RunStore(paths).RunIds().Select(id => new RunStore(paths).Load(id)!), r => r.IsUnfinished);
+        Assert.True(stopped.OutsidersRead);
+        Assert.Null(stopped.FirstSendingAt);
+        Assert.Equal(posts, api.Posts);
+
+        // person20 joins by a sign-up form while the run is stopped.
+        time.Advance(TimeSpan.FromHours(1));
+        api.AddMember("person20@example.com", ListId);
+        time.Advance(TimeSpan.FromHours(1));
+        int pages = api.ContactPagesRead.Count;
+        using (ExportRunner runner = NewRunner(new ExportRunRequest(Removing())))
+        {
+            ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(null, CancellationToken.None)));
+            Assert.Equal(RunState.Completed, resumed.Status.State);
+            Assert.Equal(1, resumed.Status.SubmittedCount);
+        }
+
+        Assert.True(api.ContactPagesRead.Count > pages, "the resume reads the list again before its first import");
+        string journal = File.ReadAllText(Path.Combine(paths.Runs, stopped.Manifest.RunId, "journal.jsonl"));
+        Assert.Equal(2, journal.Split("\"Type\":\"OutsidersRead\"").Length - 1);
+        Assert.True(SyncKept.Load(SyncKept.PathOf(paths, "news")).IsOutsider(SyncKey.For("person20@example.com"), SyncListIds.Of(ListId)));
+        time.Advance(TimeSpan.FromHours(24));
+
+        ExportRunResult left = await RunFiles(new ExportRunRequest(Removing()), Csv("less.csv", Good(0, 20), new[] { "person20@example.com,Name20,Other" }));
+        Assert.Equal(0, left.Status.RemovedCount);
+        Assert.Contains("person20@example.com", api.MembersOf(ListId));
+    }
+
+    [Fact]
     public async Task The_kept_record_counts_its_watermark_only_beside_the_state_it_was_committed_with()
     {
         Guid list = SyncListIds.Of(ListId);
