@@ -92,15 +92,15 @@ internal static class RunOutsiders
     }
 
     /// <summary>
-    /// True when a run list was never read (no watermark) while the state has the export's contacts on it: a run that
-    /// sent nothing (so did not read before an import) must read it before its removals, or take every such contact
-    /// for its own.
+    /// The run lists never read (no watermark) while the state has the export's contacts on them: a run that sent
+    /// nothing (so did not read before an import) must read them before its removals, or take every such contact for
+    /// its own; their first read keeps everything on them, so -WhatIf shows no removal from them.
     /// </summary>
-    internal static bool MustReadBeforeRemovals(Storage.StoragePaths paths, RunManifest manifest, SyncState? state)
+    internal static IReadOnlyList<string> SentToBeforeRead(Storage.StoragePaths paths, RunManifest manifest, SyncState? state)
     {
         if (state is null || state.Count == 0)
         {
-            return false;
+            return Array.Empty<string>();
         }
 
         SyncKept kept;
@@ -110,12 +110,15 @@ internal static class RunOutsiders
         }
         catch (SyncStateDamagedException)
         {
-            return false; // the removals refuse to run beside it
+            return Array.Empty<string>(); // the removals refuse to run beside it
         }
 
         ulong sentTo = ListsOf(state).SentTo;
-        return manifest.ListIds.Take(64).Select(SyncListIds.Of).Any(list =>
-            state.ListIndex(list) is >= 0 and < 64 and int index && (sentTo & (1UL << index)) != 0 && kept.WatermarkOf(list, state) is null);
+        return manifest.ListIds.Take(64).Where(id =>
+        {
+            Guid list = SyncListIds.Of(id);
+            return state.ListIndex(list) is >= 0 and < 64 and int index && (sentTo & (1UL << index)) != 0 && kept.WatermarkOf(list, state) is null;
+        }).ToList();
     }
 
     /// <summary>

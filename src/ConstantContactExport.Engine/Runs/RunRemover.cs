@@ -135,7 +135,7 @@ internal sealed class RunRemover
                 MalformedInputErrorId);
         }
 
-        if (!Status.OutsidersRead && Status.FirstSendingAt is null && RunOutsiders.MustReadBeforeRemovals(paths, Manifest, state))
+        if (!Status.OutsidersRead && Status.FirstSendingAt is null && RunOutsiders.SentToBeforeRead(paths, Manifest, state).Count > 0)
         {
             // The run sent nothing, so it did not read its lists before an import; one the export sent to before it
             // ever read it is read now (what is on it is kept), as the first import would have.

@@ -390,7 +390,14 @@ public sealed partial class ExportRunnerTests
         await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 20)));
         time.Advance(TimeSpan.FromHours(24));
 
-        // -RemoveMissing from now on: its first read of the list cannot tell sign-ups from the export's contacts.
+        // -RemoveMissing from now on: its first read of the list cannot tell sign-ups from the export's contacts, and
+        // -WhatIf (which reads nothing) says as much: nothing would be removed, even past the limit.
+        observer.Answer = false;
+        ExportRunResult whatIf = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, Csv("cut.csv", Good(0, 5)));
+        Assert.Equal(RunState.WhatIf, whatIf.Status.State);
+        Assert.EndsWith("remove 0 that left the segment (list " + ListId + ": 0 of 20 (0%))", observer.LastAction, StringComparison.Ordinal);
+        Assert.Empty(observer.Warnings);
+        observer.Answer = true;
         ExportRunResult first = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 5), Good(6, 16)));
         Assert.Equal(RunState.Completed, first.Status.State);
         Assert.Equal((2, 0), (first.Status.SubmittedCount, first.Status.RemovedCount));
