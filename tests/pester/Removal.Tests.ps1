@@ -273,13 +273,13 @@ Describe 'Contacts that joined a list another way are never removed' {
         $members | Should -Not -Contain 'bw20@example.com'
     }
 
-    It 'killed after reading the lists and before the first import: -Resume does not read them again and still keeps the outsider' {
+    It 'killed after reading the lists and before the first import: -Resume reads them again and keeps a contact that joined while it was down' {
         $name = 'kill-outsiders'
         $export = New-Export -Name $name
         $listId = $export.ListIds[0]
         $null = Invoke-CCExport -Name $name -Path (New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko1.csv') -To 10)
         Add-SandboxListMember $Sandbox -ListId $listId -Email 'ko11@example.com' | Should -Be 1
-        $csv = New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko2.csv') -To 12
+        $csv = New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko2.csv') -To 13
         $imports = Get-RouteCount '*contacts_json_import*'
         $earlier = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
         $child = Start-ChildPwsh -Environment @{ CC_EXPORT_TEST_PAUSE_AT = 'outsiders-read' } -Script @"
@@ -300,18 +300,61 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         Get-RouteCount '*contacts_json_import*' | Should -Be $imports -Because 'the lists are read before the first import'
         Test-Path (Join-Path $folder.FullName 'outsiders.before') | Should -BeTrue
 
+        # ko12, in the run's input, signs up while the run is down: the resume must not take it for the export's.
+        Add-SandboxListMember $Sandbox -ListId $listId -Email 'ko12@example.com' | Should -Be 1
         $resumed = Invoke-CCExport -Name $name -Resume -ErrorAction Stop
         $resumed.State | Should -Be 'Completed'
-        $resumed.SubmittedCount | Should -Be 2
+        $resumed.SubmittedCount | Should -Be 3
         $journal = Read-RunJournalText (Join-Path $folder.FullName 'journal.jsonl')
-        ([regex]::Matches($journal, '"Type":"OutsidersRead"')).Count | Should -Be 1 -Because '-Resume does not read the lists again'
+        ([regex]::Matches($journal, '"Type":"OutsidersRead"')).Count | Should -Be 2 -Because '-Resume reads the lists again when the run had sent nothing'
         Test-RunJournal -RunFolder $folder.FullName -Finished | Should -BeNullOrEmpty
 
-        $left = Invoke-CCExport -Name $name -Path (New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko3.csv') -To 12 -Leave 11, 12) -ErrorAction Stop
+        $left = Invoke-CCExport -Name $name -Path (New-ProfileCsv -Prefix ko -Path (Join-Path $TestHome 'ko3.csv') -To 13 -Leave 11, 12, 13) -ErrorAction Stop
         $left.RemovedCount | Should -Be 1
         $members = Get-ListAddress $listId
         $members | Should -Contain 'ko11@example.com'
-        $members | Should -Not -Contain 'ko12@example.com'
+        $members | Should -Contain 'ko12@example.com'
+        $members | Should -Not -Contain 'ko13@example.com'
+    }
+
+    It 'keeps what is on the list when -RemoveMissing is turned on for an export that already ran, and says so' {
+        $export = New-Export -Name later -Keep
+        $listId = $export.ListIds[0]
+        # A sign-up first, then the export sends the same contact: its state records it as the export's.
+        Add-SandboxListMember $Sandbox -ListId $listId -Email 'el5@example.com' | Should -Be 1
+        $null = Invoke-CCExport -Name later -Path (New-ProfileCsv -Prefix el -Path (Join-Path $TestHome 'el1.csv') -To 20)
+        $null = Set-CCExport -Name later -RemoveMissing
+
+        $run = Invoke-CCExport -Name later -Path (New-ProfileCsv -Prefix el -Path (Join-Path $TestHome 'el2.csv') -To 21 -Leave 5) -WarningVariable said -WarningAction SilentlyContinue -ErrorAction Stop
+        $run.State | Should -Be 'Completed'
+        $run.RemovedCount | Should -Be 0
+        Get-ListAddress $listId | Should -Contain 'el5@example.com'
+        @($said.Message) | Should -Be @("The export had sent to list $listId before -RemoveMissing read it: it cannot tell the contacts it sent from those that joined another way, so the 20 contact(s) on the list now are kept, never removed; contacts it sends from now on that leave the segment are removed. To have the list equal to its segment, give the export a new list.")
+
+        # el21, first sent after the read, is the export's.
+        $next = Invoke-CCExport -Name later -Path (New-ProfileCsv -Prefix el -Path (Join-Path $TestHome 'el3.csv') -To 21 -Leave 5, 6, 21) -WarningVariable said -ErrorAction Stop
+        $next.RemovedCount | Should -Be 1
+        $said | Should -BeNullOrEmpty
+        $members = Get-ListAddress $listId
+        $members | Should -Not -Contain 'el21@example.com'
+        $members | Should -Contain 'el6@example.com'
+    }
+
+    It 'keeps everything on the list when its kept record is lost (a restore of sync.state only), and says so' {
+        $export = New-Export -Name restored
+        $listId = $export.ListIds[0]
+        $null = Invoke-CCExport -Name restored -Path (New-ProfileCsv -Prefix kd -Path (Join-Path $TestHome 'kd1.csv') -To 20)
+        Add-SandboxListMember $Sandbox -ListId $listId -Email 'kd21@example.com' | Should -Be 1
+        $null = Invoke-CCExport -Name restored -Path (New-ProfileCsv -Prefix kd -Path (Join-Path $TestHome 'kd2.csv') -To 21)
+        Remove-Item (Join-Path $TestHome 'exports/restored/sync.kept')
+
+        $run = Invoke-CCExport -Name restored -Path (New-ProfileCsv -Prefix kd -Path (Join-Path $TestHome 'kd3.csv') -To 22 -Leave 21) -WarningVariable said -WarningAction SilentlyContinue -ErrorAction Stop
+        $run.State | Should -Be 'Completed'
+        $run.RemovedCount | Should -Be 0
+        Get-ListAddress $listId | Should -Contain 'kd21@example.com'
+        @($said.Message) | Should -HaveCount 1
+        $said[0].Message | Should -BeLike "The export's record of the contacts that joined list $listId another way (sync.kept) is missing*the 21 contact(s) on the list now are kept, never removed*"
+        Test-Path (Join-Path $TestHome 'exports/restored/sync.kept') | Should -BeTrue -Because 'the run records what it kept'
     }
 }
 
@@ -364,15 +407,14 @@ Describe 'A -RemoveMissing run killed at each new step, then -Resume' {
         @{ Moment = 'posting-removals' }
         @{ Moment = 'removals-done' }
     ) {
-        # The state comes from a run without -RemoveMissing (no contact ids), so the removing run must learn them.
+        # p29 and p30 leave the segment; p31 is new, so the removing run learns its id after the import.
         $name = "kill-$Moment"
         $prefix = "k$($Moment.Substring(0, 4))"
-        $export = New-Export -Name $name -Keep
+        $export = New-Export -Name $name
         $listId = $export.ListIds[0]
         $null = Invoke-CCExport -Name $name -Path (New-ProfileCsv -Prefix $prefix -Path (Join-Path $TestHome "$name-1.csv") -To 30)
-        $null = Set-CCExport -Name $name -RemoveMissing
         Add-SandboxListMember $Sandbox -ListId $listId -Email "outsider-$Moment@example.com" | Should -Be 1
-        $csv = New-ProfileCsv -Prefix $prefix -Path (Join-Path $TestHome "$name-2.csv") -To 28
+        $csv = New-ProfileCsv -Prefix $prefix -Path (Join-Path $TestHome "$name-2.csv") -To 31 -Leave 29, 30
         $removals = Get-RouteCount '*remove_list_memberships*'
         $earlier = @(Get-ChildItem (Join-Path $TestHome 'runs') -Directory).Name
 
@@ -400,7 +442,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
             'learning-ids' {
                 $journal | Should -Match '"Type":"LearningIds"'
                 $journal | Should -Not -Match '"Type":"IdsLearnt"'
-                (Get-ListAddress $listId).Count | Should -Be 31
+                (Get-ListAddress $listId).Count | Should -Be 32
             }
             'posting-removals' {
                 # Constant Contact took the request; its answer never reached the journal.
@@ -410,7 +452,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
             }
             'removals-done' {
                 $journal | Should -Match '"Type":"RemoveDone"'
-                (Get-ListAddress $listId).Count | Should -Be 29
+                (Get-ListAddress $listId).Count | Should -Be 30
             }
         }
 
@@ -418,13 +460,14 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         $resumed.State | Should -Be 'Completed'
         $resumed.RemovedCount | Should -Be 2
         $members = Get-ListAddress $listId
-        $members.Count | Should -Be 29
+        $members.Count | Should -Be 30
         $members | Should -Contain "outsider-$Moment@example.com"
+        $members | Should -Contain "$($prefix)31@example.com"
         $members | Should -Not -Contain "$($prefix)29@example.com"
         $members | Should -Not -Contain "$($prefix)30@example.com"
         # A removal whose answer was lost is sent again (idempotent); otherwise each went once.
         Get-RouteCount '*remove_list_memberships*' | Should -Be ($removals + $(if ($Moment -eq 'posting-removals') { 2 } else { 1 }))
-        Get-StateCount $name | Should -Be 28
+        Get-StateCount $name | Should -Be 29
         @(Get-ChildItem (Join-Path $folder.FullName 'batches') -ErrorAction SilentlyContinue).Count | Should -Be 0 -Because 'the run files go when it ends'
 
         $next = Invoke-CCExport -Name $name -Path $csv

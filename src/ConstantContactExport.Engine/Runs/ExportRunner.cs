@@ -207,6 +207,12 @@ public sealed class ExportRunner : IDisposable
             resumeConfirmed = true;
         }
 
+        if (manifest.RemoveMissing)
+        {
+            // Stopped after reading its lists and before its first import: what joined them since is read too.
+            status.ReadOutsidersAgain();
+        }
+
         PrepareRemovals();
         limits = new RunLimits(
             manifest.MaxProfiles > 0 ? manifest.MaxProfiles : request.Definition.MaxProfiles,
@@ -355,6 +361,13 @@ public sealed class ExportRunner : IDisposable
         }
 
         RemovalPlan plan = RemovalPlan.Of(state, present, status.Manifest.ListIds, kept);
+        IReadOnlyList<string> unread = RunOutsiders.SentToBeforeRead(paths, status.Manifest, state);
+        foreach (ListRemovals list in plan.Lists.Where(l => unread.Contains(l.ListId)))
+        {
+            // The run reads it first and keeps every contact on it (RunOutsiders).
+            list.Leavers.Clear();
+        }
+
         if (plan.OverLimit(status.Manifest.MaxRemovePercent) is { } over && !request.Force)
         {
             observer.Warning($"The run would remove {over.LimitText(status.Manifest.MaxRemovePercent, NameOf(over.ListId))}: it would remove nothing and fail RemoveLimitExceeded, unless -Force.");

@@ -50,7 +50,8 @@ public enum JournalEntryType
 
     /// <summary>
     /// -RemoveMissing, before the run's first import: the contacts that joined its lists another way since the export
-    /// last looked were read (outsiders.before in the run's folder). Never read again for the run.
+    /// last looked were read (outsiders.before in the run's folder). Read again (a second entry) only by a -Resume
+    /// before the run's first Sending.
     /// </summary>
     OutsidersRead,
 }

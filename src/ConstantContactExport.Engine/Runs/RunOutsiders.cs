@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Sending;
@@ -16,7 +17,7 @@ namespace ConstantContactExport.Engine.Runs;
 /// <see cref="WatermarkTolerance"/>. A contact found that the sync state does not record as the
 /// export's on that list (nor as put there by an unconfirmed import of the export since the watermark) is an outsider.
 /// The outcome goes to <see cref="ListReadFile.BeforeImportsName"/> in the run's folder and is journaled
-/// (OutsidersRead), so that -Resume never reads again.
+/// (OutsidersRead), so that -Resume reads again only when the run sent nothing yet (what joined while it was stopped).
 /// </summary>
 internal static class RunOutsiders
 {
@@ -34,11 +35,13 @@ internal static class RunOutsiders
         var marks = new DateTimeOffset?[manifest.ListIds.Count];
         var outsiders = new List<PresentEntry>();
         SyncState? state = LoadState(paths, manifest.ExportName, loadedState);
+        var warnings = new List<string>();
         string message;
         int requestsBefore = api.RequestCount;
         try
         {
             SyncKept kept = SyncKept.Load(SyncKept.PathOf(paths, manifest.ExportName));
+            (ulong SentTo, ulong WithIds)? stateLists = null;
             int whole = 0;
             for (int i = 0; i < manifest.ListIds.Count && i < 64; i++)
             {
@@ -47,18 +50,33 @@ internal static class RunOutsiders
                 int stateIndex = state?.ListIndex(list) ?? -1;
                 DateTimeOffset? since = kept.WatermarkOf(list, state);
                 whole += since is null ? 1 : 0;
+
+                // Never read, yet the state has the export's contacts on it: it sent there before it first looked, so
+                // what it sent cannot be told from what joined another way. Everything on the list now is kept.
+                ulong bit = stateIndex is >= 0 and < 64 ? 1UL << stateIndex : 0;
+                stateLists ??= since is null && bit != 0 ? ListsOf(state!) : null;
+                bool keepAll = since is null && bit != 0 && (stateLists!.Value.SentTo & bit) != 0;
+                int onList = 0;
                 int run = i;
                 marks[i] = await ReadListAsync(api, time, listId, since - WatermarkTolerance, key =>
                 {
-                    bool ours = (stateIndex >= 0 && state!.TryFind(key, out SyncRecord record) && (record.Lists & (1UL << stateIndex)) != 0) || kept.IsRecent(key, list);
+                    onList++;
+                    bool ours = !keepAll && ((stateIndex >= 0 && state!.TryFind(key, out SyncRecord record) && (record.Lists & (1UL << stateIndex)) != 0) || kept.IsRecent(key, list));
                     if (!ours && !kept.IsOutsider(key, list))
                     {
                         outsiders.Add(new PresentEntry(key, 1UL << run));
                     }
                 }, cancellationToken).ConfigureAwait(false);
+                if (keepAll)
+                {
+                    string warning = KeptAllWarning(listId, onList, (stateLists!.Value.WithIds & bit) != 0);
+                    warnings.Add(warning);
+                    tell(new SenderEvent(SenderEventKind.Warning, warning));
+                }
             }
 
             message = $"{outsiders.Count} contact(s) that joined the run's list(s) another way found in {api.RequestCount - requestsBefore} request(s) ({whole} list(s) read whole); the export never removes them.";
+            message = warnings.Count == 0 ? message : message + " " + string.Join(" ", warnings);
         }
         catch (SyncStateDamagedException ex)
         {
@@ -71,6 +89,88 @@ internal static class RunOutsiders
         journal.Record(new JournalEntry { Type = JournalEntryType.OutsidersRead, At = time.GetUtcNow(), Message = message }, status);
         tell(new SenderEvent(SenderEventKind.Verbose, message));
         pause(RunPausePoint.OutsidersRead);
+    }
+
+    /// <summary>
+    /// The run lists never read (no watermark) while the state has the export's contacts on them: a run that sent
+    /// nothing (so did not read before an import) must read them before its removals, or take every such contact for
+    /// its own; their first read keeps everything on them, so -WhatIf shows no removal from them.
+    /// </summary>
+    internal static IReadOnlyList<string> SentToBeforeRead(Storage.StoragePaths paths, RunManifest manifest, SyncState? state)
+    {
+        if (state is null || state.Count == 0)
+        {
+            return Array.Empty<string>();
+        }
+
+        SyncKept kept;
+        try
+        {
+            kept = SyncKept.Load(SyncKept.PathOf(paths, manifest.ExportName));
+        }
+        catch (SyncStateDamagedException)
+        {
+            return Array.Empty<string>(); // the removals refuse to run beside it
+        }
+
+        ulong sentTo = ListsOf(state).SentTo;
+        return manifest.ListIds.Take(64).Where(id =>
+        {
+            Guid list = SyncListIds.Of(id);
+            return state.ListIndex(list) is >= 0 and < 64 and int index && (sentTo & (1UL << index)) != 0 && kept.WatermarkOf(list, state) is null;
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The export's kept record with the outsiders this run's read before its imports found (<see cref="ListReadFile.BeforeImportsName"/>),
+    /// which the run records into it only at its end: its removals must not take them off either. Its watermarks stay as they are.
+    /// </summary>
+    internal static SyncKept WithReadBefore(SyncKept kept, SyncState? state, string runFolder, IReadOnlyList<string> listIds)
+    {
+        ListReadFile? before = ListReadFile.TryRead(Path.Combine(runFolder, ListReadFile.BeforeImportsName));
+        if (before is null || before.Outsiders.Count == 0)
+        {
+            return kept;
+        }
+
+        var found = new List<(ulong Key, Guid List)>();
+        foreach (PresentEntry entry in before.Outsiders)
+        {
+            for (int i = 0; i < listIds.Count && i < 64; i++)
+            {
+                if ((entry.Lists & (1UL << i)) != 0)
+                {
+                    found.Add((entry.Key, SyncListIds.Of(listIds[i])));
+                }
+            }
+        }
+
+        return kept.With(state, SyncKept.PairOf(state), new Dictionary<Guid, DateTimeOffset>(), found, new Dictionary<Guid, IReadOnlyCollection<ulong>>());
+    }
+
+    /// <summary>
+    /// The state's lists that have records (bit i: <see cref="SyncState.Lists"/>[i]) and those with a record that has a
+    /// contact id, which only -RemoveMissing runs learn: a state made under it whose list was never read lost its kept record.
+    /// </summary>
+    private static (ulong SentTo, ulong WithIds) ListsOf(SyncState state)
+    {
+        ulong sentTo = 0;
+        ulong withIds = 0;
+        foreach (SyncRecord record in state.Records)
+        {
+            sentTo |= record.Lists;
+            withIds |= record.HasContactId ? record.Lists : 0;
+        }
+
+        return (sentTo, withIds);
+    }
+
+    private static string KeptAllWarning(string listId, int count, bool keptRecordLost)
+    {
+        string why = keptRecordLost
+            ? $"the export's record of the contacts that joined list {listId} another way ({SyncKept.FileName}) is missing, though its sync state was made under -RemoveMissing (the file was deleted, or a restore brought back {SyncStateLocation.FileName} only)"
+            : $"the export had sent to list {listId} before -RemoveMissing read it";
+        return $"{char.ToUpperInvariant(why[0])}{why.Substring(1)}: it cannot tell the contacts it sent from those that joined another way, so the {count} contact(s) on the list now are kept, never removed; contacts it sends from now on that leave the segment are removed. To have the list equal to its segment, give the export a new list.";
     }
 
     /// <summary>

@@ -135,10 +135,17 @@ internal sealed class RunRemover
                 MalformedInputErrorId);
         }
 
+        if (!Status.OutsidersRead && Status.FirstSendingAt is null && RunOutsiders.SentToBeforeRead(paths, Manifest, state).Count > 0)
+        {
+            // The run sent nothing, so it did not read its lists before an import; one the export sent to before it
+            // ever read it is read now (what is on it is kept), as the first import would have.
+            await RunOutsiders.ReadBeforeImportsAsync(paths, runFolder, Status, journal, api, time, tell, pause, state, cancellationToken).ConfigureAwait(false);
+        }
+
         SyncKept kept;
         try
         {
-            kept = SyncKept.Load(SyncKept.PathOf(paths, Manifest.ExportName));
+            kept = RunOutsiders.WithReadBefore(SyncKept.Load(SyncKept.PathOf(paths, Manifest.ExportName)), state, runFolder, Manifest.ListIds);
         }
         catch (SyncStateDamagedException ex)
         {

@@ -160,6 +160,18 @@ public sealed class RunStatus
     /// <summary>Activities that have not reached an end state.</summary>
     public IEnumerable<string> PendingActivities() => ActivityIds.Where(id => !doneByActivity.ContainsKey(id));
 
+    /// <summary>
+    /// -Resume of a run that has sent nothing yet (no Sending journaled): its lists are read again before its first
+    /// import, as contacts may have joined them another way while it was stopped. The next OutsidersRead entry sets it again.
+    /// </summary>
+    public void ReadOutsidersAgain()
+    {
+        if (FirstSendingAt is null)
+        {
+            OutsidersRead = false;
+        }
+    }
+
     /// <summary>Marks the run damaged: whatever it read so far stays for what it shows, and nothing resumes it.</summary>
     public void MarkDamaged(string message)
     {

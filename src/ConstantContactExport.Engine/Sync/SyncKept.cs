@@ -131,6 +131,15 @@ public sealed class SyncKept
             newMarks.Add(mark.Value.ToUnixTimeMilliseconds());
         }
 
+        // A list named only by an outsider (merged in before the list's read is recorded): in the table, never read.
+        List<(ulong Key, Guid List)> foundList = found.ToList();
+        foreach (Guid list in foundList.Select(f => f.List).Distinct().Where(l => !newLists.Contains(l)).ToList())
+        {
+            newLists.Add(list);
+            newPrevious.Add(long.MinValue);
+            newMarks.Add(long.MinValue);
+        }
+
         if (newLists.Count > 64)
         {
             throw new InvalidOperationException("An export's kept record holds at most 64 lists.");
@@ -149,7 +158,7 @@ public sealed class SyncKept
             merged[keys[i]] = (outsiders[i], recent[i] & ~readBits);
         }
 
-        foreach ((ulong key, Guid list) in found)
+        foreach ((ulong key, Guid list) in foundList)
         {
             ulong bit = 1UL << newLists.IndexOf(list);
             merged[key] = merged.TryGetValue(key, out var bits) ? (bits.Outsider | bit, bits.Recent) : (bit, 0UL);

@@ -128,8 +128,10 @@ public sealed partial class ExportRunnerTests
     [Fact]
     public async Task A_leaver_whose_id_is_unknown_is_found_by_reading_its_list_and_one_already_off_it_is_dropped_without_a_request()
     {
-        // The state was made without -RemoveMissing: no ids.
-        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 40)));
+        // A -RemoveMissing export whose state holds no ids (they were not learnt): its list was read, so it is not kept whole.
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 40)));
+        SyncState made = SyncStateFile.Load(StatePath())!;
+        SyncStateFile.Save(StatePath(), made.Lists.ToArray(), made.Records.Select(r => r.WithContactId(Guid.Empty)).ToArray(), made.SavedAt);
         Assert.All(SyncStateFile.Load(StatePath())!.Records, r => Assert.False(r.HasContactId));
         api.Unsubscribe("person7@example.com");
 
@@ -162,7 +164,7 @@ public sealed partial class ExportRunnerTests
     public async Task Removals_stopped_by_the_quota_are_finished_by_a_resume_and_only_then_recorded()
     {
         api.ContactPageSize = 10;
-        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 1200)));
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 1200)));
         api.RemovalScript.Enqueue(PostBehaviour.Accept);
         api.RemovalScript.Enqueue(PostBehaviour.QuotaExceeded);
         ExportRunResult stopped = await RunFiles(new ExportRunRequest(Removing(maxRemovePercent: 100)), Csv("next.csv", Good(0, 100)));
@@ -372,6 +374,112 @@ public sealed partial class ExportRunnerTests
         // Before the import: only what changed since the first run's read (the outsider); after it: the new contact.
         Assert.Equal(2, api.ContactPagesRead.Count - pages);
         Assert.True(SyncKept.Load(SyncKept.PathOf(paths, "news")).IsOutsider(SyncKey.For("outsider@example.com"), SyncListIds.Of(ListId)));
+    }
+
+    [Fact]
+    public async Task RemoveMissing_turned_on_for_an_export_that_already_ran_keeps_what_is_on_its_list_and_removes_only_what_it_sends_later()
+    {
+        // A sign-up on the list first, then the export (without -RemoveMissing) sends it too: the state records it.
+        api.AddMember("person5@example.com", ListId);
+        time.Advance(TimeSpan.FromHours(1));
+        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 20)));
+        time.Advance(TimeSpan.FromHours(24));
+
+        // -RemoveMissing from now on: its first read of the list cannot tell sign-ups from the export's contacts, and
+        // -WhatIf (which reads nothing) says as much: nothing would be removed, even past the limit.
+        observer.Answer = false;
+        ExportRunResult whatIf = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, Csv("cut.csv", Good(0, 5)));
+        Assert.Equal(RunState.WhatIf, whatIf.Status.State);
+        Assert.EndsWith("remove 0 that left the segment (list " + ListId + ": 0 of 20 (0%))", observer.LastAction, StringComparison.Ordinal);
+        Assert.Empty(observer.Warnings);
+        observer.Answer = true;
+        ExportRunResult first = await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 5), Good(6, 16)));
+        Assert.Equal(RunState.Completed, first.Status.State);
+        Assert.Equal((2, 0), (first.Status.SubmittedCount, first.Status.RemovedCount));
+        Assert.Contains("person5@example.com", api.MembersOf(ListId));
+        string warning = Assert.Single(observer.Warnings);
+        Assert.Equal($"The export had sent to list {ListId} before -RemoveMissing read it: it cannot tell the contacts it sent from those that joined another way, so the 20 contact(s) on the list now are kept, never removed; contacts it sends from now on that leave the segment are removed. To have the list equal to its segment, give the export a new list.", warning);
+        Assert.DoesNotContain("example.com", warning, StringComparison.Ordinal);
+        SyncKept kept = SyncKept.Load(SyncKept.PathOf(paths, "news"));
+        Assert.Equal(20, kept.OutsiderCount);
+        time.Advance(TimeSpan.FromHours(24));
+
+        // person20 and person21 were first sent after the read: they are the export's. Those on the list at the read stay.
+        ExportRunResult later = await RunFiles(new ExportRunRequest(Removing(maxRemovePercent: 100)), Csv("less.csv", Good(0, 10), Good(21, 1)));
+        Assert.Equal(RunState.Completed, later.Status.State);
+        Assert.Equal(1, later.Status.RemovedCount);
+        string[] members = api.MembersOf(ListId);
+        Assert.DoesNotContain("person20@example.com", members);
+        Assert.Equal(21, members.Length);
+        Assert.Empty(observer.Warnings);
+    }
+
+    [Fact]
+    public async Task A_kept_record_lost_between_two_runs_keeps_everything_on_the_list_and_says_why()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 20)));
+        time.Advance(TimeSpan.FromHours(24));
+        api.AddMember("person20@example.com", ListId);
+        time.Advance(TimeSpan.FromHours(24));
+        await RunFiles(new ExportRunRequest(Removing()), Csv("more.csv", Good(0, 21)));
+        Assert.True(SyncKept.Load(SyncKept.PathOf(paths, "news")).IsOutsider(SyncKey.For("person20@example.com"), SyncListIds.Of(ListId)));
+        time.Advance(TimeSpan.FromHours(24));
+
+        // A restore that brought back sync.state only: the outsider, now in the state, leaves the segment.
+        File.Delete(SyncKept.PathOf(paths, "news"));
+        ExportRunResult third = await RunFiles(new ExportRunRequest(Removing()), Csv("less.csv", Good(0, 20), new[] { "person20@example.com,Name20,Other" }));
+        Assert.Equal(RunState.Completed, third.Status.State);
+        Assert.Equal(0, third.Status.RemovedCount);
+        Assert.Contains("person20@example.com", api.MembersOf(ListId));
+        string warning = Assert.Single(observer.Warnings);
+        Assert.StartsWith($"The export's record of the contacts that joined list {ListId} another way (sync.kept) is missing, though its sync state was made under -RemoveMissing", warning, StringComparison.Ordinal);
+        Assert.Contains("the 21 contact(s) on the list now are kept, never removed", warning, StringComparison.Ordinal);
+        Assert.True(SyncKept.Load(SyncKept.PathOf(paths, "news")).IsOutsider(SyncKey.For("person20@example.com"), SyncListIds.Of(ListId)));
+    }
+
+    [Fact]
+    public async Task A_run_stopped_after_reading_its_lists_and_before_its_first_import_reads_them_again_on_resume()
+    {
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 20)));
+        time.Advance(TimeSpan.FromHours(24));
+        int posts = api.Posts;
+
+        // Stopped (Ctrl+C) as its read before the imports ends: OutsidersRead is journaled, no Sending.
+        string csv = Csv("more.csv", Good(0, 21));
+        using var stop = new CancellationTokenSource();
+        api.OnContactPage = stop.Cancel;
+        using (ExportRunner runner = NewRunner(new ExportRunRequest(Removing())))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Drive(Task.Run(() => runner.RunFiles(new[] { csv }, stop.Token))));
+        }
+
+        api.OnContactPage = null;
+        RunStatus stopped = Assert.Single(new RunStore(paths).RunIds().Select(id => new RunStore(paths).Load(id)!), r => r.IsUnfinished);
+        Assert.True(stopped.OutsidersRead);
+        Assert.Null(stopped.FirstSendingAt);
+        Assert.Equal(posts, api.Posts);
+
+        // person20 joins by a sign-up form while the run is stopped.
+        time.Advance(TimeSpan.FromHours(1));
+        api.AddMember("person20@example.com", ListId);
+        time.Advance(TimeSpan.FromHours(1));
+        int pages = api.ContactPagesRead.Count;
+        using (ExportRunner runner = NewRunner(new ExportRunRequest(Removing())))
+        {
+            ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(null, CancellationToken.None)));
+            Assert.Equal(RunState.Completed, resumed.Status.State);
+            Assert.Equal(1, resumed.Status.SubmittedCount);
+        }
+
+        Assert.True(api.ContactPagesRead.Count > pages, "the resume reads the list again before its first import");
+        string journal = File.ReadAllText(Path.Combine(paths.Runs, stopped.Manifest.RunId, "journal.jsonl"));
+        Assert.Equal(2, journal.Split("\"Type\":\"OutsidersRead\"").Length - 1);
+        Assert.True(SyncKept.Load(SyncKept.PathOf(paths, "news")).IsOutsider(SyncKey.For("person20@example.com"), SyncListIds.Of(ListId)));
+        time.Advance(TimeSpan.FromHours(24));
+
+        ExportRunResult left = await RunFiles(new ExportRunRequest(Removing()), Csv("less.csv", Good(0, 20), new[] { "person20@example.com,Name20,Other" }));
+        Assert.Equal(0, left.Status.RemovedCount);
+        Assert.Contains("person20@example.com", api.MembersOf(ListId));
     }
 
     [Fact]

@@ -264,8 +264,12 @@ internal sealed class FakeImportApi : IImportApi
         }
     }
 
+    /// <summary>Called as each GET /contacts page is answered (a test stops its run there).</summary>
+    public Action? OnContactPage { get; set; }
+
     public Task<ContactPage> ListContactsPageAsync(string? next, string listId, DateTimeOffset? updatedAfter, CancellationToken cancellationToken)
     {
+        OnContactPage?.Invoke();
         lock (gate)
         {
             RequestCount++;
