@@ -49,7 +49,7 @@ public static class ApiResponses
     /// </summary>
     public static async Task<JsonDocument> ParseJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        using var counted = new CountingStream(await response.Content.ReadAsStreamAsync().ConfigureAwait(false));
+        using var counted = new CountingReadStream(await response.Content.ReadAsStreamAsync().ConfigureAwait(false));
         try
         {
             return await JsonDocument.ParseAsync(counted, default, cancellationToken).ConfigureAwait(false);
@@ -78,56 +78,5 @@ public static class ApiResponses
     {
         string? body = response.Content is null ? null : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         return body is { Length: > MaxBodyChars } ? body.Substring(0, MaxBodyChars) : body;
-    }
-
-    /// <summary>Counts what is read, for the error that names an unreadable answer's size.</summary>
-    private sealed class CountingStream : System.IO.Stream
-    {
-        private readonly System.IO.Stream inner;
-
-        public CountingStream(System.IO.Stream inner) => this.inner = inner;
-
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Count(await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, System.IO.SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private int Count(int read)
-        {
-            BytesRead += read;
-            return read;
-        }
     }
 }

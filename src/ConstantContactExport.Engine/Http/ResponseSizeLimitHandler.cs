@@ -51,66 +51,26 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
         return response;
     }
 
-    private sealed class CappedStream : Stream
+    private sealed class CappedStream : CountingReadStream
     {
-        private readonly Stream inner;
         private readonly long max;
         private readonly string route;
         private readonly int status;
-        private long read;
 
         public CappedStream(Stream inner, long max, string route, int status)
+            : base(inner)
         {
-            this.inner = inner;
             this.max = max;
             this.route = route;
             this.status = status;
         }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Count(await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false));
-
-        public override void Flush()
+        protected override void Counted(long total)
         {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private int Count(int n)
-        {
-            read += n;
-            if (read > max)
+            if (total > max)
             {
                 throw ApiAnswerException.TooLarge(route, status, null, max);
             }
-
-            return n;
         }
     }
 }
