@@ -47,23 +47,8 @@ internal sealed class RunBodyKeys
             }
         }
 
-        entries.Sort((a, b) => a.Key.CompareTo(b.Key));
-        var keys = new List<ulong>(entries.Count);
-        var lists = new List<ulong>(entries.Count);
-        foreach (PresentEntry entry in entries)
-        {
-            if (keys.Count > 0 && keys[keys.Count - 1] == entry.Key)
-            {
-                lists[lists.Count - 1] |= entry.Lists;
-            }
-            else
-            {
-                keys.Add(entry.Key);
-                lists.Add(entry.Lists);
-            }
-        }
-
-        return new RunBodyKeys(keys.ToArray(), lists.ToArray());
+        (ulong[] keys, ulong[] lists) = PresentEntry.SortAndJoin(entries);
+        return new RunBodyKeys(keys, lists);
     }
 
     /// <summary>True when a body of the run put the contact on run list <paramref name="runList"/>.</summary>

@@ -387,23 +387,8 @@ internal static class RunSyncRecorder
             }
 
             // Sorted arrays (a key twice: its lists joined), walked beside the records.
-            cleared.Sort((a, b) => a.Key.CompareTo(b.Key));
-            var keys = new List<ulong>(cleared.Count);
-            var lists = new List<ulong>(cleared.Count);
-            foreach (PresentEntry entry in cleared)
-            {
-                if (keys.Count > 0 && keys[keys.Count - 1] == entry.Key)
-                {
-                    lists[lists.Count - 1] |= entry.Lists;
-                }
-                else
-                {
-                    keys.Add(entry.Key);
-                    lists.Add(entry.Lists);
-                }
-            }
-
-            return new RemovalResults(learnt, keys.ToArray(), lists.ToArray());
+            (ulong[] keys, ulong[] lists) = PresentEntry.SortAndJoin(cleared);
+            return new RemovalResults(learnt, keys, lists);
         }
 
         /// <summary>The records with the learnt ids set and the removed lists cleared; a record left on no list is dropped.</summary>

@@ -18,6 +18,28 @@ public readonly struct PresentEntry
     public ulong Key { get; }
 
     public ulong Lists { get; }
+
+    /// <summary>The entries' distinct keys in ascending order and, beside each, the lists of all its entries joined. Sorts the list.</summary>
+    public static (ulong[] Keys, ulong[] Lists) SortAndJoin(List<PresentEntry> entries)
+    {
+        entries.Sort((a, b) => a.Key.CompareTo(b.Key));
+        var keys = new List<ulong>(entries.Count);
+        var lists = new List<ulong>(entries.Count);
+        foreach (PresentEntry entry in entries)
+        {
+            if (keys.Count > 0 && keys[keys.Count - 1] == entry.Key)
+            {
+                lists[lists.Count - 1] |= entry.Lists;
+            }
+            else
+            {
+                keys.Add(entry.Key);
+                lists.Add(entry.Lists);
+            }
+        }
+
+        return (keys.ToArray(), lists.ToArray());
+    }
 }
 
 /// <summary>
