@@ -26,7 +26,7 @@ internal sealed class RunBodyKeys
     /// <summary>The bodies <paramref name="which"/> picks (every body when null).</summary>
     public static RunBodyKeys Of(RunStatus status, string batches, Func<int, bool>? which = null)
     {
-        var entries = new List<PresentEntry>();
+        var entries = new List<PresentEntry>(status.IsStaged ? (int)Math.Min(status.SubmittedCount, int.MaxValue) : 0);
         var body = new List<SyncKeyEntry>();
         foreach (int batch in status.BodyBatches())
         {

@@ -247,8 +247,11 @@ internal sealed class RunRemover
     {
         // Every key this run may want an id for, in one compact book: the contacts its imports created (not in the
         // state with an id), and the state's records without an id on the run's lists.
-        var candidates = new List<ulong>();
-        foreach (RunSyncRecorder.Confirmed entry in RunSyncRecorder.ConfirmedEntries(Status, batches, out _, out _))
+        // Sized once, as every list of a contact each below: a million grown by doubling leaves as much again in garbage,
+        // which set the peak of a first -RemoveMissing run.
+        List<RunSyncRecorder.Confirmed> confirmed = RunSyncRecorder.ConfirmedEntries(Status, batches, out _, out _);
+        var candidates = new List<ulong>(confirmed.Count + (state?.Count ?? 0));
+        foreach (RunSyncRecorder.Confirmed entry in confirmed)
         {
             if (!(state is not null && state.TryFind(entry.Key, out SyncRecord known) && known.HasContactId))
             {
@@ -256,6 +259,7 @@ internal sealed class RunRemover
             }
         }
 
+        confirmed = null!; // its 24 bytes a contact may go before the book is built (a field of this async method otherwise)
         int createdCount = candidates.Count;
         var createdKeys = new List<ulong>(candidates);
         ulong runTableLists = 0;

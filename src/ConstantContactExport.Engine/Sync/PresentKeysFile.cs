@@ -23,22 +23,26 @@ public readonly struct PresentEntry
     public static (ulong[] Keys, ulong[] Lists) SortAndJoin(List<PresentEntry> entries)
     {
         entries.Sort((a, b) => a.Key.CompareTo(b.Key));
-        var keys = new List<ulong>(entries.Count);
-        var lists = new List<ulong>(entries.Count);
+        var keys = new ulong[entries.Count];
+        var lists = new ulong[entries.Count];
+        int count = 0;
         foreach (PresentEntry entry in entries)
         {
-            if (keys.Count > 0 && keys[keys.Count - 1] == entry.Key)
+            if (count > 0 && keys[count - 1] == entry.Key)
             {
-                lists[lists.Count - 1] |= entry.Lists;
+                lists[count - 1] |= entry.Lists;
             }
             else
             {
-                keys.Add(entry.Key);
-                lists.Add(entry.Lists);
+                keys[count] = entry.Key;
+                lists[count++] = entry.Lists;
             }
         }
 
-        return (keys.ToArray(), lists.ToArray());
+        // Arrays of the entries' count: no copy when the keys are distinct (a run's bodies), one when some repeat.
+        Array.Resize(ref keys, count);
+        Array.Resize(ref lists, count);
+        return (keys, lists);
     }
 }
 
