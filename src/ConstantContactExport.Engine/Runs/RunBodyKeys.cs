@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Runs;
@@ -35,9 +34,7 @@ internal sealed class RunBodyKeys
                 continue;
             }
 
-            int contacts = status.IsStaged && batch <= status.BatchContacts.Count ? status.BatchContacts[batch - 1] : -1;
-            body.Clear();
-            if (SyncKeysFile.TryRead(Path.Combine(batches, SyncKeysFile.FileName(batch)), contacts, body))
+            if (RunSyncRecorder.TryReadBodyKeys(status, batches, batch, body))
             {
                 ulong bits = status.ListsOf(batch);
                 foreach (SyncKeyEntry entry in body)

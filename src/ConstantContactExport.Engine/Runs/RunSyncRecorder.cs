@@ -149,9 +149,7 @@ internal static class RunSyncRecorder
                 continue;
             }
 
-            int contacts = status.IsStaged && batch <= status.BatchContacts.Count ? status.BatchContacts[batch - 1] : -1;
-            body.Clear();
-            if (SyncKeysFile.TryRead(Path.Combine(batches, SyncKeysFile.FileName(batch)), contacts, body))
+            if (TryReadBodyKeys(status, batches, batch, body))
             {
                 ulong lists = status.ListsOf(batch);
                 foreach (SyncKeyEntry entry in body)
@@ -168,6 +166,17 @@ internal static class RunSyncRecorder
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="body"/>'s entries with those of body <paramref name="batch"/>'s key file, which must
+    /// hold as many as the body had contacts once the run is staged; false (nothing read) when it is missing or does not.
+    /// </summary>
+    internal static bool TryReadBodyKeys(RunStatus status, string batches, int batch, List<SyncKeyEntry> body)
+    {
+        int contacts = status.IsStaged && batch <= status.BatchContacts.Count ? status.BatchContacts[batch - 1] : -1;
+        body.Clear();
+        return SyncKeysFile.TryRead(Path.Combine(batches, SyncKeysFile.FileName(batch)), contacts, body);
     }
 
     private static bool IsConfirmed(RunStatus status, int batch) =>
