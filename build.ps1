@@ -111,6 +111,19 @@ function Invoke-Build {
         Where-Object { $_.Extension -in '.dll', '.pdb' } |
         Copy-Item -Destination $bin
     Copy-Item (Join-Path $publish 'loader/ConstantContactExport.Loader.dll') -Destination $loader
+    # Precompiled (ReadyToRun) copies for the project's .NET and each of its RuntimeIdentifiers, in
+    # bin/<tfm>/<rid>/: PowerShell 7 on that .NET and platform loads them instead of bin/'s (ModuleLoadContext).
+    $readyToRun = Join-Path $RepoRoot 'src/ConstantContactExport.ReadyToRun/ConstantContactExport.ReadyToRun.csproj'
+    $readyToRunProps = ([xml](Get-Content $readyToRun -Raw)).Project.PropertyGroup
+    foreach ($rid in $readyToRunProps.RuntimeIdentifiers.Split(';')) {
+        $ridPublish = Join-Path $publish "r2r-$rid"
+        Invoke-Native dotnet @('publish', $readyToRun, '-c', $Configuration, '-r', $rid, '-o', $ridPublish, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
+        $ridBin = New-Item -ItemType Directory -Path (Join-Path $bin "$($readyToRunProps.TargetFramework)/$rid") -Force
+        Get-ChildItem $ridPublish -File |
+            Where-Object { $_.Extension -eq '.dll' -or $_.Name -like 'ConstantContactExport*.pdb' } |
+            Where-Object { $_.BaseName -notin 'ConstantContactExport.ReadyToRun', 'System.Management.Automation' } |
+            Copy-Item -Destination $ridBin
+    }
     Copy-Item (Join-Path $RepoRoot 'ConstantContactExport.psd1') -Destination $ModuleOut
     Copy-Item (Join-Path $RepoRoot 'src/ConstantContactExport/Module/*') -Destination $ModuleOut -Recurse
     Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $ModuleOut

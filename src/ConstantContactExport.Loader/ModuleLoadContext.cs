@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace ConstantContactExport.Loader;
@@ -12,7 +13,10 @@ namespace ConstantContactExport.Loader;
 /// another module's copies in the default context never meet ours. An assembly that the running .NET
 /// already ships at the same or a higher version (System.Memory, System.Buffers and the other
 /// netstandard2.0 polyfills) falls through to the default context: a second copy of those would split
-/// type identity (Span, ValueTask) between the framework and us.
+/// type identity (Span, ValueTask) between the framework and us. Where the module ships precompiled
+/// (ReadyToRun) copies for the running .NET and platform, in bin/net&lt;major&gt;.0/&lt;rid&gt; (net10.0/linux-x64,
+/// net10.0/win-x64), those are taken first: the same code without the JIT's start-up cost. They are built for that
+/// .NET alone (their dependencies may need it), so any other runtime takes bin/'s portable copies.
 /// </summary>
 public sealed class ModuleLoadContext : AssemblyLoadContext
 {
@@ -20,17 +24,24 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     private static ModuleLoadContext? instance;
 
     private readonly string binPath;
+    private readonly string? precompiledPath;
     private readonly Dictionary<string, string> platformAssemblies;
 
     private ModuleLoadContext(string binPath)
         : base("ConstantContactExport", isCollectible: false)
     {
         this.binPath = binPath;
+        string? rid = PlatformRid();
+        string? precompiled = rid is null ? null : Path.Combine(binPath, $"net{Environment.Version.Major}.0", rid);
+        precompiledPath = precompiled is not null && Directory.Exists(precompiled) ? precompiled : null;
         platformAssemblies = ReadPlatformAssemblies();
     }
 
     /// <summary>The folder this context loads from.</summary>
     public string BinPath => binPath;
+
+    /// <summary>The folder of precompiled copies for this .NET and platform, or null when the module has none for them.</summary>
+    public static string? PrecompiledPath => instance?.precompiledPath;
 
     /// <summary>
     /// Creates the context once per process and returns the cmdlet assembly loaded in it. Later calls
@@ -52,7 +63,10 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
             return null;
         }
 
-        string candidate = Path.Combine(binPath, assemblyName.Name + ".dll");
+        string fileName = assemblyName.Name + ".dll";
+        string candidate = precompiledPath is not null && File.Exists(Path.Combine(precompiledPath, fileName))
+            ? Path.Combine(precompiledPath, fileName)
+            : Path.Combine(binPath, fileName);
         if (!File.Exists(candidate))
         {
             return null;
@@ -65,6 +79,16 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
         }
 
         return LoadFromAssemblyPath(candidate);
+    }
+
+    /// <summary>The portable runtime identifier of this process (linux-x64, win-x64, osx-arm64...), or null.</summary>
+    private static string? PlatformRid()
+    {
+        string? os = OperatingSystem.IsWindows() ? "win"
+            : OperatingSystem.IsLinux() ? "linux"
+            : OperatingSystem.IsMacOS() ? "osx"
+            : null;
+        return os is null ? null : os + "-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
     }
 
     /// <summary>Names and paths of the shared framework's assemblies, read from the host's list (no file I/O).</summary>

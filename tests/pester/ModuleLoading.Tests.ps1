@@ -23,6 +23,7 @@ Describe 'The module folder' {
             Join-Path $bin "$name.dll" | Should -Exist
         }
         Join-Path $bin 'System.Management.Automation.dll' | Should -Not -Exist
+        Get-ChildItem $bin -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
         Join-Path $script:ModuleFolder 'loader/ConstantContactExport.Loader.dll' | Should -Exist
     }
 }
@@ -65,6 +66,43 @@ Import-Module '$script:ModulePath'
         $result.Output | Should -Contain 'CsvHelper|30.0.0.0|Default'
         $result.Output | Where-Object { $_ -like 'ConstantContactExport|*' } | Should -BeLike '*|ConstantContactExport'
         $result.Output | Where-Object { $_ -like 'ConstantContactExport.Engine|*' } | Should -BeLike '*|ConstantContactExport'
+    }
+
+    It 'runs the precompiled copies for this .NET and platform, and the portable ones where it has none' {
+        # bin/net10.0/<rid> holds ReadyToRun copies for linux-x64 and win-x64 on .NET 10; anywhere else (and in
+        # Windows PowerShell) bin/'s portable copies run. The module without its precompiled folders works the same.
+        $rid = '{0}-{1}' -f $(if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }), [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+        $portable = Join-Path $TestDrive 'portable/ConstantContactExport'
+        Copy-Item $script:ModuleFolder -Destination $portable -Recurse
+        Get-ChildItem (Join-Path $portable 'bin') -Directory | Where-Object Name -Match '^net\d+\.0$' | Remove-Item -Recurse -Force
+        $probe = @'
+$ErrorActionPreference = 'Stop'
+Import-Module '{0}'
+$null = 'ada@example.com', 'not an address' | Test-CCEmailAddress
+foreach ($a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ $_.GetName().Name -in 'ConstantContactExport', 'ConstantContactExport.Engine' }}) {{
+    '{{0}}|{{1}}' -f $a.GetName().Name, (Split-Path (Split-Path $a.Location) -Leaf)
+}}
+'valid=' + ('ada@example.com' | Test-CCEmailAddress)
+'@
+        $shipped = Invoke-ChildPwsh -Script ($probe -f $script:ModulePath)
+        $shipped.ExitCode | Should -Be 0
+        $shipped.Output | Should -Contain 'valid=True'
+        $precompiled = "bin/net$([Environment]::Version.Major).0/$rid"
+        $expectedFolder = if (Test-Path (Join-Path $script:ModuleFolder $precompiled)) { $rid } else { 'bin' }
+        if ($rid -in 'linux-x64', 'win-x64' -and [Environment]::Version.Major -eq 10) {
+            $expectedFolder | Should -Be $rid -Because 'the build precompiles for .NET 10 on linux-x64 and win-x64'
+        }
+        foreach ($name in 'ConstantContactExport', 'ConstantContactExport.Engine') {
+            $shipped.Output | Should -Contain "$name|$expectedFolder"
+        }
+
+        $fallback = Invoke-ChildPwsh -Script ($probe -f (Join-Path $portable 'ConstantContactExport.psd1'))
+        $fallback.Errors | Should -BeNullOrEmpty
+        $fallback.ExitCode | Should -Be 0
+        $fallback.Output | Should -Contain 'valid=True'
+        foreach ($name in 'ConstantContactExport', 'ConstantContactExport.Engine') {
+            $fallback.Output | Should -Contain "$name|bin"
+        }
     }
 
     It 'can be imported twice in one session and removed' {
