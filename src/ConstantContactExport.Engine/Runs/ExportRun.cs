@@ -32,6 +32,7 @@ public sealed class ExportRun : IDisposable
     // The sync state this process loaded for staging, if any: the removals and the recorder use it rather than load
     // a second and a third copy (40 MB a million contacts). The export's lock keeps the file as it was.
     private SyncState? loadedState;
+    private RunSyncRecorder.PreparedState? preparedState;
 
     // The contacts in each body the staging made, for what a run that failed before it was staged had sent.
     private readonly Dictionary<int, int> stagedContacts = new();
@@ -356,11 +357,25 @@ public sealed class ExportRun : IDisposable
         return Status;
     }
 
+    /// <summary>
+    /// Starts writing, on a worker thread, the sync state this run leaves if Constant Contact confirms every import
+    /// (<see cref="RunSyncRecorder.PreparedState"/>), so that the run's end only renames it. For a staged run about to
+    /// send; not for a -RemoveMissing run, whose state also depends on its list reads and removals.
+    /// </summary>
+    public void PrepareSyncState()
+    {
+        RunStatus status = Status;
+        if (preparedState is null && status.IsStaged && !status.Manifest.RemoveMissing)
+        {
+            preparedState = RunSyncRecorder.PreparedState.Start(paths, Folder, status, loadedState, time.GetUtcNow());
+        }
+    }
+
     /// <summary>The run's journal, which records what Constant Contact confirmed into the sync state before the run ends.</summary>
     private RunJournal OpenJournal()
     {
         RunJournal opened = RunJournal.Open(Folder);
-        opened.BeforeEnd = status => RunSyncRecorder.Record(paths, Folder, status, time.GetUtcNow(), loadedState);
+        opened.BeforeEnd = status => RunSyncRecorder.Record(paths, Folder, status, time.GetUtcNow(), loadedState, Interlocked.Exchange(ref preparedState, null));
         return opened;
     }
 
@@ -467,6 +482,8 @@ public sealed class ExportRun : IDisposable
 
     public void Dispose()
     {
+        // A prepared state that was not used is deleted while the export's lock is still held.
+        Interlocked.Exchange(ref preparedState, null)?.Dispose();
         staging?.Dispose();
         journal?.Dispose();
         exportLock.Dispose();

@@ -589,6 +589,11 @@ public sealed class ExportRunner : IDisposable
         RunBreach? breach = gate.Check(current.Staging.Ledger, current.Status.Manifest.RejectPath);
         gate.Verdict = breach;
         RunStatus status = current.CompleteStaging();
+        if (breach is null)
+        {
+            current.PrepareSyncState();
+        }
+
         deadline.Allow(status.SubmittedCount);
         ReportStaged(status);
         RunState state = Pump(sending, events, senderStop);
@@ -704,6 +709,7 @@ public sealed class ExportRunner : IDisposable
     private ExportRunResult Send(CancellationToken cancellationToken)
     {
         ExportRun current = run!;
+        current.PrepareSyncState();
         BlockingCollection<SenderEvent> events = NewRelay();
         IImportApi api = OpenApi(events);
         using var apiOwner = api as IDisposable;

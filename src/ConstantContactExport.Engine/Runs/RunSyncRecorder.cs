@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 using ConstantContactExport.Engine.Staging;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Engine.Sync;
@@ -27,14 +28,39 @@ internal static class RunSyncRecorder
     /// or null. <paramref name="loadedState"/> is the state as this process loaded it before staging (the export's lock
     /// kept the file as it was), or null to load it.
     /// </summary>
-    public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now, SyncState? loadedState = null)
+    /// <remarks>
+    /// <paramref name="prepared"/> (taken over: disposed here) is the state written ahead (<see cref="PreparedState"/>);
+    /// it is put in place when every batch was confirmed and the run read no list and removed nothing, and thrown away
+    /// otherwise.
+    /// </remarks>
+    public static string? Record(StoragePaths paths, string runFolder, RunStatus status, DateTimeOffset now, SyncState? loadedState = null, PreparedState? prepared = null)
     {
         string batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
-        List<Confirmed> entries = ConfirmedEntries(status, batches, out int confirmed, out int missing);
         RemovalResults removals = status.Manifest.RemoveMissing ? RemovalResults.Read(status, batches) : RemovalResults.None;
-        bool writeState = confirmed > 0 || !removals.IsEmpty;
         ListReadFile? before = ListReadFile.TryRead(Path.Combine(runFolder, ListReadFile.BeforeImportsName));
         ListReadFile? after = ListReadFile.TryRead(Path.Combine(batches, ListReadFile.AfterImportsName));
+        using (prepared)
+        {
+            if (prepared is not null && removals.IsEmpty && before is null && after is null
+                && status.BodyBatches().All(batch => IsConfirmed(status, batch)) && prepared.TakeSealed() is { } ready)
+            {
+                using (ready)
+                {
+                    try
+                    {
+                        ready.Commit();
+                        return null;
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        return $"The sync state was not updated ({ex.Message}): the next run sends these contacts again.";
+                    }
+                }
+            }
+        }
+
+        List<Confirmed> entries = ConfirmedEntries(status, batches, out int confirmed, out int missing);
+        bool writeState = confirmed > 0 || !removals.IsEmpty;
         if (!writeState && before is null && after is null)
         {
             // Nothing confirmed or read (or a run staged before the sync existed): the state stays as it is.
@@ -135,7 +161,11 @@ internal static class RunSyncRecorder
     private static DateTimeOffset? After(ListReadFile? file, int runList) => file is not null && runList < file.Watermarks.Length ? file.Watermarks[runList] : null;
 
     /// <summary>The keys, fingerprints and body lists of the contacts of the batches Constant Contact confirmed (unsorted).</summary>
-    internal static List<Confirmed> ConfirmedEntries(RunStatus status, string batches, out int confirmed, out int missing)
+    internal static List<Confirmed> ConfirmedEntries(RunStatus status, string batches, out int confirmed, out int missing) =>
+        BodyEntries(status, batches, batch => IsConfirmed(status, batch), out confirmed, out missing);
+
+    /// <summary>The keys, fingerprints and body lists of the contacts of the bodies <paramref name="take"/> names (unsorted).</summary>
+    private static List<Confirmed> BodyEntries(RunStatus status, string batches, Func<int, bool> take, out int confirmed, out int missing)
     {
         // Sized once (24 bytes a contact sent) rather than grown through doubling: a million is 24 MB, not up to 48.
         var entries = new List<Confirmed>(status.IsStaged ? (int)Math.Min(status.SubmittedCount, int.MaxValue) : 0);
@@ -144,7 +174,7 @@ internal static class RunSyncRecorder
         missing = 0;
         foreach (int batch in status.BodyBatches())
         {
-            if (!IsConfirmed(status, batch))
+            if (!take(batch))
             {
                 continue;
             }
@@ -262,6 +292,14 @@ internal static class RunSyncRecorder
 
     private static void Write(string path, SyncState? old, IReadOnlyList<string> runListIds, List<Confirmed> sent, RemovalResults removals, DateTimeOffset now)
     {
+        using SyncStateWriter writer = WriteSealed(path, old, runListIds, sent, removals, now);
+        writer.Commit();
+    }
+
+    /// <summary>The new state, written and flushed to disk beside the old one; the caller commits (renames) or disposes it.</summary>
+    private static SyncStateWriter WriteSealed(string path, SyncState? old, IReadOnlyList<string> runListIds, List<Confirmed> sent, RemovalResults removals, DateTimeOffset now)
+    {
+        AtomicFile.DeleteLeftovers(path);
         IReadOnlyList<Guid> oldLists = old?.Lists ?? Array.Empty<Guid>();
         List<Guid> runLists = runListIds.Select(SyncListIds.Of).Distinct().ToList();
 
@@ -279,13 +317,22 @@ internal static class RunSyncRecorder
 
         IEnumerable<SyncRecord> oldRecords = old?.Records ?? Enumerable.Empty<SyncRecord>();
         long count = removals.Apply(Merge(oldRecords, sent, remap, runToTable), runToTable).LongCount();
-        using SyncStateWriter writer = SyncStateFile.Create(path, lists, count, now);
-        foreach (SyncRecord record in removals.Apply(Merge(oldRecords, sent, remap, runToTable), runToTable))
+        SyncStateWriter writer = SyncStateFile.Create(path, lists, count, now);
+        try
         {
-            writer.Add(record);
-        }
+            foreach (SyncRecord record in removals.Apply(Merge(oldRecords, sent, remap, runToTable), runToTable))
+            {
+                writer.Add(record);
+            }
 
-        writer.Commit();
+            writer.Seal();
+            return writer;
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The old records (lists moved to the new table) with the run's sent contacts set, in key order.</summary>
@@ -338,6 +385,82 @@ internal static class RunSyncRecorder
         public static readonly ConfirmedByKey Instance = new();
 
         public int Compare(Confirmed x, Confirmed y) => x.Key.CompareTo(y.Key);
+    }
+
+    /// <summary>
+    /// The new sync state as it will be if Constant Contact confirms every import of the run, written and flushed to
+    /// disk beside the old one on a worker thread while the run waits for the last imports (a run that removes
+    /// contacts or reads its lists is not prepared). <see cref="Record"/> then only renames it into place, instead of
+    /// reading, sorting and writing a million contacts after the last activity completed; when a batch was not
+    /// confirmed it is deleted and the state written as before. Until then the old state stays as it is, so a crash
+    /// leaves it (and a temporary file, deleted by the next write of the state under the export's lock).
+    /// </summary>
+    public sealed class PreparedState : IDisposable
+    {
+        private readonly Task<SyncStateWriter?> writing;
+        private bool taken;
+
+        private PreparedState(Task<SyncStateWriter?> writing) => this.writing = writing;
+
+        /// <summary>Starts writing; <paramref name="loadedState"/> as for <see cref="Record"/>.</summary>
+        public static PreparedState Start(StoragePaths paths, string runFolder, RunStatus status, SyncState? loadedState, DateTimeOffset now) =>
+            new(Task.Run(() => Prepare(paths, runFolder, status, loadedState, now)));
+
+        /// <summary>The sealed state, once written; null when it could not be (Record then writes it as before).</summary>
+        internal SyncStateWriter? TakeSealed()
+        {
+            taken = true;
+            try
+            {
+                return writing.GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SyncStateDamagedException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Waits for the write and deletes what was not taken.</summary>
+        public void Dispose()
+        {
+            if (taken)
+            {
+                return;
+            }
+
+            taken = true;
+            try
+            {
+                writing.GetAwaiter().GetResult()?.Dispose();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SyncStateDamagedException or InvalidOperationException)
+            {
+                // Nothing was kept: the writer deletes its file when it fails.
+            }
+        }
+
+        private static SyncStateWriter? Prepare(StoragePaths paths, string runFolder, RunStatus status, SyncState? loadedState, DateTimeOffset now)
+        {
+            string batches = Path.Combine(runFolder, ExportStaging.BatchFolderName);
+            List<Confirmed> entries = BodyEntries(status, batches, _ => true, out int bodies, out int missing);
+            if (missing > 0 || bodies == 0)
+            {
+                return null;
+            }
+
+            string path = SyncStateLocation.PathOf(paths, status.Manifest.ExportName);
+            SyncState? old;
+            try
+            {
+                old = loadedState ?? SyncStateFile.Load(path);
+            }
+            catch (SyncStateDamagedException)
+            {
+                old = null;
+            }
+
+            return WriteSealed(path, old, status.Manifest.ListIds, Distinct(entries), RemovalResults.None, now);
+        }
     }
 
     internal readonly struct Confirmed

@@ -84,6 +84,26 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary files a write of <paramref name="path"/> left behind when its process ended before the
+    /// rename. Only for files whose every writer holds a lock the caller holds now (an export's sync state under the
+    /// export's lock): no write of them can be under way.
+    /// </summary>
+    public static void DeleteLeftovers(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (string leftover in Directory.EnumerateFiles(folder, "." + Path.GetFileName(full) + ".*.tmp"))
+        {
+            TryDelete(leftover);
+        }
+    }
+
     private static string TempFor(string path) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
 
@@ -109,6 +129,9 @@ public static class AtomicFile
 
         /// <summary>Where the new content goes. Not to be disposed by the caller.</summary>
         public Stream Stream => stream ?? throw new ObjectDisposedException(nameof(PendingFile));
+
+        /// <summary>Flushes what is written so far to disk, so that a <see cref="Commit"/> after it is quick.</summary>
+        public void FlushToDisk() => (stream ?? throw new ObjectDisposedException(nameof(PendingFile))).Flush(flushToDisk: true);
 
         /// <summary>Flushes the new content to disk and renames it over the destination in one step.</summary>
         public void Commit()

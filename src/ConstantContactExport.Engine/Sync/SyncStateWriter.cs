@@ -29,6 +29,7 @@ public sealed class SyncStateWriter : IDisposable
     private long written;
     private ulong lastKey;
     private bool failed;
+    private bool isSealed;
 
     internal SyncStateWriter(string path, IReadOnlyList<Guid> lists, long count, DateTimeOffset savedAt)
     {
@@ -80,9 +81,9 @@ public sealed class SyncStateWriter : IDisposable
     /// <summary>Adds the next record; keys must rise strictly, and lists must be in the table.</summary>
     public void Add(in SyncRecord record)
     {
-        if (failed)
+        if (failed || isSealed)
         {
-            throw new InvalidOperationException("This sync state write has already failed; dispose it.");
+            throw new InvalidOperationException(failed ? "This sync state write has already failed; dispose it." : "This sync state is sealed; nothing can be added.");
         }
 
         string? problem = written >= expected ? $"more records than the {expected:N0} announced."
@@ -105,9 +106,17 @@ public sealed class SyncStateWriter : IDisposable
         }
     }
 
-    /// <summary>Finishes the file and puts it in place of the old state, atomically.</summary>
-    public void Commit()
+    /// <summary>
+    /// Finishes the file (its checksum) and flushes it to disk without putting it in place yet: <see cref="Commit"/>
+    /// then only renames. Nothing may be added after it.
+    /// </summary>
+    public void Seal()
     {
+        if (isSealed)
+        {
+            return;
+        }
+
         if (failed || written != expected)
         {
             failed = true;
@@ -118,6 +127,14 @@ public sealed class SyncStateWriter : IDisposable
         byte[] trailer = new byte[SyncStateFile.TrailerSize];
         BinaryPrimitives.WriteUInt64LittleEndian(trailer, hash.GetCurrentHashAsUInt64());
         pending.Stream.Write(trailer, 0, trailer.Length);
+        pending.FlushToDisk();
+        isSealed = true;
+    }
+
+    /// <summary>Finishes the file (<see cref="Seal"/>) and puts it in place of the old state, atomically.</summary>
+    public void Commit()
+    {
+        Seal();
         pending.Commit();
     }
 

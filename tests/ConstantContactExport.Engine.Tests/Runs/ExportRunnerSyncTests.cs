@@ -210,6 +210,60 @@ public sealed partial class ExportRunnerTests
         Assert.False(File.Exists(StatePath()));
     }
 
+    [Fact]
+    public async Task The_state_is_written_while_the_run_waits_and_only_renamed_once_every_import_is_confirmed()
+    {
+        ExportRunResult run = await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 25)));
+
+        Assert.Equal(RunState.Completed, run.Status.State);
+        SyncState state = SyncStateFile.Load(StatePath())!;
+        Assert.Equal(25, state.Count);
+        // Written ahead, so stamped when the run began to wait, before its imports were confirmed and it ended.
+        Assert.True(state.SavedAt < run.Status.CompletedAt, $"saved {state.SavedAt:o}, completed {run.Status.CompletedAt:o}");
+        Assert.Empty(StateLeftovers());
+        RunStatus again = (await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 25)))).Status;
+        Assert.Equal((0, 25), (again.SubmittedCount, again.UnchangedCount));
+    }
+
+    [Fact]
+    public async Task A_state_written_ahead_is_thrown_away_when_an_import_had_errors_and_the_state_records_only_the_confirmed()
+    {
+        api.PostsWithErrors.Add(2);
+        ExportRunResult run = await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 30)));
+
+        Assert.Equal(RunState.CompletedWithErrors, run.Status.State);
+        SyncState state = SyncStateFile.Load(StatePath())!;
+        Assert.Equal(20, state.Count);
+        Assert.True(state.SavedAt >= run.Status.CompletedAt, "written when the run ended, from its confirmed batches");
+        Assert.Empty(StateLeftovers());
+    }
+
+    [Fact]
+    public async Task A_run_that_does_not_wait_for_its_imports_leaves_no_state_written_ahead_behind()
+    {
+        ExportRunResult run = await RunFiles(new ExportRunRequest(Definition()) { NoWait = true }, Csv("in.csv", Good(0, 25)));
+
+        Assert.Equal(RunState.Submitted, run.Status.State);
+        Assert.Null(SyncStateFile.Load(StatePath()));
+        Assert.Empty(StateLeftovers());
+    }
+
+    [Fact]
+    public async Task A_temporary_state_file_that_a_killed_process_left_is_deleted_by_the_next_write_of_the_state()
+    {
+        string folder = Path.GetDirectoryName(StatePath())!;
+        Directory.CreateDirectory(folder);
+        string leftover = Path.Combine(folder, ".sync.state." + Guid.NewGuid().ToString("N") + ".tmp");
+        File.WriteAllBytes(leftover, new byte[64]);
+
+        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 5)));
+
+        Assert.False(File.Exists(leftover));
+        Assert.Equal(5, SyncStateFile.Load(StatePath())!.Count);
+    }
+
+    private string[] StateLeftovers() => Directory.GetFiles(Path.GetDirectoryName(StatePath())!, ".sync.state.*.tmp");
+
     private string StatePath() => SyncStateLocation.PathOf(paths, "news");
 
     private static string[] EmailsIn(IEnumerable<string> bodies) =>
