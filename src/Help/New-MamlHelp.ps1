@@ -26,7 +26,8 @@
     Run it in a fresh pwsh (build.ps1 does): it loads the built assembly to read the cmdlets.
 
     Writes <ModuleFolder>/bin/<culture>/ConstantContactExport.dll-Help.xml (beside the assembly that defines the
-    cmdlets: PowerShell looks for a cmdlet's MAML there) and <ModuleFolder>/<culture>/about_*.help.txt.
+    cmdlets: PowerShell looks for a cmdlet's MAML there), the same beside each precompiled copy of the assembly
+    (bin/<tfm>/<rid>/<culture>/), and <ModuleFolder>/<culture>/about_*.help.txt.
 #>
 [CmdletBinding()]
 param(
@@ -443,6 +444,12 @@ $settings.Encoding = [System.Text.UTF8Encoding]::new($false)
 $writer = [System.Xml.XmlWriter]::Create($mamlPath, $settings)
 try { $doc.Save($writer) } finally { $writer.Dispose() }
 Write-Host "Wrote $mamlPath ($($commands.Count) cmdlets)."
+# The same beside each precompiled copy of the assembly (bin/<tfm>/<rid>/): the copy that runs is the one whose folder
+# PowerShell searches.
+foreach ($copy in Get-ChildItem $binPath -Recurse -Filter "$AssemblyName.dll" | Where-Object DirectoryName -NE $binPath) {
+    $copyFolder = New-Item -ItemType Directory -Path (Join-Path $copy.DirectoryName $Culture) -Force
+    Copy-Item $mamlPath -Destination $copyFolder
+}
 
 #region About topics
 
