@@ -90,6 +90,12 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
     It 'refuses unsafe names, unknown list ids, unknown custom fields and unknown fields, naming them' {
         { Set-CCExport -Name '../x' -Connection sandbox -ListName x -CreateList -EmailField Email -Segment s } | Should -Throw -ErrorId 'ExportNameInvalid,*'
         { Set-CCExport -Name con -Connection sandbox -ListName x -CreateList -EmailField Email -Segment s } | Should -Throw -ErrorId 'ExportNameInvalid,*'
+        # The Kelvin sign lower-cases to k: this export would share the sync state and run lock of 'kiosk'.
+        $null = Set-CCExport -Name kiosk -Connection sandbox -ListName 'Kiosk list' -CreateList -EmailField Email -Segment s
+        { Set-CCExport -Name "$([char]0x212A)iosk" -Connection sandbox -ListName 'Kiosk list' -EmailField Email -Segment s -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNameInvalid,*' -ExpectedMessage "*'kiosk'*"
+        # -ccontains: PowerShell's -contains ignores case by the culture's rules, under which the Kelvin sign is K.
+        (Get-CCExport).Name -ccontains "$([char]0x212A)iosk" | Should -BeFalse
+        Test-Path (Join-Path $env:CC_EXPORT_HOME "exports/$([char]0x212A)iosk.json") | Should -BeFalse
         { Set-CCExport -Name badlist -Connection sandbox -ListId ([guid]::NewGuid()) -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'
         { Set-CCExport -Name badid -Connection sandbox -ListId 'not-a-uuid' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListIdInvalid,*'
         { Set-CCExport -Name nolist -Connection sandbox -ListName 'No such list' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'

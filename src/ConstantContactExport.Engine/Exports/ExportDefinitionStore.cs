@@ -58,9 +58,25 @@ public sealed class ExportDefinitionStore
             .ToList()!;
     }
 
+    /// <summary>
+    /// Refuses a new export whose name differs from an existing one's only by characters that lower-case alike (the
+    /// Kelvin sign and K): PowerShell tells the two names apart, but the export's folder, run lock and sync state are
+    /// named by the lower-cased name, so the two would share a sync state.
+    /// </summary>
+    /// <exception cref="ArgumentException">Such an export exists.</exception>
+    public void CheckNewName(string name)
+    {
+        string folder = SafeName.Check(name, "export").ToLowerInvariant();
+        string? other = Exists(name) ? null : Names().FirstOrDefault(n => n.ToLowerInvariant() == folder);
+        if (other is not null)
+        {
+            throw new ArgumentException($"The export name '{name}' differs from the export '{other}' only by characters that lower-case alike, so the two would share one sync state and run lock. Choose another name, or use '{other}'.");
+        }
+    }
+
     public void Save(ExportDefinition definition)
     {
-        SafeName.Check(definition.Name, "export");
+        CheckNewName(definition.Name);
         _ = definition.ToMapping(); // refuses a definition that would not load again
         if (CheckListMap(definition) is string problem)
         {

@@ -161,7 +161,13 @@ public sealed class SetCCExportCommand : AsyncPSCmdlet
     {
         try
         {
-            return store.Get(Name);
+            ExportDefinition? existing = store.Get(Name);
+            if (existing is null)
+            {
+                store.CheckNewName(Name);
+            }
+
+            return existing;
         }
         catch (ArgumentException ex)
         {

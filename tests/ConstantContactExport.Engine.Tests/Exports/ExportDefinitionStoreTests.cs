@@ -35,6 +35,25 @@ public sealed class ExportDefinitionStoreTests
         Assert.Null(store.Get("newsletter"));
     }
 
+    [Fact]
+    public void A_new_name_that_lower_cases_like_an_existing_one_is_refused_and_the_same_name_in_another_case_is_the_same_export()
+    {
+        using var temp = new TempFolder();
+        var store = new ExportDefinitionStore(new StoragePaths(temp.Path));
+        store.Save(Sample("Kiosk"));
+
+        // U+212A KELVIN SIGN lower-cases to k, as K does, yet the two names are not equal without regard to case.
+        var ex = Assert.Throws<ArgumentException>(() => store.Save(Sample("\u212Aiosk")));
+        Assert.Contains("'Kiosk'", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => store.CheckNewName("\u212AIOSK"));
+        Assert.Equal(new[] { "Kiosk" }, store.Names());
+
+        store.CheckNewName("KIOSK");
+        store.Save(Sample("kiosk"));
+        Assert.Single(store.Names());
+        store.CheckNewName("kiosks");
+    }
+
     [Theory]
     [InlineData("../x")]
     [InlineData("con")]
