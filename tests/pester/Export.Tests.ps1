@@ -96,6 +96,10 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         # -ccontains: PowerShell's -contains ignores case by the culture's rules, under which the Kelvin sign is K.
         (Get-CCExport).Name -ccontains "$([char]0x212A)iosk" | Should -BeFalse
         Test-Path (Join-Path $env:CC_EXPORT_HOME "exports/$([char]0x212A)iosk.json") | Should -BeFalse
+        # Found as every cmdlet finds an export: the same name in any case, not a name that only lower-cases alike.
+        (Get-CCExport -Name KIOSK).Name | Should -BeExactly 'kiosk'
+        { Get-CCExport -Name "$([char]0x212A)iosk" -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNotFound,*'
+        (Get-CCExport -Name '?iosk').Name | Should -Contain 'kiosk'
         { Set-CCExport -Name badlist -Connection sandbox -ListId ([guid]::NewGuid()) -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'
         { Set-CCExport -Name badid -Connection sandbox -ListId 'not-a-uuid' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListIdInvalid,*'
         { Set-CCExport -Name nolist -Connection sandbox -ListName 'No such list' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'

@@ -70,7 +70,14 @@ public sealed class ExportDefinitionStore
         string? other = Exists(name) ? null : Names().FirstOrDefault(n => n.ToLowerInvariant() == folder);
         if (other is not null)
         {
-            throw new ArgumentException($"The export name '{name}' differs from the export '{other}' only by characters that lower-case alike, so the two would share one sync state and run lock. Choose another name, or use '{other}'.");
+            int at = 0;
+            while (at < name.Length && at < other.Length && char.ToUpperInvariant(name[at]) == char.ToUpperInvariant(other[at]))
+            {
+                at++;
+            }
+
+            string differs = at < name.Length ? $" (U+{(int)name[at]:X4} at position {at + 1}, where it has '{(at < other.Length ? other[at] : ' ')}')" : string.Empty;
+            throw new ArgumentException($"The export name '{name}' differs from the existing export '{other}' only by characters that lower-case alike{differs}, so the two would share one sync state and run lock. Choose another name, or use '{other}'.");
         }
     }
 

@@ -30,11 +30,13 @@ public sealed class GetCCExportCommand : PSCmdlet
                 continue;
             }
 
-            var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+            // A plain name matches as every other cmdlet finds an export (ordinal, ignoring case); a wildcard's
+            // case-folding would also match a name that differs by a character that lower-cases alike (Kelvin sign).
+            var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern) ? WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase) : null;
             bool found = false;
             foreach (string name in store.Names())
             {
-                if (!wildcard.IsMatch(name))
+                if (wildcard is null ? !string.Equals(name, pattern, StringComparison.OrdinalIgnoreCase) : !wildcard.IsMatch(name))
                 {
                     continue;
                 }

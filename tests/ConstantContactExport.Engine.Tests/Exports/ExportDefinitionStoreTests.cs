@@ -45,6 +45,7 @@ public sealed class ExportDefinitionStoreTests
         // U+212A KELVIN SIGN lower-cases to k, as K does, yet the two names are not equal without regard to case.
         var ex = Assert.Throws<ArgumentException>(() => store.Save(Sample("\u212Aiosk")));
         Assert.Contains("'Kiosk'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("U+212A at position 1", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => store.CheckNewName("\u212AIOSK"));
         Assert.Equal(new[] { "Kiosk" }, store.Names());
 
