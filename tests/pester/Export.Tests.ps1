@@ -100,6 +100,15 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         (Get-CCExport -Name KIOSK).Name | Should -BeExactly 'kiosk'
         { Get-CCExport -Name "$([char]0x212A)iosk" -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNotFound,*'
         (Get-CCExport -Name '?iosk').Name | Should -Contain 'kiosk'
+        # A pair made by hand (or by a version that allowed it) does not run: the two would share one sync state.
+        $kelvinFile = Join-Path $env:CC_EXPORT_HOME "exports/$([char]0x212A)iosk.json"
+        (Get-Content (Join-Path $env:CC_EXPORT_HOME 'exports/kiosk.json') -Raw).Replace('"kiosk"', ('"{0}iosk"' -f [char]0x212A)) | Set-Content $kelvinFile
+        try {
+            $csv = Join-Path $TestDrive 'kiosk.csv'
+            "Email,Segments`nada@example.com,s" | Set-Content $csv
+            { Invoke-CCExport -Name kiosk -Path $csv -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNameInvalid,*' -ExpectedMessage '*share one sync state*'
+        }
+        finally { Remove-Item $kelvinFile }
         { Set-CCExport -Name badlist -Connection sandbox -ListId ([guid]::NewGuid()) -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'
         { Set-CCExport -Name badid -Connection sandbox -ListId 'not-a-uuid' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListIdInvalid,*'
         { Set-CCExport -Name nolist -Connection sandbox -ListName 'No such list' -EmailField Email -Segment s } | Should -Throw -ErrorId 'ListNotFound,*'

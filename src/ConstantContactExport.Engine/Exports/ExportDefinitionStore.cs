@@ -66,8 +66,7 @@ public sealed class ExportDefinitionStore
     /// <exception cref="ArgumentException">Such an export exists.</exception>
     public void CheckNewName(string name)
     {
-        string folder = SafeName.Check(name, "export").ToLowerInvariant();
-        string? other = Exists(name) ? null : Names().FirstOrDefault(n => n.ToLowerInvariant() == folder);
+        string? other = Exists(name) ? null : SharingFiles(name);
         if (other is not null)
         {
             int at = 0;
@@ -79,6 +78,17 @@ public sealed class ExportDefinitionStore
             string differs = at < name.Length ? $" (U+{(int)name[at]:X4} at position {at + 1}, where it has '{(at < other.Length ? other[at] : ' ')}')" : string.Empty;
             throw new ArgumentException($"The export name '{name}' differs from the existing export '{other}' only by characters that lower-case alike{differs}, so the two would share one sync state and run lock. Choose another name, or use '{other}'.");
         }
+    }
+
+    /// <summary>
+    /// Another saved export whose folder, run lock and sync state this name's would be (<see cref="SafeName.FileKey"/>
+    /// alike, the names not equal without regard to case), or null. Only definitions made by hand or before such names
+    /// were refused can pair up so.
+    /// </summary>
+    public string? SharingFiles(string name)
+    {
+        string key = SafeName.FileKey(name, "export");
+        return Names().FirstOrDefault(n => !string.Equals(n, name, StringComparison.OrdinalIgnoreCase) && SafeName.FileKey(n, "export") == key);
     }
 
     public void Save(ExportDefinition definition)

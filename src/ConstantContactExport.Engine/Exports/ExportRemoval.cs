@@ -32,9 +32,12 @@ public static class ExportRemoval
             runs++;
         }
 
+        // Another export whose name lower-cases alike (made by hand or before such names were refused) shares the
+        // folder: its sync state is left to it.
+        bool shared = new ExportDefinitionStore(paths).SharingFiles(exportName) is not null;
         foreach (string folder in StateFolders(paths, exportName))
         {
-            if (Directory.Exists(folder))
+            if (!shared && Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);
             }

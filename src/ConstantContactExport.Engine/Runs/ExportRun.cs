@@ -544,7 +544,7 @@ public sealed class ExportRun : IDisposable
     /// <summary>Takes the export's lock at once, or says the export is running: two runs of one export never overlap.</summary>
     internal static CrossProcessLock TakeLock(StoragePaths paths, string exportName)
     {
-        string path = CrossProcessLock.PathFor(paths, "export-" + SafeName.Check(exportName, "export").ToLowerInvariant());
+        string path = CrossProcessLock.PathFor(paths, "export-" + SafeName.FileKey(exportName, "export"));
         try
         {
             return CrossProcessLock.AcquireAsync(path, TimeSpan.Zero, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();

@@ -228,7 +228,7 @@ public sealed class ExportRunner : IDisposable
                     ? $"Run {run.RunId} stopped while staging, after it had sent {status.BodyHashes.Count} batch(es); staging its {files.Count} file(s) again and checking that those come out the same."
                     : $"Run {run.RunId} stopped while staging, before anything was sent; staging its {files.Count} file(s) again.");
                 CsvReadOptions options = CsvOptions(manifest.Encoding, manifest.Delimiter, manifest.Header);
-                ExportStaging staging = run.RestartStaging(request.Definition, ReadBatchLimits(), manifest.Full ? null : LoadSyncState());
+                ExportStaging staging = run.RestartStaging(request.Definition, ReadBatchLimits(), LoadSyncState(manifest.Full));
                 inputCheck = new RunInputCheck(staging.Mapping, manifest.InputSegments is { Count: > 0 });
                 progressClock.Start();
                 CsvSourceException? failed = StageFiles(files, options, new Dictionary<string, IReadOnlyList<string>>(), cancellationToken);
@@ -300,7 +300,7 @@ public sealed class ExportRunner : IDisposable
         try
         {
             run = ExportRun.Start(paths, definition, request.InputSegments, sources, request.RejectPath, whatIf: false, request.StartedBy, time, batchLimits, request.Encoding, csv, maxRejectPercent,
-                request.Full, request.Full ? null : LoadSyncState(), request.Force);
+                request.Full, LoadSyncState(request.Full), request.Force);
         }
         catch (ExportRunningException ex)
         {
@@ -403,7 +403,11 @@ public sealed class ExportRunner : IDisposable
         }
     }
 
-    private SyncState? LoadSyncState()
+    /// <summary>
+    /// The sync state the run compares with, or null (none yet, damaged, or <paramref name="full"/>: -Full compares
+    /// with nothing, but a damaged state is still kept aside and told, as the run's end would otherwise overwrite it).
+    /// </summary>
+    private SyncState? LoadSyncState(bool full)
     {
         string path = SyncStateLocation.PathOf(paths, request.Definition.Name);
         try
@@ -411,8 +415,9 @@ public sealed class ExportRunner : IDisposable
             SyncState? state = SyncStateFile.Load(path);
             observer.Verbose(state is null
                 ? $"The export has no sync state yet ({path}): every profile is sent."
+                : full ? $"Sync state of {state.SavedAt:u}: {state.Count} contacts; -Full sends every profile and updates it."
                 : $"Sync state of {state.SavedAt:u}: {state.Count} contacts; profiles unchanged since are not sent.");
-            return state;
+            return full ? null : state;
         }
         catch (SyncStateDamagedException ex)
         {

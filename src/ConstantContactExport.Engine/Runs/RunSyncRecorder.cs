@@ -39,6 +39,12 @@ internal static class RunSyncRecorder
         RemovalResults removals = status.Manifest.RemoveMissing ? RemovalResults.Read(status, batches) : RemovalResults.None;
         ListReadFile? before = ListReadFile.TryRead(Path.Combine(runFolder, ListReadFile.BeforeImportsName));
         ListReadFile? after = ListReadFile.TryRead(Path.Combine(batches, ListReadFile.AfterImportsName));
+        if (loadedState is not null && SupersededNote(loadedState, status) is { } superseded)
+        {
+            prepared?.Dispose();
+            return superseded;
+        }
+
         using (prepared)
         {
             if (prepared is not null && removals.IsEmpty && before is null && after is null
@@ -82,6 +88,11 @@ internal static class RunSyncRecorder
                 old = null;
             }
 
+            if (old is not null && SupersededNote(old, status) is { } later)
+            {
+                return later;
+            }
+
             // The kept record first, naming the state that follows: a crash between the two leaves the old state,
             // beside which the record's previous watermarks count (SyncKept).
             keptNote = RecordKept(paths, status, batches, before, after, old, writeState ? now.ToUnixTimeMilliseconds() : SyncKept.PairOf(old));
@@ -98,6 +109,16 @@ internal static class RunSyncRecorder
         string? note = missing == 0 ? null : $"{missing} confirmed batch(es) had no key file and are not recorded in the sync state: the next run sends their contacts again.";
         return note is null ? keptNote : keptNote is null ? note : note + " " + keptNote;
     }
+
+    /// <summary>
+    /// A state saved after the run started (by a later run, or by this one before it was interrupted) is left as it
+    /// is: recording an older run over it would put back values Constant Contact no longer holds, so that the next run
+    /// took them for unchanged. At worst the next run sends this run's contacts again. Null when the run may record.
+    /// </summary>
+    private static string? SupersededNote(SyncState state, RunStatus status) =>
+        state.SavedAt > status.Manifest.StartedAt
+            ? $"The sync state was saved after this run started ({state.SavedAt:u}, by a later run or by this one before it was interrupted); it is left as it is, and the next run sends any contact whose values differ."
+            : null;
 
     /// <summary>
     /// Puts what the run's reads of its lists found into the export's kept record (<see cref="SyncKept"/>): the

@@ -28,7 +28,7 @@ public sealed class ListNameCache
 
     /// <summary>The cache file of one connection. Connection names compare without regard to case, so the file name is lower case.</summary>
     public string PathOf(string connection) =>
-        Path.Combine(Folder, "lists-" + SafeName.Check(connection, "connection").ToLowerInvariant() + ".json");
+        Path.Combine(Folder, "lists-" + SafeName.FileKey(connection, "connection") + ".json");
 
     /// <summary>Replaces the connection's cached names (atomically; duplicates and blanks dropped).</summary>
     public void Save(string connection, IEnumerable<string> names)

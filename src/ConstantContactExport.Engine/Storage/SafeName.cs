@@ -81,4 +81,12 @@ public static class SafeName
 
         return name!;
     }
+
+    /// <summary>
+    /// The file-name form of a safe name, the same for every spelling that names compare equal under
+    /// (<see cref="StringComparer.OrdinalIgnoreCase"/>, which upper-cases): upper-cased first, so that final and medial
+    /// sigma, micro and mu, long s and s meet, then lower-cased (the folders and locks that exist are lower case).
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not safe (<see cref="Check"/>).</exception>
+    public static string FileKey(string? name, string what) => Check(name, what).ToUpperInvariant().ToLowerInvariant();
 }

@@ -263,9 +263,9 @@ public static class SyncStateLocation
 {
     public const string FileName = "sync.state";
 
-    /// <summary>The export's own folder (lower-case name, as its lock: export names are case-insensitive).</summary>
+    /// <summary>The export's own folder (<see cref="SafeName.FileKey"/>, as its lock: export names are case-insensitive).</summary>
     public static string FolderOf(StoragePaths paths, string exportName) =>
-        Path.Combine(paths.Exports, SafeName.Check(exportName, "export").ToLowerInvariant());
+        Path.Combine(paths.Exports, SafeName.FileKey(exportName, "export"));
 
     public static string PathOf(StoragePaths paths, string exportName) => Path.Combine(FolderOf(paths, exportName), FileName);
 }

@@ -98,7 +98,12 @@ public sealed partial class InvokeCCExportCommand
         ExportDefinition? found;
         try
         {
-            found = new ExportDefinitionStore(paths).Get(name);
+            var store = new ExportDefinitionStore(paths);
+            found = store.Get(name);
+            if (found is not null && store.SharingFiles(found.Name) is { } other)
+            {
+                throw new ArgumentException($"The exports '{found.Name}' and '{other}' differ only by characters that lower-case alike, so they would share one sync state and run lock; neither runs until one is renamed (Remove-CCExport one of them, then Set-CCExport it under another name).");
+            }
         }
         catch (ExportDefinitionException ex)
         {

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Tests.Exports;
 
@@ -53,6 +55,41 @@ public sealed class ExportDefinitionStoreTests
         store.Save(Sample("kiosk"));
         Assert.Single(store.Names());
         store.CheckNewName("kiosks");
+    }
+
+    [Fact]
+    public void Every_spelling_of_a_name_that_compares_equal_has_one_folder_and_one_lock()
+    {
+        // Red team (f1): final and medial sigma lower-case apart but upper-case alike, as names compare.
+        using var temp = new TempFolder();
+        var paths = new StoragePaths(temp.Path);
+        Assert.Equal(SyncStateLocation.FolderOf(paths, "\u03A0\u03B5\u03BB\u03B1\u03C4\u03B5\u03C2"), SyncStateLocation.FolderOf(paths, "\u03A0\u0395\u039B\u0391\u03A4\u0395\u03A3"));
+        Assert.Equal("news", SafeName.FileKey("NeWs", "export"));
+        using (RunRetention.LockExport(paths, "\u03A0\u03B5\u03BB\u03B1\u03C4\u03B5\u03C2"))
+        {
+            Assert.Throws<ExportRunningException>(() => RunRetention.LockExport(paths, "\u03A0\u0395\u039B\u0391\u03A4\u0395\u03A3"));
+        }
+    }
+
+    [Fact]
+    public void Removing_one_of_two_exports_that_share_a_folder_leaves_the_folder_to_the_other()
+    {
+        // Red team (f2): a pair made by hand (or before such names were refused) shares exports/kiosk/.
+        using var temp = new TempFolder();
+        var paths = new StoragePaths(temp.Path);
+        var store = new ExportDefinitionStore(paths);
+        store.Save(Sample("kiosk"));
+        File.WriteAllText(Path.Combine(paths.Exports, "\u212Aiosk.json"), File.ReadAllText(store.PathOf("kiosk")).Replace("\"kiosk\"", "\"\u212Aiosk\"", StringComparison.Ordinal));
+        string folder = SyncStateLocation.FolderOf(paths, "kiosk");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "sync.state"), "kiosk's");
+
+        Assert.Equal("kiosk", store.SharingFiles("\u212Aiosk"));
+        ExportRemoval.Remove(paths, "\u212Aiosk", TimeProvider.System);
+
+        Assert.True(File.Exists(Path.Combine(folder, "sync.state")));
+        Assert.Equal(new[] { "kiosk" }, store.Names());
+        Assert.Null(store.SharingFiles("kiosk"));
     }
 
     [Theory]

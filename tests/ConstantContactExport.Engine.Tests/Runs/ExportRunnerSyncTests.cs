@@ -150,6 +150,43 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
+    public async Task An_older_NoWait_run_refreshed_after_a_later_run_recorded_leaves_the_later_values_in_the_state()
+    {
+        // Red team (f3): run A sends Xavier and does not wait; run B sends Yvonne and completes; A's refresh must not put
+        // Xavier back, or a run that sends Xavier again would take it for unchanged while Constant Contact holds Yvonne.
+        ExportRunResult older = await RunFiles(new ExportRunRequest(Definition()) { NoWait = true }, Csv("a.csv", new[] { "person0@example.com,Xavier,VIP" }));
+        Assert.Equal(RunState.Submitted, older.Status.State);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(RunState.Completed, (await RunFiles(new ExportRunRequest(Definition()), Csv("b.csv", new[] { "person0@example.com,Yvonne,VIP" }))).Status.State);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        using (ExportRun run = ExportRun.OpenForResume(paths, "news", older.Status.Manifest.RunId, time)!)
+        {
+            Assert.Equal(RunState.Completed, await run.RefreshAsync(api, CancellationToken.None));
+            Assert.Contains("saved after this run started", run.Status.Message, StringComparison.Ordinal);
+        }
+
+        RunStatus again = (await RunFiles(new ExportRunRequest(Definition()), Csv("c.csv", new[] { "person0@example.com,Xavier,VIP" }))).Status;
+        Assert.Equal((1, 0), (again.SubmittedCount, again.UnchangedCount));
+    }
+
+    [Fact]
+    public async Task A_Full_run_keeps_a_damaged_state_aside_and_says_so_before_it_writes_a_new_one()
+    {
+        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 12)));
+        byte[] state = File.ReadAllBytes(StatePath());
+        state[state.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(StatePath(), state);
+
+        ExportRunResult full = await RunFiles(new ExportRunRequest(Definition()) { Full = true }, Csv("next.csv", Good(0, 5)));
+
+        Assert.Equal(RunState.Completed, full.Status.State);
+        Assert.Contains(observer.Warnings, w => w.Contains("sync state is damaged", StringComparison.Ordinal));
+        Assert.Equal(state, File.ReadAllBytes(StatePath() + ".damaged"));
+        Assert.Equal(5, SyncStateFile.Load(StatePath())!.Count);
+    }
+
+    [Fact]
     public async Task A_profile_recorded_on_other_lists_is_sent_to_the_lists_it_is_not_on_and_then_unchanged()
     {
         const string Second = "9b1c3a52-0000-4000-8000-000000000002";
