@@ -62,6 +62,7 @@ Describe 'Incremental by default' {
         $second.SubmittedCount | Should -Be 0
         $second.BatchCount | Should -Be 0
         $second.UnchangedCount | Should -Be $expected.SubmittedCount
+        $second.Message | Should -BeExactly "Nothing was sent: no profile was new or changed ($($expected.SubmittedCount) unchanged since the last sync)."
         $second.InvalidCount | Should -Be $expected.InvalidCount
         $second.InputCount | Should -Be ($second.OutOfSegmentCount + $second.InvalidCount + $second.DuplicateCount + $second.UnchangedCount + $second.SubmittedCount)
         (Get-CCExportRun -Name again -RunId $second.RunId).UnchangedCount | Should -Be $expected.SubmittedCount

@@ -679,7 +679,9 @@ public sealed class RunSender
             return RunState.CompletedWithErrors;
         }
 
-        message = $"Constant Contact imported {status.ImportedCount} contacts.";
+        message = status.BatchCount == 0 && status.IsStaged
+            ? $"Nothing was sent: no profile was new or changed ({status.UnchangedCount} unchanged since the last sync)."
+            : $"Constant Contact imported {status.ImportedCount} contacts.";
         return RunState.Completed;
     }
 
