@@ -383,19 +383,13 @@ public sealed class ExportRunner : IDisposable
         return index >= 0 && index < request.Definition.ListNames.Count ? $"'{request.Definition.ListNames[index]}'" : listId;
     }
 
-    /// <summary>
-    /// The export's sync state, loaded before staging so that each profile is decided as it is staged (a body may go
-    /// out before the input is read to its end). Null when there is none yet. A damaged state is said and the run
-    /// sends every profile; the state it writes then holds what this run confirmed.
-    /// </summary>
     /// <summary>When a later run of the export recorded its sync state, if one did after this run started; null otherwise (or when the state cannot be read, which the run reports itself).</summary>
     private DateTimeOffset? SupersededAt(RunManifest manifest)
     {
         try
         {
-            return SyncStateFile.Load(SyncStateLocation.PathOf(paths, request.Definition.Name)) is { } state && state.SavedAt > manifest.StartedAt
-                ? state.SavedAt
-                : null;
+            SyncState? state = SyncStateFile.Load(SyncStateLocation.PathOf(paths, request.Definition.Name));
+            return manifest.IsSupersededBy(state) ? state!.SavedAt : null;
         }
         catch (SyncStateDamagedException)
         {
@@ -404,8 +398,10 @@ public sealed class ExportRunner : IDisposable
     }
 
     /// <summary>
-    /// The sync state the run compares with, or null (none yet, damaged, or <paramref name="full"/>: -Full compares
-    /// with nothing, but a damaged state is still kept aside and told, as the run's end would otherwise overwrite it).
+    /// The export's sync state, loaded before staging so that each profile is decided as it is staged (a body may go
+    /// out before the input is read to its end); null when there is none yet, or for a -Full run (<paramref name="full"/>),
+    /// which compares with nothing. A damaged state is kept aside and said (also under -Full, whose end would otherwise
+    /// overwrite it), and the run sends every profile; the state it writes then holds what this run confirmed.
     /// </summary>
     private SyncState? LoadSyncState(bool full)
     {

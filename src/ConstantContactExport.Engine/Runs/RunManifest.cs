@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 
 using ConstantContactExport.Engine.Import;
+using ConstantContactExport.Engine.Sync;
 
 namespace ConstantContactExport.Engine.Runs;
 
@@ -24,6 +25,12 @@ public sealed class RunManifest
     public List<Exports.ListMapEntry>? ListMap { get; set; }
 
     public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>
+    /// Whether <paramref name="state"/> was saved after this run started: by a later run of the export (or by this one
+    /// before it was interrupted), so this run's input is an older view of the segment than the state's.
+    /// </summary>
+    public bool IsSupersededBy(SyncState? state) => state is not null && state.SavedAt > StartedAt;
 
     public string? StartedBy { get; set; }
 

@@ -118,7 +118,7 @@ internal sealed class RunRemover
             return new RemovalOutcome($"No contact was removed: the sync state is damaged ({ex.Message}).");
         }
 
-        if (state is not null && state.SavedAt > Manifest.StartedAt)
+        if (Manifest.IsSupersededBy(state))
         {
             // A run resumed after a later run of the export ended: its profiles are an older view of the segment, and
             // would take off the lists contacts the later run found in it.

@@ -39,7 +39,7 @@ internal static class RunSyncRecorder
         RemovalResults removals = status.Manifest.RemoveMissing ? RemovalResults.Read(status, batches) : RemovalResults.None;
         ListReadFile? before = ListReadFile.TryRead(Path.Combine(runFolder, ListReadFile.BeforeImportsName));
         ListReadFile? after = ListReadFile.TryRead(Path.Combine(batches, ListReadFile.AfterImportsName));
-        if (loadedState is not null && SupersededNote(loadedState, status) is { } superseded)
+        if (SupersededNote(loadedState, status) is { } superseded)
         {
             prepared?.Dispose();
             return superseded;
@@ -77,18 +77,8 @@ internal static class RunSyncRecorder
         string? keptNote;
         try
         {
-            SyncState? old;
-            try
-            {
-                old = loadedState ?? SyncStateFile.Load(path);
-            }
-            catch (SyncStateDamagedException)
-            {
-                // The run was told (it sent every profile); the new state starts from what it confirmed.
-                old = null;
-            }
-
-            if (old is not null && SupersededNote(old, status) is { } later)
+            SyncState? old = LoadOld(path, loadedState);
+            if (SupersededNote(old, status) is { } later)
             {
                 return later;
             }
@@ -115,10 +105,23 @@ internal static class RunSyncRecorder
     /// is: recording an older run over it would put back values Constant Contact no longer holds, so that the next run
     /// took them for unchanged. At worst the next run sends this run's contacts again. Null when the run may record.
     /// </summary>
-    private static string? SupersededNote(SyncState state, RunStatus status) =>
-        state.SavedAt > status.Manifest.StartedAt
-            ? $"The sync state was saved after this run started ({state.SavedAt:u}, by a later run or by this one before it was interrupted); it is left as it is, and the next run sends any contact whose values differ."
+    private static string? SupersededNote(SyncState? state, RunStatus status) =>
+        status.Manifest.IsSupersededBy(state)
+            ? $"The sync state was saved after this run started ({state!.SavedAt:u}, by a later run or by this one before it was interrupted); it is left as it is, and the next run sends any contact whose values differ."
             : null;
+
+    /// <summary>The state the new one is made from: <paramref name="loadedState"/>, else the file; null when damaged (the run was told, and sent every profile).</summary>
+    private static SyncState? LoadOld(string path, SyncState? loadedState)
+    {
+        try
+        {
+            return loadedState ?? SyncStateFile.Load(path);
+        }
+        catch (SyncStateDamagedException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Puts what the run's reads of its lists found into the export's kept record (<see cref="SyncKept"/>): the
@@ -431,6 +434,22 @@ internal static class RunSyncRecorder
         internal SyncStateWriter? TakeSealed()
         {
             taken = true;
+            return Written();
+        }
+
+        /// <summary>Waits for the write and deletes what was not taken.</summary>
+        public void Dispose()
+        {
+            if (!taken)
+            {
+                taken = true;
+                Written()?.Dispose();
+            }
+        }
+
+        /// <summary>The write's result; null when it failed (the writer deletes its file when it fails).</summary>
+        private SyncStateWriter? Written()
+        {
             try
             {
                 return writing.GetAwaiter().GetResult();
@@ -438,25 +457,6 @@ internal static class RunSyncRecorder
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SyncStateDamagedException or InvalidOperationException)
             {
                 return null;
-            }
-        }
-
-        /// <summary>Waits for the write and deletes what was not taken.</summary>
-        public void Dispose()
-        {
-            if (taken)
-            {
-                return;
-            }
-
-            taken = true;
-            try
-            {
-                writing.GetAwaiter().GetResult()?.Dispose();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SyncStateDamagedException or InvalidOperationException)
-            {
-                // Nothing was kept: the writer deletes its file when it fails.
             }
         }
 
@@ -470,17 +470,7 @@ internal static class RunSyncRecorder
             }
 
             string path = SyncStateLocation.PathOf(paths, status.Manifest.ExportName);
-            SyncState? old;
-            try
-            {
-                old = loadedState ?? SyncStateFile.Load(path);
-            }
-            catch (SyncStateDamagedException)
-            {
-                old = null;
-            }
-
-            return WriteSealed(path, old, status.Manifest.ListIds, Distinct(entries), RemovalResults.None, now);
+            return WriteSealed(path, LoadOld(path, loadedState), status.Manifest.ListIds, Distinct(entries), RemovalResults.None, now);
         }
     }
 
