@@ -61,7 +61,7 @@ public sealed class ExportDefinitionStore
     /// <summary>
     /// Refuses a new export whose name differs from an existing one's only by characters that lower-case alike (the
     /// Kelvin sign and K): PowerShell tells the two names apart, but the export's folder, run lock and sync state are
-    /// named by the lower-cased name, so the two would share a sync state.
+    /// named by <see cref="SafeName.FileKey"/>, which does not, so the two would share a sync state.
     /// </summary>
     /// <exception cref="ArgumentException">Such an export exists.</exception>
     public void CheckNewName(string name)
@@ -77,6 +77,19 @@ public sealed class ExportDefinitionStore
 
             string differs = at < name.Length ? $" (U+{(int)name[at]:X4} at position {at + 1}, where it has '{(at < other.Length ? other[at] : ' ')}')" : string.Empty;
             throw new ArgumentException($"The export name '{name}' differs from the existing export '{other}' only by characters that lower-case alike{differs}, so the two would share one sync state and run lock. Choose another name, or use '{other}'.");
+        }
+    }
+
+    /// <summary>
+    /// Refuses to run a saved export that another saved export shares its folder with (<see cref="SharingFiles"/>):
+    /// their runs would read and write one sync state.
+    /// </summary>
+    /// <exception cref="ArgumentException">Such an export exists.</exception>
+    public void CheckNotShared(string name)
+    {
+        if (SharingFiles(name) is { } other)
+        {
+            throw new ArgumentException($"The exports '{name}' and '{other}' differ only by characters that lower-case alike, so they would share one sync state and run lock; neither runs until one is renamed (Remove-CCExport one of them, then Set-CCExport it under another name).");
         }
     }
 

@@ -100,9 +100,9 @@ public sealed partial class InvokeCCExportCommand
         {
             var store = new ExportDefinitionStore(paths);
             found = store.Get(name);
-            if (found is not null && store.SharingFiles(found.Name) is { } other)
+            if (found is not null)
             {
-                throw new ArgumentException($"The exports '{found.Name}' and '{other}' differ only by characters that lower-case alike, so they would share one sync state and run lock; neither runs until one is renamed (Remove-CCExport one of them, then Set-CCExport it under another name).");
+                store.CheckNotShared(found.Name);
             }
         }
         catch (ExportDefinitionException ex)
