@@ -78,10 +78,7 @@ public sealed partial class ExportRunnerTests
     public async Task A_ListMap_run_stopped_after_one_import_is_resumed_and_records_every_body_with_its_lists()
     {
         string csv = Csv("in.csv", Members(0, 15, "Gold"), Members(100, 12, "Silver"));
-        api.Script.Enqueue(PostBehaviour.Accept);
-        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
-        ExportRunResult stopped = await RunFiles(new ExportRunRequest(MapDefinition()), csv);
-        Assert.Equal(RunState.Stopped, stopped.Status.State);
+        ExportRunResult stopped = await RunStoppedAfterOneImport(new ExportRunRequest(MapDefinition()), csv);
         Assert.NotNull(stopped.Status.Manifest.ListMap);
 
         // The definition changes meanwhile: the resume goes on with the map the run started with.

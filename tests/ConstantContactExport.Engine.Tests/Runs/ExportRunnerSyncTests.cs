@@ -112,10 +112,7 @@ public sealed partial class ExportRunnerTests
     public async Task A_stopped_run_records_nothing_and_its_resume_records_the_whole_run()
     {
         string csv = Csv("in.csv", Good(0, 30));
-        api.Script.Enqueue(PostBehaviour.Accept);
-        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
-        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Definition()), csv);
-        Assert.Equal(RunState.Stopped, stopped.Status.State);
+        ExportRunResult stopped = await RunStoppedAfterOneImport(new ExportRunRequest(Definition()), csv);
         Assert.Null(SyncStateFile.Load(StatePath()));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(paths.Runs, stopped.Status.Manifest.RunId, "batches"), "sync-*.keys"));
 

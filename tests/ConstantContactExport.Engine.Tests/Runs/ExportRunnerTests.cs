@@ -244,11 +244,8 @@ public sealed partial class ExportRunnerTests : IDisposable
     public async Task A_run_stopped_by_the_quota_fails_the_caller_with_ExportStopped_and_resumes_to_completion()
     {
         string csv = Csv("in.csv", Good(0, 30));
-        api.Script.Enqueue(PostBehaviour.Accept);
-        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
-        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Definition()), csv);
+        ExportRunResult stopped = await RunStoppedAfterOneImport(new ExportRunRequest(Definition()), csv);
         Assert.Equal("ExportStopped", stopped.Failure?.ErrorId);
-        Assert.Equal(RunState.Stopped, stopped.Status.State);
 
         using ExportRunner runner = NewRunner(new ExportRunRequest(Definition()));
         ExportRunResult resumed = await Drive(Task.Run(() => runner.Resume(null, CancellationToken.None)));
@@ -262,10 +259,7 @@ public sealed partial class ExportRunnerTests : IDisposable
     public async Task Resume_under_WhatIf_sends_nothing_and_leaves_the_run_to_be_resumed_for_real()
     {
         string csv = Csv("in.csv", Good(0, 30));
-        api.Script.Enqueue(PostBehaviour.Accept);
-        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
-        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Definition()), csv);
-        Assert.Equal(RunState.Stopped, stopped.Status.State);
+        ExportRunResult stopped = await RunStoppedAfterOneImport(new ExportRunRequest(Definition()), csv);
         int activities = api.Activities.Count;
 
         observer.Answer = false;
@@ -292,10 +286,7 @@ public sealed partial class ExportRunnerTests : IDisposable
     public async Task A_stopped_run_resumed_after_a_later_run_recorded_the_segment_sends_nothing_more_and_fails_RunSuperseded()
     {
         string monday = Csv("monday.csv", Good(0, 30));
-        api.Script.Enqueue(PostBehaviour.Accept);
-        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
-        ExportRunResult stopped = await RunFiles(new ExportRunRequest(Definition()), monday);
-        Assert.Equal(RunState.Stopped, stopped.Status.State);
+        ExportRunResult stopped = await RunStoppedAfterOneImport(new ExportRunRequest(Definition()), monday);
 
         time.Advance(TimeSpan.FromDays(1));
         ExportRunResult tuesday = await RunFiles(new ExportRunRequest(Definition()), Csv("tuesday.csv", Good(0, 20)));
@@ -621,6 +612,16 @@ public sealed partial class ExportRunnerTests : IDisposable
     private ExportRunner NewRunner(ExportRunRequest request) =>
         new(paths, request, observer, _ => api, time, name =>
             name == ExportRunner.BatchContactsVariable ? batchContacts : name == RunDeadline.Variable ? deadlineSeconds : null);
+
+    /// <summary>Runs the files with Constant Contact accepting the first import and out of quota at the second: the run stops, resumable.</summary>
+    private async Task<ExportRunResult> RunStoppedAfterOneImport(ExportRunRequest request, string csv)
+    {
+        api.Script.Enqueue(PostBehaviour.Accept);
+        api.Script.Enqueue(PostBehaviour.QuotaExceeded);
+        ExportRunResult stopped = await RunFiles(request, csv);
+        Assert.Equal(RunState.Stopped, stopped.Status.State);
+        return stopped;
+    }
 
     private async Task<ExportRunResult> RunFiles(ExportRunRequest request, params string[] files)
     {
