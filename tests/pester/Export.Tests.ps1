@@ -135,6 +135,17 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         Remove-CCExport -Name removable -Confirm:$false
         Get-CCExport -Name removable -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'Get-CCExportRun names a mistyped export, and answers an export that has not run with nothing' {
+        $null = New-Export -Name never-run
+        $ErrorActionPreference = 'Stop'
+        @(Get-CCExportRun -Name never-run) | Should -BeNullOrEmpty
+        @(Get-CCExportRun -Name 'NEVER-RUN') | Should -BeNullOrEmpty
+        @(Get-CCExportRun -Name 'never-ru*') | Should -BeNullOrEmpty
+        { Get-CCExportRun -Name never-rum } | Should -Throw -ErrorId 'ExportNotFound,*'
+        $null = Get-CCExportRun -Name never-rum -ErrorAction SilentlyContinue -ErrorVariable missing
+        $missing[0].Exception.Message | Should -BeLike "There is no export named 'never-rum'*Get-CCExport lists the exports."
+    }
 }
 
 Describe 'Invoke-CCExport' {

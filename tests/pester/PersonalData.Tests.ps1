@@ -233,7 +233,7 @@ Describe 'Run folders kept and removed' {
         Remove-CCExport -Name leaving -Confirm:$false
         $folders = Get-RunFolderName
         foreach ($run in $runs) { $folders | Should -Not -Contain $run.RunId }
-        @(Get-CCExportRun -Name leaving) | Should -BeNullOrEmpty
+        { Get-CCExportRun -Name leaving -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNotFound,*'
     }
 
     It 'writes a -RejectPath report owner-only, and never through a symbolic link' -Skip:$IsWindows {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Engine.Connections;
@@ -73,14 +74,27 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
                 return;
             }
 
-            var wildcard = WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
+            // A plain name matches as every other cmdlet finds an export (ordinal, ignoring case); a wildcard's
+            // case-folding would also match a name that differs by a character that lower-cases alike (Kelvin sign).
+            bool plain = !WildcardPattern.ContainsWildcardCharacters(Name);
+            var wildcard = plain ? null : WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
+            bool Matches(string exportName) => wildcard?.IsMatch(exportName) ?? string.Equals(exportName, Name, StringComparison.OrdinalIgnoreCase);
+
             // A damaged run whose manifest does not say its export may be any export's: it is shown, each on its own.
             runs = store.RunIds()
                 .Select(id => LoadOrWarn(store, id))
-                .Where(s => s is not null && (wildcard.IsMatch(s.Manifest.ExportName) || (s.IsDamaged && s.Manifest.ExportName.Length == 0)))
+                .Where(s => s is not null && (Matches(s.Manifest.ExportName) || (s.IsDamaged && s.Manifest.ExportName.Length == 0)))
                 .GroupBy(s => s!.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
                 .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
-                .Select(s => s!);
+                .Select(s => s!)
+                .ToList();
+
+            // A mistyped name would otherwise answer nothing, as an export that never ran does (Remove-CCExportRun says the same).
+            if (plain && !runs.Any(s => Matches(s.Manifest.ExportName)) && !new ExportDefinitionStore(paths).Exists(Name))
+            {
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"There is no export named '{Name}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, Name));
+            }
         }
 
         foreach (RunStatus status in runs)
