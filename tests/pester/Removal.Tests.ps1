@@ -102,7 +102,8 @@ Describe 'Removing the contacts that left the segment' {
         $caught.CategoryInfo.Category | Should -Be 'LimitsExceeded'
         $caught.TargetObject.State | Should -Be 'Failed'
         $caught.TargetObject.RemovedCount | Should -Be 0
-        $caught.Exception.Message | Should -BeLike "*remove 8 of the 20 contacts of list $listId (40%; MaxRemovePercent 10 allows 2)*Invoke-CCExport -Name 'truncated' -Path '$cut' -Force*"
+        # The list by its name, as -WhatIf gives it.
+        $caught.Exception.Message | Should -BeLike "*remove 8 of the 20 contacts of list 'truncated' (40%; MaxRemovePercent 10 allows 2)*Invoke-CCExport -Name 'truncated' -Path '$cut' -Force*"
         Get-RouteCount '*remove_list_memberships*' | Should -Be $removals
         (Get-ListAddress $listId).Count | Should -Be 20
 
@@ -329,7 +330,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         $run.State | Should -Be 'Completed'
         $run.RemovedCount | Should -Be 0
         Get-ListAddress $listId | Should -Contain 'el5@example.com'
-        @($said.Message) | Should -Be @("The export had sent to list $listId before -RemoveMissing read it: it cannot tell the contacts it sent from those that joined another way, so the 20 contact(s) on the list now are kept, never removed; contacts it sends from now on that leave the segment are removed. To have the list equal to its segment, give the export a new list.")
+        @($said.Message) | Should -Be @("The export had sent to list 'later' before -RemoveMissing read it: it cannot tell the contacts it sent from those that joined another way, so the 20 contact(s) on the list now are kept, never removed; contacts it sends from now on that leave the segment are removed. To have the list equal to its segment, give the export a new list.")
 
         # el21, first sent after the read, is the export's.
         $next = Invoke-CCExport -Name later -Path (New-ProfileCsv -Prefix el -Path (Join-Path $TestHome 'el3.csv') -To 21 -Leave 5, 6, 21) -WarningVariable said -ErrorAction Stop
@@ -353,7 +354,7 @@ Invoke-CCExport -Name '$name' -Path '$csv' -ErrorAction SilentlyContinue | Out-N
         $run.RemovedCount | Should -Be 0
         Get-ListAddress $listId | Should -Contain 'kd21@example.com'
         @($said.Message) | Should -HaveCount 1
-        $said[0].Message | Should -BeLike "The export's record of the contacts that joined list $listId another way (sync.kept) is missing*the 21 contact(s) on the list now are kept, never removed*"
+        $said[0].Message | Should -BeLike "The export's record of the contacts that joined list 'restored' another way (sync.kept) is missing*the 21 contact(s) on the list now are kept, never removed*"
         Test-Path (Join-Path $TestHome 'exports/restored/sync.kept') | Should -BeTrue -Because 'the run records what it kept'
     }
 }

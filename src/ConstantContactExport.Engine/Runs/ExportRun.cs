@@ -92,6 +92,7 @@ public sealed class ExportRun : IDisposable
                 ExportName = definition.Name,
                 Connection = definition.Connection,
                 ListIds = definition.ListIds.ToList(),
+                ListNames = definition.ListNames.Count == definition.ListIds.Count && definition.ListNames.Count > 0 ? definition.ListNames.ToList() : null,
                 ListMap = definition.ListMap?.Select(e => new ListMapEntry { Segment = e.Segment, ListId = e.ListId, ListName = e.ListName }).ToList(),
                 StartedAt = now,
                 StartedBy = startedBy,

@@ -370,17 +370,10 @@ public sealed class ExportRunner : IDisposable
 
         if (plan.OverLimit(status.Manifest.MaxRemovePercent) is { } over && !request.Force)
         {
-            observer.Warning($"The run would remove {over.LimitText(status.Manifest.MaxRemovePercent, NameOf(over.ListId))}: it would remove nothing and fail RemoveLimitExceeded, unless -Force.");
+            observer.Warning($"The run would remove {over.LimitText(status.Manifest.MaxRemovePercent, status.Manifest.ListLabel(over.ListId))}: it would remove nothing and fail RemoveLimitExceeded, unless -Force.");
         }
 
-        return $"remove {plan.Total} that left the segment ({plan.Describe(NameOf)})";
-    }
-
-    /// <summary>A list's name as the definition has it, or its id.</summary>
-    private string NameOf(string listId)
-    {
-        int index = request.Definition.ListIds.IndexOf(listId);
-        return index >= 0 && index < request.Definition.ListNames.Count ? $"'{request.Definition.ListNames[index]}'" : listId;
+        return $"remove {plan.Total} that left the segment ({plan.Describe(status.Manifest.ListLabel)})";
     }
 
     /// <summary>When a later run of the export recorded its sync state, if one did after this run started; null otherwise (or when the state cannot be read, which the run reports itself).</summary>
@@ -674,9 +667,7 @@ public sealed class ExportRunner : IDisposable
         var parts = new List<string>();
         for (int i = 0; i < perList.Count && i < manifest.ListIds.Count; i++)
         {
-            string id = manifest.ListIds[i];
-            string name = manifest.ListMap.FirstOrDefault(e => string.Equals(e.ListId, id, StringComparison.OrdinalIgnoreCase))?.ListName ?? id;
-            parts.Add($"'{name}' {perList[i].Sent} to send, {perList[i].Unchanged} unchanged");
+            parts.Add($"{manifest.ListLabel(manifest.ListIds[i])} {perList[i].Sent} to send, {perList[i].Unchanged} unchanged");
         }
 
         return "; per list: " + string.Join("; ", parts);

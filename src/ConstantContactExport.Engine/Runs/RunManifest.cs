@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 using ConstantContactExport.Engine.Import;
 using ConstantContactExport.Engine.Sync;
@@ -21,6 +22,9 @@ public sealed class RunManifest
     /// <summary>The run's lists; a body names all of them, or with <see cref="ListMap"/> those of its profiles' segments.</summary>
     public List<string> ListIds { get; set; } = new();
 
+    /// <summary>The names of <see cref="ListIds"/>, in their order, as the definition had them when the run started; null when it had none (and in runs started before names were kept).</summary>
+    public List<string>? ListNames { get; set; }
+
     /// <summary>Per-segment lists (Set-CCExport -ListMap) as the run started with them, each list one of <see cref="ListIds"/>; null without.</summary>
     public List<Exports.ListMapEntry>? ListMap { get; set; }
 
@@ -31,6 +35,16 @@ public sealed class RunManifest
     /// before it was interrupted), so this run's input is an older view of the segment than the state's.
     /// </summary>
     public bool IsSupersededBy(SyncState? state) => state is not null && state.SavedAt > StartedAt;
+
+    /// <summary>One of the run's lists as its messages name it: 'its name' when the run knows it, else its id.</summary>
+    public string ListLabel(string listId)
+    {
+        int index = ListIds.FindIndex(id => string.Equals(id, listId, StringComparison.OrdinalIgnoreCase));
+        string? name = ListNames is not null && ListNames.Count == ListIds.Count && index >= 0
+            ? ListNames[index]
+            : ListMap?.FirstOrDefault(e => string.Equals(e.ListId, listId, StringComparison.OrdinalIgnoreCase))?.ListName;
+        return string.IsNullOrEmpty(name) ? listId : $"'{name}'";
+    }
 
     public string? StartedBy { get; set; }
 

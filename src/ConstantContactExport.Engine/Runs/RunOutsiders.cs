@@ -69,7 +69,7 @@ internal static class RunOutsiders
                 }, cancellationToken).ConfigureAwait(false);
                 if (keepAll)
                 {
-                    string warning = KeptAllWarning(listId, onList, (stateLists!.Value.WithIds & bit) != 0);
+                    string warning = KeptAllWarning(manifest.ListLabel(listId), onList, (stateLists!.Value.WithIds & bit) != 0);
                     warnings.Add(warning);
                     tell(new SenderEvent(SenderEventKind.Warning, warning));
                 }
@@ -165,11 +165,11 @@ internal static class RunOutsiders
         return (sentTo, withIds);
     }
 
-    private static string KeptAllWarning(string listId, int count, bool keptRecordLost)
+    private static string KeptAllWarning(string list, int count, bool keptRecordLost)
     {
         string why = keptRecordLost
-            ? $"the export's record of the contacts that joined list {listId} another way ({SyncKept.FileName}) is missing, though its sync state was made under -RemoveMissing (the file was deleted, or a restore brought back {SyncStateLocation.FileName} only)"
-            : $"the export had sent to list {listId} before -RemoveMissing read it";
+            ? $"the export's record of the contacts that joined list {list} another way ({SyncKept.FileName}) is missing, though its sync state was made under -RemoveMissing (the file was deleted, or a restore brought back {SyncStateLocation.FileName} only)"
+            : $"the export had sent to list {list} before -RemoveMissing read it";
         return $"{char.ToUpperInvariant(why[0])}{why.Substring(1)}: it cannot tell the contacts it sent from those that joined another way, so the {count} contact(s) on the list now are kept, never removed; contacts it sends from now on that leave the segment are removed. To have the list equal to its segment, give the export a new list.";
     }
 

@@ -161,7 +161,7 @@ internal sealed class RunRemover
                 return new RemovalOutcome(LimitMessage(plan, over), RunState.Failed, LimitErrorId);
             }
 
-            tell(new SenderEvent(SenderEventKind.Warning, $"-Force: removing past MaxRemovePercent ({Manifest.MaxRemovePercent}): {plan.Describe()}."));
+            tell(new SenderEvent(SenderEventKind.Warning, $"-Force: removing past MaxRemovePercent ({Manifest.MaxRemovePercent}): {plan.Describe(Manifest.ListLabel)}."));
         }
 
         string learntPath = Path.Combine(batches, RemovalFiles.LearntFileName);
@@ -210,8 +210,8 @@ internal sealed class RunRemover
             }
         }
 
-        Record(new JournalEntry { Type = JournalEntryType.RemovePlanned, At = time.GetUtcNow(), BatchCount = contacts.Count, BatchContacts = contacts, Message = plan.Describe() });
-        tell(new SenderEvent(SenderEventKind.Verbose, $"Removals planned, {contacts.Count} request(s): {plan.Describe()}."));
+        Record(new JournalEntry { Type = JournalEntryType.RemovePlanned, At = time.GetUtcNow(), BatchCount = contacts.Count, BatchContacts = contacts, Message = plan.Describe(Manifest.ListLabel) });
+        tell(new SenderEvent(SenderEventKind.Verbose, $"Removals planned, {contacts.Count} request(s): {plan.Describe(Manifest.ListLabel)}."));
         return null;
     }
 
@@ -221,8 +221,8 @@ internal sealed class RunRemover
             "Nothing was removed: the run would remove {0}. {1} "
             + "A truncated or wrong input looks like this; the imports were made. If these contacts did leave the segment, run the export again with "
             + "{2} (or raise Set-CCExport -MaxRemovePercent).",
-            over.LimitText(Manifest.MaxRemovePercent, over.ListId),
-            plan.Lists.Count > 1 ? "All lists: " + plan.Describe() + "." : string.Empty,
+            over.LimitText(Manifest.MaxRemovePercent, Manifest.ListLabel(over.ListId)),
+            plan.Lists.Count > 1 ? "All lists: " + plan.Describe(Manifest.ListLabel) + "." : string.Empty,
             AgainWithForce()).Replace("  ", " ");
 
     /// <summary>The command that runs the same input again with -Force: its files by -Path, or piped profiles piped again.</summary>
@@ -338,7 +338,7 @@ internal sealed class RunRemover
             if (leavers.Count > 0)
             {
                 // Read whole anyway: every id the book lacks is learnt on the way.
-                tell(new SenderEvent(SenderEventKind.Verbose, $"Reading list {listId} whole for the contact ids of {leavers.Count} leaver(s) and {createdUnknown} new contact(s)."));
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Reading list {Manifest.ListLabel(listId)} whole for the contact ids of {leavers.Count} leaver(s) and {createdUnknown} new contact(s)."));
                 (bool whole, int learnt, DateTimeOffset? mark) = await PageAsync(listId, null, book, null, learntPath, seen, cancellationToken).ConfigureAwait(false);
                 found += learnt;
                 marks[i] = seen is not null ? mark : null;
@@ -353,8 +353,8 @@ internal sealed class RunRemover
                 bool wholeList = since is null || Status.SubmittedCount * 2 >= members + createdUnknown;
                 DateTimeOffset? after = since is { } s && readBefore is { } r && r - RunOutsiders.WatermarkTolerance < s ? r - RunOutsiders.WatermarkTolerance : since;
                 tell(new SenderEvent(SenderEventKind.Verbose, wholeList
-                    ? $"Reading list {listId} whole for the contact ids of {createdUnknown} new contact(s) (the run sent about as many as the list holds)."
-                    : $"Reading the contacts of list {listId} changed since the run's first import for the ids of {createdUnknown} new contact(s)."));
+                    ? $"Reading list {Manifest.ListLabel(listId)} whole for the contact ids of {createdUnknown} new contact(s) (the run sent about as many as the list holds)."
+                    : $"Reading the contacts of list {Manifest.ListLabel(listId)} changed since the run's first import for the ids of {createdUnknown} new contact(s)."));
                 (_, int learnt, DateTimeOffset? mark) = await PageAsync(listId, wholeList ? null : after, book, created, learntPath, seen, cancellationToken).ConfigureAwait(false);
                 found += learnt;
                 marks[i] = seen is not null ? mark : null;
@@ -470,7 +470,7 @@ internal sealed class RunRemover
                 ActivityInfo activity = await api.RemoveListMembershipsAsync(listId, ids, cancellationToken).ConfigureAwait(false);
                 pause(RunPausePoint.PostingRemovals);
                 Record(new JournalEntry { Type = JournalEntryType.RemoveSubmitted, At = time.GetUtcNow(), Batch = request, ActivityId = activity.ActivityId });
-                tell(new SenderEvent(SenderEventKind.Verbose, $"Removal request {request} of {Status.RemovalContacts.Count} ({ids.Count} contacts, list {listId}) submitted: activity {activity.ActivityId}."));
+                tell(new SenderEvent(SenderEventKind.Verbose, $"Removal request {request} of {Status.RemovalContacts.Count} ({ids.Count} contacts, list {Manifest.ListLabel(listId)}) submitted: activity {activity.ActivityId}."));
                 return;
             }
             catch (ImportInDoubtException ex) when (attempt < MaxInDoubtSends)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -73,6 +74,27 @@ public sealed partial class ExportRunnerTests
         Assert.Empty(api.Removals);
         Assert.Equal(20, SyncStateFile.Load(StatePath())!.Count);
         Assert.Empty(Directory.GetFiles(paths.Runs, PresentKeysFile.FileName, SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task The_remove_limit_names_the_list_as_the_definition_does_and_an_older_run_by_its_id()
+    {
+        ExportDefinition named = Removing();
+        named.ListNames = new List<string> { "Newsletter" };
+        await RunFiles(new ExportRunRequest(named), Csv("in.csv", Good(0, 50)));
+
+        ExportRunResult refused = await RunFiles(new ExportRunRequest(named), Csv("cut.csv", Good(0, 44)));
+        Assert.Equal("RemoveLimitExceeded", refused.Failure?.ErrorId);
+        Assert.Contains("remove 6 of the 50 contacts of list 'Newsletter' (12%; MaxRemovePercent 10 allows 5)", refused.Failure!.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { "Newsletter" }, refused.Status.Manifest.ListNames);
+
+        // A manifest without names (a run started before they were kept) names the list by its id.
+        var older = new RunManifest { ListIds = { ListId } };
+        Assert.Equal(ListId, older.ListLabel(ListId));
+        older.ListMap = new List<ListMapEntry> { new() { Segment = "Gold", ListId = ListId.ToUpperInvariant(), ListName = "Gold list" } };
+        Assert.Equal("'Gold list'", older.ListLabel(ListId));
+        older.ListNames = new List<string> { "Newsletter", "extra" };
+        Assert.Equal("'Gold list'", older.ListLabel(ListId));
     }
 
     [Fact]
