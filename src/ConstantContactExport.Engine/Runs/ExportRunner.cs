@@ -347,7 +347,8 @@ public sealed class ExportRunner : IDisposable
 
         if (present is null || state is null)
         {
-            return "remove none (the export has no sync state yet)";
+            return "remove none (the export has no sync state yet: the run reads its list(s) first and keeps every contact on them now; "
+                + "only contacts it sends that later leave the segment are removed by later runs)";
         }
 
         SyncKept kept;
@@ -373,7 +374,9 @@ public sealed class ExportRunner : IDisposable
             observer.Warning($"The run would remove {over.LimitText(status.Manifest.MaxRemovePercent, status.Manifest.ListLabel(over.ListId))}: it would remove nothing and fail RemoveLimitExceeded, unless -Force.");
         }
 
-        return $"remove {plan.Total} that left the segment ({plan.Describe(status.Manifest.ListLabel)})";
+        string readFirst = unread.Count == 0 ? string.Empty
+            : $"; the run reads list(s) {string.Join(", ", unread.Select(status.Manifest.ListLabel))} first and keeps every contact on them now";
+        return $"remove {plan.Total} that left the segment ({plan.Describe(status.Manifest.ListLabel)}){readFirst}";
     }
 
     /// <summary>When a later run of the export recorded its sync state, if one did after this run started; null otherwise (or when the state cannot be read, which the run reports itself).</summary>

@@ -257,6 +257,23 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
+    public async Task WhatIf_before_the_first_RemoveMissing_run_says_the_lists_are_read_and_their_contacts_kept()
+    {
+        observer.Answer = false;
+        await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, Csv("in.csv", Good(0, 20)));
+        Assert.EndsWith("; remove none (the export has no sync state yet: the run reads its list(s) first and keeps every contact on them now; "
+            + "only contacts it sends that later leave the segment are removed by later runs)", observer.LastAction, StringComparison.Ordinal);
+
+        // Sent to without -RemoveMissing, then turned on: the list was never read, so its first read keeps all on it.
+        observer.Answer = true;
+        await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 20)));
+        observer.Answer = false;
+        ExportRunResult whatIf = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, Csv("less.csv", Good(0, 10)));
+        Assert.Equal(RunState.WhatIf, whatIf.Status.State);
+        Assert.EndsWith($"remove 0 that left the segment (list {ListId}: 0 of 20 (0%)); the run reads list(s) {ListId} first and keeps every contact on them now", observer.LastAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WhatIf_and_the_run_count_the_list_alike_and_the_Force_run_after_a_refusal_counts_the_newcomer_it_recorded()
     {
         await RunFiles(new ExportRunRequest(Removing(5)), Csv("in.csv", Good(0, 50)));
