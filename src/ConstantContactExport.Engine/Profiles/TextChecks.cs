@@ -93,8 +93,8 @@ public static class TextChecks
     }
 
     /// <summary>
-    /// The text with control characters shown as \xNN and cut to 100 characters, for messages: a message never
-    /// carries raw control characters into a console or a log.
+    /// The text with control characters (C0, DEL and C1, whose U+009B a terminal may take for an escape sequence) shown
+    /// as \xNN and cut to 100 characters, for messages: a message never carries raw control characters into a console or a log.
     /// </summary>
     public static string Printable(string text, int max = 100)
     {
@@ -107,7 +107,7 @@ public static class TextChecks
                 break;
             }
 
-            if (c < ' ' || c == '\u007F' || char.IsSurrogate(c) || c == '\uFFFF')
+            if (char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFF')
             {
                 builder.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }

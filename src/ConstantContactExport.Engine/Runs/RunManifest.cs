@@ -36,14 +36,17 @@ public sealed class RunManifest
     /// </summary>
     public bool IsSupersededBy(SyncState? state) => state is not null && state.SavedAt > StartedAt;
 
-    /// <summary>One of the run's lists as its messages name it: 'its name' when the run knows it, else its id.</summary>
+    /// <summary>
+    /// One of the run's lists as its messages name it: 'its name' when the run knows it, else its id. A name comes from
+    /// the account, where anyone may name a list: its control characters are shown escaped, never sent to a console.
+    /// </summary>
     public string ListLabel(string listId)
     {
         int index = ListIds.FindIndex(id => string.Equals(id, listId, StringComparison.OrdinalIgnoreCase));
         string? name = ListNames is not null && ListNames.Count == ListIds.Count && index >= 0
             ? ListNames[index]
             : ListMap?.FirstOrDefault(e => string.Equals(e.ListId, listId, StringComparison.OrdinalIgnoreCase))?.ListName;
-        return string.IsNullOrEmpty(name) ? listId : $"'{name}'";
+        return string.IsNullOrEmpty(name) ? Profiles.TextChecks.Printable(listId) : $"'{Profiles.TextChecks.Printable(name!)}'";
     }
 
     public string? StartedBy { get; set; }

@@ -95,6 +95,10 @@ public sealed partial class ExportRunnerTests
         Assert.Equal("'Gold list'", older.ListLabel(ListId));
         older.ListNames = new List<string> { "Newsletter", "extra" };
         Assert.Equal("'Gold list'", older.ListLabel(ListId));
+
+        // A name is the account's: terminal escapes and line breaks in it are shown, not sent to the console.
+        older.ListNames = new List<string> { "\u001b]0;pwned\u0007\u001b[2JNews\r\nFAKE\u009b" };
+        Assert.Equal("'\\x1B]0;pwned\\x07\\x1B[2JNews\\x0D\\x0AFAKE\\x9B'", older.ListLabel(ListId));
     }
 
     [Fact]
