@@ -52,6 +52,11 @@ public sealed class ExportRunner : IDisposable
     private long lastProgressAt = -ProgressIntervalMs;
     private bool startedHere;
 
+    // A damaged sync state this run found: true from then on; its path while the run may still stop at -WhatIf (it is
+    // moved aside only when the run sends).
+    private bool stateDamaged;
+    private string? damagedStatePath;
+
     /// <param name="paths">Where runs live.</param>
     /// <param name="request">The export and the invocation's parameters.</param>
     /// <param name="observer">Gets messages, progress, rejects and the ShouldProcess question, on the calling thread.</param>
@@ -334,6 +339,11 @@ public sealed class ExportRunner : IDisposable
             return null;
         }
 
+        if (stateDamaged)
+        {
+            return "remove none (the export's sync state is damaged: see the warning)";
+        }
+
         PresentEntry[]? present = PresentKeysFile.TryRead(Path.Combine(run!.Folder, ExportStaging.BatchFolderName, PresentKeysFile.FileName));
         SyncState? state;
         try
@@ -413,20 +423,34 @@ public sealed class ExportRunner : IDisposable
         }
         catch (SyncStateDamagedException ex)
         {
-            // Kept, not overwritten: what it says (the contacts the export put on its lists) is evidence to recover from.
-            string kept = path + ".damaged";
-            try
+            stateDamaged = true;
+            const string Outcome = "sends every profile and writes a new state; contacts the damaged state had on the lists are not taken off them if they left the segment.";
+            if (request.WouldAskBeforeSending)
             {
-                File.Delete(kept);
-                File.Move(path, kept);
-            }
-            catch (Exception moveError) when (moveError is IOException or UnauthorizedAccessException)
-            {
-                kept = path;
+                // A run that may stop at -WhatIf changes nothing: the file stays, and the next run says it again.
+                damagedStatePath = path;
+                observer.Warning($"The export's sync state is damaged ({ex.Message}). If this run sends, it keeps it as {path}.damaged and {Outcome}");
+                return null;
             }
 
-            observer.Warning($"The export's sync state is damaged ({ex.Message}); it is kept as {kept}. This run sends every profile and writes a new state; contacts the damaged state had on the lists are not taken off them if they left the segment.");
+            observer.Warning($"The export's sync state is damaged ({ex.Message}); it is kept as {KeepAside(path)}. This run {Outcome}");
             return null;
+        }
+    }
+
+    /// <summary>Moves a damaged sync state to its .damaged name: kept, not overwritten, as evidence to recover from (the contacts the export put on its lists). Returns where it is.</summary>
+    private static string KeepAside(string path)
+    {
+        string kept = path + ".damaged";
+        try
+        {
+            File.Delete(kept);
+            File.Move(path, kept);
+            return kept;
+        }
+        catch (Exception moveError) when (moveError is IOException or UnauthorizedAccessException)
+        {
+            return path;
         }
     }
 
@@ -644,12 +668,18 @@ public sealed class ExportRunner : IDisposable
         }
 
         var definition = request.Definition;
-        string target = $"export '{definition.Name}' to list(s) {string.Join(", ", definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds)}";
+        string target = $"export '{definition.Name}' to list(s) {string.Join(", ", (definition.ListNames.Count > 0 ? definition.ListNames : definition.ListIds).Select(n => TextChecks.Printable(n)))}";
         string? removals = RemovalPlanText(status);
         if (!resumeConfirmed && !observer.ShouldSend(target, $"Send {status.SubmittedCount} contacts in {status.BatchCount} import(s); {status.UnchangedCount} unchanged since the last sync are not sent{perList}{(removals is null ? string.Empty : "; " + removals)}"))
         {
             current.End(RunState.WhatIf, $"WhatIf: {status.SubmittedCount} contacts in {status.BatchCount} import(s) were staged and not sent; {status.UnchangedCount} are unchanged since the last sync{perList}{(removals is null ? "." : $"; would {removals}.")}");
             return new ExportRunResult(current.Status, null);
+        }
+
+        if (damagedStatePath is not null)
+        {
+            KeepAside(damagedStatePath);
+            damagedStatePath = null;
         }
 
         PruneOlderRuns();

@@ -236,6 +236,33 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
+    public async Task WhatIf_leaves_a_damaged_state_where_it_is_and_says_so_and_the_run_that_sends_keeps_it_aside()
+    {
+        string csv = Csv("in.csv", Good(0, 12));
+        await RunFiles(new ExportRunRequest(Removing()), csv);
+        byte[] bytes = File.ReadAllBytes(StatePath());
+        bytes[40] ^= 0xFF;
+        File.WriteAllBytes(StatePath(), bytes);
+
+        observer.Answer = false;
+        ExportRunResult whatIf = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, csv);
+        Assert.Equal(RunState.WhatIf, whatIf.Status.State);
+        Assert.Contains(observer.Warnings, w => w.Contains("sync state is damaged", StringComparison.Ordinal) && w.Contains("If this run sends, it keeps it as", StringComparison.Ordinal));
+        Assert.EndsWith("; remove none (the export's sync state is damaged: see the warning)", observer.LastAction, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(StatePath()));
+        Assert.False(File.Exists(StatePath() + ".damaged"));
+
+        // -Confirm answered yes: the run that sends moves it aside before it sends, and writes a new one after.
+        observer.Warnings.Clear();
+        observer.Answer = true;
+        ExportRunResult confirmed = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, csv);
+        Assert.Equal((12, 0, 0), (confirmed.Status.SubmittedCount, confirmed.Status.UnchangedCount, confirmed.Status.RemovedCount));
+        Assert.Contains(observer.Warnings, w => w.Contains("sync state is damaged", StringComparison.Ordinal));
+        Assert.Equal(bytes, File.ReadAllBytes(StatePath() + ".damaged"));
+        Assert.Equal(12, SyncStateFile.Load(StatePath())!.Count);
+    }
+
+    [Fact]
     public async Task Removing_the_export_deletes_its_sync_state()
     {
         await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 5)));
