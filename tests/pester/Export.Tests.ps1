@@ -145,6 +145,19 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         { Get-CCExportRun -Name never-rum } | Should -Throw -ErrorId 'ExportNotFound,*'
         $null = Get-CCExportRun -Name never-rum -ErrorAction SilentlyContinue -ErrorVariable missing
         $missing[0].Exception.Message | Should -BeLike "There is no export named 'never-rum'*Get-CCExport lists the exports."
+
+        # Several names at once, each one said when it is missing; a name with [ ] matches as written or escaped.
+        $null = New-Export -Name 'tier[1]'
+        $run = [pscustomobject]@{ Email = 'bracket@example.com'; FirstName = 'B'; LastName = 'R'; Company = 'C'; City = 'D'; Segments = 'Newsletter' } | Invoke-CCExport -Name 'tier[1]'
+        (Get-CCExport -Name 'tier[1]').Name | Should -Be 'tier[1]'
+        (Get-CCExport -Name 'tier`[1`]').Name | Should -Be 'tier[1]'
+        (Get-CCExportRun -Name 'tier[1]').RunId | Should -Be $run.RunId
+        (Get-CCExportRun -Name 'tier`[1`]').RunId | Should -Be $run.RunId
+        (Get-CCExport -Name 'tier[1]' | Get-CCExportRun).RunId | Should -Be $run.RunId
+        $both = @(Get-CCExportRun -Name 'tier[1]', never-run, nowhere -ErrorAction SilentlyContinue -ErrorVariable several)
+        $both.RunId | Should -Be $run.RunId
+        @($several.FullyQualifiedErrorId) | Should -Be @('ExportNotFound,ConstantContactExport.Commands.GetCCExportRunCommand')
+        $several[0].TargetObject | Should -Be 'nowhere'
     }
 }
 

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
 using ConstantContactExport.Engine.Storage;
+using ConstantContactExport.Exports;
 
 using ConstantContactExport.Hosting;
 
@@ -30,13 +31,11 @@ public sealed class GetCCExportCommand : PSCmdlet
                 continue;
             }
 
-            // A plain name matches as every other cmdlet finds an export (ordinal, ignoring case); a wildcard's
-            // case-folding would also match a name that differs by a character that lower-cases alike (Kelvin sign).
-            var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern) ? WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase) : null;
+            var match = new ExportNameMatch(pattern);
             bool found = false;
             foreach (string name in store.Names())
             {
-                if (wildcard is null ? !string.Equals(name, pattern, StringComparison.OrdinalIgnoreCase) : !wildcard.IsMatch(name))
+                if (!match.Matches(name))
                 {
                     continue;
                 }
@@ -53,11 +52,11 @@ public sealed class GetCCExportCommand : PSCmdlet
                 }
             }
 
-            if (!found && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            if (!found && match.IsPlain)
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"There is no export named '{pattern}'."),
-                    "ExportNotFound", ErrorCategory.ObjectNotFound, pattern));
+                    new ItemNotFoundException($"There is no export named '{match.Literal}'."),
+                    "ExportNotFound", ErrorCategory.ObjectNotFound, match.Literal));
             }
         }
     }

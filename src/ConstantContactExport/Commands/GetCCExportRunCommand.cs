@@ -25,7 +25,7 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
-    public string Name { get; set; } = "*";
+    public string[] Name { get; set; } = { "*" };
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
@@ -68,32 +68,34 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         else
         {
             // A name no export can have ('../secrets/x') is an error, as every other command makes it, not an empty answer.
-            if (SafeName.PatternProblem(Name) is { } problem)
+            var matches = new List<ExportNameMatch>();
+            foreach (string name in Name)
             {
-                WriteError(new ErrorRecord(new ArgumentException($"'{Name}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, Name));
-                return;
+                if (SafeName.PatternProblem(name) is { } problem)
+                {
+                    WriteError(new ErrorRecord(new ArgumentException($"'{name}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
+                    continue;
+                }
+
+                matches.Add(new ExportNameMatch(name));
             }
 
-            // A plain name matches as every other cmdlet finds an export (ordinal, ignoring case); a wildcard's
-            // case-folding would also match a name that differs by a character that lower-cases alike (Kelvin sign).
-            bool plain = !WildcardPattern.ContainsWildcardCharacters(Name);
-            var wildcard = plain ? null : WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
-            bool Matches(string exportName) => wildcard?.IsMatch(exportName) ?? string.Equals(exportName, Name, StringComparison.OrdinalIgnoreCase);
-
             // A damaged run whose manifest does not say its export may be any export's: it is shown, each on its own.
-            runs = store.RunIds()
+            List<RunStatus> found = matches.Count == 0 ? new List<RunStatus>() : store.RunIds()
                 .Select(id => LoadOrWarn(store, id))
-                .Where(s => s is not null && (Matches(s.Manifest.ExportName) || (s.IsDamaged && s.Manifest.ExportName.Length == 0)))
+                .Where(s => s is not null && (matches.Any(m => m.Matches(s.Manifest.ExportName)) || (s.IsDamaged && s.Manifest.ExportName.Length == 0)))
                 .GroupBy(s => s!.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
                 .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
                 .Select(s => s!)
                 .ToList();
+            runs = found;
 
             // A mistyped name would otherwise answer nothing, as an export that never ran does (Remove-CCExportRun says the same).
-            if (plain && !runs.Any(s => Matches(s.Manifest.ExportName)) && !new ExportDefinitionStore(paths).Exists(Name))
+            var definitions = new ExportDefinitionStore(paths);
+            foreach (ExportNameMatch match in matches.Where(m => m.IsPlain && !found.Any(s => m.Matches(s.Manifest.ExportName)) && !definitions.Exists(m.Literal)))
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"There is no export named '{Name}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, Name));
+                    new ItemNotFoundException($"There is no export named '{match.Literal}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, match.Literal));
             }
         }
 

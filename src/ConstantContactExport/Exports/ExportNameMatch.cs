@@ -1,0 +1,31 @@
+using System;
+using System.Management.Automation;
+
+namespace ConstantContactExport.Exports;
+
+/// <summary>
+/// An export name as Get-CCExport and Get-CCExportRun take it (-Name, with wildcards). A plain name matches as every
+/// other cmdlet finds an export (ordinal, ignoring case; a wildcard's case-folding would also match a name that differs
+/// by a character that lower-cases alike, such as the Kelvin sign), with its escapes (`[) undone. A name that holds [ or ]
+/// (which Set-CCExport allows) also matches as it is written, so the cmdlets agree on it.
+/// </summary>
+internal sealed class ExportNameMatch
+{
+    private readonly WildcardPattern? wildcard;
+
+    public ExportNameMatch(string pattern)
+    {
+        IsPlain = !WildcardPattern.ContainsWildcardCharacters(pattern);
+        Literal = IsPlain ? WildcardPattern.Unescape(pattern) : pattern;
+        wildcard = IsPlain ? null : WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+    }
+
+    /// <summary>No wildcard: a name that matches nothing is an error (ExportNotFound), not an empty answer.</summary>
+    public bool IsPlain { get; }
+
+    /// <summary>The name as written, escapes undone for a plain one.</summary>
+    public string Literal { get; }
+
+    public bool Matches(string exportName) =>
+        string.Equals(exportName, Literal, StringComparison.OrdinalIgnoreCase) || (wildcard?.IsMatch(exportName) ?? false);
+}
