@@ -151,9 +151,9 @@ public sealed class RunStore
         foreach (string folder in Directory.EnumerateDirectories(paths.Runs))
         {
             string id = Path.GetFileName(folder);
-            if (id.StartsWith(".", StringComparison.Ordinal))
+            if (!IsRunId(id))
             {
-                continue; // a run being deleted (RunRetention)
+                continue; // a run being deleted (RunRetention: '.'-named), or a folder someone else put there
             }
 
             RunManifest? manifest = null;
@@ -249,9 +249,12 @@ public sealed class RunStore
 
     private static RunManifest? ReadManifest(string folder) => ReadManifest(folder, out _);
 
+    private static bool IsRunId(string name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= 64 && name.All(c => char.IsLetterOrDigit(c) || c == '-');
+
     private static string CheckRunId(string runId)
     {
-        if (string.IsNullOrEmpty(runId) || runId.Any(c => !(char.IsLetterOrDigit(c) || c == '-')) || runId.Length > 64)
+        if (!IsRunId(runId))
         {
             throw new ArgumentException($"'{runId}' is not a run id (letters, digits and '-').");
         }
