@@ -219,10 +219,11 @@ internal sealed class RunRemover
         string.Format(
             CultureInfo.InvariantCulture,
             "Nothing was removed: the run would remove {0}. {1} "
-            + "A truncated or wrong input looks like this; the imports were made. If these contacts did leave the segment, run the export again with "
-            + "{2} (or raise Set-CCExport -MaxRemovePercent).",
+            + "A truncated or wrong input looks like this{2}. If these contacts did leave the segment, run the export again with "
+            + "{3} (or raise Set-CCExport -MaxRemovePercent).",
             over.LimitText(Manifest.MaxRemovePercent, Manifest.ListLabel(over.ListId)),
             plan.Lists.Count > 1 ? "All lists: " + plan.Describe(Manifest.ListLabel) + "." : string.Empty,
+            Status.SubmittedCount > 0 ? "; the imports were made" : string.Empty,
             AgainWithForce()).Replace("  ", " ");
 
     /// <summary>The command that runs the same input again with -Force: its files by -Path, or piped profiles piped again.</summary>

@@ -114,6 +114,7 @@ public sealed partial class ExportRunnerTests
         Assert.Equal(RunState.Failed, refused.Status.State);
         Assert.Contains($"remove 6 of the 50 contacts of list {ListId} (12%; MaxRemovePercent 10 allows 5)", refused.Failure.Message, StringComparison.Ordinal);
         Assert.Contains($"Invoke-CCExport -Name 'news' -Path '{truncated}' -Force", refused.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("A truncated or wrong input looks like this. If these", refused.Failure.Message, StringComparison.Ordinal); // nothing to import
         Assert.Empty(api.Removals);
         Assert.Equal(50, api.MembersOf(ListId).Length);
         Assert.Equal(50, SyncStateFile.Load(StatePath())!.Count);
@@ -286,6 +287,7 @@ public sealed partial class ExportRunnerTests
         ExportRunResult refused = await RunFiles(new ExportRunRequest(Removing(5)), next);
         Assert.Equal("RemoveLimitExceeded", refused.Failure?.ErrorId);
         Assert.Contains(Counts, refused.Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains("looks like this; the imports were made.", refused.Failure.Message, StringComparison.Ordinal);
         Assert.Equal(51, SyncStateFile.Load(StatePath())!.Count);
 
         // The refused run recorded its import: the newcomer is the export's now, and counts.
