@@ -271,6 +271,26 @@ public sealed partial class ExportRunnerTests
     }
 
     [Fact]
+    public async Task WhatIf_names_a_list_added_to_the_export_since_whose_contacts_now_are_all_kept()
+    {
+        const string Added = "9b1c3f3e-2a57-4f6b-9a55-7d0f3c1e2b44";
+        await RunFiles(new ExportRunRequest(Removing()), Csv("in.csv", Good(0, 20)));
+        api.AddMember("signup@example.com", Added);
+
+        ExportDefinition twoLists = Removing();
+        twoLists.ListIds.Add(Added);
+        twoLists.ListNames = new List<string> { "Newsletter", "Partners" };
+        observer.Answer = false;
+        await RunFiles(new ExportRunRequest(twoLists) { WouldAskBeforeSending = true }, Csv("less.csv", Good(0, 19)));
+        Assert.EndsWith("remove 1 that left the segment (list 'Newsletter': 1 of 20 (5%)); list(s) 'Partners' are new to the export: every contact on them now is kept", observer.LastAction, StringComparison.Ordinal);
+
+        observer.Answer = true;
+        ExportRunResult run = await RunFiles(new ExportRunRequest(twoLists), Csv("less.csv", Good(0, 19)));
+        Assert.Equal(1, run.Status.RemovedCount);
+        Assert.Contains("signup@example.com", api.MembersOf(Added));
+    }
+
+    [Fact]
     public async Task WhatIf_and_the_run_count_the_list_alike_and_the_Force_run_after_a_refusal_counts_the_newcomer_it_recorded()
     {
         await RunFiles(new ExportRunRequest(Removing(5)), Csv("in.csv", Good(0, 50)));
