@@ -167,13 +167,20 @@ public sealed partial class ExportRunnerTests
         Assert.Equal((1, 0), (again.SubmittedCount, again.UnchangedCount));
     }
 
+    /// <summary>Flips one byte of the export's sync state file (byte 40, or the one <paramref name="at"/> picks); returns the damaged content.</summary>
+    private byte[] DamageStateFile(Func<byte[], int>? at = null)
+    {
+        byte[] bytes = File.ReadAllBytes(StatePath());
+        bytes[at?.Invoke(bytes) ?? 40] ^= 0xFF;
+        File.WriteAllBytes(StatePath(), bytes);
+        return bytes;
+    }
+
     [Fact]
     public async Task A_Full_run_keeps_a_damaged_state_aside_and_says_so_before_it_writes_a_new_one()
     {
         await RunFiles(new ExportRunRequest(Definition()), Csv("in.csv", Good(0, 12)));
-        byte[] state = File.ReadAllBytes(StatePath());
-        state[state.Length / 2] ^= 0xFF;
-        File.WriteAllBytes(StatePath(), state);
+        byte[] state = DamageStateFile(bytes => bytes.Length / 2);
 
         ExportRunResult full = await RunFiles(new ExportRunRequest(Definition()) { Full = true }, Csv("next.csv", Good(0, 5)));
 
@@ -224,9 +231,7 @@ public sealed partial class ExportRunnerTests
     {
         string csv = Csv("in.csv", Good(0, 12));
         await RunFiles(new ExportRunRequest(Definition()), csv);
-        byte[] bytes = File.ReadAllBytes(StatePath());
-        bytes[40] ^= 0xFF;
-        File.WriteAllBytes(StatePath(), bytes);
+        byte[] bytes = DamageStateFile();
 
         ExportRunResult result = await RunFiles(new ExportRunRequest(Definition()), csv);
         Assert.Equal((12, 0), (result.Status.SubmittedCount, result.Status.UnchangedCount));
@@ -240,9 +245,7 @@ public sealed partial class ExportRunnerTests
     {
         string csv = Csv("in.csv", Good(0, 12));
         await RunFiles(new ExportRunRequest(Removing()), csv);
-        byte[] bytes = File.ReadAllBytes(StatePath());
-        bytes[40] ^= 0xFF;
-        File.WriteAllBytes(StatePath(), bytes);
+        byte[] bytes = DamageStateFile();
 
         observer.Answer = false;
         ExportRunResult whatIf = await RunFiles(new ExportRunRequest(Removing()) { WouldAskBeforeSending = true }, csv);
