@@ -387,8 +387,8 @@ public sealed class ExportRunner : IDisposable
         string readFirst = unread.Count == 0 ? string.Empty
             : $"; the run reads list(s) {string.Join(", ", unread.Select(status.Manifest.ListLabel))} first and keeps every contact on them now";
 
-        // A list the state has nothing of (added to the export since) has no leaver: whoever is on it now stays.
-        List<string> added = status.Manifest.ListIds.Where(id => state.ListIndex(SyncListIds.Of(id)) < 0).ToList();
+        // A list the state has nothing of (added to the export since) is not in the plan: whoever is on it now stays.
+        List<string> added = status.Manifest.ListIds.Where((_, i) => plan.Lists.All(l => l.RunIndex != i)).ToList();
         string addedText = added.Count == 0 ? string.Empty
             : $"; list(s) {string.Join(", ", added.Select(status.Manifest.ListLabel))} are new to the export: every contact on them now is kept";
         return $"remove {plan.Total} that left the segment ({plan.Describe(status.Manifest.ListLabel)}){readFirst}{addedText}";
