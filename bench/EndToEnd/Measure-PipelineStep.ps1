@@ -6,11 +6,13 @@
     and is not counted). Prints one JSON line: the mode and the seconds (Warm: one object of seconds a round).
 #>
 param(
-    [Parameter(Mandatory)] [ValidateSet('OutNull', 'NoOp', 'ForEach', 'StageOnly', 'Warm')] [string] $Mode,
+    [Parameter(Mandatory)] [ValidateSet('OutNull', 'NoOp', 'Floor', 'ForEach', 'StageOnly', 'Warm')] [string] $Mode,
     [Parameter(Mandatory)] [string] $Csv,
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $ExportName = 'pipeline-cost',
-    [ValidateRange(2, 21)] [int] $Rounds = 4
+    [ValidateRange(2, 21)] [int] $Rounds = 4,
+    # The columns the export maps (bench/Measure-PipelineCost.ps1's Set-CCExport): what Test-Floor reads.
+    [string[]] $Fields = @('Email', 'FirstName', 'LastName', 'Company', 'City', 'Segments')
 )
 $ErrorActionPreference = 'Stop'
 
@@ -27,14 +29,72 @@ namespace PipelineCost
 
         protected override void ProcessRecord() { }
     }
+
+    // Invoke-CCExport's parameter block (checked against it below), reading the mapped properties of each piped
+    // object and nothing else: what any cmdlet with this block pays on the pipeline thread before it stages a profile.
+    [Cmdlet("Test", "Floor", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Pipeline")]
+    public sealed class TestFloorCommand : PSCmdlet
+    {
+        public static string[] Fields = new string[0];
+        public static long Characters;
+
+        [Parameter(Position = 0, ParameterSetName = "Pipeline")]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "LiteralPath")]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Resume")]
+        [ValidateNotNullOrEmpty] [Alias("ExportName")] public string Name { get; set; }
+        [Parameter(ValueFromPipeline = true, ParameterSetName = "Pipeline")] [AllowNull] public PSObject InputObject { get; set; }
+        [Parameter(Mandatory = true, ParameterSetName = "Path")] [SupportsWildcards] [ValidateNotNullOrEmpty] public string[] Path { get; set; }
+        [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")] [Alias("PSPath", "LP")] [ValidateNotNullOrEmpty] public string[] LiteralPath { get; set; }
+        [Parameter(ParameterSetName = "Pipeline")] [Parameter(ParameterSetName = "Path")] [Parameter(ParameterSetName = "LiteralPath")] [ValidateNotNullOrEmpty] public string[] Segment { get; set; }
+        [Parameter(ParameterSetName = "Pipeline")] [Parameter(ParameterSetName = "Path")] [Parameter(ParameterSetName = "LiteralPath")] [ValidateNotNullOrEmpty] public string RejectPath { get; set; }
+        [Parameter(ParameterSetName = "Pipeline")] [Parameter(ParameterSetName = "Path")] [Parameter(ParameterSetName = "LiteralPath")] public string Encoding { get; set; }
+        [Parameter(ParameterSetName = "Pipeline")] [Parameter(ParameterSetName = "Path")] [Parameter(ParameterSetName = "LiteralPath")] public char? Delimiter { get; set; }
+        [Parameter(ParameterSetName = "Pipeline")] [Parameter(ParameterSetName = "Path")] [Parameter(ParameterSetName = "LiteralPath")] [ValidateNotNullOrEmpty] public string[] Header { get; set; }
+        [Parameter(ParameterSetName = "Pipeline")] [Parameter(ParameterSetName = "Path")] [Parameter(ParameterSetName = "LiteralPath")] [ValidateRange(0L, 100L)] public long? MaxRejectPercent { get; set; }
+        [Parameter] public SwitchParameter ErrorPerReject { get; set; }
+        [Parameter(ParameterSetName = "Pipeline")] [Parameter(ParameterSetName = "Path")] [Parameter(ParameterSetName = "LiteralPath")] public SwitchParameter Full { get; set; }
+        [Parameter] public SwitchParameter NoWait { get; set; }
+        [Parameter] public SwitchParameter Force { get; set; }
+        [Parameter(Mandatory = true, ParameterSetName = "Resume")] public SwitchParameter Resume { get; set; }
+        [Parameter(ParameterSetName = "Resume")] [ValidateNotNullOrEmpty] public string RunId { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            PSObject input = InputObject;
+            foreach (string field in Fields)
+            {
+                PSPropertyInfo property = input.Properties[field];
+                if (property != null && property.Value is string text) { Characters += text.Length; }
+            }
+        }
+    }
 }
 '@ -PassThru | Select-Object -First 1 | ForEach-Object { Import-Module $_.Assembly }
 Import-Module $ModulePath
+[PipelineCost.TestFloorCommand]::Fields = $Fields
+
+# The floor is only a floor while its parameter block is Invoke-CCExport's: the same sets, names, positions,
+# mandatory and pipeline flags, aliases and validation (ArgumentCompleter aside, which binding never runs).
+function Get-BlockShape([string] $Command) {
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    foreach ($set in (Get-Command $Command).ParameterSets) {
+        foreach ($p in $set.Parameters | Where-Object Name -NotIn $common) {
+            $checks = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateArgumentsAttribute] -or $_ -is [System.Management.Automation.AllowNullAttribute] -or $_ -is [System.Management.Automation.SupportsWildcardsAttribute] } | ForEach-Object { $_.GetType().Name }) | Sort-Object
+            '{0}|{1}|{2}|{3}|{4}|{5}|{6}|{7}|{8}' -f $set.Name, $set.IsDefault, $p.Name, $p.ParameterType, $p.IsMandatory, $p.Position, $p.ValueFromPipeline, (($p.Aliases | Sort-Object) -join ','), ($checks -join ',')
+        }
+    }
+}
+$difference = Compare-Object @(Get-BlockShape Invoke-CCExport) @(Get-BlockShape Test-Floor)
+if ($difference) {
+    throw "Test-Floor's parameter block no longer matches Invoke-CCExport's; update it in $PSCommandPath. Differences:`n$($difference | Out-String)"
+}
 
 function Measure-Mode([string] $Name) {
     switch ($Name) {
         'OutNull' { Measure-Command { Import-Csv $Csv | Out-Null } }
         'NoOp' { Measure-Command { Import-Csv $Csv | Test-NoOp } }
+        'Floor' { Measure-Command { Import-Csv $Csv | Test-Floor -Name $ExportName } }
         'ForEach' { Measure-Command { Import-Csv $Csv | ForEach-Object { } } }
         # Everything Invoke-CCExport does to piped profiles but the sending: -WhatIf stages and stops.
         'StageOnly' { Measure-Command { Import-Csv $Csv | Invoke-CCExport -Name $ExportName -WhatIf -ErrorAction SilentlyContinue 6>$null | Out-Null } }
@@ -66,7 +126,7 @@ namespace PipelineCost
 $process = [System.Diagnostics.Process]::GetCurrentProcess()
 $counted = foreach ($round in 1..$Rounds) {
     $seconds = [ordered]@{}
-    foreach ($name in 'OutNull', 'NoOp', 'ForEach', 'StageOnly') {
+    foreach ($name in 'OutNull', 'NoOp', 'Floor', 'ForEach', 'StageOnly') {
         # A collection first, so that one command's garbage is not collected in the next one's time.
         [GC]::Collect(); [GC]::WaitForPendingFinalizers()
         $process.Refresh()
