@@ -78,6 +78,7 @@ Import-Module $ModulePath
 # mandatory and pipeline flags, aliases and validation (ArgumentCompleter aside, which binding never runs).
 function Get-BlockShape([string] $Command) {
     $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    'ShouldProcess|{0}' -f (Get-Command $Command).Parameters.ContainsKey('WhatIf')
     foreach ($set in (Get-Command $Command).ParameterSets) {
         foreach ($p in $set.Parameters | Where-Object Name -NotIn $common) {
             $checks = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateArgumentsAttribute] -or $_ -is [System.Management.Automation.AllowNullAttribute] -or $_ -is [System.Management.Automation.SupportsWildcardsAttribute] } | ForEach-Object { $_.GetType().Name }) | Sort-Object
