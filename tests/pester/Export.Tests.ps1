@@ -158,6 +158,14 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         $both.RunId | Should -Be $run.RunId
         @($several.FullyQualifiedErrorId) | Should -Be @('ExportNotFound,ConstantContactExport.Commands.GetCCExportRunCommand')
         $several[0].TargetObject | Should -Be 'nowhere'
+
+        # -RunId with -Name: the run must be that export's (a piped run binds both, and they agree).
+        (Get-CCExportRun -RunId $run.RunId -Name 'tier[1]').RunId | Should -Be $run.RunId
+        (Get-CCExportRun -RunId $run.RunId -Name 'TIER*').RunId | Should -Be $run.RunId
+        (Get-CCExportRun -Name 'tier[1]' | Get-CCExportRun).RunId | Should -Be $run.RunId
+        { Get-CCExportRun -RunId $run.RunId -Name never-run } | Should -Throw -ErrorId 'RunNotFound,*'
+        $null = Get-CCExportRun -RunId $run.RunId -Name never-run, nowhere -ErrorAction SilentlyContinue -ErrorVariable other
+        $other[0].Exception.Message | Should -Be "Run '$($run.RunId)' is a run of the export 'tier[1]', not of 'never-run' or 'nowhere'."
     }
 }
 

@@ -23,6 +23,7 @@ public sealed class RunManifest
     public List<string> ListIds { get; set; } = new();
 
     /// <summary>The names of <see cref="ListIds"/>, in their order, as the definition had them when the run started; null when it had none (and in runs started before names were kept).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(ShownNamesConverter))]
     public List<string>? ListNames { get; set; }
 
     /// <summary>Per-segment lists (Set-CCExport -ListMap) as the run started with them, each list one of <see cref="ListIds"/>; null without.</summary>

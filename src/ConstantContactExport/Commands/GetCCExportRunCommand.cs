@@ -63,6 +63,16 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
                 return;
             }
 
+            // -Name beside -RunId (a piped run binds both) must hold for the run: another export's run is not shown.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Name)) && status.Manifest.ExportName.Length > 0
+                && !Name.Any(n => new ExportNameMatch(n).Matches(status.Manifest.ExportName)))
+            {
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"Run '{RunId}' is a run of the export '{status.Manifest.ExportName}', not of {string.Join(" or ", Name.Select(n => $"'{n}'"))}."),
+                    "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
+                return;
+            }
+
             runs = new[] { status };
         }
         else

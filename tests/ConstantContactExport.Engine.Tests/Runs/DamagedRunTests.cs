@@ -133,6 +133,30 @@ public sealed class DamagedRunTests
         Assert.Contains("run.json", ex.Message);
     }
 
+    [Theory]
+    [InlineData("\"Newsletter\"", null)]
+    [InlineData("{\"a\":[1,2]}", null)]
+    [InlineData("[\"Newsletter\",7]", null)]
+    [InlineData("[[\"x\"],\"y\"]", null)]
+    [InlineData("null", null)]
+    [InlineData("[\"Newsletter\"]", "Newsletter")]
+    public void List_names_of_the_wrong_type_read_as_none_and_the_run_stays_whole(string value, string? read)
+    {
+        using var temp = new TempFolder();
+        var (paths, runId, folder) = StoppedAfterThreeImports(temp);
+        string manifestPath = Path.Combine(folder, RunStore.ManifestFileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        manifest["ListNames"] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        RunStatus status = new RunStore(paths).Load(runId)!;
+        Assert.NotEqual(RunState.Damaged, status.State);
+        Assert.Equal("news", status.Manifest.ExportName);
+        Assert.Equal(read, status.Manifest.ListNames?.Single());
+        using ExportRun run = ExportRun.OpenForResume(paths, "news", null, TimeProvider.System)!;
+        Assert.Equal(new[] { 4, 5, 6 }, run.Status.UnsentBatches());
+    }
+
     [Fact]
     public void A_manifest_that_names_no_export_blocks_every_export_resume_older_runs_but_not_newer_ones()
     {
