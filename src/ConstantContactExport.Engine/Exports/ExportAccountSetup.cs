@@ -47,6 +47,9 @@ public sealed class ExportAccountSetup
     /// <summary>The most lists one import goes to.</summary>
     public const int MaxLists = 50;
 
+    /// <summary>The longest list name Constant Contact takes (POST /contact_lists, name maxLength 255).</summary>
+    public const int MaxListNameLength = 255;
+
     private readonly ConstantContactApi api;
     private readonly Action<string> log;
 
@@ -171,6 +174,7 @@ public sealed class ExportAccountSetup
             }
             else if (createLists)
             {
+                CheckNewListName(name);
                 if (!plan.ListsToCreate.Contains(name, ListNames.Comparer))
                 {
                     plan.ListsToCreate.Add(name);
@@ -189,6 +193,34 @@ public sealed class ExportAccountSetup
 
         definition.ListIds = ids;
         definition.ListNames = names;
+    }
+
+    /// <summary>
+    /// A name the module is about to create a list with: one line of printable text within Constant Contact's limit
+    /// (POST /contact_lists: name maxLength 255). A list named in the web app is taken as it is; this is only for new ones.
+    /// </summary>
+    /// <exception cref="ExportSetupException">ListNameInvalid.</exception>
+    private static void CheckNewListName(string name)
+    {
+        int control = name.Length;
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsControl(name[i]) || name[i] == '\uFFFF')
+            {
+                control = i;
+                break;
+            }
+        }
+
+        string? problem = name.Trim().Length == 0 ? "it is blank"
+            : name.Length > MaxListNameLength ? $"it has {name.Length} characters, and Constant Contact allows {MaxListNameLength}"
+            : control < name.Length ? $"it holds a control character (at position {control + 1}), and a list name is one line of text"
+            : null;
+        if (problem is not null)
+        {
+            throw new ExportSetupException("ListNameInvalid", ExportSetupProblem.InvalidArgument,
+                $"The list '{Profiles.TextChecks.Printable(name, 60)}' cannot be created: {problem}.", name);
+        }
     }
 
     /// <summary>
@@ -216,6 +248,7 @@ public sealed class ExportAccountSetup
                         throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"-ListMap sends segment '{pair.Key}' to the list '{given}', which the account does not have. Add -CreateList to create it, or Get-CCList to see the lists.", given);
                     }
 
+                    CheckNewListName(given);
                     plan.ListsToCreate.Add(given);
                 }
                 else if (!string.Equals(list.Name, given, StringComparison.Ordinal) && !Guid.TryParse(given, out _))

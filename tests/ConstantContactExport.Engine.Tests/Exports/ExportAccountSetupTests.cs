@@ -116,6 +116,41 @@ public sealed class ExportAccountSetupTests
         Assert.Contains("-CreateList", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("News\u001b[2J")]
+    [InlineData("News\r\nFAKE")]
+    [InlineData("News\u009b")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public async Task A_list_it_would_create_with_a_control_character_blank_or_too_long_name_is_ListNameInvalid_before_anything_changes(string? name)
+    {
+        name ??= new string('x', ExportAccountSetup.MaxListNameLength + 1);
+        (ExportAccountSetup setup, FakeHttpHandler handler) = Over(r => IsGet(r, "contact_lists") ? Json("{\"lists\":[]}") : throw new InvalidOperationException());
+        var ex = await Assert.ThrowsAsync<ExportSetupException>(() => setup.PlanAsync(Definition(), null, new[] { name }, true, false, CancellationToken.None));
+        Assert.Equal("ListNameInvalid", ex.ErrorId);
+        Assert.Equal(ExportSetupProblem.InvalidArgument, ex.Problem);
+        Assert.DoesNotContain('\u001b', ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+
+        var map = new[] { new KeyValuePair<string, string>("Newsletter", name) };
+        var mapped = await Assert.ThrowsAsync<ExportSetupException>(() => setup.PlanAsync(Definition(), null, null, true, false, CancellationToken.None, map));
+        Assert.Equal("ListNameInvalid", mapped.ErrorId);
+        Assert.DoesNotContain(handler.Requests, r => r.Method == HttpMethod.Post);
+    }
+
+    [Fact]
+    public async Task A_list_of_the_longest_name_is_created_and_an_existing_list_is_taken_whatever_its_name()
+    {
+        string longest = new string('x', ExportAccountSetup.MaxListNameLength);
+        string odd = "Odd\u001bname";
+        (ExportAccountSetup setup, _) = Over(r =>
+            IsGet(r, "contact_lists") && r.Uri.Query.Contains("name=Odd", StringComparison.Ordinal) ? Json($"{{\"lists\":[{{\"list_id\":\"{NewsletterId}\",\"name\":\"Odd\\u001bname\"}}]}}")
+            : IsGet(r, "contact_lists") ? Json("{\"lists\":[]}")
+            : throw new InvalidOperationException());
+        ExportAccountPlan plan = await setup.PlanAsync(Definition(), null, new[] { longest, odd }, true, false, CancellationToken.None);
+        Assert.Equal(new[] { longest }, plan.ListsToCreate);
+    }
+
     [Fact]
     public async Task Mapped_custom_fields_take_the_accounts_spelling_and_a_missing_one_is_CustomFieldNotFound()
     {
