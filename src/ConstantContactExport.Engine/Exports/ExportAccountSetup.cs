@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -182,7 +183,7 @@ public sealed class ExportAccountSetup
             }
             else
             {
-                throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"The account has no list named '{name}'. Add -CreateList to create it, or Get-CCList to see the lists.", name);
+                throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"The account has no list named '{Profiles.TextChecks.Printable(name)}'. Add -CreateList to create it, or Get-CCList to see the lists.", name);
             }
         }
 
@@ -196,25 +197,38 @@ public sealed class ExportAccountSetup
     }
 
     /// <summary>
-    /// A name the module is about to create a list with: one line of printable text within Constant Contact's limit
-    /// (POST /contact_lists: name maxLength 255). A list named in the web app is taken as it is; this is only for new ones.
+    /// A name the module is about to create a list with: one line of text that shows as itself (no control character,
+    /// broken UTF-16, line separator or bidirectional override: <see cref="Profiles.TextChecks.ActsOnText"/>), not
+    /// blank or invisible, within Constant Contact's limit (POST /contact_lists: name maxLength 255, counted here in
+    /// UTF-16 units, the stricter reading: an emoji counts two). A list named in the web app is taken as it is.
     /// </summary>
     /// <exception cref="ExportSetupException">ListNameInvalid.</exception>
     private static void CheckNewListName(string name)
     {
-        int control = name.Length;
+        int acting = -1;
+        bool visible = false;
         for (int i = 0; i < name.Length; i++)
         {
-            if (char.IsControl(name[i]) || name[i] == '\uFFFF')
+            char c = name[i];
+            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
             {
-                control = i;
+                visible = true;
+                i++;
+            }
+            else if (Profiles.TextChecks.ActsOnText(c))
+            {
+                acting = i;
                 break;
+            }
+            else
+            {
+                visible |= !char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format;
             }
         }
 
-        string? problem = name.Trim().Length == 0 ? "it is blank"
-            : name.Length > MaxListNameLength ? $"it has {name.Length} characters, and Constant Contact allows {MaxListNameLength}"
-            : control < name.Length ? $"it holds a control character (at position {control + 1}), and a list name is one line of text"
+        string? problem = acting >= 0 ? $"it holds a control, line-breaking or direction-changing character or broken UTF-16 (at position {acting + 1}), and a list name is one line of text"
+            : !visible ? "it is blank or shows nothing"
+            : name.Length > MaxListNameLength ? $"it has {name.Length} characters, and Constant Contact allows {MaxListNameLength} (an emoji counts as two)"
             : null;
         if (problem is not null)
         {
@@ -239,13 +253,13 @@ public sealed class ExportAccountSetup
             {
                 list = Guid.TryParse(given, out _)
                     ? await api.GetListAsync(given, cancellationToken).ConfigureAwait(false)
-                        ?? throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"-ListMap sends segment '{pair.Key}' to the list id '{given}', which the account does not have. Get-CCList shows the lists.", given)
+                        ?? throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"-ListMap sends segment '{Profiles.TextChecks.Printable(pair.Key)}' to the list id '{Profiles.TextChecks.Printable(given)}', which the account does not have. Get-CCList shows the lists.", given)
                     : await api.FindListAsync(given, cancellationToken).ConfigureAwait(false);
                 if (list is null)
                 {
                     if (!createLists)
                     {
-                        throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"-ListMap sends segment '{pair.Key}' to the list '{given}', which the account does not have. Add -CreateList to create it, or Get-CCList to see the lists.", given);
+                        throw new ExportSetupException("ListNotFound", ExportSetupProblem.NotFound, $"-ListMap sends segment '{Profiles.TextChecks.Printable(pair.Key)}' to the list '{Profiles.TextChecks.Printable(given)}', which the account does not have. Add -CreateList to create it, or Get-CCList to see the lists.", given);
                     }
 
                     CheckNewListName(given);

@@ -93,13 +93,15 @@ public static class TextChecks
     }
 
     /// <summary>
-    /// The text with control characters (C0, DEL and C1, whose U+009B a terminal may take for an escape sequence) shown
-    /// as \xNN and cut to 100 characters, for messages: a message never carries raw control characters into a console or a log.
+    /// The text with control characters (C0, DEL and C1, whose U+009B a terminal may take for an escape sequence), unpaired
+    /// surrogates, line and paragraph separators, bidirectional overrides and isolates, and U+FFFE/U+FFFF shown as \xNN
+    /// and cut to 100 characters, for messages: a message never carries into a console or a log a character that would
+    /// act on it, break its line or reorder what it shows. A surrogate pair (an emoji) is shown as itself.
     /// </summary>
     public static string Printable(string text, int max = 100)
     {
         var builder = new StringBuilder(System.Math.Min(text.Length, max) + 8);
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
         {
             if (builder.Length >= max)
             {
@@ -107,7 +109,12 @@ public static class TextChecks
                 break;
             }
 
-            if (char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFF')
+            char c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (ActsOnText(c))
             {
                 builder.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }
@@ -119,4 +126,12 @@ public static class TextChecks
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// A character that, printed, acts on the text around it rather than showing: control (C0, DEL, C1), a surrogate
+    /// (on its own), a line or paragraph separator, a bidirectional embedding, override or isolate, U+FFFE or U+FFFF.
+    /// </summary>
+    public static bool ActsOnText(char c) =>
+        char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\uFFFE' or '\uFFFF'
+        || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
 }

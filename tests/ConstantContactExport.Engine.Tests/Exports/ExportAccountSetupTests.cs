@@ -120,11 +120,17 @@ public sealed class ExportAccountSetupTests
     [InlineData("News\u001b[2J")]
     [InlineData("News\r\nFAKE")]
     [InlineData("News\u009b")]
+    [InlineData("News\u2028FAKE")]
+    [InlineData("News\u202Eevil")]
+    [InlineData("Promo {half}")]
+    [InlineData("News\uFFFE")]
     [InlineData("   ")]
+    [InlineData("\u200B\uFEFF\u00A0")]
     [InlineData(null)]
     public async Task A_list_it_would_create_with_a_control_character_blank_or_too_long_name_is_ListNameInvalid_before_anything_changes(string? name)
     {
-        name ??= new string('x', ExportAccountSetup.MaxListNameLength + 1);
+        // An attribute's strings are stored as UTF-8, which has no lone surrogate: {half} stands for one.
+        name = name?.Replace("{half}", "\ud83d") ?? new string('x', ExportAccountSetup.MaxListNameLength + 1);
         (ExportAccountSetup setup, FakeHttpHandler handler) = Over(r => IsGet(r, "contact_lists") ? Json("{\"lists\":[]}") : throw new InvalidOperationException());
         var ex = await Assert.ThrowsAsync<ExportSetupException>(() => setup.PlanAsync(Definition(), null, new[] { name }, true, false, CancellationToken.None));
         Assert.Equal("ListNameInvalid", ex.ErrorId);
@@ -147,8 +153,15 @@ public sealed class ExportAccountSetupTests
             IsGet(r, "contact_lists") && r.Uri.Query.Contains("name=Odd", StringComparison.Ordinal) ? Json($"{{\"lists\":[{{\"list_id\":\"{NewsletterId}\",\"name\":\"Odd\\u001bname\"}}]}}")
             : IsGet(r, "contact_lists") ? Json("{\"lists\":[]}")
             : throw new InvalidOperationException());
-        ExportAccountPlan plan = await setup.PlanAsync(Definition(), null, new[] { longest, odd }, true, false, CancellationToken.None);
-        Assert.Equal(new[] { longest }, plan.ListsToCreate);
+        string emoji = "Sale \ud83d\ude00 \u00e9t\u00e9 \u2014 " + new string('x', ExportAccountSetup.MaxListNameLength - 14);
+        ExportAccountPlan plan = await setup.PlanAsync(Definition(), null, new[] { longest, odd, emoji }, true, false, CancellationToken.None);
+        Assert.Equal(new[] { longest, emoji }, plan.ListsToCreate);
+
+        // An emoji counts as two: one more and the name is over.
+        var over = await Assert.ThrowsAsync<ExportSetupException>(() => setup.PlanAsync(Definition(), null, new[] { emoji + "x" }, true, false, CancellationToken.None));
+        Assert.Equal("ListNameInvalid", over.ErrorId);
+        Assert.Contains("256 characters", over.Message, StringComparison.Ordinal);
+        Assert.Contains("\ud83d\ude00", over.Message, StringComparison.Ordinal);
     }
 
     [Fact]
