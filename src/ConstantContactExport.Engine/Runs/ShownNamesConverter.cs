@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -12,7 +13,7 @@ internal sealed class ShownNamesConverter : JsonConverter<List<string>?>
 {
     public override bool HandleNull => true;
 
-    public override List<string>? Read(ref Utf8JsonReader reader, System.Type typeToConvert, JsonSerializerOptions options)
+    public override List<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -24,9 +25,9 @@ internal sealed class ShownNamesConverter : JsonConverter<List<string>?>
         bool allText = true;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.TokenType == JsonTokenType.String)
+            if (reader.TokenType == JsonTokenType.String && TryGetText(ref reader) is { } name)
             {
-                names.Add(reader.GetString()!);
+                names.Add(name);
             }
             else
             {
@@ -36,6 +37,19 @@ internal sealed class ShownNamesConverter : JsonConverter<List<string>?>
         }
 
         return allText ? names : null;
+    }
+
+    /// <summary>The string, or null when its escapes are not valid UTF-16 (a lone \ud800).</summary>
+    private static string? TryGetText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, List<string>? value, JsonSerializerOptions options)

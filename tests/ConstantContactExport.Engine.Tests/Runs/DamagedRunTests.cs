@@ -139,6 +139,7 @@ public sealed class DamagedRunTests
     [InlineData("[\"Newsletter\",7]", null)]
     [InlineData("[[\"x\"],\"y\"]", null)]
     [InlineData("null", null)]
+    [InlineData("[\"\\ud800\"]", null)]
     [InlineData("[\"Newsletter\"]", "Newsletter")]
     public void List_names_of_the_wrong_type_read_as_none_and_the_run_stays_whole(string value, string? read)
     {
@@ -146,8 +147,8 @@ public sealed class DamagedRunTests
         var (paths, runId, folder) = StoppedAfterThreeImports(temp);
         string manifestPath = Path.Combine(folder, RunStore.ManifestFileName);
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
-        manifest["ListNames"] = System.Text.Json.Nodes.JsonNode.Parse(value);
-        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        manifest["ListNames"] = "listnames-here";
+        File.WriteAllText(manifestPath, manifest.ToJsonString().Replace("\"listnames-here\"", value));
 
         RunStatus status = new RunStore(paths).Load(runId)!;
         Assert.NotEqual(RunState.Damaged, status.State);
