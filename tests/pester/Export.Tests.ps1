@@ -163,13 +163,27 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         @($several.FullyQualifiedErrorId) | Should -Be @('ExportNotFound,ConstantContactExport.Commands.GetCCExportRunCommand')
         $several[0].TargetObject | Should -Be 'nowhere'
 
+        # A piped run is that run, not its export's latest (it binds -RunId as well as -Name).
+        $second = [pscustomobject]@{ Email = 'bracket2@example.com'; FirstName = 'B'; LastName = 'R'; Company = 'C'; City = 'D'; Segments = 'Newsletter' } | Invoke-CCExport -Name 'tier[1]'
+        ($run | Get-CCExportRun).RunId | Should -Be $run.RunId
+        ($run | Get-CCExportRun -Refresh).RunId | Should -Be $run.RunId
+        @(Get-CCExportRun -Name 'tier[1]' -Last 2 | Get-CCExportRun).RunId | Should -Be @($second.RunId, $run.RunId)
+        (Get-CCExport -Name 'tier[1]' | Get-CCExportRun).RunId | Should -Be $second.RunId
+
         # -RunId with -Name: the run must be that export's (a piped run binds both, and they agree).
         (Get-CCExportRun -RunId $run.RunId -Name 'tier[1]').RunId | Should -Be $run.RunId
         (Get-CCExportRun -RunId $run.RunId -Name 'TIER*').RunId | Should -Be $run.RunId
-        (Get-CCExportRun -Name 'tier[1]' | Get-CCExportRun).RunId | Should -Be $run.RunId
         { Get-CCExportRun -RunId $run.RunId -Name never-run } | Should -Throw -ErrorId 'RunNotFound,*'
         $null = Get-CCExportRun -RunId $run.RunId -Name never-run, nowhere -ErrorAction SilentlyContinue -ErrorVariable other
         $other[0].Exception.Message | Should -Be "Run '$($run.RunId)' is a run of the export 'tier[1]', not of 'never-run' or 'nowhere'."
+        { Get-CCExportRun -RunId $run.RunId -Last 2 } | Should -Throw -ErrorId 'RunIdWithLast,*'
+
+        # A name with an unclosed [ is no pattern: it is that name, and no other name breaks on it.
+        $null = New-Export -Name 'sale['
+        (Get-CCExport -Name 'sale[').Name | Should -Be 'sale['
+        @(Get-CCExportRun -Name 'sale[') | Should -BeNullOrEmpty
+        { Get-CCExportRun -Name 'sales[' } | Should -Throw -ErrorId 'ExportNotFound,*'
+        @(Get-CCExport | Get-CCExportRun).RunId | Should -Contain $second.RunId
     }
 }
 

@@ -273,6 +273,24 @@ Describe 'A damaged run' {
         [System.IO.File]::WriteAllText($manifest, $kept)
     }
 
+    It 'shows a run whose run.json no longer names its export, also when the run is piped back' {
+        $manifest = Join-Path $Folder 'run.json'
+        $kept = [System.IO.File]::ReadAllText($manifest)
+        [System.IO.File]::WriteAllText($manifest, '{"Ru')
+        try {
+            $ErrorActionPreference = 'Stop'
+            $shown = @(Get-CCExportRun -Name resumable | Where-Object RunId -EQ $Stopped.RunId)
+            $shown.Count | Should -Be 1
+            $shown[0].State | Should -Be 'Damaged'
+            $shown[0].ExportName | Should -BeNullOrEmpty
+            # The piped run binds an empty -Name and its -RunId: it is the run, not an error.
+            $again = @($shown[0] | Get-CCExportRun)
+            $again.RunId | Should -Be $Stopped.RunId
+            $again.State | Should -Be 'Damaged'
+        }
+        finally { [System.IO.File]::WriteAllText($manifest, $kept) }
+    }
+
     It 'completes with every batch imported once after the files were restored' {
         $run = $null
         for ($day = 0; $day -lt 20 -and $run.State -ne 'Completed'; $day++) {

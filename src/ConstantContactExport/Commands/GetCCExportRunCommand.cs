@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Runs;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Engine.Connections;
@@ -12,32 +13,39 @@ using ConstantContactExport.Hosting;
 namespace ConstantContactExport.Commands;
 
 /// <summary>The Get-CCExportRun cmdlet. Its help has one source, docs/en-US/Get-CCExportRun.md, built into the module's MAML help.</summary>
-[Cmdlet(VerbsCommon.Get, "CCExportRun", DefaultParameterSetName = ByExportSet, HelpUri = HelpLinks.Base + "Get-CCExportRun.md")]
+[Cmdlet(VerbsCommon.Get, "CCExportRun", HelpUri = HelpLinks.Base + "Get-CCExportRun.md")]
 [OutputType(typeof(CCExportRun))]
 public sealed class GetCCExportRunCommand : AsyncPSCmdlet
 {
-    private const string ByExportSet = "ByExport";
-    private const string ByIdSet = "ById";
-
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByExportSet)]
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    // One parameter set: a piped run binds both -Name (ExportName) and -RunId. With a set for each, PowerShell settles
+    // on the default one as soon as -Name binds, and a piped run would give its export's latest run instead of itself.
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ExportName")]
     [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.ExportNameCompleter))]
-    public string[] Name { get; set; } = { "*" };
+    public string[]? Name { get; set; } = { "*" };
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.RunIdCompleter))]
     public string? RunId { get; set; }
 
-    [Parameter(ParameterSetName = ByExportSet)]
+    [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int Last { get; set; } = 1;
 
     [Parameter]
     public SwitchParameter Refresh { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(RunId)) && MyInvocation.BoundParameters.ContainsKey(nameof(Last)))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-RunId gets one run and -Last an export's latest runs: give one or the other."),
+                "RunIdWithLast", ErrorCategory.InvalidArgument, null));
+        }
+    }
 
     protected override void ProcessRecord()
     {
@@ -63,12 +71,14 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
                 return;
             }
 
-            // -Name beside -RunId (a piped run binds both) must hold for the run: another export's run is not shown.
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(Name)) && status.Manifest.ExportName.Length > 0
-                && !Name.Any(n => new ExportNameMatch(n).Matches(status.Manifest.ExportName)))
+            // -Name beside -RunId must hold for the run: another export's run is not shown. A piped run binds both (a
+            // damaged one's export name may be empty), and they agree.
+            string[] names = Name?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? Array.Empty<string>();
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Name)) && names.Length > 0 && status.Manifest.ExportName.Length > 0
+                && !names.Any(n => new ExportNameMatch(n).Matches(status.Manifest.ExportName)))
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"Run '{RunId}' is a run of the export '{status.Manifest.ExportName}', not of {string.Join(" or ", Name.Select(n => $"'{n}'"))}."),
+                    new ItemNotFoundException($"Run '{TextChecks.Printable(RunId)}' is a run of the export '{TextChecks.Printable(status.Manifest.ExportName)}', not of {string.Join(" or ", names.Select(n => $"'{TextChecks.Printable(n)}'"))}."),
                     "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
                 return;
             }
@@ -79,15 +89,15 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         {
             // A name no export can have ('../secrets/x') is an error, as every other command makes it, not an empty answer.
             var matches = new List<ExportNameMatch>();
-            foreach (string name in Name)
+            foreach (string? name in Name ?? new string?[] { null })
             {
                 if (SafeName.PatternProblem(name) is { } problem)
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{name}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
+                    WriteError(new ErrorRecord(new ArgumentException($"'{TextChecks.Printable(name ?? string.Empty)}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
                     continue;
                 }
 
-                matches.Add(new ExportNameMatch(name));
+                matches.Add(new ExportNameMatch(name!)); // PatternProblem refuses null and empty
             }
 
             // A damaged run whose manifest does not say its export may be any export's: it is shown, each on its own.
@@ -105,7 +115,7 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
             foreach (ExportNameMatch match in matches.Where(m => m.IsPlain && !found.Any(s => m.Matches(s.Manifest.ExportName)) && !definitions.Exists(m.Literal)))
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"There is no export named '{match.Literal}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, match.Literal));
+                    new ItemNotFoundException($"There is no export named '{TextChecks.Printable(match.Literal)}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, match.Literal));
             }
         }
 

@@ -18,6 +18,25 @@ internal sealed class ExportNameMatch
         IsPlain = !WildcardPattern.ContainsWildcardCharacters(pattern);
         Literal = IsPlain ? WildcardPattern.Unescape(pattern) : pattern;
         wildcard = IsPlain ? null : WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+        if (wildcard is not null && !IsValidPattern(wildcard))
+        {
+            // 'sale[' (a name Set-CCExport allows) is no pattern at all: it is that name, as written.
+            IsPlain = true;
+            wildcard = null;
+        }
+    }
+
+    private static bool IsValidPattern(WildcardPattern pattern)
+    {
+        try
+        {
+            pattern.IsMatch(string.Empty);
+            return true;
+        }
+        catch (WildcardPatternException)
+        {
+            return false;
+        }
     }
 
     /// <summary>No wildcard: a name that matches nothing is an error (ExportNotFound), not an empty answer.</summary>
