@@ -10,9 +10,7 @@ param(
     [Parameter(Mandatory)] [string] $Csv,
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $ExportName = 'pipeline-cost',
-    [ValidateRange(2, 21)] [int] $Rounds = 4,
-    # The columns the export maps (bench/Measure-PipelineCost.ps1's Set-CCExport): what Test-Floor reads.
-    [string[]] $Fields = @('Email', 'FirstName', 'LastName', 'Company', 'City', 'Segments')
+    [ValidateRange(2, 21)] [int] $Rounds = 4
 )
 $ErrorActionPreference = 'Stop'
 
@@ -35,7 +33,7 @@ namespace PipelineCost
     [Cmdlet("Test", "Floor", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Pipeline")]
     public sealed class TestFloorCommand : PSCmdlet
     {
-        public static string[] Fields = new string[0];
+        public static string[] Fields = new string[0];  // set below from the export's mapping
         public static long Characters;
 
         [Parameter(Position = 0, ParameterSetName = "Pipeline")]
@@ -72,23 +70,41 @@ namespace PipelineCost
 }
 '@ -PassThru | Select-Object -First 1 | ForEach-Object { Import-Module $_.Assembly }
 Import-Module $ModulePath
-[PipelineCost.TestFloorCommand]::Fields = $Fields
+# What Test-Floor reads: the properties the export maps, as Invoke-CCExport reads them.
+$export = Get-CCExport -Name $ExportName -ErrorAction Stop
+[PipelineCost.TestFloorCommand]::Fields = @(@($export.EmailField, $export.FirstNameField, $export.LastNameField, $export.SegmentField) + @($export.Attributes.Values) | Where-Object { $_ } | Sort-Object -Unique)
 
-# The floor is only a floor while its parameter block is Invoke-CCExport's: the same sets, names, positions,
-# mandatory and pipeline flags, aliases and validation (ArgumentCompleter aside, which binding never runs).
+# The floor is only a floor while its parameter block is Invoke-CCExport's: the cmdlet's ShouldProcess and
+# ConfirmImpact, and each parameter's sets, type, position, mandatory and pipeline flags, aliases, and its
+# validation, allow and transformation attributes with their settings (ArgumentCompleter aside: binding never runs it).
 function Get-BlockShape([string] $Command) {
+    $info = Get-Command $Command
+    $cmdlet = $info.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+    'cmdlet|ShouldProcess={0}|ConfirmImpact={1}|Default={2}' -f $cmdlet.SupportsShouldProcess, $cmdlet.ConfirmImpact, $cmdlet.DefaultParameterSetName
     $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-    'ShouldProcess|{0}' -f (Get-Command $Command).Parameters.ContainsKey('WhatIf')
-    foreach ($set in (Get-Command $Command).ParameterSets) {
+    foreach ($set in $info.ParameterSets) {
         foreach ($p in $set.Parameters | Where-Object Name -NotIn $common) {
-            $checks = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateArgumentsAttribute] -or $_ -is [System.Management.Automation.AllowNullAttribute] -or $_ -is [System.Management.Automation.SupportsWildcardsAttribute] } | ForEach-Object { $_.GetType().Name }) | Sort-Object
-            '{0}|{1}|{2}|{3}|{4}|{5}|{6}|{7}|{8}' -f $set.Name, $set.IsDefault, $p.Name, $p.ParameterType, $p.IsMandatory, $p.Position, $p.ValueFromPipeline, (($p.Aliases | Sort-Object) -join ','), ($checks -join ',')
+            $checks = foreach ($a in $p.Attributes) {
+                if ($a -is [System.Management.Automation.ValidateArgumentsAttribute] -or $a -is [System.Management.Automation.ArgumentTransformationAttribute] -or
+                    $a.GetType().Name -in 'AllowNullAttribute', 'AllowEmptyStringAttribute', 'AllowEmptyCollectionAttribute', 'SupportsWildcardsAttribute') {
+                    $settings = $a.GetType().GetProperties() | Where-Object { $_.DeclaringType -eq $a.GetType() -and $_.Name -ne 'TypeId' } |
+                        ForEach-Object { '{0}={1}' -f $_.Name, (@($_.GetValue($a)) -join ',') }
+                    '{0}({1})' -f $a.GetType().Name, ($settings -join ';')
+                }
+            }
+            'parameter|{0}|Default={1}|{2}|{3}|Mandatory={4}|Position={5}|ByValue={6}|ByPropertyName={7}|Remaining={8}|Aliases={9}|{10}' -f $set.Name, $set.IsDefault, $p.Name, $p.ParameterType,
+                $p.IsMandatory, $p.Position, $p.ValueFromPipeline, $p.ValueFromPipelineByPropertyName, $p.ValueFromRemainingArguments, (($p.Aliases | Sort-Object) -join ','), ((@($checks) | Sort-Object) -join ' ')
         }
     }
 }
-$difference = Compare-Object @(Get-BlockShape Invoke-CCExport) @(Get-BlockShape Test-Floor)
-if ($difference) {
-    throw "Test-Floor's parameter block no longer matches Invoke-CCExport's; update it in $PSCommandPath. Differences:`n$($difference | Out-String)"
+$real = @(Get-BlockShape Invoke-CCExport)
+$copy = @(Get-BlockShape Test-Floor)
+$differences = @(
+    $real | Where-Object { $_ -notin $copy } | ForEach-Object { "  only Invoke-CCExport: $_" }
+    $copy | Where-Object { $_ -notin $real } | ForEach-Object { "  only Test-Floor:      $_" }
+)
+if ($differences) {
+    throw "Test-Floor's parameter block no longer matches Invoke-CCExport's; update it in $PSCommandPath. Differences:`n$($differences -join "`n")"
 }
 
 function Measure-Mode([string] $Name) {
