@@ -116,7 +116,7 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         { Set-CCExport -Name badfield -Connection sandbox -ListName x -CreateList -EmailField Email -Segment s -Attribute @{ jobtitle = 'X' } } | Should -Throw -ErrorId 'MappingInvalid,*'
         { Set-CCExport -Name noconn -Connection nowhere -ListName x -EmailField Email -Segment s } | Should -Throw -ErrorId 'ConnectionNotFound,*'
         # A list it would create must be one line within Constant Contact's 255 characters; the name is shown escaped.
-        { Set-CCExport -Name ctl -Connection sandbox -ListName "News$([char]27)[2J" -CreateList -EmailField Email -Segment s -ErrorAction Stop } | Should -Throw -ErrorId 'ListNameInvalid,*' -ExpectedMessage '*''News\x1B`[2J''*control character*'
+        { Set-CCExport -Name ctl -Connection sandbox -ListName "News$([char]27)[2J" -CreateList -EmailField Email -Segment s -ErrorAction Stop } | Should -Throw -ErrorId 'ListNameInvalid,*' -ExpectedMessage '*''News\x1B`[2J''*control*position 5*'
         { Set-CCExport -Name long -Connection sandbox -ListMap @{ s = 'x' * 256 } -CreateList -EmailField Email -ErrorAction Stop } | Should -Throw -ErrorId 'ListNameInvalid,*' -ExpectedMessage '*256 characters*255*'
         @(Get-CCList -ErrorAction Stop | Where-Object { $_.Name.StartsWith("News$([char]27)") -or $_.Name.Length -gt 255 }) | Should -BeNullOrEmpty
         Get-CCExport -Name '../x', 'badlist', 'nolist', 'ctl', 'long' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
