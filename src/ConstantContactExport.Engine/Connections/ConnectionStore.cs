@@ -71,7 +71,7 @@ public sealed class ConnectionStore
             ? "No connection exists yet; create one with New-CCConnection."
             : "Connections: " + string.Join(", ", names) + ".";
         throw new ConnectionException(ConnectionErrorIds.ConnectionNotFound, ConnectionErrorKind.NotFound,
-            $"There is no connection named '{name}' in '{Paths.Connections}'. {others}", name);
+            $"There is no connection named '{Profiles.TextChecks.Printable(name)}' in '{Paths.Connections}'. {others}", name);
     }
 
     /// <summary>

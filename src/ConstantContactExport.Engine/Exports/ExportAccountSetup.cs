@@ -210,20 +210,18 @@ public sealed class ExportAccountSetup
         for (int i = 0; i < name.Length; i++)
         {
             char c = name[i];
-            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
-            {
-                visible = true;
-                i++;
-            }
-            else if (Profiles.TextChecks.ActsOnText(c))
+            bool pair = char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]);
+            if (!pair && Profiles.TextChecks.ActsOnText(c))
             {
                 acting = i;
                 break;
             }
-            else
-            {
-                visible |= !char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format;
-            }
+
+            // Shows something: not white space, not invisible (format, fillers, variation selectors, tags), not a mark
+            // that only decorates the character before it.
+            visible |= !char.IsWhiteSpace(c) && !Profiles.TextChecks.IsInvisible(name, i)
+                && CharUnicodeInfo.GetUnicodeCategory(name, i) is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark);
+            i += pair ? 1 : 0;
         }
 
         string? problem = acting >= 0 ? $"it holds a control, line-breaking or direction-changing character or broken UTF-16 (at position {acting + 1}), and a list name is one line of text"

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using ConstantContactExport.Engine.Mapping;
+using ConstantContactExport.Engine.Profiles;
 
 namespace ConstantContactExport.Engine.Exports;
 
@@ -26,7 +27,7 @@ public static class ExportDefinitionBuilder
             }
             catch (ArgumentException ex)
             {
-                throw new ExportSetupException("MappingInvalid", ExportSetupProblem.InvalidArgument, ex.Message, entry.Key, ex);
+                throw new ExportSetupException("MappingInvalid", ExportSetupProblem.InvalidArgument, TextChecks.Printable(ex.Message, int.MaxValue), entry.Key, ex);
             }
         }
 
@@ -50,14 +51,14 @@ public static class ExportDefinitionBuilder
             {
                 throw new ExportSetupException(
                     "ListMapInvalid", ExportSetupProblem.InvalidArgument,
-                    $"-ListMap has the segment name '{segment}': a segment name is not blank and has no ';' or ',' (they separate a profile's segments).", entry.Key);
+                    $"-ListMap has the segment name '{TextChecks.Printable(segment)}': a segment name is not blank and has no ';' or ',' (they separate a profile's segments).", entry.Key);
             }
 
             if (!seen.Add(segment))
             {
                 throw new ExportSetupException(
                     "ListMapSegmentDuplicate", ExportSetupProblem.InvalidArgument,
-                    $"-ListMap names the segment '{segment}' more than once (segment names are compared without regard to case). Give each segment one list.", segment);
+                    $"-ListMap names the segment '{TextChecks.Printable(segment)}' more than once (segment names are compared without regard to case). Give each segment one list.", segment);
             }
 
             string? list = entry.Value?.Trim();
@@ -65,7 +66,7 @@ public static class ExportDefinitionBuilder
             {
                 throw new ExportSetupException(
                     "ListMapInvalid", ExportSetupProblem.InvalidArgument,
-                    $"-ListMap gives the segment '{segment}' no list: each segment maps to one list name or list id, as in @{{ '{segment}' = 'Newsletter' }}.", segment);
+                    $"-ListMap gives the segment '{TextChecks.Printable(segment)}' no list: each segment maps to one list name or list id, as in @{{ '{TextChecks.Printable(segment)}' = 'Newsletter' }}.", segment);
             }
 
             result.Add(new KeyValuePair<string, string>(segment, list!));
@@ -147,7 +148,18 @@ public static class ExportDefinitionBuilder
         {
             throw new ExportSetupException(
                 "ListIdInvalid", ExportSetupProblem.InvalidArgument,
-                $"List ids are UUIDs (8-4-4-4-12 hex digits); these are not: {string.Join(", ", bad)}. Get-CCList shows the lists' ids.", bad);
+                $"List ids are UUIDs (8-4-4-4-12 hex digits); these are not: {string.Join(", ", bad.Select(id => TextChecks.Printable(id)))}. Get-CCList shows the lists' ids.", bad);
+        }
+
+        // The properties, columns and segments it reads are named in one line of text, as a message shows them.
+        string? acting = new[] { definition.EmailField, definition.FirstNameField, definition.LastNameField, definition.SegmentField }
+            .Concat(definition.Attributes.Values).Concat(definition.Segments)
+            .FirstOrDefault(name => name is not null && name.Any(TextChecks.ActsOnText));
+        if (acting is not null)
+        {
+            throw new ExportSetupException(
+                "MappingInvalid", ExportSetupProblem.InvalidArgument,
+                $"The name '{TextChecks.Printable(acting)}' holds a control, line-breaking or direction-changing character: the properties, columns and segments an export reads are named in one line of text.", definition.Name);
         }
 
         try
@@ -156,7 +168,7 @@ public static class ExportDefinitionBuilder
         }
         catch (ArgumentException ex)
         {
-            throw new ExportSetupException("MappingInvalid", ExportSetupProblem.InvalidArgument, ex.Message, definition.Name, ex);
+            throw new ExportSetupException("MappingInvalid", ExportSetupProblem.InvalidArgument, TextChecks.Printable(ex.Message, int.MaxValue), definition.Name, ex);
         }
     }
 }

@@ -99,8 +99,11 @@ internal sealed class CsvHeader
         return new CsvHeader(names, line, sourceFields, columnOfField, missingFields);
     }
 
-    /// <summary>A column name quoted for a message, shortened so that a title row used as a header stays readable.</summary>
-    public static string Quote(string name) => $"'{(name.Length > 40 ? name.Substring(0, 40) + "..." : name)}'";
+    /// <summary>
+    /// A column name quoted for a message, shortened so that a title row used as a header stays readable, and shown
+    /// printable: a file's header is the file's text, and reaches a console or a log only escaped.
+    /// </summary>
+    public static string Quote(string name) => $"'{TextChecks.Printable(name.Length > 40 ? name.Substring(0, 40) + "..." : name, int.MaxValue)}'";
 
     /// <summary>The source field read from <paramref name="column"/> (as the export spells it), or null when the export does not read it.</summary>
     public string? FieldAt(int column)

@@ -93,9 +93,8 @@ public static class TextChecks
     }
 
     /// <summary>
-    /// The text with control characters (C0, DEL and C1, whose U+009B a terminal may take for an escape sequence), unpaired
-    /// surrogates, line and paragraph separators, bidirectional overrides and isolates, and U+FFFE/U+FFFF shown as \xNN
-    /// and cut to 100 characters, for messages: a message never carries into a console or a log a character that would
+    /// The text with what <see cref="ActsOnText"/> finds and the zero-width characters (spaces, joiners, the BOM, which
+    /// would hide where a name starts or ends) shown as \xNN and cut to 100 characters, for messages: a message never carries into a console or a log a character that would
     /// act on it, break its line or reorder what it shows. A surrogate pair (an emoji) is shown as itself.
     /// </summary>
     public static string Printable(string text, int max = 100)
@@ -114,7 +113,7 @@ public static class TextChecks
             {
                 builder.Append(c).Append(text[++i]);
             }
-            else if (ActsOnText(c))
+            else if (ActsOnText(c) || c is '\u200B' or '\u200C' or '\u200D' or '\uFEFF' || c is >= '\u2060' and <= '\u2064')
             {
                 builder.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }
@@ -128,10 +127,11 @@ public static class TextChecks
     }
 
     /// <summary>
-    /// A character that, printed, acts on the text around it rather than showing: control (C0, DEL, C1), a surrogate
-    /// (on its own), a line or paragraph separator, a bidirectional embedding, override or isolate, U+FFFE or U+FFFF.
+    /// A character that, printed, acts on the text around it rather than showing: control (C0, DEL and C1, whose U+009B a
+    /// terminal may take for an escape sequence), a surrogate (on its own), a line or paragraph separator, a
+    /// bidirectional mark, embedding, override or isolate, U+FFFE or U+FFFF.
     /// </summary>
     public static bool ActsOnText(char c) =>
-        char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\uFFFE' or '\uFFFF'
+        char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\uFFFE' or '\uFFFF' or '\u200E' or '\u200F' or '\u061C'
         || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
 }

@@ -256,7 +256,7 @@ public sealed class RunStore
     {
         if (!IsRunId(runId))
         {
-            throw new ArgumentException($"'{runId}' is not a run id (letters, digits and '-').");
+            throw new ArgumentException($"'{Profiles.TextChecks.Printable(runId ?? string.Empty)}' is not a run id (letters, digits and '-').");
         }
 
         return runId;

@@ -76,7 +76,7 @@ public static class SafeName
         string? problem = Problem(name);
         if (problem is not null)
         {
-            throw new ArgumentException($"'{name}' is not a usable {what} name: {problem}");
+            throw new ArgumentException($"'{Profiles.TextChecks.Printable(name ?? string.Empty)}' is not a usable {what} name: {problem}");
         }
 
         return name!;

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ConstantContactExport.Connections;
 using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Hosting;
 
@@ -31,7 +32,7 @@ public sealed class GetCCConnectionCommand : PSCmdlet
             if (SafeName.PatternProblem(pattern) is { } problem)
             {
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"'{pattern}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, pattern));
+                    new ArgumentException($"'{TextChecks.Printable(pattern)}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, pattern));
                 continue;
             }
 
@@ -41,7 +42,7 @@ public sealed class GetCCConnectionCommand : PSCmdlet
             {
                 WriteError(new ErrorRecord(
                     new ConnectionException(ConnectionErrorIds.ConnectionNotFound, ConnectionErrorKind.NotFound,
-                        $"There is no connection named '{pattern}' in '{paths.Connections}'."),
+                        $"There is no connection named '{TextChecks.Printable(pattern)}' in '{paths.Connections}'."),
                     ConnectionErrorIds.ConnectionNotFound, ErrorCategory.ObjectNotFound, pattern));
                 continue;
             }

@@ -5,6 +5,7 @@ using System.Security;
 using ConstantContactExport.Connections;
 using ConstantContactExport.Engine.Auth;
 using ConstantContactExport.Engine.Connections;
+using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Hosting;
 
@@ -77,7 +78,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         if (SafeName.Problem(Name) is { } problem)
         {
             this.Fail(new ErrorRecord(
-                new ArgumentException($"'{Name}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, Name));
+                new ArgumentException($"'{TextChecks.Printable(Name)}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, Name));
         }
 
         Uri apiBase;

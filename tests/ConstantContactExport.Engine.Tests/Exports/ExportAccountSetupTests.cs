@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ConstantContactExport.Engine.Api;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
@@ -126,11 +127,14 @@ public sealed class ExportAccountSetupTests
     [InlineData("News\uFFFE")]
     [InlineData("   ")]
     [InlineData("\u200B\uFEFF\u00A0")]
+    [InlineData("\u3164\uFE0F\u0301")]
+    [InlineData("{tag}")]
+    [InlineData("News\u200F")]
     [InlineData(null)]
     public async Task A_list_it_would_create_with_a_control_character_blank_or_too_long_name_is_ListNameInvalid_before_anything_changes(string? name)
     {
         // An attribute's strings are stored as UTF-8, which has no lone surrogate: {half} stands for one.
-        name = name?.Replace("{half}", "\ud83d") ?? new string('x', ExportAccountSetup.MaxListNameLength + 1);
+        name = name?.Replace("{half}", "\ud83d").Replace("{tag}", "\udb40\udc41\udb40\udc42") ?? new string('x', ExportAccountSetup.MaxListNameLength + 1);
         (ExportAccountSetup setup, FakeHttpHandler handler) = Over(r => IsGet(r, "contact_lists") ? Json("{\"lists\":[]}") : throw new InvalidOperationException());
         var ex = await Assert.ThrowsAsync<ExportSetupException>(() => setup.PlanAsync(Definition(), null, new[] { name }, true, false, CancellationToken.None));
         Assert.Equal("ListNameInvalid", ex.ErrorId);
@@ -255,5 +259,22 @@ public sealed class ExportAccountSetupTests
         ExportDefinitionBuilder.SetAttributes(ok, new[] { new KeyValuePair<string, string>("JOB_TITLE", "Title") });
         Assert.Equal("job_title", Assert.Single(ok.Attributes).Key);
         ExportDefinitionBuilder.Validate(ok, new[] { NewsletterId }, listsGiven: true);
+
+        // What it reads is named in one line of text: a property, column or segment name with ESC, a line separator
+        // or a direction override is refused, and shown escaped.
+        foreach (Action<ExportDefinition> spoil in new Action<ExportDefinition>[]
+        {
+            d => d.EmailField = "Email\u001b[2J",
+            d => d.SegmentField = "Seg\u2028ments",
+            d => d.Attributes = new Dictionary<string, string> { ["city"] = "City\u202E" },
+            d => d.Segments = new List<string> { "News\u0085letter" },
+        })
+        {
+            ExportDefinition spoilt = Definition();
+            spoil(spoilt);
+            var acting = Assert.Throws<ExportSetupException>(() => ExportDefinitionBuilder.Validate(spoilt, new[] { NewsletterId }, listsGiven: true));
+            Assert.Equal("MappingInvalid", acting.ErrorId);
+            Assert.DoesNotContain(acting.Message, TextChecks.ActsOnText);
+        }
     }
 }

@@ -14,6 +14,7 @@ public sealed class TextChecksPrintableTests
     [InlineData("abc\u202Efdp.exe", "abc\\x202Efdp.exe")]
     [InlineData("x\u2066y\u2069", "x\\x2066y\\x2069")]
     [InlineData("\uFFFE\uFFFF", "\\xFFFE\\xFFFF")]
+    [InlineData("\u200Bx\uFEFF\u200F\u2060", "\\x200Bx\\xFEFF\\x200F\\x2060")]
     public void Shows_what_acts_on_a_console_escaped_and_the_rest_as_it_is(string text, string shown) =>
         Assert.Equal(shown, TextChecks.Printable(text));
 
