@@ -177,6 +177,27 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         $null = Get-CCExportRun -RunId $run.RunId -Name never-run, nowhere -ErrorAction SilentlyContinue -ErrorVariable other
         $other[0].Exception.Message | Should -Be "Run '$($run.RunId)' is a run of the export 'tier[1]', not of 'never-run' or 'nowhere'."
         { Get-CCExportRun -RunId $run.RunId -Last 2 } | Should -Throw -ErrorId 'RunIdWithLast,*'
+        { $run | Get-CCExportRun -Last 2 } | Should -Throw -ErrorId 'RunIdWithLast,*'
+
+        # A piped export's name is that name, not a pattern: 'tier[1]' does not also bring 'tier1'.
+        $null = New-Export -Name tier1
+        $plain = [pscustomobject]@{ Email = 'plain@example.com'; FirstName = 'P'; LastName = 'L'; Company = 'C'; City = 'D'; Segments = 'Newsletter' } | Invoke-CCExport -Name tier1
+        @(Get-CCExport -Name 'tier`[1`]' | Get-CCExportRun).RunId | Should -Be @($second.RunId)
+        @(Get-CCExport -Name tier1, 'tier`[1`]' | Get-CCExportRun).RunId | Should -Be @($plain.RunId, $second.RunId)
+        # On the command line 'tier[1]' is both: the export of that name, and the pattern that matches 'tier1'.
+        @(Get-CCExportRun -Name 'tier[1]').RunId | Sort-Object | Should -Be (@($plain.RunId, $second.RunId) | Sort-Object)
+
+        # A backtick is a character of a name too: 'x`[y' is found as it is written.
+        $null = New-Export -Name 'x`[y'
+        (Get-CCExport -Name 'x`[y').Name | Should -Be 'x`[y'
+        @(Get-CCExportRun -Name 'x`[y') | Should -BeNullOrEmpty
+
+        # Names from outside are shown escaped in messages: no escape sequence reaches the console.
+        $null = Get-CCExport -Name "bad$([char]27)[2J" -ErrorAction SilentlyContinue -ErrorVariable shown
+        $shown[0].FullyQualifiedErrorId | Should -BeLike 'ExportNameInvalid,*'
+        $shown[0].Exception.Message | Should -BeLike "'bad\x1B``[2J' is not a usable export name*"
+        $null = Get-CCConnection -Name "no$([char]0x202E)where" -ErrorAction SilentlyContinue -ErrorVariable shown
+        $shown[0].Exception.Message | Should -Not -Match '[\u0000-\u001F\u202E]'
 
         # A name with an unclosed [ is no pattern: it is that name, and no other name breaks on it.
         $null = New-Export -Name 'sale['

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using ConstantContactExport.Engine.Exports;
+using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Exports;
 
@@ -27,7 +28,7 @@ public sealed class GetCCExportCommand : PSCmdlet
         {
             if (SafeName.PatternProblem(pattern) is { } problem)
             {
-                WriteError(new ErrorRecord(new ArgumentException($"'{pattern}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, pattern));
+                WriteError(new ErrorRecord(new ArgumentException($"'{TextChecks.Printable(pattern)}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, pattern));
                 continue;
             }
 
@@ -55,8 +56,8 @@ public sealed class GetCCExportCommand : PSCmdlet
             if (!found && match.IsPlain)
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"There is no export named '{match.Literal}'."),
-                    "ExportNotFound", ErrorCategory.ObjectNotFound, match.Literal));
+                    new ItemNotFoundException($"There is no export named '{TextChecks.Printable(match.Written)}'."),
+                    "ExportNotFound", ErrorCategory.ObjectNotFound, match.Written));
             }
         }
     }

@@ -37,14 +37,17 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter Refresh { get; set; }
 
+    // Given on the command line, not taken from a piped object (binding from the pipeline comes after BeginProcessing).
+    private bool nameGiven;
+    private bool lastGiven;
+
+    // A damaged run whose run.json names no export is shown for every -Name: once an invocation, however many are piped.
+    private readonly HashSet<string> shownWithoutExport = new(StringComparer.OrdinalIgnoreCase);
+
     protected override void BeginProcessing()
     {
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(RunId)) && MyInvocation.BoundParameters.ContainsKey(nameof(Last)))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("-RunId gets one run and -Last an export's latest runs: give one or the other."),
-                "RunIdWithLast", ErrorCategory.InvalidArgument, null));
-        }
+        nameGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Name));
+        lastGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Last));
     }
 
     protected override void ProcessRecord()
@@ -52,6 +55,17 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         StoragePaths paths = ModuleHome.Open(this);
         var store = new RunStore(paths);
         IEnumerable<RunStatus> runs;
+        if (RunId is not null && lastGiven)
+        {
+            // -RunId given or piped in (a run object) beside -Last.
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-RunId gets one run and -Last an export's latest runs: give one or the other."),
+                "RunIdWithLast", ErrorCategory.InvalidArgument, RunId));
+        }
+
+        // A name piped in (an export's, a run's) is that export's own name, never a pattern: 'a[1]' is not also 'a1'.
+        bool namesPiped = !nameGiven && MyInvocation.BoundParameters.ContainsKey(nameof(Name));
+        Func<string, ExportNameMatch> matchOf = namesPiped ? ExportNameMatch.Exactly : name => new ExportNameMatch(name);
         if (RunId is not null)
         {
             try
@@ -75,7 +89,7 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
             // damaged one's export name may be empty), and they agree.
             string[] names = Name?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? Array.Empty<string>();
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Name)) && names.Length > 0 && status.Manifest.ExportName.Length > 0
-                && !names.Any(n => new ExportNameMatch(n).Matches(status.Manifest.ExportName)))
+                && !names.Any(n => matchOf(n).Matches(status.Manifest.ExportName)))
             {
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException($"Run '{TextChecks.Printable(RunId)}' is a run of the export '{TextChecks.Printable(status.Manifest.ExportName)}', not of {string.Join(" or ", names.Select(n => $"'{TextChecks.Printable(n)}'"))}."),
@@ -97,13 +111,13 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
                     continue;
                 }
 
-                matches.Add(new ExportNameMatch(name!)); // PatternProblem refuses null and empty
+                matches.Add(matchOf(name!)); // PatternProblem refuses null and empty
             }
 
             // A damaged run whose manifest does not say its export may be any export's: it is shown, each on its own.
             List<RunStatus> found = matches.Count == 0 ? new List<RunStatus>() : store.RunIds()
                 .Select(id => LoadOrWarn(store, id))
-                .Where(s => s is not null && (matches.Any(m => m.Matches(s.Manifest.ExportName)) || (s.IsDamaged && s.Manifest.ExportName.Length == 0)))
+                .Where(s => s is not null && (matches.Any(m => m.Matches(s.Manifest.ExportName)) || (s.IsDamaged && s.Manifest.ExportName.Length == 0 && shownWithoutExport.Add(s.Manifest.RunId))))
                 .GroupBy(s => s!.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
                 .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
                 .Select(s => s!)
@@ -112,10 +126,11 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
 
             // A mistyped name would otherwise answer nothing, as an export that never ran does (Remove-CCExportRun says the same).
             var definitions = new ExportDefinitionStore(paths);
-            foreach (ExportNameMatch match in matches.Where(m => m.IsPlain && !found.Any(s => m.Matches(s.Manifest.ExportName)) && !definitions.Exists(m.Literal)))
+            bool Defined(string name) => SafeName.Problem(name) is null && definitions.Exists(name);
+            foreach (ExportNameMatch match in matches.Where(m => m.IsPlain && !found.Any(s => m.Matches(s.Manifest.ExportName)) && !Defined(m.Literal) && !Defined(m.Written)))
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"There is no export named '{TextChecks.Printable(match.Literal)}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, match.Literal));
+                    new ItemNotFoundException($"There is no export named '{TextChecks.Printable(match.Written)}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, match.Written));
             }
         }
 

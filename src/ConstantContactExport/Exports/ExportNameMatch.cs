@@ -14,9 +14,15 @@ internal sealed class ExportNameMatch
     private readonly WildcardPattern? wildcard;
 
     public ExportNameMatch(string pattern)
+        : this(pattern, exactly: false)
     {
-        IsPlain = !WildcardPattern.ContainsWildcardCharacters(pattern);
-        Literal = IsPlain ? WildcardPattern.Unescape(pattern) : pattern;
+    }
+
+    private ExportNameMatch(string pattern, bool exactly)
+    {
+        Written = pattern;
+        IsPlain = exactly || !WildcardPattern.ContainsWildcardCharacters(pattern);
+        Literal = IsPlain && !exactly ? WildcardPattern.Unescape(pattern) : pattern;
         wildcard = IsPlain ? null : WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
         if (wildcard is not null && !IsValidPattern(wildcard))
         {
@@ -25,6 +31,23 @@ internal sealed class ExportNameMatch
             wildcard = null;
         }
     }
+
+    /// <summary>An export's own name, piped in from an export or a run: that name only, never a pattern.</summary>
+    public static ExportNameMatch Exactly(string name) => new(name, exactly: true);
+
+    /// <summary>No wildcard: a name that matches nothing is an error (ExportNotFound), not an empty answer.</summary>
+    public bool IsPlain { get; }
+
+    /// <summary>The name as written, escapes undone for a plain one.</summary>
+    public string Literal { get; }
+
+    /// <summary>The name exactly as given: an export may be named 'x`[y' too, and is found by it.</summary>
+    public string Written { get; }
+
+    public bool Matches(string exportName) =>
+        string.Equals(exportName, Literal, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(exportName, Written, StringComparison.OrdinalIgnoreCase)
+        || (wildcard?.IsMatch(exportName) ?? false);
 
     private static bool IsValidPattern(WildcardPattern pattern)
     {
@@ -38,13 +61,4 @@ internal sealed class ExportNameMatch
             return false;
         }
     }
-
-    /// <summary>No wildcard: a name that matches nothing is an error (ExportNotFound), not an empty answer.</summary>
-    public bool IsPlain { get; }
-
-    /// <summary>The name as written, escapes undone for a plain one.</summary>
-    public string Literal { get; }
-
-    public bool Matches(string exportName) =>
-        string.Equals(exportName, Literal, StringComparison.OrdinalIgnoreCase) || (wildcard?.IsMatch(exportName) ?? false);
 }
