@@ -279,10 +279,19 @@ Describe 'A damaged run' {
         [System.IO.File]::WriteAllText($manifest, '{"Ru')
         try {
             $ErrorActionPreference = 'Stop'
-            $shown = @(Get-CCExportRun -Name resumable | Where-Object RunId -EQ $Stopped.RunId)
+            # Listed on its own: it may be any export's.
+            $shown = @(Get-CCExportRun | Where-Object RunId -EQ $Stopped.RunId)
             $shown.Count | Should -Be 1
             $shown[0].State | Should -Be 'Damaged'
             $shown[0].ExportName | Should -BeNullOrEmpty
+            @(Get-CCExportRun -Name 'resum*').RunId | Should -Contain $Stopped.RunId
+            # Asked for by name, the export's runs come, and a warning says the damaged one may be its.
+            $named = @(Get-CCExportRun -Name resumable -WarningVariable told 3>$null)
+            $named.RunId | Should -Not -Contain $Stopped.RunId
+            @($told).Count | Should -Be 1
+            "$($told[0])" | Should -BeLike "Run $($Stopped.RunId) is damaged*may be a run of 'resumable'*run.json*Get-CCExportRun -RunId $($Stopped.RunId) shows it."
+            @(Get-CCExport -Name resumable | Get-CCExportRun -WarningVariable told 3>$null).RunId | Should -Not -Contain $Stopped.RunId
+            @($told).Count | Should -Be 1
             # The piped run binds an empty -Name and its -RunId: it is the run, not an error.
             $again = @($shown[0] | Get-CCExportRun)
             $again.RunId | Should -Be $Stopped.RunId

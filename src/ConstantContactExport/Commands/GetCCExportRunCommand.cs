@@ -41,8 +41,9 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
     private bool nameGiven;
     private bool lastGiven;
 
-    // A damaged run whose run.json names no export is shown for every -Name: once an invocation, however many are piped.
-    private readonly HashSet<string> shownWithoutExport = new(StringComparer.OrdinalIgnoreCase);
+    // A damaged run whose run.json names no export may be any export's: a listing (a wildcard, or no -Name) shows it, and
+    // a name asked for says it once an invocation, however many are piped, as a warning beside that export's runs.
+    private readonly HashSet<string> toldWithoutExport = new(StringComparer.OrdinalIgnoreCase);
 
     protected override void BeginProcessing()
     {
@@ -114,13 +115,18 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
                 matches.Add(matchOf(name!)); // PatternProblem refuses null and empty
             }
 
-            // A damaged run whose manifest does not say its export may be any export's: it is shown, each on its own.
-            List<RunStatus> found = matches.Count == 0 ? new List<RunStatus>() : store.RunIds()
-                .Select(id => LoadOrWarn(store, id))
-                .Where(s => s is not null && (matches.Any(m => m.Matches(s.Manifest.ExportName)) || (s.IsDamaged && s.Manifest.ExportName.Length == 0 && shownWithoutExport.Add(s.Manifest.RunId))))
-                .GroupBy(s => s!.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
+            // A damaged run whose manifest does not say its export is listed on its own; asked for by name, it is told.
+            bool listing = matches.Any(m => !m.IsPlain);
+            List<RunStatus> all = matches.Count == 0 ? new List<RunStatus>() : store.RunIds().Select(id => LoadOrWarn(store, id)).Where(s => s is not null).Select(s => s!).ToList();
+            foreach (RunStatus unknown in all.Where(s => !listing && s.IsDamaged && s.Manifest.ExportName.Length == 0 && toldWithoutExport.Add(s.Manifest.RunId)))
+            {
+                WriteWarning($"Run {unknown.Manifest.RunId} is damaged and its run.json does not say its export, so it may be a run of {string.Join(" or ", matches.Select(m => $"'{TextChecks.Printable(m.Written)}'"))}: {unknown.Message} Get-CCExportRun -RunId {unknown.Manifest.RunId} shows it.");
+            }
+
+            List<RunStatus> found = all
+                .Where(s => matches.Any(m => m.Matches(s.Manifest.ExportName)) || (listing && s.IsDamaged && s.Manifest.ExportName.Length == 0 && toldWithoutExport.Add(s.Manifest.RunId)))
+                .GroupBy(s => s.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
                 .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
-                .Select(s => s!)
                 .ToList();
             runs = found;
 
