@@ -54,6 +54,19 @@ Describe 'Export names' {
         (Get-Completion 'Get-CCExport -Name "VI').CompletionText | Should -Be @('"VIP list"')
     }
 
+    It 'offers a name with [ ] escaped where -Name takes wildcards, so that it names that export alone' {
+        $file = Join-Path $script:TestHome 'exports/tier[1].json'
+        '{}' | Set-Content -LiteralPath $file
+        try {
+            (Get-Completion 'Get-CCExport -Name tier').CompletionText | Should -Be @("'tier``[1``]'")
+            (Get-Completion 'Get-CCExportRun -Name tier').CompletionText | Should -Be @("'tier``[1``]'")
+            (Get-Completion 'Get-CCExport -Name "tier').CompletionText | Should -Be @('"tier``[1``]"')
+            # Where -Name is taken as written, the name is offered as written.
+            (Get-Completion 'Set-CCExport -Name tier').CompletionText | Should -Be @("'tier[1]'")
+        }
+        finally { Remove-Item -LiteralPath $file }
+    }
+
     It 'completes on the -ExportName alias' {
         (Get-Completion 'Get-CCExport -ExportName st').CompletionText | Should -Be @('staff')
     }

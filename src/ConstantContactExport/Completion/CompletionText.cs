@@ -18,8 +18,11 @@ internal static class CompletionText
     private const string NeedsQuotes = " \t'\"`$@{}()[];,|&<>#\u2018\u2019\u201A\u201B\u201C\u201D\u201E";
     private const string Dashes = "-\u2013\u2014\u2015";
 
-    /// <summary>The names that match <paramref name="wordToComplete"/>, in the order given, as completion results.</summary>
-    public static IEnumerable<CompletionResult> Complete(IEnumerable<string> names, string? wordToComplete, string toolTipPrefix)
+    /// <summary>
+    /// The names that match <paramref name="wordToComplete"/>, in the order given, as completion results; with
+    /// <paramref name="asPattern"/>, for a parameter that takes wildcards, each name is offered escaped so that it names itself only.
+    /// </summary>
+    public static IEnumerable<CompletionResult> Complete(IEnumerable<string> names, string? wordToComplete, string toolTipPrefix, bool asPattern = false)
     {
         string word = wordToComplete ?? string.Empty;
         char quote = word.Length > 0 && (word[0] == '\'' || word[0] == '"') ? word[0] : '\0';
@@ -37,7 +40,7 @@ internal static class CompletionText
         {
             if (pattern.IsMatch(name))
             {
-                yield return new CompletionResult(Quote(name, quote), name, CompletionResultType.ParameterValue, toolTipPrefix + name);
+                yield return new CompletionResult(Quote(asPattern ? WildcardPattern.Escape(name) : name, quote), name, CompletionResultType.ParameterValue, toolTipPrefix + name);
             }
         }
     }
