@@ -178,6 +178,8 @@ Describe 'Set-CCExport, Get-CCExport, Remove-CCExport' {
         $other[0].Exception.Message | Should -Be "Run '$($run.RunId)' is a run of the export 'tier[1]', not of 'never-run' or 'nowhere'."
         { Get-CCExportRun -RunId $run.RunId -Last 2 } | Should -Throw -ErrorId 'RunIdWithLast,*'
         { $run | Get-CCExportRun -Last 2 } | Should -Throw -ErrorId 'RunIdWithLast,*'
+        { Get-CCExportRun -Name @() } | Should -Throw -ErrorId 'ExportNameInvalid,*'
+        { Get-CCExportRun -Name '' } | Should -Throw -ErrorId 'ExportNameInvalid,*'
 
         # A piped export's name is that name, not a pattern: 'tier[1]' does not also bring 'tier1'.
         $null = New-Export -Name tier1

@@ -104,7 +104,8 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         {
             // A name no export can have ('../secrets/x') is an error, as every other command makes it, not an empty answer.
             var matches = new List<ExportNameMatch>();
-            foreach (string? name in Name ?? new string?[] { null })
+            // -Name @() names no export: an error, as an empty name is.
+            foreach (string? name in Name is { Length: > 0 } ? Name : new string?[] { null })
             {
                 if (SafeName.PatternProblem(name) is { } problem)
                 {
