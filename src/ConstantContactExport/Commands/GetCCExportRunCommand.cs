@@ -53,9 +53,6 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        StoragePaths paths = ModuleHome.Open(this);
-        var store = new RunStore(paths);
-        IEnumerable<RunStatus> runs;
         if (RunId is not null && lastGiven)
         {
             // -RunId given or piped in (a run object) beside -Last.
@@ -67,85 +64,96 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         // A name piped in (an export's, a run's) is that export's own name, never a pattern: 'a[1]' is not also 'a1'.
         bool namesPiped = !nameGiven && MyInvocation.BoundParameters.ContainsKey(nameof(Name));
         Func<string, ExportNameMatch> matchOf = namesPiped ? ExportNameMatch.Exactly : name => new ExportNameMatch(name);
-        if (RunId is not null)
-        {
-            try
-            {
-                store.FolderOf(RunId);
-            }
-            catch (ArgumentException ex)
-            {
-                WriteError(new ErrorRecord(ex, "RunIdInvalid", ErrorCategory.InvalidArgument, RunId));
-                return;
-            }
-
-            RunStatus? status = LoadOrWarn(store, RunId);
-            if (status is null)
-            {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no run '{RunId}'."), "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
-                return;
-            }
-
-            // -Name beside -RunId must hold for the run: another export's run is not shown. A piped run binds both (a
-            // damaged one's export name may be empty), and they agree.
-            string[] names = Name?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? Array.Empty<string>();
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(Name)) && names.Length > 0 && status.Manifest.ExportName.Length > 0
-                && !names.Any(n => matchOf(n).Matches(status.Manifest.ExportName)))
-            {
-                WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"Run '{TextChecks.Printable(RunId)}' is a run of the export '{TextChecks.Printable(status.Manifest.ExportName)}', not of {string.Join(" or ", names.Select(n => $"'{TextChecks.Printable(n)}'"))}."),
-                    "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
-                return;
-            }
-
-            runs = new[] { status };
-        }
-        else
-        {
-            // A name no export can have ('../secrets/x') is an error, as every other command makes it, not an empty answer.
-            var matches = new List<ExportNameMatch>();
-            // -Name @() names no export: an error, as an empty name is.
-            foreach (string? name in Name is { Length: > 0 } ? Name : new string?[] { null })
-            {
-                if (SafeName.PatternProblem(name) is { } problem)
-                {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{TextChecks.Printable(name ?? string.Empty)}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
-                    continue;
-                }
-
-                matches.Add(matchOf(name!)); // PatternProblem refuses null and empty
-            }
-
-            // A damaged run whose manifest does not say its export is listed on its own; asked for by name, it is told.
-            bool listing = matches.Any(m => !m.IsPlain);
-            List<RunStatus> all = matches.Count == 0 ? new List<RunStatus>() : store.RunIds().Select(id => LoadOrWarn(store, id)).Where(s => s is not null).Select(s => s!).ToList();
-            foreach (RunStatus unknown in all.Where(s => !listing && s.IsDamaged && s.Manifest.ExportName.Length == 0 && toldWithoutExport.Add(s.Manifest.RunId)))
-            {
-                WriteWarning($"Run {unknown.Manifest.RunId} is damaged and its run.json does not say its export, so it may be a run of {string.Join(" or ", matches.Select(m => $"'{TextChecks.Printable(m.Written)}'"))}: {unknown.Message} Get-CCExportRun -RunId {unknown.Manifest.RunId} shows it.");
-            }
-
-            List<RunStatus> found = all
-                .Where(s => matches.Any(m => m.Matches(s.Manifest.ExportName)) || (listing && s.IsDamaged && s.Manifest.ExportName.Length == 0 && toldWithoutExport.Add(s.Manifest.RunId)))
-                .GroupBy(s => s.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
-                .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
-                .ToList();
-            runs = found;
-
-            // A mistyped name would otherwise answer nothing, as an export that never ran does (Remove-CCExportRun says the same).
-            var definitions = new ExportDefinitionStore(paths);
-            bool Defined(string name) => SafeName.Problem(name) is null && definitions.Exists(name);
-            foreach (ExportNameMatch match in matches.Where(m => m.IsPlain && !found.Any(s => m.Matches(s.Manifest.ExportName)) && !Defined(m.Literal) && !Defined(m.Written)))
-            {
-                WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"There is no export named '{TextChecks.Printable(match.Written)}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, match.Written));
-            }
-        }
-
+        StoragePaths paths = ModuleHome.Open(this);
+        var store = new RunStore(paths);
+        IEnumerable<RunStatus> runs = RunId is not null ? TheRun(store, RunId, matchOf) : RunsOfExports(paths, store, matchOf);
         foreach (RunStatus status in runs)
         {
             RunStatus shown = Refresh && !status.IsDamaged && status.PendingActivities().Any() ? RefreshRun(paths, status) : status;
             WriteObject(CCExportRun.From(shown, NotRunningMessage(paths, shown)));
         }
+    }
+
+    /// <summary>-RunId: that run, if -Name (given, or piped in beside it) allows it.</summary>
+    private IEnumerable<RunStatus> TheRun(RunStore store, string runId, Func<string, ExportNameMatch> matchOf)
+    {
+        try
+        {
+            store.FolderOf(runId);
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(new ErrorRecord(ex, "RunIdInvalid", ErrorCategory.InvalidArgument, runId));
+            return Array.Empty<RunStatus>();
+        }
+
+        RunStatus? status = LoadOrWarn(store, runId);
+        if (status is null)
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException($"There is no run '{runId}'."), "RunNotFound", ErrorCategory.ObjectNotFound, runId));
+            return Array.Empty<RunStatus>();
+        }
+
+        // -Name beside -RunId must hold for the run: another export's run is not shown. A piped run binds both (a
+        // damaged one's export name may be empty), and they agree.
+        string[] names = Name?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? Array.Empty<string>();
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Name)) && names.Length > 0 && status.Manifest.ExportName.Length > 0
+            && !names.Any(n => matchOf(n).Matches(status.Manifest.ExportName)))
+        {
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException($"Run '{runId}' is a run of the export '{TextChecks.Printable(status.Manifest.ExportName)}', not of {string.Join(" or ", names.Select(n => $"'{TextChecks.Printable(n)}'"))}."),
+                "RunNotFound", ErrorCategory.ObjectNotFound, runId));
+            return Array.Empty<RunStatus>();
+        }
+
+        return new[] { status };
+    }
+
+    /// <summary>-Name: the latest -Last runs of each export it matches; a mistyped plain name is ExportNotFound.</summary>
+    private List<RunStatus> RunsOfExports(StoragePaths paths, RunStore store, Func<string, ExportNameMatch> matchOf)
+    {
+        // A name no export can have ('../secrets/x'), or none at all (-Name @()), is an error, as every other command makes it.
+        var matches = new List<ExportNameMatch>();
+        foreach (string? name in Name is { Length: > 0 } ? Name : new string?[] { null })
+        {
+            if (SafeName.PatternProblem(name) is { } problem)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{TextChecks.Printable(name ?? string.Empty)}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
+                continue;
+            }
+
+            matches.Add(matchOf(name!)); // PatternProblem refuses null and empty
+        }
+
+        if (matches.Count == 0)
+        {
+            return new List<RunStatus>();
+        }
+
+        // A damaged run whose manifest does not say its export is listed on its own; asked for by name, it is told.
+        bool listing = matches.Any(m => !m.IsPlain);
+        List<RunStatus> all = store.RunIds().Select(id => LoadOrWarn(store, id)).Where(s => s is not null).Select(s => s!).ToList();
+        foreach (RunStatus unknown in all.Where(s => !listing && s.IsDamaged && s.Manifest.ExportName.Length == 0 && toldWithoutExport.Add(s.Manifest.RunId)))
+        {
+            WriteWarning($"Run {unknown.Manifest.RunId} is damaged and its run.json does not say its export, so it may be a run of {string.Join(" or ", matches.Select(m => $"'{TextChecks.Printable(m.Written)}'"))}: {unknown.Message} Get-CCExportRun -RunId {unknown.Manifest.RunId} shows it.");
+        }
+
+        List<RunStatus> found = all
+            .Where(s => matches.Any(m => m.Matches(s.Manifest.ExportName)) || (listing && s.IsDamaged && s.Manifest.ExportName.Length == 0 && toldWithoutExport.Add(s.Manifest.RunId)))
+            .GroupBy(s => s.Manifest.ExportName.Length > 0 ? s.Manifest.ExportName : "\0" + s.Manifest.RunId, StringComparer.OrdinalIgnoreCase)
+            .SelectMany(g => g.Reverse().Take(Last)) // RunIds are in start order: the latest last
+            .ToList();
+
+        // A mistyped name would otherwise answer nothing, as an export that never ran does (Remove-CCExportRun says the same).
+        var definitions = new ExportDefinitionStore(paths);
+        bool Defined(string name) => SafeName.Problem(name) is null && definitions.Exists(name);
+        foreach (ExportNameMatch match in matches.Where(m => m.IsPlain && !found.Any(s => m.Matches(s.Manifest.ExportName)) && !Defined(m.Literal) && !Defined(m.Written)))
+        {
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException($"There is no export named '{TextChecks.Printable(match.Written)}', and no run of one. Get-CCExport lists the exports."), "ExportNotFound", ErrorCategory.ObjectNotFound, match.Written));
+        }
+
+        return found;
     }
 
     /// <summary>
