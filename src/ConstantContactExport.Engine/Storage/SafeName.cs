@@ -76,11 +76,15 @@ public static class SafeName
         string? problem = Problem(name);
         if (problem is not null)
         {
-            throw new ArgumentException($"'{Profiles.TextChecks.Printable(name ?? string.Empty)}' is not a usable {what} name: {problem}");
+            throw Unusable(name, what, problem);
         }
 
         return name!;
     }
+
+    /// <summary>The error for a name (or pattern) that <see cref="Problem"/> or <see cref="PatternProblem"/> refused, the name shown printable.</summary>
+    public static ArgumentException Unusable(string? name, string what, string problem) =>
+        new($"'{Profiles.TextChecks.Printable(name ?? string.Empty)}' is not a usable {what} name: {problem}");
 
     /// <summary>
     /// The file-name form of a safe name, the same for every spelling that names compare equal under

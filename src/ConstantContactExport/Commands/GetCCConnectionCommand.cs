@@ -32,7 +32,7 @@ public sealed class GetCCConnectionCommand : PSCmdlet
             if (SafeName.PatternProblem(pattern) is { } problem)
             {
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"'{TextChecks.Printable(pattern)}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, pattern));
+                    SafeName.Unusable(pattern, "connection", problem), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, pattern));
                 continue;
             }
 

@@ -28,7 +28,7 @@ public sealed class GetCCExportCommand : PSCmdlet
         {
             if (SafeName.PatternProblem(pattern) is { } problem)
             {
-                WriteError(new ErrorRecord(new ArgumentException($"'{TextChecks.Printable(pattern)}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, pattern));
+                WriteError(new ErrorRecord(SafeName.Unusable(pattern, "export", problem), "ExportNameInvalid", ErrorCategory.InvalidArgument, pattern));
                 continue;
             }
 

@@ -118,7 +118,7 @@ public sealed class GetCCExportRunCommand : AsyncPSCmdlet
         {
             if (SafeName.PatternProblem(name) is { } problem)
             {
-                WriteError(new ErrorRecord(new ArgumentException($"'{TextChecks.Printable(name ?? string.Empty)}' is not a usable export name: {problem}"), "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
+                WriteError(new ErrorRecord(SafeName.Unusable(name, "export", problem), "ExportNameInvalid", ErrorCategory.InvalidArgument, name));
                 continue;
             }
 

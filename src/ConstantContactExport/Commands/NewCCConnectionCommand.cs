@@ -5,7 +5,6 @@ using System.Security;
 using ConstantContactExport.Connections;
 using ConstantContactExport.Engine.Auth;
 using ConstantContactExport.Engine.Connections;
-using ConstantContactExport.Engine.Profiles;
 using ConstantContactExport.Engine.Storage;
 using ConstantContactExport.Hosting;
 
@@ -78,7 +77,7 @@ public sealed class NewCCConnectionCommand : AsyncPSCmdlet
         if (SafeName.Problem(Name) is { } problem)
         {
             this.Fail(new ErrorRecord(
-                new ArgumentException($"'{TextChecks.Printable(Name)}' is not a usable connection name: {problem}"), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, Name));
+                SafeName.Unusable(Name, "connection", problem), ConnectionErrorIds.InvalidConnectionName, ErrorCategory.InvalidArgument, Name));
         }
 
         Uri apiBase;
